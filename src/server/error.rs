@@ -1,0 +1,133 @@
+//! The one error type of the endpoint: every failure becomes a JSON body with a stable kind.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{ApiError, CodeSystem, ErrorBody, ErrorKind};
+
+/// Everything a request can fail with. Handlers return `Result<_, AppError>`; the response is
+/// always `application/json`, never an HTML page.
+#[derive(Debug)]
+pub enum AppError {
+    /// The text cannot be a code of the requested (or any) system.
+    MalformedCode {
+        /// What the client sent.
+        written: String,
+        /// The system it was checked against, if the client named one.
+        system: Option<CodeSystem>,
+    },
+    /// The client named a system the endpoint does not know.
+    UnknownSystem(String),
+    /// A malformed query string or path.
+    BadRequest(String),
+    /// A well-formed code that is not in the code set.
+    UnknownCode {
+        /// The code as people write it.
+        display: String,
+        /// The systems that were searched.
+        searched: Vec<CodeSystem>,
+    },
+    /// The code exists in several systems.
+    AmbiguousCode {
+        /// The code as sent.
+        written: String,
+        /// The systems that have it.
+        candidates: Vec<CodeSystem>,
+    },
+    /// No such route.
+    NotFound,
+    /// The route exists, not for this method.
+    MethodNotAllowed,
+    /// A fault on our side; the detail is logged, not sent.
+    Internal(String),
+}
+
+impl AppError {
+    fn status_and_body(&self) -> (StatusCode, ApiError) {
+        let error = |kind, message: String| ApiError { kind, message, candidates: Vec::new() };
+        match self {
+            AppError::MalformedCode { written, system } => (
+                StatusCode::BAD_REQUEST,
+                error(
+                    ErrorKind::MalformedCode,
+                    match system {
+                        Some(system) => format!("{written:?} is not a well-formed {} code.", system.label()),
+                        None => format!("{written:?} is not a well-formed ICD-10-CM, ICD-10-PCS, CPT® or HCPCS code."),
+                    },
+                ),
+            ),
+            AppError::UnknownSystem(name) => (
+                StatusCode::BAD_REQUEST,
+                error(
+                    ErrorKind::UnknownSystem,
+                    format!("Unknown code system {name:?}; use icd10cm, icd10pcs, cpt or hcpcs."),
+                ),
+            ),
+            AppError::BadRequest(detail) => (StatusCode::BAD_REQUEST, error(ErrorKind::BadRequest, detail.clone())),
+            AppError::UnknownCode { display, searched } => {
+                let names: Vec<&str> = searched.iter().map(|s| s.label()).collect();
+                (
+                    StatusCode::NOT_FOUND,
+                    error(ErrorKind::UnknownCode, format!("{display} is not a code in {}.", names.join(" or "))),
+                )
+            }
+            AppError::AmbiguousCode { written, candidates } => {
+                let names: Vec<&str> = candidates.iter().map(|s| s.label()).collect();
+                (
+                    StatusCode::MULTIPLE_CHOICES,
+                    ApiError {
+                        kind: ErrorKind::AmbiguousCode,
+                        message: format!("{written} is a code in {}; choose a system.", names.join(" and ")),
+                        candidates: candidates.clone(),
+                    },
+                )
+            }
+            AppError::NotFound => {
+                (StatusCode::NOT_FOUND, error(ErrorKind::NotFound, "There is nothing at this address.".into()))
+            }
+            AppError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                error(ErrorKind::MethodNotAllowed, "This address does not accept that method.".into()),
+            ),
+            AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error(ErrorKind::Internal, "The code service had an internal error. Try again later.".into()),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, error) = self.status_and_body();
+        let mut response = (status, Json(ErrorBody { error })).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.status_and_body().1.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let response = AppError::Internal("disk on fire at /secret/path".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let (_, body) = AppError::Internal("disk on fire at /secret/path".into()).status_and_body();
+        assert_eq!(body.kind, ErrorKind::Internal);
+        assert!(!body.message.contains("secret"));
+    }
+}

@@ -1,0 +1,89 @@
+//! `GET /v1/codes/...` and `GET /v1/health`.
+
+use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{AppError, AppState};
+use crate::api::{Card, CodeSystem, Health};
+use crate::code;
+
+/// The query of a card lookup.
+#[derive(Debug, Deserialize)]
+pub struct LookupQuery {
+    /// Narrows the lookup to one system when a code's shape fits several.
+    system: Option<String>,
+}
+
+/// `GET /v1/codes/{code}?system=`: the system is inferred from the code unless named.
+pub async fn card_by_code(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<LookupQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Path(written) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let system = query.system.as_deref().filter(|s| !s.is_empty()).map(parse_system).transpose()?;
+    lookup(&state, &written, system)
+}
+
+/// `GET /v1/codes/{system}/{code}`.
+pub async fn card_by_system_and_code(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path((system, written)) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let system = parse_system(&system)?;
+    lookup(&state, &written, Some(system))
+}
+
+/// `GET /v1/health`: what is loaded.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let mut response = Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        systems: state.catalog.counts(),
+    })
+    .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn parse_system(name: &str) -> Result<CodeSystem, AppError> {
+    CodeSystem::parse(name).ok_or_else(|| AppError::UnknownSystem(name.to_string()))
+}
+
+/// Finds the card for a written code: 400 if no system's shape fits, 404 if no fitting system
+/// has it, 300 if several do.
+fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result<Response, AppError> {
+    let malformed = || AppError::MalformedCode { written: written.to_string(), system };
+    let key = code::normalize(written).ok_or_else(malformed)?;
+    // A dot is only ever written in ICD-10-CM codes.
+    let dotted = written.contains('.');
+    let shaped: Vec<CodeSystem> = code::candidate_systems(&key)
+        .into_iter()
+        .filter(|s| system.is_none_or(|wanted| wanted == *s))
+        .filter(|s| !dotted || *s == CodeSystem::Icd10cm)
+        .collect();
+    if shaped.is_empty() {
+        return Err(malformed());
+    }
+    let found: Vec<CodeSystem> = shaped.iter().copied().filter(|s| state.catalog.contains(*s, &key)).collect();
+    match found.as_slice() {
+        [] => Err(AppError::UnknownCode { display: code::display(shaped[0], &key), searched: shaped }),
+        [one] => {
+            let card: Card = state
+                .catalog
+                .card(*one, &key)
+                .ok_or_else(|| AppError::Internal(format!("{one} {key} listed but has no card")))?;
+            let mut response = Json(card).into_response();
+            // Code data changes once a year; a short cache still lets a fix reach pages quickly.
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            Ok(response)
+        }
+        _ => Err(AppError::AmbiguousCode { written: written.trim().to_string(), candidates: found }),
+    }
+}

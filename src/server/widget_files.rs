@@ -1,0 +1,112 @@
+//! The files a host page downloads: the loader, the wasm-bindgen glue, the wasm and the styles.
+//!
+//! The loader keeps a stable address (`/widget/loader.js`) and a short cache life, so a fix
+//! reaches every page within minutes. Everything it loads lives under `/widget/{build}/`, where
+//! `build` is a hash of the files' contents: those addresses never change meaning, so browsers
+//! may keep them for a year.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{AppError, AppState};
+
+/// The embed script, with `__CODECARD_BUILD__` standing for the build hash.
+const LOADER_TEMPLATE: &str = include_str!("../../assets/loader.js");
+/// The card's styles, applied inside its shadow root.
+const STYLES: &str = include_str!("../../assets/codecard.css");
+
+/// The wasm-pack outputs the loader imports.
+const PKG_FILES: [&str; 2] = ["codecard.js", "codecard_bg.wasm"];
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The widget's files, read once at start.
+pub struct WidgetFiles {
+    build: String,
+    loader: Bytes,
+    files: HashMap<&'static str, Bytes>,
+    missing: Vec<&'static str>,
+}
+
+impl WidgetFiles {
+    /// Reads the wasm-pack output from `pkg_dir`. Missing files are not fatal (the server still
+    /// answers the API); they are listed by [`WidgetFiles::missing`] and answer 404.
+    pub fn load(pkg_dir: &Path) -> WidgetFiles {
+        let mut files = HashMap::new();
+        let mut missing = Vec::new();
+        files.insert("codecard.css", Bytes::from_static(STYLES.as_bytes()));
+        for name in PKG_FILES {
+            match std::fs::read(pkg_dir.join(name)) {
+                Ok(bytes) => {
+                    files.insert(name, Bytes::from(bytes));
+                }
+                Err(_) => missing.push(name),
+            }
+        }
+        let mut hasher = DefaultHasher::new();
+        let mut names: Vec<_> = files.keys().collect();
+        names.sort();
+        for name in names {
+            name.hash(&mut hasher);
+            files[name].hash(&mut hasher);
+        }
+        let build = format!("{:016x}", hasher.finish());
+        let loader = Bytes::from(LOADER_TEMPLATE.replace("__CODECARD_BUILD__", &build));
+        WidgetFiles { build, loader, files, missing }
+    }
+
+    /// The content hash that names this build's directory.
+    pub fn build(&self) -> &str {
+        &self.build
+    }
+
+    /// The wasm-pack outputs that were not found (the widget cannot start without them).
+    pub fn missing(&self) -> &[&'static str] {
+        &self.missing
+    }
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET /widget/loader.js`.
+pub async fn loader(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+        ],
+        state.widget.loader.clone(),
+    )
+        .into_response()
+}
+
+/// `GET /widget/{build}/{file}`: immutable when `build` is the current one. A page whose loader
+/// is older still gets the current files, uncached, rather than a broken card.
+pub async fn versioned(
+    State(state): State<AppState>,
+    UrlPath((build, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (name, bytes) = state.widget.files.get_key_value(file.as_str()).ok_or(AppError::NotFound)?;
+    let cache = if build == state.widget.build { IMMUTABLE } else { "no-cache" };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name))),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
+        bytes.clone(),
+    )
+        .into_response())
+}

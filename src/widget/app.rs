@@ -1,0 +1,79 @@
+//! The root component and the open/close state every part of the widget shares.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use web_sys::HtmlElement;
+
+use super::Popover;
+use crate::api::CodeSystem;
+
+/// Settings from the embed script's data- attributes, provided as context.
+#[derive(Clone, Debug)]
+pub struct WidgetConfig {
+    /// Base URL of the JSON API, without a trailing slash.
+    pub endpoint: String,
+    /// How long a lookup may take before the card reports it.
+    pub timeout_ms: u32,
+}
+
+/// What the open card is about: a code and the page element it belongs to.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The code element on the host page; focus returns to it on close.
+    pub anchor: SendWrapper<HtmlElement>,
+    /// The code as written on the page.
+    pub code: String,
+    /// The system the page named, if any.
+    pub system: Option<CodeSystem>,
+    /// Distinguishes two openings of the same code, so a reopened card starts afresh.
+    pub serial: u32,
+}
+
+impl Target {
+    /// A new target; every call gets a new serial.
+    pub fn new(anchor: HtmlElement, code: String, system: Option<CodeSystem>) -> Target {
+        static SERIAL: AtomicU32 = AtomicU32::new(0);
+        Target { anchor: SendWrapper::new(anchor), code, system, serial: SERIAL.fetch_add(1, Ordering::Relaxed) }
+    }
+}
+
+impl PartialEq for Target {
+    fn eq(&self, other: &Self) -> bool {
+        self.serial == other.serial
+    }
+}
+
+/// Opens a card, closing the previous one (whose code then reports `aria-expanded="false"`).
+pub fn open(state: RwSignal<Option<Target>>, target: Target) {
+    if let Some(previous) = state.get_untracked() {
+        let _ = previous.anchor.set_attribute("aria-expanded", "false");
+    }
+    let _ = target.anchor.set_attribute("aria-expanded", "true");
+    state.set(Some(target));
+}
+
+/// Closes the card. With `return_focus`, focus goes back to the code that opened it, as a
+/// dialog must; not when the click that closed it put focus elsewhere.
+pub fn close(state: RwSignal<Option<Target>>, return_focus: bool) {
+    if let Some(previous) = state.get_untracked() {
+        let _ = previous.anchor.set_attribute("aria-expanded", "false");
+        state.set(None);
+        if return_focus {
+            super::dom::focus_without_scrolling(&previous.anchor);
+        }
+    }
+}
+
+/// The widget's root: at most one card, for the current target.
+#[component]
+pub fn App(
+    /// The open card's target; `None` when closed.
+    target: RwSignal<Option<Target>>,
+) -> impl IntoView {
+    // Only a change of target rebuilds the card; the old one is disposed of, which aborts its
+    // request and removes its listeners.
+    let current = Memo::new(move |_| target.get());
+    move || current.get().map(|t| view! { <Popover target=t state=target /> })
+}

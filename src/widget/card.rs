@@ -1,0 +1,144 @@
+//! The loaded card: descriptions, plain language, hierarchy, PCS axes, sections, attribution.
+
+use leptos::prelude::*;
+
+use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent};
+
+/// Renders a card the endpoint sent.
+#[component]
+pub fn CardView(
+    /// The card.
+    card: Card,
+    /// Opens another code in the same place (related codes are buttons).
+    open_related: Callback<(String, Option<CodeSystem>)>,
+) -> impl IntoView {
+    let Card {
+        display_code,
+        system,
+        release,
+        billable,
+        short_description,
+        long_description,
+        descriptor_note,
+        plain_language,
+        hierarchy,
+        axes,
+        attribution,
+        sections,
+        ..
+    } = card;
+    let status = if billable { "Billable" } else { "Header: not billable" };
+    let heading_description = long_description.clone().unwrap_or_else(|| short_description.clone());
+    let show_short = long_description.as_ref().is_some_and(|long| *long != short_description);
+    view! {
+        <div class="cc-card" data-code=display_code.clone() data-system=system.id()>
+            <p class="cc-meta">
+                <span class="cc-badge">{system.label()}</span>
+                <span class=if billable { "cc-badge cc-billable" } else { "cc-badge cc-header-code" }>{status}</span>
+                <span class="cc-release">{release}</span>
+            </p>
+            <section class="cc-section" aria-labelledby="cc-description">
+                <h3 id="cc-description">{if long_description.is_some() { "Official description" } else { "Summary" }}</h3>
+                <p class="cc-description">{heading_description}</p>
+                {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">"Short: "</span>{short_description}</p> })}
+                {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
+            </section>
+            {plain_language.map(|text| view! {
+                <section class="cc-section" aria-labelledby="cc-plain">
+                    <h3 id="cc-plain">"In plain language"</h3>
+                    <p>{text}</p>
+                </section>
+            })}
+            {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
+            {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
+            {sections.into_iter().map(|section| view! { <CardSection section open_related /> }).collect_view()}
+            <footer class="cc-attribution">{attribution}</footer>
+        </div>
+    }
+}
+
+/// The chain of ancestors, broadest first.
+#[component]
+fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
+    view! {
+        <section class="cc-section" aria-labelledby="cc-hierarchy">
+            <h3 id="cc-hierarchy">"Where it belongs"</h3>
+            <ol class="cc-hierarchy">
+                {levels.into_iter().map(|level| view! {
+                    <li data-level=level.level>
+                        <span class="cc-hcode">{level.code}</span>
+                        " "
+                        <span class="cc-htitle">{level.title}</span>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The seven characters of an ICD-10-PCS code and what each means.
+#[component]
+fn Axes(axes: Vec<Axis>) -> impl IntoView {
+    view! {
+        <section class="cc-section" aria-labelledby="cc-axes">
+            <h3 id="cc-axes">"What each character means"</h3>
+            <table class="cc-axes">
+                <tbody>
+                    {axes.into_iter().map(|axis| view! {
+                        <tr>
+                            <th scope="row"><span class="cc-char">{axis.value}</span></th>
+                            <td class="cc-axis-name">{axis.name}</td>
+                            <td>
+                                {axis.label}
+                                {axis.definition.map(|d| view! { <span class="cc-definition">{d}</span> })}
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// A further section: its content, or a locked notice when the plan does not include it.
+#[component]
+fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSystem>)>) -> impl IntoView {
+    let Section { id, title, content } = section;
+    let heading_id = format!("cc-section-{id}");
+    let labelled_by = heading_id.clone();
+    let body = match content {
+        None => view! {
+            <div class="cc-locked">
+                <p class="cc-locked-title">"Register to view content"</p>
+                <p>"Create a free account to unlock this content"</p>
+            </div>
+        }
+        .into_any(),
+        Some(SectionContent::Text { paragraphs }) => {
+            paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any()
+        }
+        Some(SectionContent::Codes { codes }) => view! {
+            <ul class="cc-related">
+                {codes.into_iter().map(|code| {
+                    let (written, system) = (code.display_code.clone(), code.system);
+                    view! {
+                        <li>
+                            <button type="button" class="cc-link" on:click=move |_| open_related.run((written.clone(), Some(system)))>
+                                {code.display_code}
+                            </button>
+                            " "
+                            <span>{code.title}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="cc-section" aria-labelledby=labelled_by data-section=id>
+            <h3 id=heading_id>{title}</h3>
+            {body}
+        </section>
+    }
+}

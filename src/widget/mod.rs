@@ -1,0 +1,85 @@
+//! The widget: a Leptos card in a shadow root, driven by the embed script (`assets/loader.js`).
+//!
+//! The loader owns the page side (finding codes, making them buttons, loading this module on
+//! demand) and calls [`mount`] once, then [`Widget::open`] for each click. Everything rendered
+//! here lives in one shadow root, so the host page's CSS cannot reach it.
+
+pub mod client;
+
+mod app;
+mod card;
+mod dom;
+mod popover;
+mod states;
+
+pub use app::{App, Target, WidgetConfig};
+pub use card::CardView;
+pub use popover::Popover;
+pub use states::{Loading, Problem};
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::api::CodeSystem;
+
+/// The handle the loader holds: one per page, shared by every code on it.
+#[wasm_bindgen]
+pub struct Widget {
+    target: RwSignal<Option<Target>>,
+    host: HtmlElement,
+    // Dropping it unmounts the view and disposes of its reactive graph.
+    mounted: Option<Box<dyn std::any::Any>>,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Opens the card for `code` next to `anchor`, or closes it when it is already open there.
+    /// `system` is a system name (`icd10cm`, `cpt`, ...) or empty to infer it from the code.
+    pub fn open(&self, anchor: HtmlElement, code: String, system: Option<String>) {
+        let system = system.as_deref().and_then(CodeSystem::parse);
+        let same = self.target.with_untracked(|open| {
+            open.as_ref().is_some_and(|t| *t.anchor == anchor && t.code == code && t.system == system)
+        });
+        if same {
+            app::close(self.target, true);
+        } else {
+            app::open(self.target, Target::new(anchor, code, system));
+        }
+    }
+
+    /// Closes the card, if open, and gives focus back to its code.
+    pub fn close(&self) {
+        app::close(self.target, true);
+    }
+
+    /// Whether a card is open.
+    #[wasm_bindgen(getter, js_name = isOpen)]
+    pub fn is_open(&self) -> bool {
+        self.target.with_untracked(Option::is_some)
+    }
+
+    /// Removes everything the widget added to the page.
+    pub fn destroy(mut self) {
+        app::close(self.target, false);
+        self.mounted.take();
+        self.host.remove();
+    }
+}
+
+/// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
+///
+/// `endpoint` is the base URL of the JSON API, `styles_url` the stylesheet to apply inside the
+/// shadow root, `timeout_ms` how long a lookup may take before the card says so.
+#[wasm_bindgen]
+pub fn mount(endpoint: String, styles_url: String, timeout_ms: u32) -> Result<Widget, JsValue> {
+    let (host, container) = dom::shadow_host(&styles_url)?;
+    let target = RwSignal::new(None::<Target>);
+    let config = WidgetConfig { endpoint, timeout_ms: timeout_ms.max(1) };
+    let handle = leptos::mount::mount_to(container, move || {
+        provide_context(config);
+        view! { <App target /> }
+    });
+    Ok(Widget { target, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
+}

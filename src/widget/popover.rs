@@ -1,0 +1,219 @@
+//! The card's frame: a labelled dialog anchored to its code, with the lookup inside.
+
+use leptos::html;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+use super::app::{self, Target, WidgetConfig};
+use super::client::{self, FetchError};
+use super::dom::Listener;
+use super::{CardView, Loading, Problem};
+use crate::api::CodeSystem;
+
+/// Gap between the code and the card, in CSS pixels.
+const GAP: f64 = 8.0;
+/// Below this viewport width the card is a bottom sheet instead of a popover.
+const SHEET_BELOW: f64 = 520.0;
+
+/// Where the card sits, in viewport coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Placement {
+    /// Not measured yet: drawn invisible so the first frame does not flash in a corner.
+    Unplaced,
+    /// Fixed at `top`/`left`; `above` when flipped over the code for lack of room below.
+    At { top: f64, left: f64, max_height: f64, above: bool },
+    /// A bottom sheet on narrow screens.
+    Sheet,
+}
+
+/// Computes the placement of a `width` × `height` card for an anchor at `anchor` in a
+/// `viewport_w` × `viewport_h` viewport: below the code if it fits, else above if that fits,
+/// else on whichever side has more room; shifted sideways to stay on screen.
+fn place(anchor: &web_sys::DomRect, width: f64, height: f64, viewport_w: f64, viewport_h: f64) -> Placement {
+    if viewport_w < SHEET_BELOW {
+        return Placement::Sheet;
+    }
+    let room_below = viewport_h - anchor.bottom() - 2.0 * GAP;
+    let room_above = anchor.top() - 2.0 * GAP;
+    let above = height > room_below && (height <= room_above || room_above > room_below);
+    let max_height = if above { room_above } else { room_below }.max(120.0);
+    let shown = height.min(max_height);
+    let top = if above { anchor.top() - GAP - shown } else { anchor.bottom() + GAP };
+    let left = anchor.left().min(viewport_w - width - GAP).max(GAP);
+    Placement::At { top, left, max_height, above }
+}
+
+/// The dialog for one target. Rebuilt for every new target; disposing of it aborts its
+/// request and removes its listeners.
+#[component]
+pub fn Popover(
+    /// What to show.
+    target: Target,
+    /// The widget's open/close state, to close or to move to a related code.
+    state: RwSignal<Option<Target>>,
+) -> impl IntoView {
+    let config = expect_context::<WidgetConfig>();
+    let dialog = NodeRef::<html::Div>::new();
+    let placement = RwSignal::new(Placement::Unplaced);
+    let anchor = target.anchor.clone();
+
+    let reposition = {
+        let anchor = anchor.clone();
+        move || {
+            let Some(dialog) = dialog.get_untracked() else { return };
+            let window = window();
+            let viewport_w = window.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
+            let viewport_h = window.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(768.0);
+            let size = dialog.get_bounding_client_rect();
+            placement.set(place(&anchor.get_bounding_client_rect(), size.width(), size.height(), viewport_w, viewport_h));
+        }
+    };
+
+    // Place it and move focus into it once it is in the document.
+    Effect::new({
+        let reposition = reposition.clone();
+        move |_| {
+            if let Some(dialog) = dialog.get() {
+                reposition();
+                super::dom::focus_without_scrolling(&dialog);
+            }
+        }
+    });
+
+    // Follow the code while the page or any panel scrolls or the window resizes; close on Esc
+    // and on a press outside both the card and its code.
+    let listeners = {
+        let window: web_sys::EventTarget = window().into();
+        let document: web_sys::EventTarget = document().into();
+        let follow = reposition.clone();
+        let follow_resize = reposition.clone();
+        let outside_anchor = anchor.clone();
+        vec![
+            Listener::new(&document, "scroll", true, move |_| follow()),
+            Listener::new(&window, "resize", false, move |_| follow_resize()),
+            Listener::new(&document, "keydown", false, move |event| {
+                let key = event.unchecked_ref::<web_sys::KeyboardEvent>().key();
+                if key == "Escape" {
+                    event.prevent_default();
+                    app::close(state, true);
+                }
+            }),
+            Listener::new(&document, "pointerdown", true, move |event| {
+                let inside = event.composed_path().iter().any(|node| {
+                    node.dyn_ref::<web_sys::Element>().is_some_and(|el| {
+                        el.has_attribute("data-codecard-host")
+                            || el.has_attribute("data-code")
+                            || el == outside_anchor.unchecked_ref::<web_sys::Element>()
+                    })
+                });
+                if !inside {
+                    app::close(state, false);
+                }
+            }),
+        ]
+    };
+    let listeners = SendWrapper::new(listeners);
+    on_cleanup(move || drop(listeners));
+
+    // The lookup. Each run gets its own AbortController; cleanup (card closed or refetched)
+    // aborts whatever is still in flight.
+    let lookup = {
+        let code = target.code.clone();
+        let system = target.system;
+        let config = config.clone();
+        LocalResource::new(move || {
+            let controller = web_sys::AbortController::new().ok();
+            let on_abort = SendWrapper::new(controller.clone());
+            on_cleanup(move || {
+                if let Some(controller) = on_abort.take() {
+                    controller.abort();
+                }
+            });
+            let (code, config) = (code.clone(), config.clone());
+            async move {
+                let controller = controller.ok_or(FetchError::Unreachable)?;
+                client::fetch_card(&config.endpoint, &code, system, config.timeout_ms, &controller).await
+            }
+        })
+    };
+
+    // Re-place when the content changes size (loading → card).
+    Effect::new({
+        let reposition = reposition.clone();
+        move |_| {
+            let _ = lookup.get();
+            request_animation_frame(reposition.clone());
+        }
+    });
+
+    let open_related = {
+        let anchor = anchor.clone();
+        Callback::new(move |(code, system): (String, Option<CodeSystem>)| {
+            app::open(state, Target::new((*anchor).clone(), code, system));
+        })
+    };
+
+    let written = target.code.clone();
+    let for_unavailable = target.code.clone();
+    let title = written.clone();
+    let system_label = target.system.map(|s| s.label());
+    let class = move || match placement.get() {
+        Placement::Sheet => "cc-dialog cc-sheet",
+        Placement::At { above: true, .. } => "cc-dialog cc-above",
+        Placement::At { .. } => "cc-dialog",
+        Placement::Unplaced => "cc-dialog cc-unplaced",
+    };
+    let coordinate = move |pick: fn(f64, f64, f64) -> f64| match placement.get() {
+        Placement::At { top, left, max_height, .. } => Some(format!("{}px", pick(top, left, max_height).round())),
+        _ => None,
+    };
+
+    view! {
+        <div
+            node_ref=dialog
+            class=class
+            role="dialog"
+            aria-modal="false"
+            aria-labelledby="cc-title"
+            tabindex="-1"
+            style:top=move || coordinate(|top, _, _| top)
+            style:left=move || coordinate(|_, left, _| left)
+            style:max-height=move || coordinate(|_, _, max| max)
+        >
+            <header class="cc-header">
+                <h2 id="cc-title" class="cc-title">
+                    <span class="cc-code">{title}</span>
+                    {system_label.map(|label| view! { <span class="cc-system">{label}</span> })}
+                </h2>
+                <button
+                    type="button"
+                    class="cc-close"
+                    aria-label="Close"
+                    on:click=move |_| app::close(state, true)
+                >
+                    "×"
+                </button>
+            </header>
+            <div class="cc-body">
+                <Transition fallback=move || view! { <Loading code=written.clone() /> }>
+                    <ErrorBoundary fallback=move |errors| {
+                        view! { <Problem errors retry=Callback::new(move |()| lookup.refetch()) /> }
+                    }>
+                        {move || {
+                            let code = for_unavailable.clone();
+                            Suspend::new(async move {
+                            match lookup.await {
+                                Ok(card) => Ok(view! { <CardView card open_related /> }.into_any()),
+                                Err(error) if !error.is_retryable() => {
+                                    Ok(view! { <super::states::Unavailable error code open_related /> }.into_any())
+                                }
+                                Err(error) => Err(error),
+                            }
+                        })}}
+                    </ErrorBoundary>
+                </Transition>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,276 @@
+//! The endpoint through `app()` + `oneshot`: every route, every error kind, the real data.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
+use codecard::server::{self, AppState, Catalog, DataSource, StaticDirs, WidgetFiles};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+fn app() -> Router {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    let catalog = CATALOG.get_or_init(|| Arc::new(Catalog::load(&DataSource::Embedded).expect("embedded data loads")));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let state = AppState { catalog: catalog.clone(), widget: Arc::new(WidgetFiles::load(&root.join("pkg"))) };
+    server::app(state, &StaticDirs { www: root.join("www") })
+}
+
+async fn send(method: Method, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app()
+        .oneshot(Request::builder().method(method).uri(uri).header("Origin", "https://clinic.example").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+async fn card(uri: &str) -> Card {
+    let (status, headers, body) = send(Method::GET, uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    serde_json::from_slice(&body).expect("a card")
+}
+
+async fn error(uri: &str, method: Method) -> (StatusCode, ErrorBody) {
+    let (status, headers, body) = send(method, uri).await;
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json", "{uri}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{uri}");
+    (status, serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{uri}: JSON error body, got {body:?}")))
+}
+
+#[tokio::test]
+async fn i10_is_essential_hypertension() {
+    let card = card("/v1/codes/I10").await;
+    assert_eq!(card.system, CodeSystem::Icd10cm);
+    assert_eq!(card.display_code, "I10");
+    assert!(card.billable);
+    assert_eq!(card.long_description.as_deref(), Some("Essential (primary) hypertension"));
+    assert_eq!(card.release, "FY2025");
+    let block = card.hierarchy.iter().find(|l| l.level == "block").expect("a block");
+    assert_eq!(block.code, "I10-I1A");
+    assert!(card.hierarchy[0].title.starts_with("Chapter 9: Diseases of the circulatory system"));
+}
+
+#[tokio::test]
+async fn dotted_undotted_and_lower_case_forms_give_the_same_card() {
+    let dotted = card("/v1/codes/E11.9").await;
+    assert_eq!(dotted, card("/v1/codes/E119").await);
+    assert_eq!(dotted, card("/v1/codes/e11.9").await);
+    assert_eq!(dotted, card("/v1/codes/icd10cm/e119").await);
+    assert_eq!(dotted, card("/v1/codes/E11.9?system=ICD-10-CM").await);
+    assert_eq!(dotted.code, "E119");
+    assert_eq!(dotted.display_code, "E11.9");
+    assert_eq!(dotted.long_description.as_deref(), Some("Type 2 diabetes mellitus without complications"));
+}
+
+#[tokio::test]
+async fn icd10cm_hierarchy_runs_chapter_block_category() {
+    let card = card("/v1/codes/E11.65").await;
+    let chain: Vec<(&str, &str)> = card.hierarchy.iter().map(|l| (l.level.as_str(), l.code.as_str())).collect();
+    assert_eq!(
+        chain,
+        vec![("chapter", "E00-E89"), ("block", "E08-E13"), ("category", "E11"), ("subcategory", "E11.6")]
+    );
+    assert_eq!(card.hierarchy[1].title, "Diabetes mellitus");
+    // A billable code lists its siblings, not itself.
+    let Some(SectionContent::Codes { codes }) = &card.sections[0].content else { panic!("related codes") };
+    assert!(codes.iter().any(|c| c.display_code == "E11.69"));
+    assert!(codes.iter().all(|c| c.display_code != "E11.65"));
+}
+
+#[tokio::test]
+async fn a_category_header_is_not_billable_and_lists_its_children() {
+    let card = card("/v1/codes/E11").await;
+    assert!(!card.billable);
+    assert!(card.descriptor_note.unwrap().contains("not valid on a claim"));
+    let Some(SectionContent::Codes { codes }) = &card.sections[0].content else { panic!("children") };
+    let children: Vec<&str> = codes.iter().map(|c| c.display_code.as_str()).collect();
+    assert!(children.contains(&"E11.0") && children.contains(&"E11.9"), "{children:?}");
+    assert!(!children.contains(&"E11.65"), "grandchildren are not children");
+}
+
+#[tokio::test]
+async fn a_single_category_block_wins_over_an_enclosing_range() {
+    // C7A sorts inside C76-C80 but is a block of its own.
+    let card = card("/v1/codes/C7A.00").await;
+    let block = card.hierarchy.iter().find(|l| l.level == "block").unwrap();
+    assert_eq!(block.code, "C7A");
+}
+
+#[tokio::test]
+async fn pcs_code_carries_its_seven_axes() {
+    let card = card("/v1/codes/0DTJ4ZZ").await;
+    assert_eq!(card.system, CodeSystem::Icd10pcs);
+    assert_eq!(card.long_description.as_deref(), Some("Resection of Appendix, Percutaneous Endoscopic Approach"));
+    let axes: Vec<(u8, &str, &str, &str)> =
+        card.axes.iter().map(|a| (a.position, a.name.as_str(), a.value.as_str(), a.label.as_str())).collect();
+    assert_eq!(
+        axes,
+        vec![
+            (1, "Section", "0", "Medical and Surgical"),
+            (2, "Body System", "D", "Gastrointestinal System"),
+            (3, "Root Operation", "T", "Resection"),
+            (4, "Body Part", "J", "Appendix"),
+            (5, "Approach", "4", "Percutaneous Endoscopic"),
+            (6, "Device", "Z", "No Device"),
+            (7, "Qualifier", "Z", "No Qualifier"),
+        ]
+    );
+    assert!(card.axes[2].definition.as_deref().unwrap().starts_with("Cutting out or off, without replacement"));
+    assert_eq!(card.hierarchy.len(), 3);
+}
+
+#[tokio::test]
+async fn cpt_demo_cards_carry_no_official_descriptor() {
+    let card = card("/v1/codes/37243").await;
+    assert_eq!(card.system, CodeSystem::Cpt);
+    assert_eq!(card.long_description, None, "official CPT text only comes from a licensed import");
+    assert!(card.descriptor_note.unwrap().contains("licensed"));
+    assert!(card.plain_language.is_some());
+    assert!(card.attribution.contains("American Medical Association"));
+}
+
+#[tokio::test]
+async fn hcpcs_demo_codes_resolve() {
+    let card = card("/v1/codes/hcpcs/A4253").await;
+    assert_eq!(card.system, CodeSystem::Hcpcs);
+    assert!(card.short_description.to_lowercase().contains("strip"), "{}", card.short_description);
+}
+
+#[tokio::test]
+async fn a_code_in_two_systems_asks_which_one() {
+    // J11.00 (influenza, ICD-10-CM) and J1100 (dexamethasone, HCPCS) share the undotted form.
+    let (status, body) = error("/v1/codes/J1100", Method::GET).await;
+    assert_eq!(status, StatusCode::MULTIPLE_CHOICES);
+    assert_eq!(body.error.kind, ErrorKind::AmbiguousCode);
+    assert_eq!(body.error.candidates, vec![CodeSystem::Icd10cm, CodeSystem::Hcpcs]);
+    assert_eq!(card("/v1/codes/J1100?system=hcpcs").await.system, CodeSystem::Hcpcs);
+    assert_eq!(card("/v1/codes/J11.00").await.system, CodeSystem::Icd10cm, "a dot means ICD-10-CM");
+}
+
+#[tokio::test]
+async fn malformed_codes_are_400() {
+    for uri in ["/v1/codes/E11..9", "/v1/codes/%3Cscript%3E", "/v1/codes/123", "/v1/codes/cpt/E11.9", "/v1/codes/9921"] {
+        let (status, body) = error(uri, Method::GET).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(body.error.kind, ErrorKind::MalformedCode, "{uri}");
+        assert!(!body.error.message.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn unknown_systems_and_bad_paths_are_400() {
+    let (status, body) = error("/v1/codes/snomed/44054006", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::UnknownSystem));
+    let (status, body) = error("/v1/codes/I10?system=loinc", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::UnknownSystem));
+    let (status, body) = error("/v1/codes/%FF%FE", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::BadRequest));
+}
+
+#[tokio::test]
+async fn unknown_codes_are_404() {
+    let (status, body) = error("/v1/codes/Z99.999", Method::GET).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body.error.kind, ErrorKind::UnknownCode);
+    assert_eq!(body.error.message, "Z99.999 is not a code in ICD-10-CM.");
+    let (status, body) = error("/v1/codes/00000", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::NOT_FOUND, ErrorKind::UnknownCode));
+}
+
+#[tokio::test]
+async fn unknown_routes_are_json_404_and_wrong_methods_json_405() {
+    let (status, body) = error("/v1/nothing-here", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::NOT_FOUND, ErrorKind::NotFound));
+    let (status, body) = error("/v1/codes/I10", Method::POST).await;
+    assert_eq!((status, body.error.kind), (StatusCode::METHOD_NOT_ALLOWED, ErrorKind::MethodNotAllowed));
+    let (status, body) = error("/v1/codes/I10", Method::DELETE).await;
+    assert_eq!((status, body.error.kind), (StatusCode::METHOD_NOT_ALLOWED, ErrorKind::MethodNotAllowed));
+}
+
+#[tokio::test]
+async fn cards_allow_any_origin_and_cache_briefly() {
+    let (status, headers, _) = send(Method::GET, "/v1/codes/I10").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=300");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+#[tokio::test]
+async fn preflight_requests_are_answered() {
+    let response = app()
+        .oneshot(
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/v1/codes/I10")
+                .header("Origin", "https://clinic.example")
+                .header("Access-Control-Request-Method", "GET")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+}
+
+#[tokio::test]
+async fn health_reports_the_full_code_sets() {
+    let (status, _, body) = send(Method::GET, "/v1/health").await;
+    assert_eq!(status, StatusCode::OK);
+    let health: Health = serde_json::from_slice(&body).unwrap();
+    let count = |system| health.systems.iter().find(|s| s.system == system).unwrap().codes;
+    assert_eq!(count(CodeSystem::Icd10cm), 97_584);
+    assert_eq!(count(CodeSystem::Icd10pcs), 68_367);
+    assert!(count(CodeSystem::Cpt) >= 20);
+    assert!(count(CodeSystem::Hcpcs) >= 20);
+}
+
+#[tokio::test]
+async fn the_loader_names_an_immutable_build_directory() {
+    let (status, headers, body) = send(Method::GET, "/widget/loader.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=300");
+    let loader = String::from_utf8(body).unwrap();
+    assert!(!loader.contains("__CODECARD_BUILD__"));
+    let build = loader.split("var BUILD = \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(build.len(), 16);
+
+    let (status, headers, body) = send(Method::GET, &format!("/widget/{build}/codecard.css")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(String::from_utf8(body).unwrap().contains(".cc-dialog"));
+    // A stale build id still gets the file, but must not be cached for a year.
+    let (_, headers, _) = send(Method::GET, "/widget/0000000000000000/codecard.css").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let (status, body) = error("/widget/0000000000000000/secrets.txt", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::NOT_FOUND, ErrorKind::NotFound));
+}
+
+#[tokio::test]
+async fn demo_pages_are_served_and_missing_pages_are_json_404() {
+    let (status, headers, body) = send(Method::GET, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(String::from_utf8(body).unwrap().contains("/widget/loader.js"));
+    let (status, body) = error("/no-such-page.html", Method::GET).await;
+    assert_eq!((status, body.error.kind), (StatusCode::NOT_FOUND, ErrorKind::NotFound));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_client_accepts_it() {
+    let response = app()
+        .oneshot(Request::builder().uri("/v1/codes/0DTJ4ZZ").header("Accept-Encoding", "br").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+}

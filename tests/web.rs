@@ -1,0 +1,189 @@
+//! The widget in real headless Chromium (`wasm-pack test --headless --chrome`), against the
+//! real endpoint started by the test command (`CODECARD_TEST_ENDPOINT`, fixed at compile time).
+#![cfg(target_arch = "wasm32")]
+
+use codecard::api::{CodeSystem, ErrorKind};
+use codecard::widget::client::{self, FetchError};
+use codecard::widget::{CardView, Widget, mount};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ENDPOINT: &str = match option_env!("CODECARD_TEST_ENDPOINT") {
+    Some(endpoint) => endpoint,
+    None => "http://127.0.0.1:8080",
+};
+/// A loopback port nothing listens on: the endpoint is down.
+const DOWN: &str = "http://127.0.0.1:9";
+/// A `data:` URL answers every path with the path itself: 200, not JSON.
+const GARBAGE: &str = "data:application/json,not-json";
+
+fn styles() -> String {
+    format!("{ENDPOINT}/widget/current/codecard.css")
+}
+
+/// A code element on the page, like the ones the loader enhances.
+fn code_element(code: &str) -> HtmlElement {
+    let el: HtmlElement = document().create_element("span").unwrap().unchecked_into();
+    el.set_attribute("data-code", code).unwrap();
+    el.set_attribute("tabindex", "0").unwrap();
+    el.set_text_content(Some(code));
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// The widget's shadow root content, as text.
+fn card_text() -> String {
+    shadow_query(".cc-dialog").map(|d| d.text_content().unwrap_or_default()).unwrap_or_default()
+}
+
+fn shadow_query(selector: &str) -> Option<Element> {
+    let host = document().query_selector("[data-codecard-host]").unwrap()?;
+    host.shadow_root()?.query_selector(selector).unwrap()
+}
+
+/// Waits (up to 10 s) until `done` holds; the lookups are real HTTP round trips.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        gloo_timers_sleep(50).await;
+    }
+    panic!("timed out waiting for {what}; card text: {:?}", card_text());
+}
+
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn fresh_widget(endpoint: &str) -> Widget {
+    if let Some(old) = document().query_selector("[data-codecard-host]").unwrap() {
+        old.remove();
+    }
+    mount(endpoint.into(), styles(), 8000).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn fetches_a_real_card() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let card = client::fetch_card(ENDPOINT, "e11.9", None, 8000, &controller).await.unwrap();
+    assert_eq!(card.system, CodeSystem::Icd10cm);
+    assert_eq!(card.display_code, "E11.9");
+}
+
+#[wasm_bindgen_test]
+async fn card_view_renders_a_fetched_card() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let card = client::fetch_card(ENDPOINT, "0DTJ4ZZ", None, 8000, &controller).await.unwrap();
+    let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&parent).unwrap();
+    let _mounted = leptos::mount::mount_to(parent.clone(), move || {
+        view! { <CardView card open_related=Callback::new(|_| ()) /> }
+    });
+    let text = parent.text_content().unwrap();
+    assert!(text.contains("Resection of Appendix, Percutaneous Endoscopic Approach"), "{text}");
+    assert!(text.contains("Gastrointestinal System"), "{text}");
+    assert_eq!(parent.query_selector_all(".cc-axes tr").unwrap().length(), 7);
+    assert!(text.contains("public domain"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() {
+    let widget = fresh_widget(ENDPOINT);
+    let anchor = code_element("I10");
+    widget.open(anchor.clone(), "I10".into(), None);
+    assert_eq!(anchor.get_attribute("aria-expanded").as_deref(), Some("true"));
+    until("the I10 card", || card_text().contains("Essential (primary) hypertension")).await;
+    let dialog = shadow_query("[role=dialog]").unwrap();
+    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("cc-title"));
+    // Focus is inside the dialog (in the shadow root, so the document sees the host focused).
+    let focused = document().active_element().unwrap();
+    assert!(focused.has_attribute("data-codecard-host"), "focus moved into the card");
+
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let esc = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    dialog.dispatch_event(&esc).unwrap();
+    until("the card to close", || shadow_query(".cc-dialog").is_none()).await;
+    assert!(!widget.is_open());
+    assert_eq!(anchor.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(document().active_element().unwrap(), anchor.unchecked_into::<Element>());
+    widget.destroy();
+    assert!(document().query_selector("[data-codecard-host]").unwrap().is_none(), "destroy removes the host");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_code_says_not_found_without_a_retry() {
+    let widget = fresh_widget(ENDPOINT);
+    widget.open(code_element("Z99.999"), "Z99.999".into(), None);
+    until("the not-found state", || card_text().contains("Code not found")).await;
+    assert!(card_text().contains("Z99.999 is not a code in ICD-10-CM."), "{}", card_text());
+    assert!(shadow_query(".cc-problem button").is_none());
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_code_is_refused_without_a_request() {
+    let result = client::card_url(ENDPOINT, "E11..9", None);
+    assert_eq!(result, Err(FetchError::MalformedCode("E11..9".into())));
+    let widget = fresh_widget(DOWN);
+    widget.open(code_element("E11..9"), "E11..9".into(), None);
+    until("the malformed state", || card_text().contains("Not a valid code")).await;
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_endpoint_that_is_down_shows_an_error_with_retry() {
+    let widget = fresh_widget(DOWN);
+    widget.open(code_element("I10"), "I10".into(), None);
+    until("the error state", || card_text().contains("cannot be reached")).await;
+    let retry: HtmlElement = shadow_query(".cc-problem button").expect("a retry button").unchecked_into();
+    assert_eq!(retry.text_content().as_deref(), Some("Try again"));
+    retry.click();
+    // The retry runs the lookup again and fails again, cleanly.
+    until("the error after retry", || card_text().contains("cannot be reached")).await;
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_garbled_answer_is_reported_not_rendered() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let error = client::fetch_card(GARBAGE, "I10", None, 8000, &controller).await.unwrap_err();
+    assert_eq!(error, FetchError::Garbled { status: 200 });
+    let widget = fresh_widget(GARBAGE);
+    widget.open(code_element("I10"), "I10".into(), None);
+    until("the garbled state", || card_text().contains("cannot read")).await;
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_ambiguous_code_offers_each_system() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let error = client::fetch_card(ENDPOINT, "J1100", None, 8000, &controller).await.unwrap_err();
+    assert!(matches!(&error, FetchError::Api { status: 300, error } if error.kind == ErrorKind::AmbiguousCode));
+    let widget = fresh_widget(ENDPOINT);
+    widget.open(code_element("J1100"), "J1100".into(), None);
+    until("the choices", || card_text().contains("Which code system?")).await;
+    let hcpcs: HtmlElement = shadow_query(".cc-choices li:nth-child(2) button").unwrap().unchecked_into();
+    assert_eq!(hcpcs.text_content().as_deref(), Some("HCPCS Level II J1100"));
+    hcpcs.click();
+    until("the HCPCS card", || card_text().contains("dexamethasone")).await;
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn closing_aborts_the_request_in_flight() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let request = client::fetch_card(ENDPOINT, "I10", None, 8000, &controller);
+    controller.abort();
+    assert_eq!(request.await.unwrap_err(), FetchError::Aborted);
+}
