@@ -4,8 +4,17 @@
 const { defineConfig } = require("@playwright/test");
 
 const external = process.env.CODECARD_URL;
-const port = process.env.CODECARD_E2E_PORT || "18080";
+// Run alone, two servers: one without the meter (card and embedding specs), one metered as in
+// production (paywall spec). Each starts on a fresh database.
+const port = Number(process.env.CODECARD_E2E_PORT || 18080);
 const baseURL = external || `http://127.0.0.1:${port}`;
+const server = (p, flags) => ({
+  command: `rm -f test-results/e2e-${p}.db* && mkdir -p test-results && target/release/codecard serve --addr 127.0.0.1:${p} --db test-results/e2e-${p}.db ${flags}`,
+  url: `http://127.0.0.1:${p}/v1/health`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+});
+if (!external) process.env.CODECARD_METERED_URL = `http://127.0.0.1:${port + 1}`;
 
 module.exports = defineConfig({
   testDir: "tests/e2e",
@@ -33,12 +42,5 @@ module.exports = defineConfig({
     trace: "off",
     screenshot: "only-on-failure",
   },
-  webServer: external
-    ? undefined
-    : {
-        command: `target/release/codecard serve --addr 127.0.0.1:${port}`,
-        url: `${baseURL}/v1/health`,
-        reuseExistingServer: false,
-        timeout: 30_000,
-      },
+  webServer: external ? undefined : [server(port, "--no-meter"), server(port + 1, "--new-guests-per-ip 100000")],
 });

@@ -19,21 +19,27 @@ build_server() {
   cargo build --release --bin codecard
 }
 
-# Starts target/release/codecard on a free loopback port (or $1) and sets CODECARD_URL.
-# The server is stopped when the calling shell exits.
+# Starts target/release/codecard on a free loopback port with a fresh database, exports its
+# address as $1 (e.g. CODECARD_URL), and passes the remaining arguments to `serve`. Every server
+# started this way is stopped when the calling shell exits.
+SERVER_PIDS=()
+trap 'for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null' EXIT
 start_server() {
-  local addr="${1:-127.0.0.1:0}" log
+  local var="$1" log dir url pid
+  shift
   log=$(mktemp)
-  target/release/codecard serve --addr "$addr" 2>"$log" &
-  SERVER_PID=$!
-  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
+  dir=$(mktemp -d)
+  target/release/codecard serve --addr 127.0.0.1:0 --db "$dir/codecard.db" "$@" 2>"$log" &
+  pid=$!
+  SERVER_PIDS+=("$pid")
+  url=""
   for _ in $(seq 1 100); do
-    CODECARD_URL=$(sed -n 's#.*serving on \(http://[^/ ]*\)/.*#\1#p' "$log" | head -n 1)
-    [ -n "$CODECARD_URL" ] && break
-    kill -0 $SERVER_PID 2>/dev/null || { cat "$log" >&2; return 1; }
+    url=$(sed -n 's#.*serving on \(http://[^/ ]*\)/.*#\1#p' "$log" | head -n 1)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
     sleep 0.1
   done
-  [ -n "$CODECARD_URL" ] || { cat "$log" >&2; echo "server did not start" >&2; return 1; }
-  export CODECARD_URL
-  step "server at $CODECARD_URL (pid $SERVER_PID)"
+  [ -n "$url" ] || { cat "$log" >&2; echo "server did not start" >&2; return 1; }
+  export "$var=$url"
+  step "$var=$url (pid $pid${*:+, $*})"
 }

@@ -27,7 +27,7 @@
       widget = import(files + "codecard.js")
         .then(function (module) {
           return module.default({ module_or_path: files + "codecard_bg.wasm" }).then(function () {
-            return module.mount(endpoint, files + "codecard.css", timeout);
+            return module.mount(endpoint, files + "codecard.css", timeout, data.siteKey || undefined);
           });
         })
         .catch(function (error) {

@@ -22,12 +22,7 @@ pub enum CodeSystem {
 
 impl CodeSystem {
     /// Every system, in the order used when a code's shape fits several.
-    pub const ALL: [CodeSystem; 4] = [
-        CodeSystem::Icd10cm,
-        CodeSystem::Icd10pcs,
-        CodeSystem::Cpt,
-        CodeSystem::Hcpcs,
-    ];
+    pub const ALL: [CodeSystem; 4] = [CodeSystem::Icd10cm, CodeSystem::Icd10pcs, CodeSystem::Cpt, CodeSystem::Hcpcs];
 
     /// The identifier used in URLs and JSON (`icd10cm`, `icd10pcs`, `cpt`, `hcpcs`).
     pub fn id(self) -> &'static str {
@@ -52,11 +47,7 @@ impl CodeSystem {
     /// Parses an identifier as written by people and pages: case, dashes, dots and spaces are
     /// ignored, so `ICD-10-CM`, `icd10cm` and `icd 10 cm` all name the same system.
     pub fn parse(text: &str) -> Option<CodeSystem> {
-        let key: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let key: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
         match key.as_str() {
             "icd10cm" | "cm" => Some(CodeSystem::Icd10cm),
             "icd10pcs" | "pcs" => Some(CodeSystem::Icd10pcs),
@@ -86,8 +77,8 @@ pub struct Card {
     pub release: String,
     /// Whether the code can be reported on a claim; `false` for category headers.
     pub billable: bool,
-    /// The short (abbreviated) descriptor.
-    pub short_description: String,
+    /// The short (abbreviated) descriptor; `None` when the `description` section is locked.
+    pub short_description: Option<String>,
     /// The full descriptor. For CPT this is the licensed official descriptor when one has been
     /// imported, otherwise `None` (see `descriptor_note`).
     pub long_description: Option<String>,
@@ -103,9 +94,19 @@ pub struct Card {
     /// The copyright or provenance line for the system's text.
     pub attribution: String,
     /// Further sections; a section the visitor is not entitled to arrives locked, without content.
+    /// The built-in parts above (`description`, `plain_language`, `hierarchy`) appear here as
+    /// locked sections when the visitor's plan does not include them, and are then empty above.
     pub sections: Vec<Section>,
     /// The visitor's view meter, when the endpoint meters views.
     pub meter: Option<Meter>,
+    /// True when the visitor has no views left for a code not yet viewed: the card then carries
+    /// the code, its system and the meter, and every section is locked.
+    #[serde(default)]
+    pub paywalled: bool,
+    /// A visitor token the widget must keep (per endpoint) and send back as
+    /// `Authorization: Bearer ...`; present only when the endpoint issued a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_token: Option<String>,
 }
 
 /// One ancestor of a code in its classification.
@@ -174,15 +175,79 @@ pub struct CodeRef {
     pub title: String,
 }
 
+/// A visitor's plan: what they may see and how many codes they may open per period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Plan {
+    /// Anyone, identified by a visitor token only.
+    Guest,
+    /// A registered account.
+    Free,
+    /// An account an administrator upgraded.
+    Paid,
+}
+
+impl Plan {
+    /// The identifier used in JSON and on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            Plan::Guest => "guest",
+            Plan::Free => "free",
+            Plan::Paid => "paid",
+        }
+    }
+
+    /// Parses `guest`, `free` or `paid` (any case).
+    pub fn parse(text: &str) -> Option<Plan> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "guest" => Some(Plan::Guest),
+            "free" => Some(Plan::Free),
+            "paid" => Some(Plan::Paid),
+            _ => None,
+        }
+    }
+}
+
 /// How many new code cards the visitor may still open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meter {
-    /// The visitor's plan (`guest`, `free`, `paid`).
-    pub plan: String,
+    /// The visitor's plan.
+    pub plan: Plan,
     /// Views left in the period; `None` for an unlimited plan.
     pub remaining: Option<u32>,
+    /// Views the plan allows per period; `None` for an unlimited plan.
+    pub limit: Option<u32>,
+    /// Whether this answer used up one view (`false` for a code already viewed in the period).
+    pub counted: bool,
     /// The sentence the card shows, already worded for the plan.
     pub message: String,
+    /// The logged-in account's email; `None` for a guest.
+    pub account: Option<String>,
+}
+
+/// The body of `POST /v1/account/register` and `POST /v1/account/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// The account's email address.
+    pub email: String,
+    /// The password, sent only to the endpoint's own account pages.
+    pub password: String,
+    /// The guest's visitor token, so that the guest's views in this period carry over.
+    #[serde(default)]
+    pub visitor_token: Option<String>,
+}
+
+/// A logged-in session: the answer to a successful register or log-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The session token; the widget sends it as `Authorization: Bearer ...`.
+    pub token: String,
+    /// The account's email address.
+    pub email: String,
+    /// The account's plan.
+    pub plan: Plan,
+    /// When the session expires, in seconds since the Unix epoch.
+    pub expires_at: u64,
 }
 
 /// The body of every error answer: `{"error": {"kind": ..., "message": ...}}`.
@@ -222,6 +287,22 @@ pub enum ErrorKind {
     NotFound,
     /// 405: the endpoint exists but not for this method.
     MethodNotAllowed,
+    /// 401: the bearer token is forged, altered, expired or revoked; drop it and retry without.
+    InvalidToken,
+    /// 401: log-in failed (the message never says whether the email exists).
+    InvalidCredentials,
+    /// 400: a registration field is unacceptable (email shape, password length).
+    InvalidInput,
+    /// 409: registration with an email that already has an account.
+    EmailTaken,
+    /// 403: the site key does not allow the page's origin, is unknown, or is required and missing.
+    Forbidden,
+    /// 413: the request body is larger than the endpoint accepts.
+    PayloadTooLarge,
+    /// 429: too many attempts or new guest identities from this address; try again later.
+    RateLimited,
+    /// 503: the view counter's database is unavailable; nothing was counted.
+    StorageUnavailable,
     /// 500: a fault on the server.
     Internal,
 }

@@ -42,8 +42,7 @@ pub fn fits(system: CodeSystem, key: &str) -> bool {
         CodeSystem::Icd10pcs => {
             b.len() == 7
                 && matches!(b[0], b'0'..=b'9' | b'B' | b'C' | b'D' | b'F' | b'G' | b'H' | b'X')
-                && b.iter()
-                    .all(|c| (c.is_ascii_digit() || c.is_ascii_uppercase()) && *c != b'I' && *c != b'O')
+                && b.iter().all(|c| (c.is_ascii_digit() || c.is_ascii_uppercase()) && *c != b'I' && *c != b'O')
         }
         // Five digits (Category I), or four digits and F (II), T (III) or U (PLA).
         CodeSystem::Cpt => {
@@ -52,11 +51,7 @@ pub fn fits(system: CodeSystem, key: &str) -> bool {
                 && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
         }
         // A letter A-V (no I, no O... CMS uses A-V) and four digits.
-        CodeSystem::Hcpcs => {
-            b.len() == 5
-                && (b'A'..=b'V').contains(&b[0])
-                && b[1..].iter().all(u8::is_ascii_digit)
-        }
+        CodeSystem::Hcpcs => b.len() == 5 && (b'A'..=b'V').contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit),
     }
 }
 
@@ -88,7 +83,9 @@ mod tests {
 
     #[test]
     fn refuses_misplaced_dots_and_stray_characters() {
-        for bad in ["", "   ", "E1.19", "E11.", ".E11", "E11.9.1", "E11 9", "E11-9", "<b>", "99213;", "x".repeat(40).as_str()] {
+        for bad in
+            ["", "   ", "E1.19", "E11.", ".E11", "E11.9.1", "E11 9", "E11-9", "<b>", "99213;", "x".repeat(40).as_str()]
+        {
             assert_eq!(normalize(bad), None, "{bad:?}");
         }
     }

@@ -1,12 +1,17 @@
-//! The `codecard` command: `codecard serve` runs the endpoint.
+//! The `codecard` command: `serve` runs the endpoint; `users` and `keys` administer it.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
-use codecard::server::{self, AppState, Catalog, DataSource, StaticDirs, WidgetFiles};
+use clap::{Args, Parser, Subcommand};
+use codecard::api::Plan;
+use codecard::server::meter::{Period, Sections};
+use codecard::server::{
+    self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
+};
 use tracing_subscriber::EnvFilter;
 
 /// Medical-code lookup cards for any web page: the endpoint and its admin tools.
@@ -19,15 +24,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the JSON endpoint, the widget files and the demo pages.
-    Serve(ServeArgs),
+    /// Serve the JSON endpoint, the widget files, the account pages and the demo pages.
+    Serve(Box<ServeArgs>),
+    /// List accounts and set their plans.
+    Users {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Manage site keys: which page origins may embed the card.
+    Keys {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
 }
 
-#[derive(Parser)]
+#[derive(Args)]
+struct DbArg {
+    /// The SQLite database file (created and migrated if missing).
+    #[arg(long, env = "CODECARD_DB", default_value = "codecard.db", global = true)]
+    db: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Print every account: email, plan, registration date.
+    List,
+    /// Set an account's plan (`free` or `paid`).
+    SetPlan {
+        /// The account's email.
+        email: String,
+        /// `free` or `paid`.
+        plan: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a site key for one or more page origins (e.g. https://clinic.example).
+    Add {
+        /// The origins allowed to use the key.
+        #[arg(required = true)]
+        origins: Vec<String>,
+    },
+    /// Print every site key and its origins.
+    List,
+    /// Delete a site key.
+    Remove {
+        /// The key.
+        key: String,
+    },
+}
+
+#[derive(Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CODECARD_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    #[command(flatten)]
+    db: DbArg,
     /// Folder with code-set files to use instead of the embedded ones (same file names as
     /// assets/data/).
     #[arg(long, env = "CODECARD_DATA_DIR")]
@@ -38,6 +96,49 @@ struct ServeArgs {
     /// Folder with the demo host pages.
     #[arg(long, env = "CODECARD_WWW_DIR", default_value = "www")]
     www_dir: PathBuf,
+    /// Serve every card complete, with no meter and no visitor tokens.
+    #[arg(long, env = "CODECARD_NO_METER")]
+    no_meter: bool,
+    /// Code views per period for a guest.
+    #[arg(long, env = "CODECARD_GUEST_VIEWS", default_value_t = 1)]
+    guest_views: u32,
+    /// Code views per period for a free account, the guest's included.
+    #[arg(long, env = "CODECARD_FREE_VIEWS", default_value_t = 6)]
+    free_views: u32,
+    /// Code views per period for a paid account (unlimited when not set).
+    #[arg(long, env = "CODECARD_PAID_VIEWS")]
+    paid_views: Option<u32>,
+    /// When quotas reset (UTC).
+    #[arg(long, env = "CODECARD_METER_PERIOD", value_enum, default_value = "month")]
+    meter_period: Period,
+    /// New guest identities one IP address may obtain per period.
+    #[arg(long, env = "CODECARD_NEW_GUESTS_PER_IP", default_value_t = 20)]
+    new_guests_per_ip: u32,
+    /// Sections a guest sees: `all` or a comma-separated list of section ids.
+    #[arg(long, env = "CODECARD_GUEST_SECTIONS", default_value = "description,plain_language", value_parser = Sections::parse)]
+    guest_sections: Sections,
+    /// Sections a free account sees.
+    #[arg(long, env = "CODECARD_FREE_SECTIONS", default_value = "description,plain_language,hierarchy,related", value_parser = Sections::parse)]
+    free_sections: Sections,
+    /// Sections a paid account sees.
+    #[arg(long, env = "CODECARD_PAID_SECTIONS", default_value = "all", value_parser = Sections::parse)]
+    paid_sections: Sections,
+    /// Refuse card requests without a site key (see `codecard keys`).
+    #[arg(long, env = "CODECARD_REQUIRE_SITE_KEY")]
+    require_site_key: bool,
+    /// Take client addresses from X-Forwarded-For; only behind a proxy that sets it.
+    #[arg(long, env = "CODECARD_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Log-in and registration attempts per minute, per client address and per email.
+    #[arg(long, env = "CODECARD_LOGIN_ATTEMPTS_PER_MINUTE", default_value = "10")]
+    login_attempts_per_minute: NonZeroU32,
+    /// Lifetime of a log-in session, in days.
+    #[arg(long, env = "CODECARD_SESSION_DAYS", default_value_t = 30)]
+    session_days: u64,
+    /// Token signing secret (at least 32 characters); by default one is generated and kept in
+    /// the database.
+    #[arg(long, env = "CODECARD_SECRET", hide_env_values = true)]
+    secret: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -48,13 +149,77 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
+        Command::Users { db, command } => open_store(&db).and_then(|store| users(&store, command)),
+        Command::Keys { db, command } => open_store(&db).and_then(|store| keys(&store, command)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("codecard: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_store(db: &DbArg) -> Result<SqliteStore, String> {
+    SqliteStore::open(&db.db).map_err(|e| format!("cannot open the database: {e}"))
+}
+
+fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
+    match command {
+        UsersCommand::List => {
+            let users = store.users().map_err(|e| e.to_string())?;
+            println!("{:<40} {:<5} registered", "email", "plan");
+            for user in users {
+                let date = time::OffsetDateTime::from_unix_timestamp(user.created_at as i64)
+                    .map(|t| t.date().to_string())
+                    .unwrap_or_default();
+                println!("{:<40} {:<5} {date}", user.email, user.plan.id());
+            }
+            Ok(())
+        }
+        UsersCommand::SetPlan { email, plan } => {
+            let plan = match Plan::parse(&plan) {
+                Some(plan @ (Plan::Free | Plan::Paid)) => plan,
+                _ => return Err(format!("{plan:?} is not a plan an account can have: use free or paid")),
+            };
+            if store.set_plan(&email, plan).map_err(|e| e.to_string())? {
+                println!("{email} is now on the {} plan", plan.id());
+                Ok(())
+            } else {
+                Err(format!("no account with the email {email}"))
+            }
+        }
+    }
+}
+
+fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
+    match command {
+        KeysCommand::Add { origins } => {
+            if let Some(bad) = origins.iter().find(|o| !server::site_keys::valid_origin(o)) {
+                return Err(format!(
+                    "{bad:?} is not an origin: write scheme, host and port only, e.g. https://clinic.example"
+                ));
+            }
+            let key = server::site_keys::new_key();
+            store.add_site_key(&key, &origins, server::unix_now()).map_err(|e| e.to_string())?;
+            println!("{key}");
+            Ok(())
+        }
+        KeysCommand::List => {
+            for key in store.site_keys().map_err(|e| e.to_string())? {
+                println!("{}  {}", key.key, key.origins.join(" "));
+            }
+            Ok(())
+        }
+        KeysCommand::Remove { key } => {
+            if store.remove_site_key(&key).map_err(|e| e.to_string())? {
+                println!("removed {key}");
+                Ok(())
+            } else {
+                Err(format!("no site key {key}"))
+            }
         }
     }
 }
@@ -77,7 +242,32 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             "widget not built: the card cannot start until wasm-pack has built it"
         );
     }
-    let state = AppState { catalog: Arc::new(catalog), widget: Arc::new(widget) };
+    if args.secret.as_ref().is_some_and(|secret| secret.len() < 32) {
+        return Err("the signing secret must be at least 32 characters".into());
+    }
+    let store = open_store(&args.db)?;
+    let config = ServerConfig {
+        meter: MeterConfig {
+            enabled: !args.no_meter,
+            guest_views: args.guest_views,
+            free_views: args.free_views.max(args.guest_views),
+            paid_views: args.paid_views,
+            period: args.meter_period,
+            new_guests_per_ip: args.new_guests_per_ip,
+            guest_sections: args.guest_sections,
+            free_sections: args.free_sections,
+            paid_sections: args.paid_sections,
+            session_ttl: args.session_days * 86_400,
+            ..MeterConfig::default()
+        },
+        require_site_key: args.require_site_key,
+        trust_forwarded_for: args.trust_forwarded_for,
+        attempts_per_minute: args.login_attempts_per_minute,
+        secret: args.secret.map(String::into_bytes),
+    };
+    let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
+        .map_err(|e| format!("cannot prepare the database: {e}"))?;
+    tracing::info!(db = %args.db.db.display(), metered = !args.no_meter, "storage ready");
     let router = server::app(state, &StaticDirs { www: args.www_dir });
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
@@ -88,7 +278,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         // Scripts and tests read the address from this line (`--addr 127.0.0.1:0` picks a port).
         tracing::info!("serving on http://{addr}/ (started in {} ms)", started.elapsed().as_millis());
-        axum::serve(listener, router)
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| format!("server error: {e}"))

@@ -1,27 +1,40 @@
 //! The endpoint through `app()` + `oneshot`: every route, every error kind, the real data.
 
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+mod common;
+
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
-use codecard::server::{self, AppState, Catalog, DataSource, StaticDirs, WidgetFiles};
+use codecard::server::{AppState, MeterConfig, ServerConfig};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+/// The endpoint with the meter off: these tests are about the code data and the HTTP surface;
+/// tests/paywall.rs covers the meter.
 fn app() -> Router {
-    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
-    let catalog = CATALOG.get_or_init(|| Arc::new(Catalog::load(&DataSource::Embedded).expect("embedded data loads")));
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let state = AppState { catalog: catalog.clone(), widget: Arc::new(WidgetFiles::load(&root.join("pkg"))) };
-    server::app(state, &StaticDirs { www: root.join("www") })
+    static STATE: OnceLock<(tempfile::TempDir, AppState)> = OnceLock::new();
+    let (_, state) = STATE.get_or_init(|| {
+        common::state(ServerConfig {
+            meter: MeterConfig { enabled: false, ..MeterConfig::default() },
+            ..ServerConfig::default()
+        })
+    });
+    common::router(state.clone())
 }
 
 async fn send(method: Method, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let response = app()
-        .oneshot(Request::builder().method(method).uri(uri).header("Origin", "https://clinic.example").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("Origin", "https://clinic.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();
@@ -140,7 +153,8 @@ async fn cpt_demo_cards_carry_no_official_descriptor() {
 async fn hcpcs_demo_codes_resolve() {
     let card = card("/v1/codes/hcpcs/A4253").await;
     assert_eq!(card.system, CodeSystem::Hcpcs);
-    assert!(card.short_description.to_lowercase().contains("strip"), "{}", card.short_description);
+    let short = card.short_description.unwrap();
+    assert!(short.to_lowercase().contains("strip"), "{short}");
 }
 
 #[tokio::test]
@@ -156,7 +170,8 @@ async fn a_code_in_two_systems_asks_which_one() {
 
 #[tokio::test]
 async fn malformed_codes_are_400() {
-    for uri in ["/v1/codes/E11..9", "/v1/codes/%3Cscript%3E", "/v1/codes/123", "/v1/codes/cpt/E11.9", "/v1/codes/9921"] {
+    for uri in ["/v1/codes/E11..9", "/v1/codes/%3Cscript%3E", "/v1/codes/123", "/v1/codes/cpt/E11.9", "/v1/codes/9921"]
+    {
         let (status, body) = error(uri, Method::GET).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
         assert_eq!(body.error.kind, ErrorKind::MalformedCode, "{uri}");
@@ -269,7 +284,9 @@ async fn demo_pages_are_served_and_missing_pages_are_json_404() {
 #[tokio::test]
 async fn responses_are_compressed_when_the_client_accepts_it() {
     let response = app()
-        .oneshot(Request::builder().uri("/v1/codes/0DTJ4ZZ").header("Accept-Encoding", "br").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::builder().uri("/v1/codes/0DTJ4ZZ").header("Accept-Encoding", "br").body(Body::empty()).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");

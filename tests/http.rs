@@ -5,20 +5,24 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use codecard::api::{Card, ErrorBody, ErrorKind, Health};
+use codecard::api::{Card, ErrorBody, ErrorKind, Health, Plan};
 
-/// A running `codecard serve` on a free loopback port, killed on drop.
+/// A running `codecard serve` on a free loopback port with a fresh database (unless the test
+/// passes `--db`), killed on drop.
 struct Server {
     child: Child,
     base: String,
+    _data: tempfile::TempDir,
 }
 
 impl Server {
     fn start(configure: impl FnOnce(&mut Command)) -> Server {
+        let data = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_codecard"));
         command
             .arg("serve")
             .env("CODECARD_ADDR", "127.0.0.1:0")
+            .env("CODECARD_DB", data.path().join("codecard.db"))
             .env("CODECARD_LOG", "info")
             .env_remove("CODECARD_DATA_DIR")
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +41,7 @@ impl Server {
             }
         }
         let base = base.unwrap_or_else(|| panic!("codecard exited early: {:?}", child.wait()));
-        Server { child, base }
+        Server { child, base, _data: data }
     }
 
     fn get(&self, path: &str) -> reqwest::blocking::Response {
@@ -57,7 +61,7 @@ fn serves_cards_over_http_with_the_embedded_data() {
     let server = Server::start(|_| {});
     let health: Health = server.get("/v1/health").json().unwrap();
     assert_eq!(health.status, "ok");
-    assert_eq!(health.systems.iter().map(|s| s.codes).sum::<usize>() > 165_000, true);
+    assert!(health.systems.iter().map(|s| s.codes).sum::<usize>() > 165_000);
 
     let response = server.get("/v1/codes/I10");
     assert_eq!(response.status(), 200);
@@ -84,7 +88,9 @@ fn the_address_flag_beats_the_environment() {
 fn garbage_on_the_wire_does_not_hurt_the_server() {
     let server = Server::start(|_| {});
     let addr = server.base.trim_start_matches("http://").to_string();
-    for garbage in [&b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"[..], b"GET /v1/codes/I10 HTTP/9.9\r\n\r\n", b"\r\n\r\n\0\0\0"] {
+    for garbage in
+        [&b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"[..], b"GET /v1/codes/I10 HTTP/9.9\r\n\r\n", b"\r\n\r\n\0\0\0"]
+    {
         let mut stream = TcpStream::connect(&addr).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         stream.write_all(garbage).unwrap();
@@ -152,4 +158,155 @@ fn sigterm_shuts_down_cleanly() {
         assert!(Instant::now() < deadline, "still running 10 s after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Runs `codecard` with `args` against `db`; its stdout, or its stderr as the error.
+fn admin(db: &std::path::Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_codecard")).args(args).env("CODECARD_DB", db).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if output.status.success() { Ok(stdout) } else { Err(stderr) }
+}
+
+#[test]
+fn the_admin_commands_manage_plans_and_site_keys_of_a_running_server() {
+    let data = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let db = data.path().join("codecard.db");
+    let server = Server::start(|c| {
+        c.arg("--db").arg(&db);
+    });
+    let client = reqwest::blocking::Client::new();
+
+    // Plans: an account registered over HTTP, upgraded from the command line.
+    let session: codecard::api::Session = client
+        .post(format!("{}/v1/account/register", server.base))
+        .json(&serde_json::json!({"email": "coder@clinic.example", "password": "correct horse"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(session.plan, Plan::Free);
+    let error = admin(&db, &["users", "set-plan", "nobody@clinic.example", "paid"]).unwrap_err();
+    assert!(error.contains("no account with the email nobody@clinic.example"), "{error}");
+    let error = admin(&db, &["users", "set-plan", "coder@clinic.example", "gold"]).unwrap_err();
+    assert!(error.contains("use free or paid"), "{error}");
+    admin(&db, &["users", "set-plan", "coder@clinic.example", "paid"]).unwrap();
+    let list = admin(&db, &["users", "list"]).unwrap();
+    assert!(list.lines().any(|l| l.starts_with("coder@clinic.example") && l.contains(" paid ")), "{list}");
+    let card: Card =
+        client.get(format!("{}/v1/codes/I10", server.base)).bearer_auth(&session.token).send().unwrap().json().unwrap();
+    assert_eq!(card.meter.unwrap().plan, Plan::Paid, "the running server sees the new plan");
+
+    // Site keys.
+    let error = admin(&db, &["keys", "add", "clinic.example"]).unwrap_err();
+    assert!(error.contains("is not an origin"), "{error}");
+    let key = admin(&db, &["keys", "add", "https://clinic.example", "https://portal.clinic.example"]).unwrap();
+    let key = key.trim();
+    assert!(key.starts_with("ck_"), "{key}");
+    assert!(
+        admin(&db, &["keys", "list"])
+            .unwrap()
+            .contains(&format!("{key}  https://clinic.example https://portal.clinic.example"))
+    );
+    let status = |origin: &str| {
+        client
+            .get(format!("{}/v1/codes/I10", server.base))
+            .header("x-codecard-key", key)
+            .header("origin", origin)
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status("https://portal.clinic.example"), 200);
+    assert_eq!(status("https://elsewhere.example"), 403);
+    admin(&db, &["keys", "remove", key]).unwrap();
+    assert_eq!(status("https://portal.clinic.example"), 403, "a removed key admits nobody");
+    assert!(admin(&db, &["keys", "remove", key]).unwrap_err().contains("no site key"));
+}
+
+#[test]
+fn nothing_acknowledged_is_lost_when_the_server_is_killed_under_load() {
+    let data = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let db = data.path().join("codecard.db");
+    let start = || {
+        Server::start(|c| {
+            c.arg("--db").arg(&db).args(["--guest-views", "1000000"]);
+        })
+    };
+    let mut server = start();
+    let first: Card = server.get("/v1/codes/I10").json().unwrap();
+    let token = first.visitor_token.expect("a visitor token");
+    let guest = token.split('.').nth(1).unwrap().to_string();
+
+    // Eight clients open distinct codes as fast as they can, noting every view the server
+    // acknowledged as counted, until the server dies under them.
+    let catalog = codecard::server::Catalog::load(&codecard::server::DataSource::Embedded).unwrap();
+    let codes: Vec<String> = catalog.icd10cm_codes().skip(1).take(40_000).map(String::from).collect();
+    let acknowledged = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for chunk in codes.chunks(codes.len() / 8) {
+            let (base, token, acknowledged) = (&server.base, &token, &acknowledged);
+            scope.spawn(move || {
+                let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+                for code in chunk {
+                    let Ok(response) = client.get(format!("{base}/v1/codes/icd10cm/{code}")).bearer_auth(token).send()
+                    else {
+                        return;
+                    };
+                    let Ok(card) = response.json::<Card>() else { return };
+                    if card.meter.is_some_and(|m| m.counted) {
+                        acknowledged.lock().unwrap().push(format!("icd10cm:{code}"));
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        server.child.kill().unwrap(); // SIGKILL: no shutdown, no checkpoint
+        server.child.wait().unwrap();
+    });
+    let acknowledged = acknowledged.into_inner().unwrap();
+    assert!(acknowledged.len() > 100, "the load ran: {} views", acknowledged.len());
+
+    // The database is intact and holds every acknowledged view.
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let check: String = connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let stored: std::collections::HashSet<String> = connection
+        .prepare("SELECT code FROM views WHERE identity = ?1")
+        .unwrap()
+        .query_map([format!("g:{guest}")], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let lost: Vec<&String> = acknowledged.iter().filter(|code| !stored.contains(*code)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged views lost, e.g. {:?}",
+        lost.len(),
+        acknowledged.len(),
+        lost.first()
+    );
+    drop(connection);
+
+    // The restarted server knows the guest (the signing secret is in the database) and its views.
+    let restarted = start();
+    let again: Card = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/codes/{}", restarted.base, acknowledged[0].trim_start_matches("icd10cm:")))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(!again.meter.unwrap().counted, "already viewed before the crash");
+}
+
+#[test]
+fn a_database_in_a_missing_folder_is_a_clear_start_up_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_codecard"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db", "/nonexistent/codecard/codecard.db"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the folder /nonexistent/codecard does not exist"), "{stderr}");
 }

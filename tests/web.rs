@@ -67,13 +67,13 @@ fn fresh_widget(endpoint: &str) -> Widget {
     if let Some(old) = document().query_selector("[data-codecard-host]").unwrap() {
         old.remove();
     }
-    mount(endpoint.into(), styles(), 8000).unwrap()
+    mount(endpoint.into(), styles(), 8000, None).unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn fetches_a_real_card() {
     let controller = web_sys::AbortController::new().unwrap();
-    let card = client::fetch_card(ENDPOINT, "e11.9", None, 8000, &controller).await.unwrap();
+    let card = client::fetch_card(ENDPOINT, "e11.9", None, None, 8000, &controller).await.unwrap();
     assert_eq!(card.system, CodeSystem::Icd10cm);
     assert_eq!(card.display_code, "E11.9");
 }
@@ -81,7 +81,7 @@ async fn fetches_a_real_card() {
 #[wasm_bindgen_test]
 async fn card_view_renders_a_fetched_card() {
     let controller = web_sys::AbortController::new().unwrap();
-    let card = client::fetch_card(ENDPOINT, "0DTJ4ZZ", None, 8000, &controller).await.unwrap();
+    let card = client::fetch_card(ENDPOINT, "0DTJ4ZZ", None, None, 8000, &controller).await.unwrap();
     let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&parent).unwrap();
     let _mounted = leptos::mount::mount_to(parent.clone(), move || {
@@ -157,7 +157,7 @@ async fn an_endpoint_that_is_down_shows_an_error_with_retry() {
 #[wasm_bindgen_test]
 async fn a_garbled_answer_is_reported_not_rendered() {
     let controller = web_sys::AbortController::new().unwrap();
-    let error = client::fetch_card(GARBAGE, "I10", None, 8000, &controller).await.unwrap_err();
+    let error = client::fetch_card(GARBAGE, "I10", None, None, 8000, &controller).await.unwrap_err();
     assert_eq!(error, FetchError::Garbled { status: 200 });
     let widget = fresh_widget(GARBAGE);
     widget.open(code_element("I10"), "I10".into(), None);
@@ -168,7 +168,7 @@ async fn a_garbled_answer_is_reported_not_rendered() {
 #[wasm_bindgen_test]
 async fn an_ambiguous_code_offers_each_system() {
     let controller = web_sys::AbortController::new().unwrap();
-    let error = client::fetch_card(ENDPOINT, "J1100", None, 8000, &controller).await.unwrap_err();
+    let error = client::fetch_card(ENDPOINT, "J1100", None, None, 8000, &controller).await.unwrap_err();
     assert!(matches!(&error, FetchError::Api { status: 300, error } if error.kind == ErrorKind::AmbiguousCode));
     let widget = fresh_widget(ENDPOINT);
     widget.open(code_element("J1100"), "J1100".into(), None);
@@ -183,7 +183,52 @@ async fn an_ambiguous_code_offers_each_system() {
 #[wasm_bindgen_test]
 async fn closing_aborts_the_request_in_flight() {
     let controller = web_sys::AbortController::new().unwrap();
-    let request = client::fetch_card(ENDPOINT, "I10", None, 8000, &controller);
+    let request = client::fetch_card(ENDPOINT, "I10", None, None, 8000, &controller);
     controller.abort();
     assert_eq!(request.await.unwrap_err(), FetchError::Aborted);
+}
+
+/// A second endpoint started by the test command with the meter on (guests get one view).
+const METERED: &str = match option_env!("CODECARD_TEST_METERED_ENDPOINT") {
+    Some(endpoint) => endpoint,
+    None => "http://127.0.0.1:8081",
+};
+
+#[wasm_bindgen_test]
+async fn a_refused_token_falls_back_to_a_fresh_guest_identity() {
+    use codecard::widget::auth::{self, TokenSlot};
+    auth::store(METERED, TokenSlot::Visitor, "g.forged.99999999999.AAAA");
+    auth::store(METERED, TokenSlot::Session, "s.forged.99999999999.AAAA");
+    let controller = web_sys::AbortController::new().unwrap();
+    let card = client::fetch_card(METERED, "I10", None, None, 8000, &controller).await.unwrap();
+    assert!(!card.paywalled, "a fresh guest has its one view");
+    let fresh = auth::token(METERED, TokenSlot::Visitor).expect("the new visitor token is kept");
+    assert_eq!(Some(&fresh), card.visitor_token.as_ref());
+    assert!(auth::token(METERED, TokenSlot::Session).is_none(), "the refused session is forgotten");
+    // The kept token is used next time: the guest's one view is gone.
+    let second = client::fetch_card(METERED, "E11.9", None, None, 8000, &controller).await.unwrap();
+    assert!(second.paywalled);
+    assert_eq!(auth::token(METERED, TokenSlot::Visitor), Some(fresh));
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_shows_the_paywall_from_a_metered_endpoint() {
+    use codecard::widget::auth::{self, TokenSlot};
+    auth::forget(METERED, TokenSlot::Visitor);
+    let widget = fresh_widget(METERED);
+    widget.open(code_element("I10"), "I10".into(), None);
+    until("the meter", || card_text().contains("0 code page views remaining.")).await;
+    assert!(card_text().contains("Essential (primary) hypertension"), "{}", card_text());
+    // Guests see the hierarchy as a locked section.
+    assert!(card_text().contains("Register to view content"), "{}", card_text());
+    widget.open(code_element("E11.9"), "E11.9".into(), None);
+    until("the paywall", || card_text().contains("Register to view this code")).await;
+    let text = card_text();
+    assert!(
+        text.contains("Guest accounts are limited to 1 page view. Register free account to get 5 more views."),
+        "{text}"
+    );
+    assert!(!text.contains("without complications"), "no gated text: {text}");
+    assert!(shadow_query(".cc-paywall .cc-actions").is_some(), "Log in and Register buttons");
+    widget.destroy();
 }

@@ -23,15 +23,18 @@ pub mod files {
     pub const CPT_DEMO: &str = "cpt-demo.tsv";
     /// HCPCS Level II demo entries with CMS descriptors (TSV).
     pub const HCPCS_DEMO: &str = "hcpcs-demo.tsv";
+    /// Demo "Coding tips" in codecard's own words (TSV): a paid-plan section.
+    pub const CODING_TIPS_DEMO: &str = "coding-tips-demo.tsv";
 }
 
 /// The files compiled into the binary, by name.
-const EMBEDDED: [(&str, &[u8]); 5] = [
+const EMBEDDED: [(&str, &[u8]); 6] = [
     (files::ICD10CM, include_bytes!("../../assets/data/icd10cm-2025.tsv.gz")),
     (files::ICD10PCS, include_bytes!("../../assets/data/icd10pcs-2025.tsv.gz")),
     (files::ICD10CM_BLOCKS, include_bytes!("../../assets/data/icd10cm-chapters-blocks.tsv")),
     (files::CPT_DEMO, include_bytes!("../../assets/data/cpt-demo.tsv")),
     (files::HCPCS_DEMO, include_bytes!("../../assets/data/hcpcs-demo.tsv")),
+    (files::CODING_TIPS_DEMO, include_bytes!("../../assets/data/coding-tips-demo.tsv")),
 ];
 
 const ICD10_RELEASE: &str = "FY2025";
@@ -166,6 +169,8 @@ pub struct Catalog {
     icd10pcs: HashMap<Box<str>, PcsEntry>,
     cpt: HashMap<Box<str>, CptEntry>,
     hcpcs: HashMap<Box<str>, HcpcsEntry>,
+    /// Coding tips by system and code, in file order.
+    tips: HashMap<(CodeSystem, Box<str>), Vec<Box<str>>>,
 }
 
 impl Catalog {
@@ -178,11 +183,13 @@ impl Catalog {
             icd10pcs: HashMap::new(),
             cpt: HashMap::new(),
             hcpcs: HashMap::new(),
+            tips: HashMap::new(),
         };
         catalog.load_icd10cm(source)?;
         catalog.load_icd10pcs(source)?;
         catalog.load_cpt(source)?;
         catalog.load_hcpcs(source)?;
+        catalog.load_tips(source)?;
         Ok(catalog)
     }
 
@@ -192,10 +199,7 @@ impl Catalog {
         for (i, row) in rows(files::ICD10CM, &text, 5).enumerate() {
             let f = row?;
             check_key(files::ICD10CM, i + 2, CodeSystem::Icd10cm, f[0])?;
-            self.icd10cm.insert(
-                f[0].into(),
-                CmEntry { billable: f[2] == "1", short: f[3].into(), long: f[4].into() },
-            );
+            self.icd10cm.insert(f[0].into(), CmEntry { billable: f[2] == "1", short: f[3].into(), long: f[4].into() });
         }
         self.icd10cm_sorted = self.icd10cm.keys().cloned().collect();
         self.icd10cm_sorted.sort_unstable();
@@ -279,13 +283,30 @@ impl Catalog {
             check_key(files::HCPCS_DEMO, i + 2, CodeSystem::Hcpcs, f[0])?;
             self.hcpcs.insert(
                 f[0].into(),
-                HcpcsEntry {
-                    section: f[1].into(),
-                    section_range: f[2].into(),
-                    short: f[3].into(),
-                    long: f[4].into(),
-                },
+                HcpcsEntry { section: f[1].into(), section_range: f[2].into(), short: f[3].into(), long: f[4].into() },
             );
+        }
+        Ok(())
+    }
+
+    fn load_tips(&mut self, source: &DataSource) -> Result<(), LoadError> {
+        let text = source.read(files::CODING_TIPS_DEMO)?;
+        for (i, row) in rows(files::CODING_TIPS_DEMO, &text, 3).enumerate() {
+            let f = row?;
+            let line = i + 2;
+            let system = CodeSystem::parse(f[0]).ok_or_else(|| LoadError {
+                file: files::CODING_TIPS_DEMO.into(),
+                line: Some(line),
+                reason: format!("{:?} is not a code system", f[0]),
+            })?;
+            if !self.contains(system, f[1]) {
+                return Err(LoadError {
+                    file: files::CODING_TIPS_DEMO.into(),
+                    line: Some(line),
+                    reason: format!("{} is not a loaded {} code", f[1], system.label()),
+                });
+            }
+            self.tips.entry((system, f[1].into())).or_default().push(f[2].into());
         }
         Ok(())
     }
@@ -301,6 +322,11 @@ impl Catalog {
         ]
     }
 
+    /// Every ICD-10-CM code (normalised, headers included), in code order.
+    pub fn icd10cm_codes(&self) -> impl Iterator<Item = &str> {
+        self.icd10cm_sorted.iter().map(|k| &**k)
+    }
+
     /// Whether `key` (normalised) is a code of `system`.
     pub fn contains(&self, system: CodeSystem, key: &str) -> bool {
         match system {
@@ -313,12 +339,20 @@ impl Catalog {
 
     /// The full card for `key` (normalised) in `system`, or `None` if the code is unknown.
     pub fn card(&self, system: CodeSystem, key: &str) -> Option<Card> {
-        match system {
+        let mut card = match system {
             CodeSystem::Icd10cm => self.icd10cm_card(key),
             CodeSystem::Icd10pcs => self.icd10pcs_card(key),
             CodeSystem::Cpt => self.cpt_card(key),
             CodeSystem::Hcpcs => self.hcpcs_card(key),
+        }?;
+        if let Some(tips) = self.tips.get(&(system, key.into())) {
+            card.sections.push(Section {
+                id: "coding_tips".into(),
+                title: "Coding tips".into(),
+                content: Some(SectionContent::Text { paragraphs: tips.iter().map(|t| t.to_string()).collect() }),
+            });
         }
+        Some(card)
     }
 
     fn icd10cm_card(&self, key: &str) -> Option<Card> {
@@ -363,7 +397,7 @@ impl Catalog {
             system: CodeSystem::Icd10cm,
             release: ICD10_RELEASE.into(),
             billable: entry.billable,
-            short_description: entry.short.to_string(),
+            short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
             descriptor_note: (!entry.billable).then(|| {
                 "Category header: not valid on a claim. Report one of the more specific codes below it.".into()
@@ -374,6 +408,8 @@ impl Catalog {
             attribution: "ICD-10-CM FY2025, CDC National Center for Health Statistics and CMS; public domain.".into(),
             sections: related.into_iter().collect(),
             meter: None,
+            paywalled: false,
+            visitor_token: None,
         })
     }
 
@@ -453,7 +489,7 @@ impl Catalog {
             system: CodeSystem::Icd10pcs,
             release: ICD10_RELEASE.into(),
             billable: true,
-            short_description: entry.short.to_string(),
+            short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
             descriptor_note: None,
             plain_language: None,
@@ -466,6 +502,8 @@ impl Catalog {
             attribution: "ICD-10-PCS FY2025, Centers for Medicare & Medicaid Services; public domain.".into(),
             sections: Vec::new(),
             meter: None,
+            paywalled: false,
+            visitor_token: None,
         })
     }
 
@@ -477,7 +515,7 @@ impl Catalog {
             system: CodeSystem::Cpt,
             release: DEMO_RELEASE.into(),
             billable: true,
-            short_description: entry.summary.to_string(),
+            short_description: Some(entry.summary.to_string()),
             long_description: None,
             descriptor_note: Some(
                 "Summary written by codecard. The official CPT® descriptor is shown only where the \
@@ -503,6 +541,8 @@ impl Catalog {
                 .into(),
             sections: Vec::new(),
             meter: None,
+            paywalled: false,
+            visitor_token: None,
         })
     }
 
@@ -514,7 +554,7 @@ impl Catalog {
             system: CodeSystem::Hcpcs,
             release: DEMO_RELEASE.into(),
             billable: true,
-            short_description: entry.short.to_string(),
+            short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
             descriptor_note: None,
             plain_language: None,
@@ -527,6 +567,8 @@ impl Catalog {
             attribution: "HCPCS Level II, Centers for Medicare & Medicaid Services; public domain.".into(),
             sections: Vec::new(),
             meter: None,
+            paywalled: false,
+            visitor_token: None,
         })
     }
 }

@@ -35,6 +35,22 @@ pub enum AppError {
         /// The systems that have it.
         candidates: Vec<CodeSystem>,
     },
+    /// The bearer token is forged, altered, expired or revoked.
+    InvalidToken,
+    /// Log-in failed; deliberately silent on whether the email exists.
+    InvalidCredentials,
+    /// A registration field is unacceptable; the message says which and why.
+    InvalidInput(String),
+    /// Registration with an email that has an account.
+    EmailTaken,
+    /// A site key refuses the request; the message says why.
+    Forbidden(String),
+    /// The request body is over the limit.
+    PayloadTooLarge,
+    /// Too many attempts or new guests; the message says what to do.
+    RateLimited(String),
+    /// The database failed; the detail is logged, not sent.
+    Storage(String),
     /// No such route.
     NotFound,
     /// The route exists, not for this method.
@@ -83,6 +99,36 @@ impl AppError {
                     },
                 )
             }
+            AppError::InvalidToken => (
+                StatusCode::UNAUTHORIZED,
+                error(ErrorKind::InvalidToken, "The visitor or session token is not valid; start a new one.".into()),
+            ),
+            AppError::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                error(ErrorKind::InvalidCredentials, "Email or password is incorrect.".into()),
+            ),
+            AppError::InvalidInput(message) => {
+                (StatusCode::BAD_REQUEST, error(ErrorKind::InvalidInput, message.clone()))
+            }
+            AppError::EmailTaken => (
+                StatusCode::CONFLICT,
+                error(ErrorKind::EmailTaken, "An account with this email already exists. Log in instead.".into()),
+            ),
+            AppError::Forbidden(message) => (StatusCode::FORBIDDEN, error(ErrorKind::Forbidden, message.clone())),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                error(ErrorKind::PayloadTooLarge, "The request is larger than this endpoint accepts.".into()),
+            ),
+            AppError::RateLimited(message) => {
+                (StatusCode::TOO_MANY_REQUESTS, error(ErrorKind::RateLimited, message.clone()))
+            }
+            AppError::Storage(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error(
+                    ErrorKind::StorageUnavailable,
+                    "The view counter is unavailable right now; nothing was counted. Try again shortly.".into(),
+                ),
+            ),
             AppError::NotFound => {
                 (StatusCode::NOT_FOUND, error(ErrorKind::NotFound, "There is nothing at this address.".into()))
             }
@@ -100,8 +146,10 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        match &self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Storage(detail) => tracing::error!(%detail, "storage error"),
+            _ => {}
         }
         let (status, error) = self.status_and_body();
         let mut response = (status, Json(ErrorBody { error })).into_response();
@@ -117,6 +165,22 @@ impl std::fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+impl From<super::store::StoreError> for AppError {
+    fn from(error: super::store::StoreError) -> Self {
+        AppError::Storage(error.0)
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::InvalidInput(rejection.body_text())
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

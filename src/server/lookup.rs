@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{AppError, AppState};
+use super::visitor::{self, ClientIp};
+use super::{AppError, AppState, meter, unix_now};
 use crate::api::{Card, CodeSystem, Health};
 use crate::code;
 
@@ -21,23 +22,55 @@ pub struct LookupQuery {
 /// `GET /v1/codes/{code}?system=`: the system is inferred from the code unless named.
 pub async fn card_by_code(
     State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let Path(written) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let system = query.system.as_deref().filter(|s| !s.is_empty()).map(parse_system).transpose()?;
-    lookup(&state, &written, system)
+    let card = lookup(&state, &written, system)?;
+    metered(&state, &headers, &ip, card).await
 }
 
 /// `GET /v1/codes/{system}/{code}`.
 pub async fn card_by_system_and_code(
     State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Path((system, written)) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let system = parse_system(&system)?;
-    lookup(&state, &written, Some(system))
+    let card = lookup(&state, &written, Some(system))?;
+    metered(&state, &headers, &ip, card).await
+}
+
+/// Counts the view and cuts the card down to what the visitor is entitled to. Unknown and
+/// malformed codes never get here, so they cost no view.
+async fn metered(state: &AppState, headers: &HeaderMap, ip: &ClientIp, card: Card) -> Result<Response, AppError> {
+    let config = &state.config.meter;
+    if !config.enabled {
+        let mut response = Json(card).into_response();
+        // Code data changes once a year; a short cache still lets a fix reach pages quickly.
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+        return Ok(response);
+    }
+    let now = unix_now();
+    let visitor = visitor::resolve(state, headers, ip, now).await?;
+    let (identity, period, limit) = (visitor.identity.clone(), config.period.key(now), config.limit(visitor.plan));
+    let code = format!("{}:{}", card.system.id(), card.code);
+    let outcome = state.store_call(move |store| store.record_view(&identity, &period, &code, limit)).await?;
+    let mut card = meter::redact(card, config.sections(visitor.plan), !outcome.granted);
+    card.meter = Some(meter::meter(config, visitor.plan, outcome.used, outcome.counted, visitor.account));
+    card.visitor_token = visitor.issued_token;
+    let mut response = Json(card).into_response();
+    // The answer depends on who asks: never store it in a shared cache.
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
+    Ok(response)
 }
 
 /// `GET /v1/health`: what is loaded.
@@ -58,7 +91,7 @@ fn parse_system(name: &str) -> Result<CodeSystem, AppError> {
 
 /// Finds the card for a written code: 400 if no system's shape fits, 404 if no fitting system
 /// has it, 300 if several do.
-fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result<Response, AppError> {
+fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result<Card, AppError> {
     let malformed = || AppError::MalformedCode { written: written.to_string(), system };
     let key = code::normalize(written).ok_or_else(malformed)?;
     // A dot is only ever written in ICD-10-CM codes.
@@ -74,16 +107,10 @@ fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result
     let found: Vec<CodeSystem> = shaped.iter().copied().filter(|s| state.catalog.contains(*s, &key)).collect();
     match found.as_slice() {
         [] => Err(AppError::UnknownCode { display: code::display(shaped[0], &key), searched: shaped }),
-        [one] => {
-            let card: Card = state
-                .catalog
-                .card(*one, &key)
-                .ok_or_else(|| AppError::Internal(format!("{one} {key} listed but has no card")))?;
-            let mut response = Json(card).into_response();
-            // Code data changes once a year; a short cache still lets a fix reach pages quickly.
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-            Ok(response)
-        }
+        [one] => state
+            .catalog
+            .card(*one, &key)
+            .ok_or_else(|| AppError::Internal(format!("{one} {key} listed but has no card"))),
         _ => Err(AppError::AmbiguousCode { written: written.trim().to_string(), candidates: found }),
     }
 }

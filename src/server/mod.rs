@@ -1,17 +1,27 @@
 //! The JSON endpoint: code cards, the widget's files and the demo pages, as one axum router.
 
+mod account_pages;
+pub mod accounts;
 pub mod catalog;
 pub mod error;
 mod lookup;
+pub mod meter;
+pub mod site_keys;
+pub mod store;
+pub mod tokens;
+pub mod visitor;
 pub mod widget_files;
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, header};
-use axum::routing::get;
+use axum::middleware;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -20,7 +30,36 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
+pub use meter::MeterConfig;
+pub use store::{SqliteStore, Store};
 pub use widget_files::WidgetFiles;
+
+/// How the endpoint meters, identifies and admits visitors.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Plans, quotas, periods and sections.
+    pub meter: MeterConfig,
+    /// Refuse card requests that carry no site key.
+    pub require_site_key: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Log-in and registration attempts allowed per minute per address and per email.
+    pub attempts_per_minute: NonZeroU32,
+    /// The token signing secret; `None` uses (and on first start creates) one in the database.
+    pub secret: Option<Vec<u8>>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            meter: MeterConfig::default(),
+            require_site_key: false,
+            trust_forwarded_for: false,
+            attempts_per_minute: NonZeroU32::new(10).expect("non-zero"),
+            secret: None,
+        }
+    }
+}
 
 /// What every handler shares. Cheap to clone: everything behind `Arc`s.
 #[derive(Clone)]
@@ -29,6 +68,55 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The widget's loader, glue, wasm and styles.
     pub widget: Arc<WidgetFiles>,
+    /// Views, accounts, sessions and site keys.
+    pub store: Arc<dyn Store>,
+    /// Signs and verifies visitor and session tokens.
+    pub signer: Arc<tokens::Signer>,
+    /// Metering and admission settings.
+    pub config: Arc<ServerConfig>,
+    /// Slows down password guessing.
+    pub attempts: Arc<accounts::AttemptLimiter>,
+}
+
+impl AppState {
+    /// Assembles the state; the signing secret comes from `config` or, failing that, from the
+    /// store (created on first start, so tokens survive restarts).
+    pub fn new(
+        catalog: Arc<Catalog>,
+        widget: Arc<WidgetFiles>,
+        store: Arc<dyn Store>,
+        config: ServerConfig,
+    ) -> Result<AppState, store::StoreError> {
+        let secret = match &config.secret {
+            Some(secret) => secret.clone(),
+            None => store.setting_or_insert("token_secret", &|| tokens::random_id(32))?.into_bytes(),
+        };
+        Ok(AppState {
+            catalog,
+            widget,
+            store,
+            signer: Arc::new(tokens::Signer::new(secret)),
+            attempts: Arc::new(accounts::AttemptLimiter::new(config.attempts_per_minute)),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Runs a storage call on the blocking pool (SQLite calls block), mapping failures to 503.
+    pub async fn store_call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn Store) -> store::StoreResult<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || call(&*store))
+            .await
+            .map_err(|e| AppError::Internal(format!("storage task: {e}")))?
+            .map_err(AppError::from)
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Where the server finds the files it serves from disk.
@@ -40,10 +128,24 @@ pub struct StaticDirs {
 
 /// The whole endpoint. Tests call this with `oneshot`; `codecard serve` binds it to a socket.
 pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
-    let api = Router::new()
-        .route("/v1/health", get(lookup::health))
+    let cards = Router::new()
         .route("/v1/codes/{code}", get(lookup::card_by_code))
         .route("/v1/codes/{system}/{code}", get(lookup::card_by_system_and_code))
+        .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check));
+    let accounts = Router::new()
+        .route("/v1/account/register", post(accounts::register))
+        .route("/v1/account/login", post(accounts::login))
+        .route("/v1/account/logout", post(accounts::logout))
+        // Credentials are small; anything bigger is a mistake or an attack.
+        .layer(DefaultBodyLimit::max(8 * 1024));
+    let api = Router::new()
+        .merge(cards)
+        .merge(accounts)
+        .route("/v1/health", get(lookup::health))
+        .route("/account/login", get(account_pages::login))
+        .route("/account/register", get(account_pages::register))
+        .route("/account/account.js", get(account_pages::script))
+        .route("/account/account.css", get(account_pages::styles))
         .route("/widget/loader.js", get(widget_files::loader))
         .route("/widget/{build}/{file}", get(widget_files::versioned));
     let pages = ServeDir::new(&dirs.www)
@@ -67,7 +169,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD])
+                .allow_methods([Method::GET, Method::HEAD, Method::POST])
                 .allow_headers(Any)
                 .max_age(Duration::from_secs(86_400)),
         )

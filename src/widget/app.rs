@@ -16,6 +16,8 @@ pub struct WidgetConfig {
     pub endpoint: String,
     /// How long a lookup may take before the card reports it.
     pub timeout_ms: u32,
+    /// The site key of the embed script, sent with every card request.
+    pub site_key: Option<String>,
 }
 
 /// What the open card is about: a code and the page element it belongs to.

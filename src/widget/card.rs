@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent};
+use super::paywall::{LockedNotice, MeterBar, Paywall};
+use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Plan, Section, SectionContent};
 
-/// Renders a card the endpoint sent.
+/// Renders a card the endpoint sent: everything the visitor is entitled to, locked notices for
+/// the rest, and the meter.
 #[component]
 pub fn CardView(
     /// The card.
@@ -25,11 +27,24 @@ pub fn CardView(
         axes,
         attribution,
         sections,
+        meter,
+        paywalled,
         ..
     } = card;
+    let plan = meter.as_ref().map(|m| m.plan);
+    if paywalled {
+        return view! {
+            <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
+                <p class="cc-meta"><span class="cc-badge">{system.label()}</span></p>
+                {meter.map(|meter| view! { <Paywall meter /> })}
+                {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
+            </div>
+        }
+        .into_any();
+    }
     let status = if billable { "Billable" } else { "Header: not billable" };
-    let heading_description = long_description.clone().unwrap_or_else(|| short_description.clone());
-    let show_short = long_description.as_ref().is_some_and(|long| *long != short_description);
+    let shown_description = long_description.clone().or_else(|| short_description.clone());
+    let show_short = matches!((&long_description, &short_description), (Some(long), Some(short)) if long != short);
     view! {
         <div class="cc-card" data-code=display_code.clone() data-system=system.id()>
             <p class="cc-meta">
@@ -37,12 +52,14 @@ pub fn CardView(
                 <span class=if billable { "cc-badge cc-billable" } else { "cc-badge cc-header-code" }>{status}</span>
                 <span class="cc-release">{release}</span>
             </p>
-            <section class="cc-section" aria-labelledby="cc-description">
-                <h3 id="cc-description">{if long_description.is_some() { "Official description" } else { "Summary" }}</h3>
-                <p class="cc-description">{heading_description}</p>
-                {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">"Short: "</span>{short_description}</p> })}
-                {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
-            </section>
+            {shown_description.map(|description| view! {
+                <section class="cc-section" aria-labelledby="cc-description">
+                    <h3 id="cc-description">{if long_description.is_some() { "Official description" } else { "Summary" }}</h3>
+                    <p class="cc-description">{description}</p>
+                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">"Short: "</span>{short_description}</p> })}
+                    {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
+                </section>
+            })}
             {plain_language.map(|text| view! {
                 <section class="cc-section" aria-labelledby="cc-plain">
                     <h3 id="cc-plain">"In plain language"</h3>
@@ -51,10 +68,12 @@ pub fn CardView(
             })}
             {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
-            {sections.into_iter().map(|section| view! { <CardSection section open_related /> }).collect_view()}
+            {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
             <footer class="cc-attribution">{attribution}</footer>
+            {meter.map(|meter| view! { <MeterBar meter /> })}
         </div>
     }
+    .into_any()
 }
 
 /// The chain of ancestors, broadest first.
@@ -102,18 +121,17 @@ fn Axes(axes: Vec<Axis>) -> impl IntoView {
 
 /// A further section: its content, or a locked notice when the plan does not include it.
 #[component]
-fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSystem>)>) -> impl IntoView {
+fn CardSection(
+    section: Section,
+    open_related: Callback<(String, Option<CodeSystem>)>,
+    plan: Option<Plan>,
+) -> impl IntoView {
     let Section { id, title, content } = section;
+    let locked = content.is_none();
     let heading_id = format!("cc-section-{id}");
     let labelled_by = heading_id.clone();
     let body = match content {
-        None => view! {
-            <div class="cc-locked">
-                <p class="cc-locked-title">"Register to view content"</p>
-                <p>"Create a free account to unlock this content"</p>
-            </div>
-        }
-        .into_any(),
+        None => view! { <LockedNotice plan /> }.into_any(),
         Some(SectionContent::Text { paragraphs }) => {
             paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any()
         }
@@ -136,7 +154,7 @@ fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSyst
         .into_any(),
     };
     view! {
-        <section class="cc-section" aria-labelledby=labelled_by data-section=id>
+        <section class="cc-section" aria-labelledby=labelled_by data-section=id data-locked=locked.then_some("")>
             <h3 id=heading_id>{title}</h3>
             {body}
         </section>

@@ -7,6 +7,7 @@ use gloo_net::http::Request;
 use gloo_timers::callback::Timeout;
 use web_sys::AbortSignal;
 
+use super::auth::{self, TokenSlot};
 use crate::api::{ApiError, Card, CodeSystem, ErrorBody, ErrorKind};
 use crate::code;
 
@@ -45,7 +46,18 @@ impl FetchError {
         !matches!(
             self,
             FetchError::MalformedCode(_)
-                | FetchError::Api { error: ApiError { kind: ErrorKind::UnknownCode | ErrorKind::MalformedCode | ErrorKind::UnknownSystem | ErrorKind::AmbiguousCode, .. }, .. }
+                | FetchError::Api {
+                    error: ApiError {
+                        kind: ErrorKind::UnknownCode
+                            | ErrorKind::MalformedCode
+                            | ErrorKind::UnknownSystem
+                            | ErrorKind::AmbiguousCode
+                            | ErrorKind::RateLimited
+                            | ErrorKind::Forbidden,
+                        ..
+                    },
+                    ..
+                }
         )
     }
 }
@@ -82,47 +94,110 @@ pub fn card_url(endpoint: &str, written: &str, system: Option<CodeSystem>) -> Re
     })
 }
 
-/// Fetches the card for `written`. Gives up after `timeout_ms`; `abort` cancels it early (the
+/// Fetches the card for `written`, as the stored visitor or session (see [`auth`]), with the
+/// site key if the page has one. Gives up after `timeout_ms`; `abort` cancels it early (the
 /// caller aborts when the card closes, so no answer lands in a card that is gone).
+///
+/// A token the endpoint refuses is dropped and the lookup tried again: a session falls back to
+/// the visitor token, a visitor token to a fresh guest identity. A new visitor token in the
+/// answer is kept for next time.
 pub async fn fetch_card(
     endpoint: &str,
     written: &str,
     system: Option<CodeSystem>,
+    site_key: Option<&str>,
     timeout_ms: u32,
     abort: &web_sys::AbortController,
 ) -> Result<Card, FetchError> {
     let url = card_url(endpoint, written, system)?;
-    let timed_out = Rc::new(Cell::new(false));
-    let _deadline = {
-        let timed_out = timed_out.clone();
-        let abort = abort.clone();
-        Timeout::new(timeout_ms, move || {
-            timed_out.set(true);
-            abort.abort();
-        })
-    };
-    let signal: AbortSignal = abort.signal();
-    let failed = |signal: &AbortSignal| {
-        if timed_out.get() {
-            FetchError::Timeout { after_ms: timeout_ms }
-        } else if signal.aborted() {
+    let endpoint = endpoint.trim_end_matches('/');
+    let deadline = Deadline::start(timeout_ms, abort);
+    loop {
+        let sent = auth::bearer(endpoint);
+        let mut request = Request::get(&url).header("Accept", "application/json");
+        if let Some((_, token)) = &sent {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        if let Some(key) = site_key {
+            request = request.header("X-Codecard-Key", key);
+        }
+        match deadline.send(request).await.and_then(|(status, body)| parse::<Card>(status, &body)) {
+            Err(FetchError::Api { error, .. }) if error.kind == ErrorKind::InvalidToken && sent.is_some() => {
+                if let Some((slot, _)) = sent {
+                    auth::forget(endpoint, slot);
+                }
+            }
+            Ok(card) => {
+                if let Some(token) = &card.visitor_token {
+                    auth::store(endpoint, TokenSlot::Visitor, token);
+                }
+                return Ok(card);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Ends the stored session: the endpoint revokes it, and the widget forgets it whatever the
+/// endpoint answered (a session it cannot revoke is one it no longer honours).
+pub async fn log_out(endpoint: &str, timeout_ms: u32) -> Result<(), FetchError> {
+    let endpoint = endpoint.trim_end_matches('/');
+    let Some(token) = auth::token(endpoint, TokenSlot::Session) else { return Ok(()) };
+    auth::forget(endpoint, TokenSlot::Session);
+    let abort = web_sys::AbortController::new().map_err(|_| FetchError::Unreachable)?;
+    let deadline = Deadline::start(timeout_ms, &abort);
+    let request = gloo_net::http::RequestBuilder::new(&format!("{endpoint}/v1/account/logout"))
+        .method(gloo_net::http::Method::POST)
+        .header("Authorization", &format!("Bearer {token}"));
+    let (status, body) = deadline.send(request).await?;
+    if (200..300).contains(&status) { Ok(()) } else { parse::<()>(status, &body) }
+}
+
+/// One lookup's time budget, shared by its attempts.
+struct Deadline {
+    timed_out: Rc<Cell<bool>>,
+    timeout_ms: u32,
+    signal: AbortSignal,
+    _timer: Timeout,
+}
+
+impl Deadline {
+    fn start(timeout_ms: u32, abort: &web_sys::AbortController) -> Deadline {
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (timed_out, abort) = (timed_out.clone(), abort.clone());
+            Timeout::new(timeout_ms, move || {
+                timed_out.set(true);
+                abort.abort();
+            })
+        };
+        Deadline { timed_out, timeout_ms, signal: abort.signal(), _timer: timer }
+    }
+
+    fn failure(&self) -> FetchError {
+        if self.timed_out.get() {
+            FetchError::Timeout { after_ms: self.timeout_ms }
+        } else if self.signal.aborted() {
             FetchError::Aborted
         } else {
             FetchError::Unreachable
         }
-    };
-    let response = Request::get(&url)
-        .header("Accept", "application/json")
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|_| failed(&signal))?;
-    let status = response.status();
-    let body = response.text().await.map_err(|_| failed(&signal))?;
-    if response.ok() {
-        serde_json::from_str::<Card>(&body).map_err(|_| FetchError::Garbled { status })
+    }
+
+    /// Sends `request` under this deadline; the status and the body text.
+    async fn send(&self, request: gloo_net::http::RequestBuilder) -> Result<(u16, String), FetchError> {
+        let response = request.abort_signal(Some(&self.signal)).send().await.map_err(|_| self.failure())?;
+        let body = response.text().await.map_err(|_| self.failure())?;
+        Ok((response.status(), body))
+    }
+}
+
+/// A 2xx body as `T`, or the endpoint's JSON error; anything else is garbled.
+fn parse<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, FetchError> {
+    if (200..300).contains(&status) {
+        serde_json::from_str::<T>(body).map_err(|_| FetchError::Garbled { status })
     } else {
-        match serde_json::from_str::<ErrorBody>(&body) {
+        match serde_json::from_str::<ErrorBody>(body) {
             Ok(ErrorBody { error }) => Err(FetchError::Api { status, error }),
             Err(_) => Err(FetchError::Garbled { status }),
         }

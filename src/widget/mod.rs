@@ -4,11 +4,13 @@
 //! demand) and calls [`mount`] once, then [`Widget::open`] for each click. Everything rendered
 //! here lives in one shadow root, so the host page's CSS cannot reach it.
 
+pub mod auth;
 pub mod client;
 
 mod app;
 mod card;
 mod dom;
+mod paywall;
 mod popover;
 mod states;
 
@@ -71,13 +73,25 @@ impl Widget {
 /// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
 ///
 /// `endpoint` is the base URL of the JSON API, `styles_url` the stylesheet to apply inside the
-/// shadow root, `timeout_ms` how long a lookup may take before the card says so.
+/// shadow root, `timeout_ms` how long a lookup may take before the card says so, `site_key`
+/// the embed script's public site key, if it has one.
 #[wasm_bindgen]
-pub fn mount(endpoint: String, styles_url: String, timeout_ms: u32) -> Result<Widget, JsValue> {
+pub fn mount(
+    endpoint: String,
+    styles_url: String,
+    timeout_ms: u32,
+    site_key: Option<String>,
+) -> Result<Widget, JsValue> {
     let (host, container) = dom::shadow_host(&styles_url)?;
+    let endpoint = endpoint.trim_end_matches('/').to_string();
     let target = RwSignal::new(None::<Target>);
-    let config = WidgetConfig { endpoint, timeout_ms: timeout_ms.max(1) };
+    let timeout_ms = timeout_ms.max(1);
+    let site_key = site_key.filter(|key| !key.is_empty());
+    let config = WidgetConfig { endpoint: endpoint.clone(), timeout_ms, site_key };
     let handle = leptos::mount::mount_to(container, move || {
+        let account = paywall::Account::new(endpoint, timeout_ms);
+        account.listen();
+        provide_context(account);
         provide_context(config);
         view! { <App target /> }
     });

@@ -60,13 +60,21 @@ pub fn Popover(
 
     let reposition = {
         let anchor = anchor.clone();
+        // Runs from listeners and animation frames, which can fire after the card closed and its
+        // reactive values were disposed: `try_` reads make that a no-op instead of a panic.
         move || {
-            let Some(dialog) = dialog.get_untracked() else { return };
+            let Some(dialog) = dialog.try_get_untracked().flatten() else { return };
             let window = window();
             let viewport_w = window.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
             let viewport_h = window.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(768.0);
             let size = dialog.get_bounding_client_rect();
-            placement.set(place(&anchor.get_bounding_client_rect(), size.width(), size.height(), viewport_w, viewport_h));
+            let _ = placement.try_set(place(
+                &anchor.get_bounding_client_rect(),
+                size.width(),
+                size.height(),
+                viewport_w,
+                viewport_h,
+            ));
         }
     };
 
@@ -122,7 +130,10 @@ pub fn Popover(
         let code = target.code.clone();
         let system = target.system;
         let config = config.clone();
+        let account = expect_context::<super::paywall::Account>();
         LocalResource::new(move || {
+            // Log-in and log-out run the lookup again: the card unlocks (or locks) in place.
+            account.version.track();
             let controller = web_sys::AbortController::new().ok();
             let on_abort = SendWrapper::new(controller.clone());
             on_cleanup(move || {
@@ -133,7 +144,15 @@ pub fn Popover(
             let (code, config) = (code.clone(), config.clone());
             async move {
                 let controller = controller.ok_or(FetchError::Unreachable)?;
-                client::fetch_card(&config.endpoint, &code, system, config.timeout_ms, &controller).await
+                client::fetch_card(
+                    &config.endpoint,
+                    &code,
+                    system,
+                    config.site_key.as_deref(),
+                    config.timeout_ms,
+                    &controller,
+                )
+                .await
             }
         })
     };

@@ -59,12 +59,20 @@ pub fn Unavailable(
             ("Which code system?", api.candidates.clone())
         }
         FetchError::Api { error: api, .. } if api.kind == ErrorKind::UnknownCode => ("Code not found", Vec::new()),
+        FetchError::Api { error: api, .. } if api.kind == ErrorKind::RateLimited => {
+            ("Code views are limited", Vec::new())
+        }
+        FetchError::Api { error: api, .. } if api.kind == ErrorKind::Forbidden => {
+            ("Not available on this site", Vec::new())
+        }
         _ => ("Not a valid code", Vec::new()),
     };
+    let limited = matches!(&error, FetchError::Api { error: api, .. } if api.kind == ErrorKind::RateLimited);
     view! {
         <div class="cc-unavailable" role="status">
             <p class="cc-problem-title">{heading}</p>
             <p class="cc-problem-message">{error.to_string()}</p>
+            {limited.then(|| view! { <super::paywall::AccountButtons email=None /> })}
             {(!choices.is_empty()).then(|| view! {
                 <ul class="cc-choices">
                     {choices.into_iter().map(|system| {

@@ -1,0 +1,67 @@
+//! Site keys: the public key an embed script carries, and the page origins allowed to use it.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::{AppError, AppState};
+
+/// The request header the widget sends its site key in.
+pub const HEADER: &str = "x-codecard-key";
+
+/// A new site key: `ck_` and 20 random characters.
+pub fn new_key() -> String {
+    format!("ck_{}", super::tokens::random_id(15))
+}
+
+/// Whether `origin` is written as a browser sends it: scheme, host and optional port, no path.
+pub fn valid_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else { return false };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', ' ', '@'])
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+/// Middleware on the card routes: a request with a site key must come from one of the key's
+/// origins; a request without one is refused when the endpoint requires keys.
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, AppError> {
+    let key = request.headers().get(HEADER).map(|v| v.to_str().unwrap_or_default().trim().to_string());
+    let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
+    match key {
+        None if state.config.require_site_key => Err(AppError::Forbidden(
+            "This code service needs a site key: add data-site-key to the codecard script tag.".into(),
+        )),
+        None => Ok(next.run(request).await),
+        Some(key) => {
+            let lookup = key.clone();
+            let site = state.store_call(move |store| store.site_key(&lookup)).await?;
+            let Some(site) = site else {
+                return Err(AppError::Forbidden(format!("The site key {key:?} is not known to this code service.")));
+            };
+            match origin {
+                Some(origin) if site.origins.contains(&origin) => Ok(next.run(request).await),
+                Some(origin) => Err(AppError::Forbidden(format!("The site key {key:?} is not valid on {origin}."))),
+                None => Err(AppError::Forbidden(format!("The site key {key:?} is valid only from its sites' pages."))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        for good in ["https://clinic.example", "http://127.0.0.1:8080", "http://localhost:3000", "https://[::1]:8443"] {
+            assert!(valid_origin(good), "{good}");
+        }
+        for bad in
+            ["clinic.example", "https://clinic.example/", "ftp://x.org", "https://a b", "https://u@x.org", "https://"]
+        {
+            assert!(!valid_origin(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! Everything the endpoint remembers: views, guests, accounts, sessions, site keys.
+//!
+//! One trait, [`Store`], so that a shared database for several server instances can replace the
+//! embedded SQLite file without touching a handler. Every method is one short transaction; the
+//! handlers call them through [`super::AppState::store_call`], off the async worker threads.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::api::Plan;
+
+/// Who is viewing: a guest (by the id in their visitor token) or an account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// A visitor known only by a signed token.
+    Guest(String),
+    /// A registered account.
+    User(i64),
+}
+
+impl Identity {
+    /// The key the views table stores (`g:<id>` or `u:<id>`).
+    pub fn key(&self) -> String {
+        match self {
+            Identity::Guest(id) => format!("g:{id}"),
+            Identity::User(id) => format!("u:{id}"),
+        }
+    }
+}
+
+/// An account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Email address, as registered.
+    pub email: String,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// The plan an administrator set (`free` at registration).
+    pub plan: Plan,
+    /// Registration time, seconds since the Unix epoch.
+    pub created_at: u64,
+}
+
+/// What recording a view did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewOutcome {
+    /// Whether the visitor may see the card: a code already viewed this period, or a new one
+    /// within the quota.
+    pub granted: bool,
+    /// Whether this call used up a view (a new code, within the quota).
+    pub counted: bool,
+    /// Views used in the period after this call.
+    pub used: u32,
+}
+
+/// A site key and the page origins allowed to use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteKey {
+    /// The public key the embed script carries.
+    pub key: String,
+    /// Allowed origins, e.g. `https://clinic.example`.
+    pub origins: Vec<String>,
+}
+
+/// A storage failure. Handlers turn it into 503: nothing was counted.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError(error.to_string())
+    }
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The operations the endpoint needs from its database. Implementations must make
+/// [`Store::record_view`] atomic: concurrent calls for one identity never grant more than
+/// `limit` new codes in a period.
+pub trait Store: Send + Sync + 'static {
+    /// Records that `identity` opened `code` in `period`, unless that would exceed `limit` new
+    /// codes (`None`: unlimited). Reopening a code already viewed in the period is free.
+    fn record_view(
+        &self,
+        identity: &Identity,
+        period: &str,
+        code: &str,
+        limit: Option<u32>,
+    ) -> StoreResult<ViewOutcome>;
+    /// How many codes `identity` has viewed in `period`.
+    fn views_used(&self, identity: &Identity, period: &str) -> StoreResult<u32>;
+    /// Copies the views of `from` in `period` to `to` (a guest who registers keeps its count).
+    fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()>;
+    /// Registers a new guest from `ip`, unless `ip` already created `cap` guests in `period`.
+    /// Returns whether the guest was created.
+    fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool>;
+    /// Creates an account; `None` if the email is taken (emails compare case-insensitively).
+    fn create_user(&self, email: &str, password_hash: &str, now: u64) -> StoreResult<Option<User>>;
+    /// The account with this email.
+    fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// Every account, oldest first.
+    fn users(&self) -> StoreResult<Vec<User>>;
+    /// Sets an account's plan; `false` if there is no such account.
+    fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool>;
+    /// Stores a session for `user_id`, valid until `expires_at`.
+    fn create_session(&self, session_id: &str, user_id: i64, now: u64, expires_at: u64) -> StoreResult<()>;
+    /// The account of a live session: `None` if revoked or expired.
+    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<User>>;
+    /// Revokes a session.
+    fn delete_session(&self, session_id: &str) -> StoreResult<()>;
+    /// Adds a site key for `origins`.
+    fn add_site_key(&self, key: &str, origins: &[String], now: u64) -> StoreResult<()>;
+    /// The origins of a site key; `None` if unknown.
+    fn site_key(&self, key: &str) -> StoreResult<Option<SiteKey>>;
+    /// Every site key.
+    fn site_keys(&self) -> StoreResult<Vec<SiteKey>>;
+    /// Removes a site key; `false` if unknown.
+    fn remove_site_key(&self, key: &str) -> StoreResult<bool>;
+    /// A value of the endpoint's own settings (the token signing secret), created with
+    /// `create` on first use.
+    fn setting_or_insert(&self, name: &str, create: &dyn Fn() -> String) -> StoreResult<String>;
+}
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: the meter, accounts and site keys.
+    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE users (
+         id INTEGER PRIMARY KEY,
+         email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+         password_hash TEXT NOT NULL,
+         plan TEXT NOT NULL DEFAULT 'free',
+         created_at INTEGER NOT NULL);
+     CREATE TABLE sessions (
+         id TEXT PRIMARY KEY,
+         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         created_at INTEGER NOT NULL,
+         expires_at INTEGER NOT NULL);
+     CREATE TABLE guests (
+         id TEXT PRIMARY KEY,
+         ip TEXT NOT NULL,
+         period TEXT NOT NULL,
+         created_at INTEGER NOT NULL);
+     CREATE INDEX guests_by_ip ON guests (ip, period);
+     CREATE TABLE views (
+         identity TEXT NOT NULL,
+         period TEXT NOT NULL,
+         code TEXT NOT NULL,
+         viewed_at INTEGER NOT NULL,
+         PRIMARY KEY (identity, period, code)) WITHOUT ROWID;
+     CREATE TABLE site_keys (
+         key TEXT PRIMARY KEY,
+         origins TEXT NOT NULL,
+         created_at INTEGER NOT NULL);",
+];
+
+/// The embedded default: one SQLite file in WAL mode.
+///
+/// Durability: `synchronous=NORMAL` in WAL mode writes every commit to the WAL before the call
+/// returns, so a killed process loses nothing it acknowledged; only an OS crash or power loss
+/// can drop the last commits. One connection behind a mutex serialises writers in-process;
+/// `BEGIN IMMEDIATE` serialises them across processes sharing the file.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if needed) and migrates the database at `path`. A write waits up to
+    /// 5 s for another process's lock before failing.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        SqliteStore::open_with_busy_timeout(path, std::time::Duration::from_secs(5))
+    }
+
+    /// [`SqliteStore::open`] with another wait for locks held by other connections.
+    pub fn open_with_busy_timeout(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<SqliteStore> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+            return Err(StoreError(format!("{}: the folder {} does not exist", path.display(), parent.display())));
+        }
+        let connection =
+            Connection::open(path).map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .and_then(|()| connection.busy_timeout(busy_timeout))
+            .map_err(|e| StoreError(format!("{}: {e}", path.display())))?;
+        let store = SqliteStore { connection: Mutex::new(connection) };
+        store.migrate().map_err(|e| StoreError(format!("{}: migration failed: {e}", path.display())))?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> StoreResult<()> {
+        let mut connection = self.lock();
+        let applied: usize = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if applied > MIGRATIONS.len() {
+            return Err(StoreError(format!(
+                "the database has schema version {applied}, newer than this codecard ({})",
+                MIGRATIONS.len()
+            )));
+        }
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(migration)?;
+            tx.pragma_update(None, "user_version", index + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls back on
+        // drop), so a poisoned mutex is safe to keep using.
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let plan: String = row.get(3)?;
+    Ok(User {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        password_hash: row.get(2)?,
+        plan: Plan::parse(&plan).unwrap_or(Plan::Free),
+        created_at: row.get(4)?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, email, password_hash, plan, created_at";
+
+impl Store for SqliteStore {
+    fn record_view(
+        &self,
+        identity: &Identity,
+        period: &str,
+        code: &str,
+        limit: Option<u32>,
+    ) -> StoreResult<ViewOutcome> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let who = identity.key();
+        let seen: bool = tx
+            .query_row(
+                "SELECT 1 FROM views WHERE identity = ?1 AND period = ?2 AND code = ?3",
+                params![who, period, code],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        let used: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM views WHERE identity = ?1 AND period = ?2",
+            params![who, period],
+            |row| row.get(0),
+        )?;
+        let outcome = if seen {
+            ViewOutcome { granted: true, counted: false, used }
+        } else if limit.is_some_and(|limit| used >= limit) {
+            ViewOutcome { granted: false, counted: false, used }
+        } else {
+            tx.execute(
+                "INSERT INTO views (identity, period, code, viewed_at) VALUES (?1, ?2, ?3, unixepoch())",
+                params![who, period, code],
+            )?;
+            ViewOutcome { granted: true, counted: true, used: used + 1 }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn views_used(&self, identity: &Identity, period: &str) -> StoreResult<u32> {
+        Ok(self.lock().query_row(
+            "SELECT COUNT(*) FROM views WHERE identity = ?1 AND period = ?2",
+            params![identity.key(), period],
+            |row| row.get(0),
+        )?)
+    }
+
+    fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT OR IGNORE INTO views (identity, period, code, viewed_at)
+             SELECT ?2, period, code, viewed_at FROM views WHERE identity = ?1 AND period = ?3",
+            params![from.key(), to.key(), period],
+        )?;
+        Ok(())
+    }
+
+    fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let created: u32 =
+            tx.query_row("SELECT COUNT(*) FROM guests WHERE ip = ?1 AND period = ?2", params![ip, period], |row| {
+                row.get(0)
+            })?;
+        if created >= cap {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO guests (id, ip, period, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, ip, period, now],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn create_user(&self, email: &str, password_hash: &str, now: u64) -> StoreResult<Option<User>> {
+        let connection = self.lock();
+        let inserted = connection.execute(
+            "INSERT INTO users (email, password_hash, plan, created_at) VALUES (?1, ?2, 'free', ?3)
+             ON CONFLICT (email) DO NOTHING",
+            params![email, password_hash, now],
+        )?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        Ok(Some(User {
+            id: connection.last_insert_rowid(),
+            email: email.to_string(),
+            password_hash: password_hash.to_string(),
+            plan: Plan::Free,
+            created_at: now,
+        }))
+    }
+
+    fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        Ok(self
+            .lock()
+            .query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"), params![email], user_from_row)
+            .optional()?)
+    }
+
+    fn users(&self) -> StoreResult<Vec<User>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
+        let users = statement.query_map([], user_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(users)
+    }
+
+    fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool> {
+        Ok(self.lock().execute("UPDATE users SET plan = ?2 WHERE email = ?1", params![email, plan.id()])? > 0)
+    }
+
+    fn create_session(&self, session_id: &str, user_id: i64, now: u64, expires_at: u64) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![session_id, user_id, now, expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<User>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT u.id, u.email, u.password_hash, u.plan, u.created_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id = ?1 AND s.expires_at > ?2",
+                params![session_id, now],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    fn delete_session(&self, session_id: &str) -> StoreResult<()> {
+        self.lock().execute("DELETE FROM sessions WHERE id = ?1", params![session_id])?;
+        Ok(())
+    }
+
+    fn add_site_key(&self, key: &str, origins: &[String], now: u64) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO site_keys (key, origins, created_at) VALUES (?1, ?2, ?3)",
+            params![key, origins.join(" "), now],
+        )?;
+        Ok(())
+    }
+
+    fn site_key(&self, key: &str) -> StoreResult<Option<SiteKey>> {
+        Ok(self
+            .lock()
+            .query_row("SELECT key, origins FROM site_keys WHERE key = ?1", params![key], site_key_from_row)
+            .optional()?)
+    }
+
+    fn site_keys(&self) -> StoreResult<Vec<SiteKey>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare("SELECT key, origins FROM site_keys ORDER BY created_at, key")?;
+        let keys = statement.query_map([], site_key_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(keys)
+    }
+
+    fn remove_site_key(&self, key: &str) -> StoreResult<bool> {
+        Ok(self.lock().execute("DELETE FROM site_keys WHERE key = ?1", params![key])? > 0)
+    }
+
+    fn setting_or_insert(&self, name: &str, create: &dyn Fn() -> String) -> StoreResult<String> {
+        let connection = self.lock();
+        connection.execute(
+            "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![name, create()],
+        )?;
+        Ok(connection.query_row("SELECT value FROM settings WHERE name = ?1", params![name], |row| row.get(0))?)
+    }
+}
+
+fn site_key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SiteKey> {
+    let origins: String = row.get(1)?;
+    Ok(SiteKey { key: row.get(0)?, origins: origins.split_whitespace().map(String::from).collect() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("test.db")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn views_count_new_codes_once_and_stop_at_the_limit() {
+        let (_dir, store) = store();
+        let guest = Identity::Guest("a".into());
+        let first = store.record_view(&guest, "2026-11", "I10", Some(2)).unwrap();
+        assert_eq!(first, ViewOutcome { granted: true, counted: true, used: 1 });
+        let again = store.record_view(&guest, "2026-11", "I10", Some(2)).unwrap();
+        assert_eq!(again, ViewOutcome { granted: true, counted: false, used: 1 });
+        assert!(store.record_view(&guest, "2026-11", "E119", Some(2)).unwrap().granted);
+        let over = store.record_view(&guest, "2026-11", "Z794", Some(2)).unwrap();
+        assert_eq!(over, ViewOutcome { granted: false, counted: false, used: 2 });
+        // A new period starts afresh.
+        assert!(store.record_view(&guest, "2026-12", "Z794", Some(2)).unwrap().counted);
+    }
+
+    #[test]
+    fn guests_per_ip_are_capped_per_period() {
+        let (_dir, store) = store();
+        assert!(store.create_guest("g1", "10.0.0.1", "2026-11", 2, 0).unwrap());
+        assert!(store.create_guest("g2", "10.0.0.1", "2026-11", 2, 0).unwrap());
+        assert!(!store.create_guest("g3", "10.0.0.1", "2026-11", 2, 0).unwrap());
+        assert!(store.create_guest("g4", "10.0.0.2", "2026-11", 2, 0).unwrap());
+        assert!(store.create_guest("g5", "10.0.0.1", "2026-12", 2, 0).unwrap());
+    }
+
+    #[test]
+    fn emails_are_unique_whatever_their_case() {
+        let (_dir, store) = store();
+        assert!(store.create_user("Ana@Example.org", "h", 0).unwrap().is_some());
+        assert!(store.create_user("ana@example.org", "h", 0).unwrap().is_none());
+        assert_eq!(store.user_by_email("ANA@example.org").unwrap().unwrap().email, "Ana@Example.org");
+    }
+
+    #[test]
+    fn reopening_migrates_nothing_twice_and_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.db");
+        SqliteStore::open(&path).unwrap().create_user("a@b.c", "h", 0).unwrap();
+        let reopened = SqliteStore::open(&path).unwrap();
+        assert_eq!(reopened.users().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_is_a_clear_error() {
+        let error = SqliteStore::open(Path::new("/nonexistent/folder/codecard.db")).err().unwrap();
+        assert!(error.0.contains("does not exist"), "{error}");
+    }
+}

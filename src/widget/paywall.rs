@@ -1,0 +1,151 @@
+//! The meter line, the paywall and locked sections, and the account actions behind their
+//! buttons (log in and register in a popup on the endpoint's origin, log out).
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+use super::auth::{self, AccountPage, TokenSlot};
+use super::dom::Listener;
+use crate::api::{Meter, Plan};
+
+/// Account state shared by every card of one widget, provided as context by the root.
+#[derive(Clone, Copy)]
+pub struct Account {
+    endpoint: StoredValue<String>,
+    timeout_ms: u32,
+    /// Bumped whenever the stored session changes; lookups track it and run again, so a card
+    /// unlocks the moment the popup reports a new account.
+    pub version: RwSignal<u32>,
+    popup: StoredValue<Option<SendWrapper<web_sys::Window>>>,
+    listener: StoredValue<Option<SendWrapper<Listener>>>,
+}
+
+impl Account {
+    /// Account state for `endpoint`; call [`Account::listen`] to accept sessions from popups.
+    pub fn new(endpoint: String, timeout_ms: u32) -> Account {
+        Account {
+            endpoint: StoredValue::new(endpoint),
+            timeout_ms,
+            version: RwSignal::new(0),
+            popup: StoredValue::new(None),
+            listener: StoredValue::new(None),
+        }
+    }
+
+    /// Listens for the session message of the account popup: only from the endpoint's origin
+    /// and only from the window this widget opened.
+    pub fn listen(self) {
+        let endpoint = self.endpoint.get_value();
+        let Some(expected_origin) = auth::origin_of(&endpoint) else { return };
+        let target: web_sys::EventTarget = window().into();
+        let listener = Listener::new(&target, "message", false, move |event| {
+            let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MessageEvent>(&event) else { return };
+            let from_popup = self.popup.with_value(|popup| popup.as_ref().is_some_and(|p| auth::from_window(event, p)));
+            if !from_popup {
+                return;
+            }
+            if let Some(session) = auth::session_from_message(event, &expected_origin) {
+                auth::store(&self.endpoint.get_value(), TokenSlot::Session, &session.token);
+                self.version.update(|v| *v += 1);
+            }
+        });
+        self.listener.set_value(Some(SendWrapper::new(listener)));
+    }
+
+    /// Opens the log-in or registration page in a popup.
+    pub fn open(self, page: AccountPage) {
+        let popup = auth::open_account_page(&self.endpoint.get_value(), page);
+        self.popup.set_value(popup.map(SendWrapper::new));
+    }
+
+    /// Logs out; the card shows the guest meter again.
+    pub fn log_out(self) {
+        let (endpoint, timeout_ms, version) = (self.endpoint.get_value(), self.timeout_ms, self.version);
+        leptos::task::spawn_local(async move {
+            // Failure to reach the endpoint still logs out locally; nothing more to report.
+            let _ = super::client::log_out(&endpoint, timeout_ms).await;
+            version.update(|v| *v += 1);
+        });
+    }
+}
+
+/// "Log in" and "Register free account" for a guest; the account and "Log out" for a member.
+#[component]
+pub fn AccountButtons(
+    /// The logged-in account's email; `None` for a guest.
+    email: Option<String>,
+) -> impl IntoView {
+    let account = expect_context::<Account>();
+    match email {
+        Some(email) => view! {
+            <p class="cc-account">
+                <span class="cc-account-email">{format!("Logged in as {email}")}</span>
+                <button type="button" class="cc-link" on:click=move |_| account.log_out()>"Log out"</button>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="cc-actions">
+                <button type="button" class="cc-button cc-secondary" on:click=move |_| account.open(AccountPage::Login)>
+                    "Log in"
+                </button>
+                <button type="button" class="cc-button" on:click=move |_| account.open(AccountPage::Register)>
+                    "Register free account"
+                </button>
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// The meter under a card the visitor may see.
+#[component]
+pub fn MeterBar(
+    /// The visitor's meter.
+    meter: Meter,
+) -> impl IntoView {
+    let unlimited = meter.remaining.is_none();
+    view! {
+        <aside class="cc-meter" aria-label="Code page views">
+            <p class="cc-meter-message">{meter.message.clone()}</p>
+            {(!unlimited || meter.account.is_some()).then(|| view! { <AccountButtons email=meter.account.clone() /> })}
+        </aside>
+    }
+}
+
+/// What a card shows instead of its content when the visitor's views are used up.
+#[component]
+pub fn Paywall(
+    /// The visitor's meter.
+    meter: Meter,
+) -> impl IntoView {
+    let heading = match meter.plan {
+        Plan::Guest => "Register to view this code",
+        _ => "You have used this period's code views",
+    };
+    view! {
+        <section class="cc-paywall" aria-labelledby="cc-paywall-title">
+            <h3 id="cc-paywall-title">{heading}</h3>
+            <p class="cc-meter-message">{meter.message.clone()}</p>
+            <AccountButtons email=meter.account.clone() />
+        </section>
+    }
+}
+
+/// The body of a section the visitor's plan does not include.
+#[component]
+pub fn LockedNotice(
+    /// The visitor's plan, which decides the wording.
+    plan: Option<Plan>,
+) -> impl IntoView {
+    let (title, text) = match plan {
+        Some(Plan::Free | Plan::Paid) => ("Upgrade to view content", "A paid plan unlocks this content"),
+        _ => ("Register to view content", "Create a free account to unlock this content"),
+    };
+    view! {
+        <div class="cc-locked">
+            <p class="cc-locked-title">{title}</p>
+            <p>{text}</p>
+        </div>
+    }
+}

@@ -1,0 +1,52 @@
+// Shared by the end-to-end specs: locators, error watching, and a third-party host page.
+const { expect } = require("@playwright/test");
+
+/** The card's dialog, inside the widget's shadow root (CSS locators pierce open shadow roots). */
+const dialog = (page) => page.locator("[data-codecard-host] [role=dialog]");
+
+/** The first element on the page marked with `data-code="<c>"`. */
+const code = (page, c) => page.locator(`[data-code="${c}"]`).first();
+
+/** Collects console errors and uncaught exceptions; assert on the array at the end of a test. */
+function watchErrors(page) {
+  const errors = [];
+  const debug = process.env.CODECARD_E2E_DEBUG ? (line) => console.log(line) : () => {};
+  page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => {
+    errors.push(`pageerror: ${e.message}`);
+    debug(`pageerror: ${e.message}\n${e.stack}`);
+  });
+  return errors;
+}
+
+/**
+ * A third-party host page: www/blank.html opened on another origin (`localhost` instead of
+ * `127.0.0.1`, so Chromium's local-network rules see one address space, as two public sites would
+ * be), with the embed script added exactly as a site adds it.
+ */
+async function thirdPartyPage(page, serverURL, { scriptBase, endpoint, attributes = {}, body, ready = true }) {
+  await page.goto(serverURL.replace("127.0.0.1", "localhost") + "/blank.html");
+  await page.evaluate(
+    ({ scriptBase, endpoint, attributes, body }) => {
+      document.querySelector("main").insertAdjacentHTML("beforeend", body);
+      const script = document.createElement("script");
+      script.src = `${scriptBase}/widget/loader.js`;
+      script.dataset.endpoint = endpoint;
+      for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+      document.head.append(script);
+    },
+    { scriptBase, endpoint, attributes, body }
+  );
+  if (ready) await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
+}
+
+/** Closes any open card (Esc), then opens the card of `c` by clicking its code. */
+async function open(page, c) {
+  if (await dialog(page).count()) {
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+  }
+  await code(page, c).click();
+}
+
+module.exports = { dialog, code, watchErrors, thirdPartyPage, open };

@@ -1,0 +1,422 @@
+//! The meter and accounts through `app()` + `oneshot`, on a real SQLite file: quotas, periods,
+//! sections per plan, tokens, accounts, site keys, concurrency, and the leak test on raw JSON.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use codecard::api::{Card, ErrorBody, ErrorKind, Plan, Session};
+use codecard::server::tokens::TokenKind;
+use codecard::server::{AppState, MeterConfig, ServerConfig, unix_now};
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+const SEED_METER: &str = "0 code page views remaining. Guest accounts are limited to 1 page view. Register free account to get 5 more views.";
+
+/// An answer: status, headers and the raw body (the leak tests read the bytes, not the types).
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn card(&self) -> Card {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
+        serde_json::from_str(&self.body).expect("a card")
+    }
+
+    fn error(&self) -> ErrorKind {
+        serde_json::from_str::<ErrorBody>(&self.body).unwrap_or_else(|_| panic!("JSON error: {}", self.body)).error.kind
+    }
+}
+
+struct Client {
+    app: Router,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl Client {
+    fn new(config: ServerConfig) -> Client {
+        let (dir, state) = common::state(config);
+        Client { app: common::router(state.clone()), state, _dir: dir }
+    }
+
+    fn metered() -> Client {
+        Client::new(ServerConfig::default())
+    }
+
+    async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Answer { status, headers, body }
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut request = Request::get(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, body: serde_json::Value, token: Option<&str>) -> Answer {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// A new guest: the token its first card came with.
+    async fn guest(&self, first_code: &str) -> (String, Card) {
+        let card = self.get(&format!("/v1/codes/{first_code}"), None).await.card();
+        (card.visitor_token.clone().expect("a visitor token on first contact"), card)
+    }
+
+    async fn register(&self, email: &str, visitor: Option<&str>) -> Session {
+        let answer = self
+            .post(
+                "/v1/account/register",
+                json!({"email": email, "password": "correct horse", "visitor_token": visitor}),
+                None,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        serde_json::from_str(&answer.body).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_guest_gets_a_token_and_one_view_worded_as_on_the_seed_site() {
+    let client = Client::metered();
+    let first = client.get("/v1/codes/I10", None).await;
+    assert_eq!(first.headers[header::CACHE_CONTROL], "private, no-store", "metered answers are per visitor");
+    let card = first.card();
+    assert_eq!(card.long_description.as_deref(), Some("Essential (primary) hypertension"));
+    let meter = card.meter.unwrap();
+    assert_eq!((meter.plan, meter.remaining, meter.limit, meter.counted), (Plan::Guest, Some(0), Some(1), true));
+    assert_eq!(meter.message, SEED_METER);
+    assert!(card.visitor_token.is_some());
+}
+
+#[tokio::test]
+async fn the_second_new_code_is_paywalled_and_carries_none_of_its_text() {
+    let client = Client::metered();
+    let (token, _) = client.guest("I10").await;
+    let answer = client.get("/v1/codes/E11.65", Some(&token)).await;
+    let card = answer.card();
+    assert!(card.paywalled);
+    assert_eq!((card.display_code.as_str(), card.system.id()), ("E11.65", "icd10cm"));
+    assert_eq!(card.meter.unwrap().message, SEED_METER);
+    for gated in ["hyperglycemia", "Diabetes mellitus", "Endocrine", "E11.69", "Type 2"] {
+        assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
+    }
+    assert!(card.sections.iter().all(|s| s.content.is_none()), "every section is locked");
+    assert!(card.visitor_token.is_none(), "a known guest gets no new token");
+}
+
+#[tokio::test]
+async fn reopening_a_code_viewed_this_period_is_free() {
+    let client = Client::metered();
+    let (token, _) = client.guest("I10").await;
+    let again = client.get("/v1/codes/i10", Some(&token)).await.card();
+    assert!(!again.paywalled);
+    let meter = again.meter.unwrap();
+    assert_eq!((meter.remaining, meter.counted), (Some(0), false));
+    // Unknown and malformed codes cost nothing either.
+    assert_eq!(client.get("/v1/codes/Z99.999", Some(&token)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(client.get("/v1/codes/I10", Some(&token)).await.card().meter.unwrap().remaining, Some(0));
+}
+
+#[tokio::test]
+async fn guests_see_descriptions_but_not_the_hierarchy_or_related_codes() {
+    let client = Client::metered();
+    let answer = client.get("/v1/codes/E11.65", None).await;
+    let card = answer.card();
+    assert!(card.long_description.is_some());
+    assert!(card.hierarchy.is_empty());
+    let locked: Vec<&str> = card.sections.iter().filter(|s| s.content.is_none()).map(|s| s.id.as_str()).collect();
+    assert_eq!(locked, ["hierarchy", "related", "coding_tips"]);
+    for gated in ["Endocrine, nutritional", "E08-E13", "E11.69", "poor control"] {
+        assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
+    }
+    // A PCS card's axes are part of its hierarchy.
+    let pcs = Client::metered().get("/v1/codes/0DTJ4ZZ", None).await;
+    assert!(pcs.card().axes.is_empty());
+    assert!(!pcs.body.contains("Gastrointestinal System"), "{}", pcs.body);
+}
+
+#[tokio::test]
+async fn forged_altered_and_expired_tokens_are_401() {
+    let client = Client::metered();
+    let (token, _) = client.guest("I10").await;
+    let signer = &client.state.signer;
+    let foreign = codecard::server::tokens::Signer::new(b"another secret of enough length!".to_vec());
+    let id = signer.verify(&token, unix_now()).unwrap().id;
+    for bad in [
+        token.replacen("g.", "g.x", 1),
+        format!("{token}x"),
+        foreign.sign(TokenKind::Guest, &id, unix_now() + 3600),
+        signer.sign(TokenKind::Guest, &id, unix_now() - 1),
+        "not-a-token".to_string(),
+    ] {
+        let answer = client.get("/v1/codes/I10", Some(&bad)).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{bad}");
+        assert_eq!(answer.error(), ErrorKind::InvalidToken);
+    }
+    let basic = client
+        .send(Request::get("/v1/codes/I10").header(header::AUTHORIZATION, "Basic YTpi").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!((basic.status, basic.error()), (StatusCode::UNAUTHORIZED, ErrorKind::InvalidToken));
+}
+
+#[tokio::test]
+async fn new_guest_identities_are_capped_per_address() {
+    let client = Client::new(ServerConfig {
+        meter: MeterConfig { new_guests_per_ip: 2, ..MeterConfig::default() },
+        trust_forwarded_for: true,
+        ..ServerConfig::default()
+    });
+    let from = |ip: &str| Request::get("/v1/codes/I10").header("x-forwarded-for", ip).body(Body::empty()).unwrap();
+    assert_eq!(client.send(from("203.0.113.7")).await.status, StatusCode::OK);
+    assert_eq!(client.send(from("203.0.113.7")).await.status, StatusCode::OK);
+    let third = client.send(from("203.0.113.7")).await;
+    assert_eq!((third.status, third.error()), (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited));
+    assert_eq!(client.send(from("198.51.100.1")).await.status, StatusCode::OK, "other addresses are not affected");
+}
+
+#[tokio::test]
+async fn registering_carries_the_guest_views_over_and_counts_down_five_more() {
+    let client = Client::metered();
+    let (visitor, _) = client.guest("I10").await;
+    assert!(client.get("/v1/codes/E11.65", Some(&visitor)).await.card().paywalled);
+    let session = client.register("Ana@Clinic.example", Some(&visitor)).await;
+    assert_eq!((session.plan, session.email.as_str()), (Plan::Free, "Ana@Clinic.example"));
+
+    // The card the guest was on now opens: the second of six views.
+    let card = client.get("/v1/codes/E11.65", Some(&session.token)).await.card();
+    assert!(!card.paywalled);
+    assert!(!card.hierarchy.is_empty(), "free accounts see the hierarchy");
+    let meter = card.meter.unwrap();
+    assert_eq!(
+        (meter.plan, meter.remaining, meter.account.as_deref()),
+        (Plan::Free, Some(4), Some("Ana@Clinic.example"))
+    );
+    assert_eq!(
+        meter.message,
+        "4 code page views remaining. Free accounts are limited to 6 page views. Upgrade to a paid plan for unlimited views."
+    );
+    for (code, remaining) in [("E11.9", 3), ("Z79.4", 2), ("E78.5", 1), ("I21.9", 0)] {
+        let meter = client.get(&format!("/v1/codes/{code}"), Some(&session.token)).await.card().meter.unwrap();
+        assert_eq!(meter.remaining, Some(remaining), "{code}");
+    }
+    let seventh = client.get("/v1/codes/I63.9", Some(&session.token)).await;
+    assert!(seventh.card().paywalled, "the 7th new code is locked");
+    assert!(!seventh.body.contains("Cerebral infarction"), "{}", seventh.body);
+    assert!(!client.get("/v1/codes/I10", Some(&session.token)).await.card().paywalled, "viewed codes still open");
+}
+
+#[tokio::test]
+async fn plans_decide_the_sections_and_paid_is_unlimited() {
+    let client = Client::metered();
+    let session = client.register("coder@clinic.example", None).await;
+    let free = client.get("/v1/codes/I10", Some(&session.token)).await;
+    let tips = free.card().sections.into_iter().find(|s| s.id == "coding_tips").expect("a coding tips section");
+    assert!(tips.content.is_none(), "coding tips are for paid plans");
+    assert!(!free.body.contains("R03.0"), "{}", free.body);
+
+    assert!(client.state.store.set_plan("CODER@clinic.example", Plan::Paid).unwrap());
+    let paid = client.get("/v1/codes/I10", Some(&session.token)).await;
+    assert!(paid.body.contains("R03.0"), "paid accounts see coding tips");
+    let meter = paid.card().meter.unwrap();
+    assert_eq!((meter.plan, meter.remaining), (Plan::Paid, None));
+    assert_eq!(meter.message, "Unlimited code page views.");
+    for code in ["E11.9", "E11.65", "Z79.4", "E78.5", "I21.9", "I63.9", "0DTJ4ZZ"] {
+        assert!(!client.get(&format!("/v1/codes/{code}"), Some(&session.token)).await.card().paywalled, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn log_in_does_not_tell_unknown_emails_from_wrong_passwords() {
+    let client = Client::metered();
+    client.register("ana@clinic.example", None).await;
+    let wrong_password =
+        client.post("/v1/account/login", json!({"email": "ana@clinic.example", "password": "wrong horse"}), None).await;
+    let unknown_email =
+        client.post("/v1/account/login", json!({"email": "bob@clinic.example", "password": "wrong horse"}), None).await;
+    assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong_password.status, &wrong_password.body), (unknown_email.status, &unknown_email.body));
+    assert_eq!(wrong_password.error(), ErrorKind::InvalidCredentials);
+    let right = client
+        .post("/v1/account/login", json!({"email": "ANA@clinic.example", "password": "correct horse"}), None)
+        .await;
+    assert_eq!(right.status, StatusCode::OK, "{}", right.body);
+}
+
+#[tokio::test]
+async fn log_in_attempts_are_rate_limited() {
+    let client = Client::new(ServerConfig { attempts_per_minute: 3.try_into().unwrap(), ..ServerConfig::default() });
+    let attempt =
+        || client.post("/v1/account/login", json!({"email": "x@clinic.example", "password": "guess guess"}), None);
+    for _ in 0..3 {
+        assert_eq!(attempt().await.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = attempt().await;
+    assert_eq!((limited.status, limited.error()), (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited));
+}
+
+#[tokio::test]
+async fn logging_out_revokes_the_session() {
+    let client = Client::metered();
+    let session = client.register("ana@clinic.example", None).await;
+    assert_eq!(client.get("/v1/codes/I10", Some(&session.token)).await.status, StatusCode::OK);
+    let out = client.post("/v1/account/logout", json!({}), Some(&session.token)).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.body);
+    let after = client.get("/v1/codes/I10", Some(&session.token)).await;
+    assert_eq!((after.status, after.error()), (StatusCode::UNAUTHORIZED, ErrorKind::InvalidToken));
+    let again = client.post("/v1/account/logout", json!({}), Some(&session.token)).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn registration_input_errors_are_clear() {
+    let client = Client::metered();
+    client.register("ana@clinic.example", None).await;
+    let cases = [
+        (
+            json!({"email": "ANA@clinic.example", "password": "another one"}),
+            StatusCode::CONFLICT,
+            ErrorKind::EmailTaken,
+        ),
+        (json!({"email": "not an email", "password": "long enough"}), StatusCode::BAD_REQUEST, ErrorKind::InvalidInput),
+        (json!({"email": "bob@clinic.example", "password": "short"}), StatusCode::BAD_REQUEST, ErrorKind::InvalidInput),
+        (json!({"email": "bob@clinic.example"}), StatusCode::BAD_REQUEST, ErrorKind::InvalidInput),
+    ];
+    for (body, status, kind) in cases {
+        let answer = client.post("/v1/account/register", body.clone(), None).await;
+        assert_eq!((answer.status, answer.error()), (status, kind), "{body}");
+    }
+    let garbage = client
+        .send(
+            Request::post("/v1/account/register")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{nope"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!((garbage.status, garbage.error()), (StatusCode::BAD_REQUEST, ErrorKind::InvalidInput));
+    let huge = json!({"email": "bob@clinic.example", "password": "x".repeat(64 * 1024)});
+    let answer = client.post("/v1/account/register", huge, None).await;
+    assert_eq!((answer.status, answer.error()), (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::PayloadTooLarge));
+}
+
+#[tokio::test]
+async fn site_keys_admit_only_their_origins() {
+    let client = Client::metered();
+    client.state.store.add_site_key("ck_demo", &["https://clinic.example".to_string()], 0).unwrap();
+    let request = |key: Option<&str>, origin: Option<&str>| {
+        let mut request = Request::get("/v1/codes/I10");
+        if let Some(key) = key {
+            request = request.header("x-codecard-key", key);
+        }
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    assert_eq!(client.send(request(Some("ck_demo"), Some("https://clinic.example"))).await.status, StatusCode::OK);
+    for (key, origin) in [
+        (Some("ck_demo"), Some("https://evil.example")),
+        (Some("ck_demo"), None),
+        (Some("ck_unknown"), Some("https://clinic.example")),
+    ] {
+        let answer = client.send(request(key, origin)).await;
+        assert_eq!(
+            (answer.status, answer.error()),
+            (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
+            "{key:?} {origin:?}"
+        );
+    }
+    assert_eq!(client.send(request(None, Some("https://evil.example"))).await.status, StatusCode::OK, "keys optional");
+
+    let strict = Client::new(ServerConfig { require_site_key: true, ..ServerConfig::default() });
+    let answer = strict.send(request(None, Some("https://clinic.example"))).await;
+    assert_eq!((answer.status, answer.error()), (StatusCode::FORBIDDEN, ErrorKind::Forbidden));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_first_views_grant_exactly_the_quota() {
+    let client = Client::new(ServerConfig {
+        meter: MeterConfig { guest_views: 5, free_views: 5, ..MeterConfig::default() },
+        ..ServerConfig::default()
+    });
+    let (token, _) = client.guest("I10").await; // one of the five
+    let codes: Vec<String> = client.state.catalog.icd10cm_codes().take(201).skip(1).map(String::from).collect();
+    let tasks: Vec<_> = codes
+        .into_iter()
+        .map(|code| {
+            let (app, token) = (client.app.clone(), token.clone());
+            tokio::spawn(async move {
+                let request = Request::get(format!("/v1/codes/icd10cm/{code}"))
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap();
+                let response = app.oneshot(request).await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                let card: Card =
+                    serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+                !card.paywalled
+            })
+        })
+        .collect();
+    let mut granted = 0;
+    for task in tasks {
+        granted += task.await.unwrap() as usize;
+    }
+    assert_eq!(granted, 4, "exactly the four views left, never one more");
+}
+
+#[tokio::test]
+async fn a_locked_database_is_a_503_and_counts_nothing() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let path = dir.path().join("codecard.db");
+    let store = codecard::server::SqliteStore::open_with_busy_timeout(&path, Duration::from_millis(200)).unwrap();
+    let state = AppState::new(
+        common::catalog(),
+        std::sync::Arc::new(codecard::server::WidgetFiles::load(std::path::Path::new("pkg"))),
+        std::sync::Arc::new(store),
+        ServerConfig::default(),
+    )
+    .unwrap();
+    let app = common::router(state.clone());
+    let locker = rusqlite::Connection::open(&path).unwrap();
+    locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let response = app.clone().oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: ErrorBody = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body.error.kind, ErrorKind::StorageUnavailable);
+    locker.execute_batch("ROLLBACK").unwrap();
+    let response = app.oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the endpoint recovers once the lock is gone");
+}
+
+#[tokio::test]
+async fn the_account_pages_are_strict_and_same_origin() {
+    let client = Client::metered();
+    for path in ["/account/login", "/account/register"] {
+        let page = client.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(page.body.contains(r#"type="password""#));
+        assert!(!page.body.contains("{{"), "every placeholder filled");
+    }
+}
