@@ -2,9 +2,11 @@
  *
  * <script src="https://codes.example.org/widget/loader.js" data-endpoint="https://codes.example.org" async></script>
  *
- * Marks every [data-code] element as a button, and on first hover, focus or touch of a code (or
- * when the browser is idle) loads the card module from the same directory. It never throws into
- * the page: every failure is reported on the console and, after a click, in a small notice. */
+ * Each script tag is one instance, configured by its data- attributes; CodeCard.create({...})
+ * makes more. An instance marks its codes as buttons and, on the first hover, focus or touch of a
+ * code (or when the browser is idle), loads the card module from the loader's directory. Nothing
+ * here throws into the page: failures go to the console and, after a click, to the code's
+ * accessible description. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,115 +15,362 @@
 
   var BUILD = "__CODECARD_BUILD__";
   var files = new URL(BUILD + "/", script.src).href;
-  var data = script.dataset;
-  // The endpoint defaults to the script's own origin; a relative data-endpoint is resolved
-  // against the script's address, not the page's.
-  var endpoint = new URL(data.endpoint || "/", script.src).href.replace(/\/+$/, "");
-  var timeout = parseInt(data.timeout, 10) > 0 ? parseInt(data.timeout, 10) : 8000;
-  var SELECTOR = data.selector || "[data-code]";
+  var module = null; // Promise of the initialised wasm-bindgen module, shared by instances
 
-  var widget = null; // Promise of the wasm Widget once loading has started.
-
-  function load() {
-    if (!widget) {
-      widget = import(files + "codecard.js")
-        .then(function (module) {
-          return module.default({ module_or_path: files + "codecard_bg.wasm" }).then(function () {
-            return module.mount(endpoint, files + "codecard.css", timeout, data.siteKey || undefined);
-          });
-        })
-        .catch(function (error) {
-          widget = null; // let a later interaction try again
-          console.warn("codecard: the card could not be loaded:", error);
-          throw error;
-        });
+  function loadModule() {
+    if (!module) {
+      module = import(files + "codecard.js").then(function (m) {
+        return m.default({ module_or_path: files + "codecard_bg.wasm" }).then(function () { return m; });
+      });
+      module.catch(function (error) {
+        module = null; // a later interaction tries again
+        console.warn("codecard: the card could not be loaded:", error);
+      });
     }
-    return widget;
+    return module;
   }
 
-  // Codes become keyboard-reachable buttons that announce the dialog they open. Elements the
-  // page made interactive itself keep their own role and tab order.
-  function enhance(el) {
-    if (el.hasAttribute("data-codecard-ready")) return;
-    el.setAttribute("data-codecard-ready", "");
-    var native = /^(BUTTON|A)$/.test(el.tagName);
-    if (!native && !el.hasAttribute("role")) el.setAttribute("role", "button");
-    if (!native && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
-    el.setAttribute("aria-haspopup", "dialog");
-    el.setAttribute("aria-expanded", "false");
+  // Code shapes for auto-detection; the endpoint confirms each candidate exists before it is
+  // marked. ICD-10-CM is matched in its written form (dotted past three characters).
+  var SHAPES = {
+    icd10cm: "[A-TV-Z]\\d[0-9A-Z](?:\\.[0-9A-Z]{1,4})?",
+    icd10pcs: "(?=[0-9A-HJ-NP-Z]*\\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
+    cpt: "\\d{4}[0-9FTU]",
+    hcpcs: "[A-V]\\d{4}",
+  };
+  // Where codes are never detected: form fields, editable text, code samples, links, our own.
+  var SKIP = "input,textarea,select,option,script,style,noscript,template,pre,code,a,button,iframe,svg," +
+    "[contenteditable]:not([contenteditable=false]),[data-code],[data-codecard-ignore],[data-codecard-host],code-card";
+  var SLICE_MS = 8; // work per task before yielding, well under the 50 ms long-task line
+
+  function later(fn) {
+    return window.scheduler && scheduler.postTask ? scheduler.postTask(fn) : setTimeout(fn, 0);
   }
 
-  function scan(root) {
-    var found = (root || document).querySelectorAll(SELECTOR);
-    for (var i = 0; i < found.length; i++) enhance(found[i]);
+  function element(value) {
+    return typeof value === "string" ? document.querySelector(value) : value;
   }
 
-  function codeOf(event) {
-    var el = event.target && event.target.closest ? event.target.closest(SELECTOR) : null;
-    return el && el.hasAttribute("data-codecard-ready") ? el : null;
+  function Instance(o) {
+    var self = this;
+    self.endpoint = new URL(o.endpoint || "/", script.src).href.replace(/\/+$/, "");
+    self.selector = o.selector || "[data-code]";
+    self.root = element(o.root) || document;
+    self.options = {
+      endpoint: self.endpoint,
+      stylesUrl: files + "codecard.css",
+      timeoutMs: parseInt(o.timeout, 10) > 0 ? parseInt(o.timeout, 10) : 8000,
+      siteKey: o.siteKey || null,
+      theme: o.theme || null,
+      lang: o.lang || null,
+      ask: o.ask != null && o.ask !== false && o.ask !== "false",
+      askUrl: o.askUrl || null,
+    };
+    self.systems = !o.autodetect ? [] : String(o.autodetect) === "all" ? Object.keys(SHAPES)
+      : String(o.autodetect).split(/[\s,]+/).filter(function (s) { return SHAPES[s]; });
+    self.widget = null;
+    self.added = new WeakMap(); // element -> the attributes this instance added to it
+    self.listeners = [];
+    self.queue = [];
+    self.sheet = null;
+
+    function codeOf(event) {
+      var t = event.target;
+      var el = t && t.closest ? t.closest(self.selector) : null;
+      return el && self.added.has(el) ? el : null;
+    }
+    self.on("click", function (event) {
+      var el = codeOf(event);
+      if (!el || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      self.openElement(el);
+    });
+    self.on("keydown", function (event) {
+      var el = codeOf(event);
+      if (!el || (event.key !== "Enter" && event.key !== " ")) return;
+      if (/^(BUTTON|A)$/.test(el.tagName) && event.key === "Enter") return; // its click follows
+      event.preventDefault();
+      self.openElement(el);
+    });
+    function warm(event) { if (codeOf(event)) self.load().catch(function () {}); }
+    self.on("pointerover", warm);
+    self.on("focusin", warm);
+    self.on("touchstart", warm);
+
+    if (o.affordance !== "none") self.affordance();
+    self.observer = new MutationObserver(function (records) { self.mutated(records); });
+    self.observer.observe(self.root === document ? document.documentElement : self.root, { childList: true, subtree: true });
+    self.scan(self.root);
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
+    idle(function () { if (self.root.querySelector(self.selector)) self.load().catch(function () {}); });
   }
 
-  // Shown only when a click could not open the card (module or endpoint unreachable): a native
-  // title tooltip would be invisible to touch and keyboard users.
-  function notice(el, text) {
-    el.setAttribute("aria-description", text);
-    el.setAttribute("title", text);
-  }
+  Instance.prototype = {
+    on: function (type, fn) {
+      var options = type === "click" || type === "keydown" ? false : { passive: true };
+      this.root.addEventListener(type, fn, options);
+      this.listeners.push([type, fn, options]);
+    },
 
-  function open(el) {
-    load().then(
-      function (w) {
-        w.open(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
-      },
-      function () {
-        notice(el, "Code lookup is unavailable right now. Try again later.");
+    load: function () {
+      var self = this;
+      if (!self.widget) {
+        self.widget = loadModule().then(function (m) { return m.mount(JSON.stringify(self.options)); });
+        self.widget.catch(function () { self.widget = null; });
       }
-    );
-  }
+      return self.widget;
+    },
 
-  document.addEventListener("click", function (event) {
-    var el = codeOf(event);
-    if (!el || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    event.preventDefault();
-    open(el);
-  });
-  document.addEventListener("keydown", function (event) {
-    var el = codeOf(event);
-    if (!el || (event.key !== "Enter" && event.key !== " ")) return;
-    if (/^(BUTTON|A)$/.test(el.tagName) && event.key === "Enter") return; // the click handler runs
-    event.preventDefault();
-    open(el);
-  });
-  // Warm up before the click: on intent, or when the browser has nothing else to do.
-  function warm(event) {
-    if (codeOf(event)) load().catch(function () {});
-  }
-  document.addEventListener("pointerover", warm, { passive: true });
-  document.addEventListener("focusin", warm);
-  document.addEventListener("touchstart", warm, { passive: true });
+    // Codes become keyboard-reachable buttons that announce the dialog they open; elements the
+    // page made interactive itself keep their own role and tab order.
+    enhance: function (el) {
+      if (this.added.has(el)) return;
+      var added = [];
+      function set(name, value) {
+        if (!el.hasAttribute(name)) { el.setAttribute(name, value); added.push(name); }
+      }
+      var native = /^(BUTTON|A)$/.test(el.tagName);
+      set("data-codecard-ready", "");
+      if (!native) { set("role", "button"); set("tabindex", "0"); }
+      set("aria-haspopup", "dialog");
+      set("aria-expanded", "false");
+      this.added.set(el, added);
+    },
 
-  // The one style we add to the host page: a dotted underline and a pointer on codes, so
-  // readers see they can be opened. Opt out with data-affordance="none". A constructed sheet
-  // needs no 'unsafe-inline' under a Content-Security-Policy.
-  function affordance() {
-    if (data.affordance === "none" || !document.adoptedStyleSheets || typeof CSSStyleSheet !== "function") return;
-    try {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(
-        "[data-codecard-ready]{cursor:pointer;text-decoration:underline dotted;text-underline-offset:.2em}" +
+    scan: function (root) {
+      root = element(root) || this.root;
+      if (root.matches && root.matches(this.selector)) this.enhance(root);
+      var found = root.querySelectorAll ? root.querySelectorAll(this.selector) : [];
+      for (var i = 0; i < found.length; i++) this.enhance(found[i]);
+      if (this.systems.length) this.detect(root);
+    },
+
+    openElement: function (el) {
+      var self = this;
+      self.current = el;
+      self.load().then(function (w) {
+        w.open(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
+      }, function () {
+        el.setAttribute("aria-description", "Code lookup is unavailable right now. Try again later.");
+      });
+    },
+
+    // CodeCard.open("E11.9", {anchor, system}): without an anchor, the card opens near the top
+    // of the viewport.
+    open: function (code, opts) {
+      var self = this;
+      opts = opts || {};
+      var anchor = element(opts.anchor);
+      if (!anchor) {
+        anchor = self.spot || (self.spot = document.createElement("span"));
+        anchor.setAttribute("data-codecard-spot", "");
+        anchor.style.position = "fixed";
+        anchor.style.top = "24px";
+        anchor.style.left = "50%";
+        if (!anchor.isConnected) document.body.appendChild(anchor);
+      }
+      self.current = anchor;
+      return self.load().then(function (w) { w.open(anchor, String(code), opts.system || undefined); });
+    },
+
+    close: function () {
+      if (this.widget) this.widget.then(function (w) { w.close(); }, function () {});
+    },
+
+    mutated: function (records) {
+      if (this.current && !this.current.isConnected) this.close();
+      for (var i = 0; i < records.length; i++) {
+        var nodes = records[i].addedNodes;
+        for (var j = 0; j < nodes.length; j++) {
+          var node = nodes[j];
+          if (node.nodeType === 1 && !node.hasAttribute("data-codecard-auto") && !node.hasAttribute("data-codecard-host")) {
+            this.scan(node);
+          } else if (node.nodeType === 3 && this.systems.length && node.parentNode) {
+            this.detect(node.parentNode);
+          }
+        }
+      }
+    },
+
+    // Auto-detection: collect candidates from text nodes in slices, confirm them with the
+    // endpoint in one batched call, then mark them, again in slices.
+    detect: function (root) {
+      var self = this;
+      self.queue.push(root);
+      if (self.detecting) return;
+      self.detecting = true;
+      var pattern = new RegExp("\\b(?:" + self.systems.map(function (s) { return "(" + SHAPES[s] + ")"; }).join("|") + ")\\b", "g");
+      var found = []; // [text node, [[start, end, code, system]...]]
+      var walker = null;
+      function accept(node) {
+        var parent = node.parentElement;
+        return parent && !parent.closest(SKIP) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      }
+      function collect() {
+        var start = performance.now();
+        while (performance.now() - start < SLICE_MS) {
+          if (!walker) {
+            var next = self.queue.shift();
+            if (!next) return confirm();
+            if (!next.isConnected) continue;
+            walker = document.createTreeWalker(next, NodeFilter.SHOW_TEXT, { acceptNode: accept });
+          }
+          var node = walker.nextNode();
+          if (!node) { walker = null; continue; }
+          var text = node.nodeValue, m, hits = null;
+          pattern.lastIndex = 0;
+          while ((m = pattern.exec(text))) {
+            for (var k = 1; k < m.length && !m[k]; k++);
+            (hits = hits || []).push([m.index, m.index + m[0].length, m[0], self.systems[k - 1]]);
+          }
+          if (hits) found.push([node, hits]);
+        }
+        later(collect);
+      }
+      function confirm() {
+        var unique = {}, list = [];
+        found.forEach(function (f) {
+          f[1].forEach(function (h) {
+            var key = h[3] + ":" + h[2];
+            if (!(key in unique)) { unique[key] = list.length; list.push({ code: h[2], system: h[3] }); }
+          });
+        });
+        if (!list.length) return done();
+        var batches = [];
+        for (var i = 0; i < list.length; i += 1000) batches.push(list.slice(i, i + 1000));
+        var headers = { "Content-Type": "application/json" };
+        if (self.options.siteKey) headers["X-Codecard-Key"] = self.options.siteKey;
+        Promise.all(batches.map(function (codes) {
+          return fetch(self.endpoint + "/v1/codes/exists", { method: "POST", headers: headers, body: JSON.stringify({ codes: codes }) })
+            .then(function (r) { return r.ok ? r.json() : { known: [] }; });
+        })).then(function (answers) {
+          var known = [].concat.apply([], answers.map(function (a) { return a.known || []; }));
+          found = found.map(function (f) {
+            return [f[0], f[1].filter(function (h) { return known[unique[h[3] + ":" + h[2]]] === true; })];
+          }).filter(function (f) { return f[1].length; });
+          mark();
+        }, function (error) {
+          console.warn("codecard: code detection could not reach the endpoint:", error);
+          done();
+        });
+      }
+      function mark() {
+        var start = performance.now();
+        while (found.length && performance.now() - start < SLICE_MS) {
+          var f = found.shift(), node = f[0], hits = f[1];
+          if (!node.parentNode || !node.isConnected) continue;
+          var text = node.nodeValue, at = 0, pieces = document.createDocumentFragment();
+          hits.forEach(function (h) {
+            if (h[0] > at) pieces.appendChild(document.createTextNode(text.slice(at, h[0])));
+            var span = document.createElement("span");
+            span.setAttribute("data-code", h[2]);
+            span.setAttribute("data-code-system", h[3]);
+            span.setAttribute("data-codecard-auto", "");
+            span.textContent = h[2];
+            pieces.appendChild(span);
+            self.enhance(span);
+            at = h[1];
+          });
+          if (at < text.length) pieces.appendChild(document.createTextNode(text.slice(at)));
+          node.parentNode.replaceChild(pieces, node);
+        }
+        self.observer.takeRecords(); // our own changes are not new content
+        if (found.length) later(mark); else done();
+      }
+      function done() {
+        self.detecting = false;
+        if (self.queue.length) self.detect(self.queue.shift());
+        else (self.root === document ? document.documentElement : self.root).dispatchEvent(
+          new CustomEvent("codecard:scanned", { bubbles: true, composed: true })
+        );
+      }
+      later(collect);
+    },
+
+    // The one style added to the host page: a dotted underline and a focus ring on codes, as a
+    // constructed stylesheet (no inline styles, so no 'unsafe-inline' under a CSP).
+    affordance: function () {
+      if (!document.adoptedStyleSheets || typeof CSSStyleSheet !== "function") return;
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(
+          "[data-codecard-ready]{cursor:pointer;text-decoration:underline dotted;text-underline-offset:.2em}" +
           "[data-codecard-ready]:focus-visible{outline:2px solid #1a5fb4;outline-offset:2px}"
-      );
-      document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet);
-    } catch (e) {
-      /* an old browser: codes still work, just unstyled */
-    }
+        );
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat(sheet);
+        this.sheet = sheet;
+      } catch (e) { /* codes still work, unstyled */ }
+    },
+
+    // Removes everything this instance added to the page.
+    destroy: function () {
+      var self = this;
+      self.observer.disconnect();
+      self.listeners.forEach(function (l) { self.root.removeEventListener(l[0], l[1], l[2]); });
+      self.listeners = [];
+      if (self.widget) self.widget.then(function (w) { w.destroy(); }, function () {});
+      self.widget = Promise.reject(new Error("destroyed"));
+      self.widget.catch(function () {});
+      var marked = self.root.querySelectorAll("[data-codecard-ready]");
+      for (var i = 0; i < marked.length; i++) {
+        var el = marked[i], added = self.added.get(el);
+        if (!added) continue;
+        if (el.hasAttribute("data-codecard-auto")) { el.replaceWith(document.createTextNode(el.textContent)); continue; }
+        added.forEach(function (name) { el.removeAttribute(name); });
+        self.added.delete(el);
+      }
+      if (self.spot) self.spot.remove();
+      if (self.sheet) {
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== self.sheet; });
+      }
+      var all = window.CodeCard.instances;
+      all.splice(all.indexOf(self), 1);
+    },
+  };
+
+  // <code-card code="E11.9" system="icd10cm"></code-card>: a code for frameworks and plain HTML;
+  // it mirrors its attributes onto data-code and data-code-system, which every instance reads.
+  if (window.customElements && !customElements.get("code-card")) {
+    customElements.define("code-card", class extends HTMLElement {
+      static get observedAttributes() { return ["code", "system"]; }
+      connectedCallback() {
+        this.sync();
+        if (!this.textContent.trim()) this.textContent = this.getAttribute("code") || "";
+      }
+      attributeChangedCallback() { this.sync(); }
+      sync() {
+        var code = this.getAttribute("code"), system = this.getAttribute("system");
+        if (code) this.setAttribute("data-code", code);
+        if (system) this.setAttribute("data-code-system", system);
+        else this.removeAttribute("data-code-system");
+      }
+    });
   }
+
+  // The page-wide API: the first instance answers CodeCard.open/close/scan/destroy.
+  var api = window.CodeCard;
+  if (!api || !api.instances) {
+    api = window.CodeCard = {
+      version: BUILD,
+      instances: [],
+      open: function (code, opts) { return api.instances[0] && api.instances[0].open(code, opts); },
+      close: function () { if (api.instances[0]) api.instances[0].close(); },
+      scan: function (root) { api.instances.forEach(function (i) { i.scan(root); }); },
+      destroy: function () { api.instances.slice().forEach(function (i) { i.destroy(); }); },
+    };
+  }
+  api.create = api.create || function (options) {
+    var instance = new Instance(options || {});
+    api.instances.push(instance);
+    return instance;
+  };
 
   function start() {
-    affordance();
-    scan(document);
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
-    if (document.querySelector(SELECTOR)) idle(function () { load().catch(function () {}); });
+    var d = script.dataset;
+    api.create({
+      endpoint: d.endpoint, timeout: d.timeout, selector: d.selector, root: d.root, affordance: d.affordance,
+      siteKey: d.siteKey, theme: d.theme, lang: d.lang, ask: d.ask, askUrl: d.askUrl, autodetect: d.autodetect,
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -307,6 +307,30 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// The body of `POST /v1/codes/exists`: candidate codes found in a page's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistsRequest {
+    /// At most 1,000 candidates.
+    pub codes: Vec<CodeQuery>,
+}
+
+/// A code as written, with the system it was detected as, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeQuery {
+    /// The code as written.
+    pub code: String,
+    /// The system to check; any system the code's shape fits when absent.
+    #[serde(default)]
+    pub system: Option<CodeSystem>,
+}
+
+/// The answer to [`ExistsRequest`]: one flag per candidate, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistsAnswer {
+    /// Whether each candidate is a code of its system.
+    pub known: Vec<bool>,
+}
+
 /// The body of `GET /v1/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {

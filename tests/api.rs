@@ -291,3 +291,41 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         .unwrap();
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
+
+async fn post_json(uri: &str, body: &str) -> (StatusCode, Vec<u8>) {
+    let response = app()
+        .oneshot(
+            Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn exists_confirms_detected_codes_in_one_batch() {
+    let body = r#"{"codes":[
+        {"code":"E11.9","system":"icd10cm"},{"code":"E11.9"},{"code":"Z99.999","system":"icd10cm"},
+        {"code":"99214","system":"cpt"},{"code":"12345","system":"cpt"},{"code":"J1100","system":"hcpcs"},
+        {"code":"J11.00","system":"hcpcs"},{"code":"0DTJ4ZZ","system":"icd10pcs"},{"code":"A1C","system":"icd10cm"},
+        {"code":"<b>","system":"cpt"}]}"#;
+    let (status, answer) = post_json("/v1/codes/exists", body).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: codecard::api::ExistsAnswer = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(answer.known, [true, true, false, true, false, true, false, true, false, false]);
+}
+
+#[tokio::test]
+async fn exists_refuses_oversized_and_malformed_batches() {
+    let many = format!(r#"{{"codes":[{}]}}"#, vec![r#"{"code":"I10"}"#; 1001].join(","));
+    let (status, body) = post_json("/v1/codes/exists", &many).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
+    let (status, _) = post_json("/v1/codes/exists", "{not json").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

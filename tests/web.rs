@@ -67,7 +67,8 @@ fn fresh_widget(endpoint: &str) -> Widget {
     if let Some(old) = document().query_selector("[data-codecard-host]").unwrap() {
         old.remove();
     }
-    mount(endpoint.into(), styles(), 8000, None).unwrap()
+    let options = serde_json::json!({ "endpoint": endpoint, "stylesUrl": styles(), "timeoutMs": 8000, "lang": "en" });
+    mount(&options.to_string()).unwrap()
 }
 
 #[wasm_bindgen_test]

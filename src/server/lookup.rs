@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::visitor::{self, ClientIp};
 use super::{AppError, AppState, meter, unix_now};
-use crate::api::{Card, CodeSystem, Health};
+use crate::api::{Card, CodeSystem, ExistsAnswer, ExistsRequest, Health};
 use crate::code;
 
 /// The query of a card lookup.
@@ -83,6 +83,34 @@ pub async fn health(State(state): State<AppState>) -> Response {
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The most candidates one `POST /v1/codes/exists` may check.
+pub const MAX_EXISTS: usize = 1000;
+
+/// `POST /v1/codes/exists`: which candidate codes are real, for auto-detection on a page. Says
+/// only yes or no, so it is not metered.
+pub async fn exists(
+    State(state): State<AppState>,
+    body: Result<Json<ExistsRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<ExistsAnswer>, AppError> {
+    let Json(request) = body?;
+    if request.codes.len() > MAX_EXISTS {
+        return Err(AppError::BadRequest(format!("At most {MAX_EXISTS} codes per request.")));
+    }
+    let known = request
+        .codes
+        .iter()
+        .map(|query| {
+            let Some(key) = code::normalize(&query.code) else { return false };
+            let dotted = query.code.contains('.');
+            code::candidate_systems(&key)
+                .into_iter()
+                .filter(|s| query.system.is_none_or(|wanted| wanted == *s) && (!dotted || *s == CodeSystem::Icd10cm))
+                .any(|s| state.catalog.contains(s, &key))
+        })
+        .collect();
+    Ok(Json(ExistsAnswer { known }))
 }
 
 fn parse_system(name: &str) -> Result<CodeSystem, AppError> {

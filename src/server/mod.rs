@@ -129,6 +129,7 @@ pub struct StaticDirs {
 /// The whole endpoint. Tests call this with `oneshot`; `codecard serve` binds it to a socket.
 pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
     let cards = Router::new()
+        .route("/v1/codes/exists", post(lookup::exists).layer(DefaultBodyLimit::max(64 * 1024)))
         .route("/v1/codes/{code}", get(lookup::card_by_code))
         .route("/v1/codes/{system}/{code}", get(lookup::card_by_system_and_code))
         .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check));

@@ -18,7 +18,14 @@ pub struct WidgetConfig {
     pub timeout_ms: u32,
     /// The site key of the embed script, sent with every card request.
     pub site_key: Option<String>,
+    /// The "Ask about this code" action, when the site enabled it.
+    pub ask: Option<super::ask::Ask>,
 }
+
+/// The page element of the open card, provided as context to the card so that its actions can
+/// dispatch events where the host page listens.
+#[derive(Clone)]
+pub struct CurrentAnchor(pub SendWrapper<web_sys::EventTarget>);
 
 /// What the open card is about: a code and the page element it belongs to.
 #[derive(Clone, Debug)]
@@ -51,9 +58,17 @@ impl PartialEq for Target {
 pub fn open(state: RwSignal<Option<Target>>, target: Target) {
     if let Some(previous) = state.get_untracked() {
         let _ = previous.anchor.set_attribute("aria-expanded", "false");
+        announce(&previous, "codecard:close");
     }
     let _ = target.anchor.set_attribute("aria-expanded", "true");
+    announce(&target, "codecard:open");
     state.set(Some(target));
+}
+
+/// Tells the host page, on the code's element, that its card opened or closed.
+fn announce(target: &Target, event: &str) {
+    let detail = serde_json::json!({ "code": target.code, "system": target.system.map(|s| s.id()) });
+    super::dom::emit(&target.anchor, event, &detail, false);
 }
 
 /// Closes the card. With `return_focus`, focus goes back to the code that opened it, as a
@@ -62,6 +77,7 @@ pub fn close(state: RwSignal<Option<Target>>, return_focus: bool) {
     if let Some(previous) = state.get_untracked() {
         let _ = previous.anchor.set_attribute("aria-expanded", "false");
         state.set(None);
+        announce(&previous, "codecard:close");
         if return_focus {
             super::dom::focus_without_scrolling(&previous.anchor);
         }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::i18n;
 use super::paywall::{LockedNotice, MeterBar, Paywall};
 use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Plan, Section, SectionContent};
 
@@ -32,17 +33,21 @@ pub fn CardView(
         ..
     } = card;
     let plan = meter.as_ref().map(|m| m.plan);
+    let text = i18n::current().text();
+    let asking = use_context::<super::WidgetConfig>().is_some_and(|config| config.ask.is_some());
+    let ask = asking.then(|| view! { <super::ask::AskButton code=display_code.clone() system /> });
     if paywalled {
         return view! {
             <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
                 <p class="cc-meta"><span class="cc-badge">{system.label()}</span></p>
                 {meter.map(|meter| view! { <Paywall meter /> })}
+                {ask}
                 {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
             </div>
         }
         .into_any();
     }
-    let status = if billable { "Billable" } else { "Header: not billable" };
+    let status = if billable { text.billable } else { text.header };
     let shown_description = long_description.clone().or_else(|| short_description.clone());
     let show_short = matches!((&long_description, &short_description), (Some(long), Some(short)) if long != short);
     view! {
@@ -54,21 +59,22 @@ pub fn CardView(
             </p>
             {shown_description.map(|description| view! {
                 <section class="cc-section" aria-labelledby="cc-description">
-                    <h3 id="cc-description">{if long_description.is_some() { "Official description" } else { "Summary" }}</h3>
+                    <h3 id="cc-description">{if long_description.is_some() { text.official } else { text.summary }}</h3>
                     <p class="cc-description">{description}</p>
-                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">"Short: "</span>{short_description}</p> })}
+                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">{text.short}</span>{short_description}</p> })}
                     {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
                 </section>
             })}
-            {plain_language.map(|text| view! {
+            {plain_language.map(|plain| view! {
                 <section class="cc-section" aria-labelledby="cc-plain">
-                    <h3 id="cc-plain">"In plain language"</h3>
-                    <p>{text}</p>
+                    <h3 id="cc-plain">{text.plain}</h3>
+                    <p>{plain}</p>
                 </section>
             })}
             {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
             {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
+            {ask}
             <footer class="cc-attribution">{attribution}</footer>
             {meter.map(|meter| view! { <MeterBar meter /> })}
         </div>
@@ -81,7 +87,7 @@ pub fn CardView(
 fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
     view! {
         <section class="cc-section" aria-labelledby="cc-hierarchy">
-            <h3 id="cc-hierarchy">"Where it belongs"</h3>
+            <h3 id="cc-hierarchy">{i18n::current().text().hierarchy}</h3>
             <ol class="cc-hierarchy">
                 {levels.into_iter().map(|level| view! {
                     <li data-level=level.level>
@@ -100,7 +106,7 @@ fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
 fn Axes(axes: Vec<Axis>) -> impl IntoView {
     view! {
         <section class="cc-section" aria-labelledby="cc-axes">
-            <h3 id="cc-axes">"What each character means"</h3>
+            <h3 id="cc-axes">{i18n::current().text().axes}</h3>
             <table class="cc-axes">
                 <tbody>
                     {axes.into_iter().map(|axis| view! {
@@ -128,6 +134,7 @@ fn CardSection(
 ) -> impl IntoView {
     let Section { id, title, content } = section;
     let locked = content.is_none();
+    let id_for_title = id.clone();
     let heading_id = format!("cc-section-{id}");
     let labelled_by = heading_id.clone();
     let body = match content {
@@ -155,7 +162,7 @@ fn CardSection(
     };
     view! {
         <section class="cc-section" aria-labelledby=labelled_by data-section=id data-locked=locked.then_some("")>
-            <h3 id=heading_id>{title}</h3>
+            <h3 id=heading_id>{i18n::current().text().section_title(&id_for_title, &title).to_string()}</h3>
             {body}
         </section>
     }

@@ -6,11 +6,14 @@ use web_sys::{EventTarget, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// Creates `<div data-codecard-host>` at the end of `<body>` with an open shadow root holding
 /// the stylesheet link and an empty container, and returns the host and the container.
-pub fn shadow_host(styles_url: &str) -> Result<(HtmlElement, HtmlElement), JsValue> {
+pub fn shadow_host(styles_url: &str, theme: Option<&str>, lang: &str) -> Result<(HtmlElement, HtmlElement), JsValue> {
     let document = leptos::prelude::document();
     let body = document.body().ok_or("the page has no <body>")?;
     let host: HtmlElement = document.create_element("div")?.unchecked_into();
     host.set_attribute("data-codecard-host", "")?;
+    if let Some(theme) = theme {
+        host.set_attribute("data-theme", theme)?;
+    }
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let link = document.create_element("link")?;
     link.set_attribute("rel", "stylesheet")?;
@@ -18,6 +21,7 @@ pub fn shadow_host(styles_url: &str) -> Result<(HtmlElement, HtmlElement), JsVal
     shadow.append_child(&link)?;
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_attribute("class", "cc-root")?;
+    container.set_attribute("lang", lang)?;
     shadow.append_child(&container)?;
     body.append_child(&host)?;
     Ok((host, container))
@@ -29,6 +33,21 @@ pub fn focus_without_scrolling(element: &HtmlElement) {
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(true);
     let _ = element.focus_with_options(&options);
+}
+
+/// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
+/// plain object), so host pages and frameworks can listen on any ancestor of a code. Returns
+/// false when a listener cancelled a `cancelable` event.
+pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &serde_json::Value, cancelable: bool) -> bool {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(cancelable);
+    init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL));
+    match web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        Ok(event) => target.dispatch_event(&event).unwrap_or(true),
+        Err(_) => true,
+    }
 }
 
 /// An event listener that is removed when this value is dropped.

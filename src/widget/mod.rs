@@ -8,8 +8,10 @@ pub mod auth;
 pub mod client;
 
 mod app;
+mod ask;
 mod card;
 mod dom;
+pub mod i18n;
 mod paywall;
 mod popover;
 mod states;
@@ -70,29 +72,65 @@ impl Widget {
     }
 }
 
+/// What the embed script passes to [`mount`], as JSON (camelCase keys).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountOptions {
+    /// Base URL of the JSON API.
+    pub endpoint: String,
+    /// The stylesheet applied inside the shadow root.
+    pub styles_url: String,
+    /// How long a lookup may take before the card says so, in milliseconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u32,
+    /// The embed script's public site key.
+    #[serde(default)]
+    pub site_key: Option<String>,
+    /// `light`, `dark` or `auto` (follow `prefers-color-scheme`).
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// A language tag (`en`, `es`, `es-MX`); the browser's language when absent.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Show "Ask about this code".
+    #[serde(default)]
+    pub ask: bool,
+    /// The URL template the ask action opens (`{code}`, `{system}`).
+    #[serde(default)]
+    pub ask_url: Option<String>,
+}
+
+fn default_timeout() -> u32 {
+    8000
+}
+
 /// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
-///
-/// `endpoint` is the base URL of the JSON API, `styles_url` the stylesheet to apply inside the
-/// shadow root, `timeout_ms` how long a lookup may take before the card says so, `site_key`
-/// the embed script's public site key, if it has one.
+/// `options` is the JSON of [`MountOptions`].
 #[wasm_bindgen]
-pub fn mount(
-    endpoint: String,
-    styles_url: String,
-    timeout_ms: u32,
-    site_key: Option<String>,
-) -> Result<Widget, JsValue> {
-    let (host, container) = dom::shadow_host(&styles_url)?;
-    let endpoint = endpoint.trim_end_matches('/').to_string();
+pub fn mount(options: &str) -> Result<Widget, JsValue> {
+    let options: MountOptions =
+        serde_json::from_str(options).map_err(|e| JsValue::from_str(&format!("codecard: bad options: {e}")))?;
+    let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
+        Some(tag) => i18n::Lang::from_tag(tag),
+        None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),
+    };
+    let theme = options.theme.as_deref().filter(|t| matches!(*t, "light" | "dark"));
+    let (host, container) = dom::shadow_host(&options.styles_url, theme, lang.tag())?;
+    let endpoint = options.endpoint.trim_end_matches('/').to_string();
     let target = RwSignal::new(None::<Target>);
-    let timeout_ms = timeout_ms.max(1);
-    let site_key = site_key.filter(|key| !key.is_empty());
-    let config = WidgetConfig { endpoint: endpoint.clone(), timeout_ms, site_key };
+    let timeout_ms = options.timeout_ms.max(1);
+    let config = WidgetConfig {
+        endpoint: endpoint.clone(),
+        timeout_ms,
+        site_key: options.site_key.filter(|key| !key.is_empty()),
+        ask: (options.ask || options.ask_url.is_some()).then_some(ask::Ask { url: options.ask_url }),
+    };
     let handle = leptos::mount::mount_to(container, move || {
         let account = paywall::Account::new(endpoint, timeout_ms);
         account.listen();
         provide_context(account);
         provide_context(config);
+        provide_context(lang);
         view! { <App target /> }
     });
     Ok(Widget { target, host, mounted: Some(Box::new(SendWrapper::new(handle))) })

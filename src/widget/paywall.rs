@@ -6,6 +6,7 @@ use send_wrapper::SendWrapper;
 
 use super::auth::{self, AccountPage, TokenSlot};
 use super::dom::Listener;
+use super::i18n;
 use crate::api::{Meter, Plan};
 
 /// Account state shared by every card of one widget, provided as context by the root.
@@ -76,21 +77,22 @@ pub fn AccountButtons(
     email: Option<String>,
 ) -> impl IntoView {
     let account = expect_context::<Account>();
+    let text = i18n::current().text();
     match email {
         Some(email) => view! {
             <p class="cc-account">
-                <span class="cc-account-email">{format!("Logged in as {email}")}</span>
-                <button type="button" class="cc-link" on:click=move |_| account.log_out()>"Log out"</button>
+                <span class="cc-account-email">{format!("{} {email}", text.logged_in_as)}</span>
+                <button type="button" class="cc-link" on:click=move |_| account.log_out()>{text.log_out}</button>
             </p>
         }
         .into_any(),
         None => view! {
             <p class="cc-actions">
                 <button type="button" class="cc-button cc-secondary" on:click=move |_| account.open(AccountPage::Login)>
-                    "Log in"
+                    {text.log_in}
                 </button>
                 <button type="button" class="cc-button" on:click=move |_| account.open(AccountPage::Register)>
-                    "Register free account"
+                    {text.register}
                 </button>
             </p>
         }
@@ -105,9 +107,10 @@ pub fn MeterBar(
     meter: Meter,
 ) -> impl IntoView {
     let unlimited = meter.remaining.is_none();
+    let lang = i18n::current();
     view! {
-        <aside class="cc-meter" aria-label="Code page views">
-            <p class="cc-meter-message">{meter.message.clone()}</p>
+        <aside class="cc-meter" aria-label=lang.text().views>
+            <p class="cc-meter-message">{i18n::meter_message(lang, &meter)}</p>
             {(!unlimited || meter.account.is_some()).then(|| view! { <AccountButtons email=meter.account.clone() /> })}
         </aside>
     }
@@ -119,14 +122,15 @@ pub fn Paywall(
     /// The visitor's meter.
     meter: Meter,
 ) -> impl IntoView {
+    let lang = i18n::current();
     let heading = match meter.plan {
-        Plan::Guest => "Register to view this code",
-        _ => "You have used this period's code views",
+        Plan::Guest => lang.text().paywall_guest,
+        _ => lang.text().paywall_member,
     };
     view! {
         <section class="cc-paywall" aria-labelledby="cc-paywall-title">
             <h3 id="cc-paywall-title">{heading}</h3>
-            <p class="cc-meter-message">{meter.message.clone()}</p>
+            <p class="cc-meter-message">{i18n::meter_message(lang, &meter)}</p>
             <AccountButtons email=meter.account.clone() />
         </section>
     }
@@ -138,9 +142,10 @@ pub fn LockedNotice(
     /// The visitor's plan, which decides the wording.
     plan: Option<Plan>,
 ) -> impl IntoView {
+    let strings = i18n::current().text();
     let (title, text) = match plan {
-        Some(Plan::Free | Plan::Paid) => ("Upgrade to view content", "A paid plan unlocks this content"),
-        _ => ("Register to view content", "Create a free account to unlock this content"),
+        Some(Plan::Free | Plan::Paid) => strings.locked_member,
+        _ => strings.locked_guest,
     };
     view! {
         <div class="cc-locked">

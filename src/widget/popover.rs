@@ -27,6 +27,18 @@ enum Placement {
     Sheet,
 }
 
+impl Placement {
+    /// The placement in CSS pixels of an element under a CSS `zoom` of `zoom`.
+    fn unzoomed(self, zoom: f64) -> Placement {
+        match self {
+            Placement::At { top, left, max_height, above } => {
+                Placement::At { top: top / zoom, left: left / zoom, max_height: max_height / zoom, above }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Computes the placement of a `width` × `height` card for an anchor at `anchor` in a
 /// `viewport_w` × `viewport_h` viewport: below the code if it fits, else above if that fits,
 /// else on whichever side has more room; shifted sideways to stay on screen.
@@ -57,6 +69,7 @@ pub fn Popover(
     let dialog = NodeRef::<html::Div>::new();
     let placement = RwSignal::new(Placement::Unplaced);
     let anchor = target.anchor.clone();
+    provide_context(app::CurrentAnchor(SendWrapper::new((*anchor).clone().into())));
 
     let reposition = {
         let anchor = anchor.clone();
@@ -64,17 +77,24 @@ pub fn Popover(
         // reactive values were disposed: `try_` reads make that a no-op instead of a panic.
         move || {
             let Some(dialog) = dialog.try_get_untracked().flatten() else { return };
+            // A single-page app removed the code: the card has nothing left to point at.
+            if !anchor.is_connected() {
+                app::close(state, false);
+                return;
+            }
             let window = window();
             let viewport_w = window.inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1024.0);
             let viewport_h = window.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(768.0);
             let size = dialog.get_bounding_client_rect();
-            let _ = placement.try_set(place(
-                &anchor.get_bounding_client_rect(),
-                size.width(),
-                size.height(),
-                viewport_w,
-                viewport_h,
-            ));
+            let placed = place(&anchor.get_bounding_client_rect(), size.width(), size.height(), viewport_w, viewport_h);
+            // Rectangles are measured on screen, but a page's CSS `zoom` scales the card's own
+            // `top`/`left`: divide by it so the card lands where it was measured to go.
+            let zoom = js_sys::Reflect::get(&dialog, &"currentCSSZoom".into())
+                .ok()
+                .and_then(|z| z.as_f64())
+                .filter(|z| *z > 0.0)
+                .unwrap_or(1.0);
+            let _ = placement.try_set(placed.unzoomed(zoom));
         }
     };
 
@@ -83,6 +103,9 @@ pub fn Popover(
         let reposition = reposition.clone();
         move |_| {
             if let Some(dialog) = dialog.get() {
+                // The top layer: above every z-index, outside every overflow and transform of
+                // the host page. Browsers without the Popover API keep the fixed position.
+                let _ = dialog.show_popover();
                 reposition();
                 super::dom::focus_without_scrolling(&dialog);
             }
@@ -157,11 +180,22 @@ pub fn Popover(
         })
     };
 
-    // Re-place when the content changes size (loading → card).
+    // Re-place when the content changes size (loading → card), and tell the host page when a
+    // card arrives behind the paywall.
     Effect::new({
         let reposition = reposition.clone();
+        let anchor = anchor.clone();
         move |_| {
-            let _ = lookup.get();
+            if let Some(Ok(card)) = lookup.get()
+                && card.paywalled
+            {
+                let detail = serde_json::json!({
+                    "code": card.display_code,
+                    "system": card.system.id(),
+                    "meter": card.meter.as_ref().map(|m| serde_json::json!({ "plan": m.plan.id(), "remaining": m.remaining, "limit": m.limit })),
+                });
+                super::dom::emit(&anchor, "codecard:paywall", &detail, false);
+            }
             request_animation_frame(reposition.clone());
         }
     });
@@ -196,6 +230,7 @@ pub fn Popover(
             aria-modal="false"
             aria-labelledby="cc-title"
             tabindex="-1"
+            popover="manual"
             style:top=move || coordinate(|top, _, _| top)
             style:left=move || coordinate(|_, left, _| left)
             style:max-height=move || coordinate(|_, _, max| max)
@@ -208,7 +243,7 @@ pub fn Popover(
                 <button
                     type="button"
                     class="cc-close"
-                    aria-label="Close"
+                    aria-label=super::i18n::current().text().close
                     on:click=move |_| app::close(state, true)
                 >
                     "×"

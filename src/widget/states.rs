@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::client::FetchError;
+use super::i18n;
 use crate::api::ErrorKind;
 
 /// Shown while the first answer is on its way.
@@ -11,10 +12,11 @@ pub fn Loading(
     /// The code being looked up.
     code: String,
 ) -> impl IntoView {
+    let text = i18n::current().text();
     view! {
         <p class="cc-loading" role="status" aria-live="polite">
             <span class="cc-spinner" aria-hidden="true"></span>
-            {format!("Looking up {code}…")}
+            {format!("{} {code}…", text.looking_up)}
         </p>
     }
 }
@@ -27,17 +29,23 @@ pub fn Problem(
     /// Runs the lookup again.
     retry: Callback<()>,
 ) -> impl IntoView {
+    let lang = i18n::current();
+    let text = lang.text();
     let message = move || {
         errors.with(|errors| {
-            errors.iter().next().map(|(_, e)| e.to_string()).unwrap_or_else(|| "Something went wrong.".into())
+            let first = errors.iter().next().map(|(_, e)| e.clone());
+            match first.as_ref().and_then(|e| e.downcast_ref::<FetchError>()) {
+                Some(error) => i18n::problem_message(lang, error),
+                None => first.map(|e| e.to_string()).unwrap_or_else(|| text.problem.into()),
+            }
         })
     };
     view! {
         <div class="cc-problem" role="alert">
-            <p class="cc-problem-title">"This code could not be looked up"</p>
+            <p class="cc-problem-title">{text.problem}</p>
             <p class="cc-problem-message">{message}</p>
             <button type="button" class="cc-button" on:click=move |_| retry.run(())>
-                "Try again"
+                {text.try_again}
             </button>
         </div>
     }
@@ -54,24 +62,26 @@ pub fn Unavailable(
     /// Opens the same code in a chosen system.
     open_related: Callback<(String, Option<crate::api::CodeSystem>)>,
 ) -> impl IntoView {
-    let (heading, choices) = match &error {
-        FetchError::Api { error: api, .. } if api.kind == ErrorKind::AmbiguousCode => {
-            ("Which code system?", api.candidates.clone())
+    let lang = i18n::current();
+    let text = lang.text();
+    let kind = match &error {
+        FetchError::Api { error: api, .. } => Some(api.kind),
+        _ => None,
+    };
+    let (heading, choices) = match (&error, kind) {
+        (FetchError::Api { error: api, .. }, Some(ErrorKind::AmbiguousCode)) => {
+            (text.which_system, api.candidates.clone())
         }
-        FetchError::Api { error: api, .. } if api.kind == ErrorKind::UnknownCode => ("Code not found", Vec::new()),
-        FetchError::Api { error: api, .. } if api.kind == ErrorKind::RateLimited => {
-            ("Code views are limited", Vec::new())
-        }
-        FetchError::Api { error: api, .. } if api.kind == ErrorKind::Forbidden => {
-            ("Not available on this site", Vec::new())
-        }
-        _ => ("Not a valid code", Vec::new()),
+        (_, Some(ErrorKind::UnknownCode)) => (text.not_found, Vec::new()),
+        (_, Some(ErrorKind::RateLimited)) => (text.limited, Vec::new()),
+        (_, Some(ErrorKind::Forbidden)) => (text.not_here, Vec::new()),
+        _ => (text.not_valid, Vec::new()),
     };
     let limited = matches!(&error, FetchError::Api { error: api, .. } if api.kind == ErrorKind::RateLimited);
     view! {
         <div class="cc-unavailable" role="status">
             <p class="cc-problem-title">{heading}</p>
-            <p class="cc-problem-message">{error.to_string()}</p>
+            <p class="cc-problem-message">{i18n::problem_message(lang, &error)}</p>
             {limited.then(|| view! { <super::paywall::AccountButtons email=None /> })}
             {(!choices.is_empty()).then(|| view! {
                 <ul class="cc-choices">

@@ -1,0 +1,246 @@
+//! The card's own words in English and Spanish. Code descriptions come from the code sets and
+//! stay in English; everything the widget itself says is here.
+
+use serde::Deserialize;
+
+use super::client::FetchError;
+use crate::api::{ErrorKind, Meter, Plan};
+
+/// A language the card speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// The language for a BCP 47 tag (`es-MX` → Spanish); English for anything else.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("es")) { Lang::Es } else { Lang::En }
+    }
+
+    /// The tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The strings of this language.
+    pub fn text(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::Es => &ES,
+        }
+    }
+}
+
+/// The widget's language, provided as context by `mount`; English where none is provided
+/// (a component rendered on its own, as in tests).
+pub fn current() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// Every fixed string of the card.
+pub struct Strings {
+    /// The close button's accessible name.
+    pub close: &'static str,
+    /// Before the code while loading: "Looking up".
+    pub looking_up: &'static str,
+    /// Heading of a failed lookup.
+    pub problem: &'static str,
+    /// The retry button.
+    pub try_again: &'static str,
+    /// Heading for an unknown code.
+    pub not_found: &'static str,
+    /// Heading for a malformed code.
+    pub not_valid: &'static str,
+    /// Heading when a code exists in several systems.
+    pub which_system: &'static str,
+    /// Heading when too many guests came from one address.
+    pub limited: &'static str,
+    /// Heading when a site key refuses the page.
+    pub not_here: &'static str,
+    /// Badge of a billable code.
+    pub billable: &'static str,
+    /// Badge of a category header.
+    pub header: &'static str,
+    /// Heading of the official descriptor.
+    pub official: &'static str,
+    /// Heading when only a summary is available.
+    pub summary: &'static str,
+    /// Label before the short descriptor.
+    pub short: &'static str,
+    /// Heading of the plain-language text.
+    pub plain: &'static str,
+    /// Heading of the hierarchy.
+    pub hierarchy: &'static str,
+    /// Heading of the PCS axes.
+    pub axes: &'static str,
+    /// "Log in".
+    pub log_in: &'static str,
+    /// "Register free account".
+    pub register: &'static str,
+    /// "Log out".
+    pub log_out: &'static str,
+    /// Before the account's email.
+    pub logged_in_as: &'static str,
+    /// Accessible name of the meter.
+    pub views: &'static str,
+    /// Paywall heading for a guest.
+    pub paywall_guest: &'static str,
+    /// Paywall heading for an account.
+    pub paywall_member: &'static str,
+    /// Locked section, guest: title and text.
+    pub locked_guest: (&'static str, &'static str),
+    /// Locked section, account: title and text.
+    pub locked_member: (&'static str, &'static str),
+    /// The "Ask about this code" button.
+    pub ask: &'static str,
+    /// Titles for the `related` and `coding_tips` sections; `None` keeps the server's English.
+    pub section_titles: Option<(&'static str, &'static str)>,
+}
+
+static EN: Strings = Strings {
+    close: "Close",
+    looking_up: "Looking up",
+    problem: "This code could not be looked up",
+    try_again: "Try again",
+    not_found: "Code not found",
+    not_valid: "Not a valid code",
+    which_system: "Which code system?",
+    limited: "Code views are limited",
+    not_here: "Not available on this site",
+    billable: "Billable",
+    header: "Header: not billable",
+    official: "Official description",
+    summary: "Summary",
+    short: "Short: ",
+    plain: "In plain language",
+    hierarchy: "Where it belongs",
+    axes: "What each character means",
+    log_in: "Log in",
+    register: "Register free account",
+    log_out: "Log out",
+    logged_in_as: "Logged in as",
+    views: "Code page views",
+    paywall_guest: "Register to view this code",
+    paywall_member: "You have used this period's code views",
+    locked_guest: ("Register to view content", "Create a free account to unlock this content"),
+    locked_member: ("Upgrade to view content", "A paid plan unlocks this content"),
+    ask: "Ask about this code",
+    section_titles: None,
+};
+
+static ES: Strings = Strings {
+    close: "Cerrar",
+    looking_up: "Buscando",
+    problem: "No se pudo consultar este código",
+    try_again: "Reintentar",
+    not_found: "Código no encontrado",
+    not_valid: "Código no válido",
+    which_system: "¿Qué sistema de codificación?",
+    limited: "Las consultas de códigos están limitadas",
+    not_here: "No disponible en este sitio",
+    billable: "Facturable",
+    header: "Encabezado: no facturable",
+    official: "Descripción oficial",
+    summary: "Resumen",
+    short: "Corta: ",
+    plain: "En lenguaje sencillo",
+    hierarchy: "Dónde se clasifica",
+    axes: "Qué significa cada carácter",
+    log_in: "Iniciar sesión",
+    register: "Crear cuenta gratuita",
+    log_out: "Cerrar sesión",
+    logged_in_as: "Sesión iniciada como",
+    views: "Consultas de códigos",
+    paywall_guest: "Regístrese para ver este código",
+    paywall_member: "Ha usado las consultas de este período",
+    locked_guest: ("Regístrese para ver el contenido", "Cree una cuenta gratuita para desbloquear este contenido"),
+    locked_member: ("Mejore su plan para ver el contenido", "Un plan de pago desbloquea este contenido"),
+    ask: "Preguntar sobre este código",
+    section_titles: Some(("Códigos relacionados", "Consejos de codificación")),
+};
+
+impl Strings {
+    /// The title of a section the server sent, by its id; the server's (English) title where
+    /// this language keeps it.
+    pub fn section_title<'a>(&'a self, id: &str, sent: &'a str) -> &'a str {
+        let Some((related, tips)) = self.section_titles else { return sent };
+        match id {
+            "description" => self.official,
+            "plain_language" => self.plain,
+            "hierarchy" => self.hierarchy,
+            "related" => related,
+            "coding_tips" => tips,
+            _ => sent,
+        }
+    }
+}
+
+/// The meter sentence: the server's in English; built from the meter's numbers in Spanish.
+pub fn meter_message(lang: Lang, meter: &Meter) -> String {
+    if lang == Lang::En {
+        return meter.message.clone();
+    }
+    let Some(remaining) = meter.remaining else { return "Consultas de códigos ilimitadas.".into() };
+    let views = |n: u32| if n == 1 { "1 consulta".to_string() } else { format!("{n} consultas") };
+    let left = if remaining == 1 {
+        "Queda 1 consulta de códigos.".to_string()
+    } else {
+        format!("Quedan {remaining} consultas de códigos.")
+    };
+    let limit = meter.limit.unwrap_or(0);
+    match meter.plan {
+        Plan::Guest => {
+            format!("{left} Los invitados tienen {}. Cree una cuenta gratuita para obtener más.", views(limit))
+        }
+        Plan::Free => format!("{left} Las cuentas gratuitas tienen {}. Un plan de pago no tiene límite.", views(limit)),
+        Plan::Paid => format!("{left} Su plan tiene {}.", views(limit)),
+    }
+}
+
+/// A sentence for a failed lookup: the endpoint's (English) message, or in Spanish by kind.
+pub fn problem_message(lang: Lang, error: &FetchError) -> String {
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error {
+        FetchError::MalformedCode(written) => format!("“{written}” no es un código médico válido."),
+        FetchError::Api { error, .. } => match error.kind {
+            ErrorKind::UnknownCode => "Este código no existe en el sistema de codificación.".into(),
+            ErrorKind::MalformedCode => "No es un código médico válido.".into(),
+            ErrorKind::AmbiguousCode => "Este código existe en varios sistemas; elija uno.".into(),
+            ErrorKind::RateLimited => {
+                "Demasiados visitantes desde su red. Inicie sesión o cree una cuenta gratuita.".into()
+            }
+            ErrorKind::Forbidden => "Este sitio no está autorizado para consultar códigos.".into(),
+            ErrorKind::StorageUnavailable => "El contador de consultas no está disponible. Inténtelo de nuevo.".into(),
+            _ => "El servicio de códigos respondió con un error. Inténtelo de nuevo.".into(),
+        },
+        FetchError::Unreachable => "No se puede acceder al servicio de códigos en este momento.".into(),
+        FetchError::Timeout { .. } => "El servicio de códigos no respondió a tiempo.".into(),
+        FetchError::Garbled { .. } => "El servicio de códigos envió una respuesta ilegible.".into(),
+        FetchError::Aborted => "La consulta se canceló.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_pick_the_language() {
+        assert_eq!(Lang::from_tag("es-MX"), Lang::Es);
+        assert_eq!(Lang::from_tag("ES"), Lang::Es);
+        assert_eq!(Lang::from_tag("en-US"), Lang::En);
+        assert_eq!(Lang::from_tag("fr"), Lang::En);
+        assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+}
