@@ -367,10 +367,15 @@
 
   function start() {
     var d = script.dataset;
-    api.create({
-      endpoint: d.endpoint, timeout: d.timeout, selector: d.selector, root: d.root, affordance: d.affordance,
-      siteKey: d.siteKey, theme: d.theme, lang: d.lang, ask: d.ask, askUrl: d.askUrl, autodetect: d.autodetect,
-    });
+    try {
+      api.create({
+        endpoint: d.endpoint, timeout: d.timeout, selector: d.selector, root: d.root, affordance: d.affordance,
+        siteKey: d.siteKey, theme: d.theme, lang: d.lang, ask: d.ask, askUrl: d.askUrl, autodetect: d.autodetect,
+      });
+    } catch (error) {
+      // A mistyped attribute (say, an invalid data-root selector) disables codecard, not the page.
+      console.warn("codecard: not started:", error);
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -301,3 +301,18 @@ test.describe("accessibility (axe-core, WCAG 2.2 AA)", () => {
     });
   }
 });
+
+test("a mistyped script attribute disables codecard, not the page", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await thirdPartyPage(page, baseURL, {
+    scriptBase: baseURL,
+    endpoint: baseURL,
+    attributes: { "data-root": "#not a [valid selector" },
+    body: `<span data-code="I10">I10</span>`,
+    ready: false,
+  });
+  await expect.poll(() => page.evaluate(() => !!window.CodeCard)).toBe(true);
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => window.CodeCard.instances.length)).toBe(0);
+  expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+});
