@@ -100,8 +100,6 @@ pub trait Store: Send + Sync + 'static {
         code: &str,
         limit: Option<u32>,
     ) -> StoreResult<ViewOutcome>;
-    /// How many codes `identity` has viewed in `period`.
-    fn views_used(&self, identity: &Identity, period: &str) -> StoreResult<u32>;
     /// Copies the views of `from` in `period` to `to` (a guest who registers keeps its count).
     fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()>;
     /// Registers a new guest from `ip`, unless `ip` already created `cap` guests in `period`.
@@ -261,11 +259,7 @@ impl Store for SqliteStore {
             )
             .optional()?
             .is_some();
-        let used: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM views WHERE identity = ?1 AND period = ?2",
-            params![who, period],
-            |row| row.get(0),
-        )?;
+        let used = views_in(&tx, &who, period)?;
         let outcome = if seen {
             ViewOutcome { granted: true, counted: false, used }
         } else if limit.is_some_and(|limit| used >= limit) {
@@ -279,14 +273,6 @@ impl Store for SqliteStore {
         };
         tx.commit()?;
         Ok(outcome)
-    }
-
-    fn views_used(&self, identity: &Identity, period: &str) -> StoreResult<u32> {
-        Ok(self.lock().query_row(
-            "SELECT COUNT(*) FROM views WHERE identity = ?1 AND period = ?2",
-            params![identity.key(), period],
-            |row| row.get(0),
-        )?)
     }
 
     fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
@@ -413,6 +399,15 @@ impl Store for SqliteStore {
         )?;
         Ok(connection.query_row("SELECT value FROM settings WHERE name = ?1", params![name], |row| row.get(0))?)
     }
+}
+
+/// How many codes the identity with key `who` viewed in `period`.
+fn views_in(connection: &Connection, who: &str, period: &str) -> rusqlite::Result<u32> {
+    connection.query_row(
+        "SELECT COUNT(*) FROM views WHERE identity = ?1 AND period = ?2",
+        params![who, period],
+        |row| row.get(0),
+    )
 }
 
 fn site_key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SiteKey> {
