@@ -67,7 +67,14 @@ new_guest() {
   curl -fsS "$METERED_URL/v1/codes/cpt/99214" | node -pe 'JSON.parse(require("fs").readFileSync(0)).visitor_token'
 }
 
-# run TARGET URL PATHS CONCURRENCY [BEARER]
+# N fresh guests' tokens, one a line.
+new_guests() {
+  for _ in $(seq 1 "$1"); do
+    printf '%s\n' "$(curl -fsS "$METERED_URL/v1/codes/cpt/99214" | sed -n 's/.*"visitor_token":"\([^"]*\)".*/\1/p')"
+  done
+}
+
+# run TARGET URL PATHS CONCURRENCY [BEARER]   (TOKENS_FILE in the environment: rotate guests)
 run() {
   local target="$1" url="$2" paths="$3" c="$4" bearer="${5:-}" threads=2 line
   [ "$c" -lt 2 ] && threads=1
@@ -89,6 +96,10 @@ for c in $CONCURRENCY; do
   check=$(curl -fsS -H "Authorization: Bearer $tok" "$METERED_URL$(sed -n 5p "$tmp/codes")" \
     | node -pe 'const m=JSON.parse(require("fs").readFileSync(0)).meter; JSON.stringify({views_recorded: m.limit - m.remaining, reopen_counted: m.counted})')
   echo "{\"target\":\"meter_check\",\"concurrency\":$c,${check:1}" >>"$out"
+  # Diagnostic: the same writes spread over many guests (100 views each), as real traffic is;
+  # the single guest above slows down as its view count grows.
+  new_guests 400 >"$tmp/tokens"
+  TOKENS_FILE="$tmp/tokens" PER_TOKEN=100 run cards_metered_guests "$METERED_URL" "$tmp/codes" "$c"
 done
 
 # Search: only once /v1/search exists (being built on another branch).
