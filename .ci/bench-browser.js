@@ -244,7 +244,7 @@ async function main() {
   Object.assign(result, {
     ready: {
       script_to_codes_enhanced_ms: stats(ready.enhanced),
-      loader_execution_20_codes_ms: stats(ready.loaderExec),
+      loader_execution_40_codes_ms: stats(ready.loaderExec),
       script_to_wasm_ready_ms: stats(ready.wasm),
       longtasks: { count: stats(ready.ltCount), total_ms: stats(ready.ltTotal), max_ms: stats(ready.ltMax) },
       baseline_no_widget_longtasks: { count: stats(base.ltCount), total_ms: stats(base.ltTotal) },

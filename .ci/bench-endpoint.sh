@@ -2,6 +2,9 @@
 # Benchmark part 3: the endpoint under wrk, next to nginx serving the same card JSON as a static file.
 # Usage (from .ci/bench): NOMETER_URL=... METERED_URL=... bash .ci/bench-endpoint.sh OUT.jsonl
 # Writes one JSON line per run: {"target", "concurrency", "threads", "seconds", ...wrk results}.
+# Targets per concurrency level: nginx (static card), --no-meter (same card; a different card each
+# request), metered (one guest, a new code each request, so each request writes a view; then, as a
+# diagnostic, the same with a new guest every 100 requests), and search once /v1/search exists.
 # Every load test is bounded: DURATION seconds (default 5) per run, wrk --timeout 2s, loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
