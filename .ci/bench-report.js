@@ -66,10 +66,12 @@ p("## 2. In the browser (headless Chromium, no-meter server on 127.0.0.1)", "",
   `| 5,000 marked codes: the scan | – | – | ${ms(b.scan_5000.longtask_max_ms)} |`,
   "",
   `Memory after garbage collection (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage; wasm: the module's exported WebAssembly.Memory):`, "",
-  `| | after 1 card | after ${mem.cards} more cards opened and closed | after ${2 * mem.cards} | growth over the last ${mem.cards} |`, "| --- | ---: | ---: | ---: | ---: |",
-  `| JS heap used KB | ${kb(mem.before.js_heap_used)} | ${kb(mem.after.js_heap_used)} | ${kb(mem.after_2x.js_heap_used)} | ${kb(mem.after_2x.js_heap_used - mem.after.js_heap_used)} |`,
-  `| wasm memory KB | ${kb(mem.before.wasm_memory)} | ${kb(mem.after.wasm_memory)} | ${kb(mem.after_2x.wasm_memory)} | ${kb(mem.after_2x.wasm_memory - mem.after.wasm_memory)} |`,
-  `| DOM elements | ${mem.before.dom_nodes} | ${mem.after.dom_nodes} | ${mem.after_2x.dom_nodes} | ${mem.after_2x.dom_nodes - mem.after.dom_nodes} |`,
+  `| | after 1 card | ${mem.after.map((_, i) => `after ${(i + 1) * mem.cards} more`).join(" | ")} | growth in the last ${mem.cards} |`,
+  `| --- | ---: | ${mem.after.map(() => "---:").join(" | ")} | ---: |`,
+  ...[["JS heap used KB", "js_heap_used", kb], ["wasm memory KB", "wasm_memory", kb], ["DOM elements", "dom_nodes", String]].map(([label, key, f]) => {
+    const last = mem.after[mem.after.length - 1][key], prev = (mem.after[mem.after.length - 2] || mem.before)[key];
+    return `| ${label} | ${f(mem.before[key])} | ${mem.after.map((m) => f(m[key])).join(" | ")} | ${f(last - prev)} |`;
+  }),
   "", b.page_errors.length ? `Page errors seen: ${b.page_errors.join("; ")}` : "No page errors.", "");
 
 // 3. Endpoint
