@@ -6,12 +6,15 @@
 # request), metered (one guest, a new code each request, so each request writes a view; then, as a
 # diagnostic, the same with a new guest every 100 requests), and search once /v1/search exists.
 # Every load test is bounded: DURATION seconds (default 5) per run, wrk --timeout 2s, loopback only.
+# Each concurrency level runs REPEAT times (default 3), every target back to back in each repeat, so
+# the report can take the median of per-repeat ratios on a machine others are using too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$1"
 : "${NOMETER_URL:?}" "${METERED_URL:?}"
 DURATION="${DURATION:-5}"
 CONCURRENCY="${CONCURRENCY:-1 16 64}"
+REPEAT="${REPEAT:-3}"
 : >"$out"
 
 tmp=$(mktemp -d)
@@ -72,9 +75,15 @@ new_guest() {
 
 # N fresh guests' tokens, one a line.
 new_guests() {
-  for _ in $(seq 1 "$1"); do
-    printf '%s\n' "$(curl -fsS "$METERED_URL/v1/codes/cpt/99214" | sed -n 's/.*"visitor_token":"\([^"]*\)".*/\1/p')"
-  done
+  node -e '
+    const [url, n] = [process.argv[1], Number(process.argv[2])];
+    (async () => {
+      const tokens = [];
+      for (let i = 0; i < n; i += 16) // 16 at a time
+        tokens.push(...(await Promise.all(Array.from({ length: Math.min(16, n - i) }, () =>
+          fetch(url + "/v1/codes/cpt/99214").then((r) => r.json()).then((card) => card.visitor_token)))));
+      console.log(tokens.join("\n"));
+    })();' "$METERED_URL" "$1"
 }
 
 # run TARGET URL PATHS CONCURRENCY [BEARER]   (TOKENS_FILE in the environment: rotate guests)
@@ -83,11 +92,11 @@ run() {
   [ "$c" -lt 2 ] && threads=1
   line=$(PATHS_FILE="$paths" WRK_THREADS="$threads" BEARER="$bearer" \
     wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 2s -s .ci/bench-wrk.lua "$url" | grep '^{"requests"')
-  echo "{\"target\":\"$target\",\"concurrency\":$c,\"threads\":$threads,\"seconds\":$DURATION,${line:1}" >>"$out"
+  echo "{\"target\":\"$target\",\"concurrency\":$c,\"repeat\":$rep,\"threads\":$threads,\"seconds\":$DURATION,${line:1}" >>"$out"
   printf '  %-22s c=%-3s %s\n' "$target" "$c" "$(node -pe "const r=$line; Math.round(r.requests/(r.duration_us/1e6))+' req/s, p50 '+r.latency_us.p50/1000+' ms, p99 '+r.latency_us.p99/1000+' ms, errors '+JSON.stringify(r.errors)")" >&2
 }
 
-for c in $CONCURRENCY; do
+for c in $CONCURRENCY; do for rep in $(seq 1 "$REPEAT"); do
   run nginx "$NGINX_URL" "$tmp/one" "$c"
   run cards_nometer_same "$NOMETER_URL" "$tmp/one" "$c"
   run cards_nometer "$NOMETER_URL" "$tmp/codes" "$c"
@@ -98,12 +107,12 @@ for c in $CONCURRENCY; do
   # and reopening an early code of the run (the 5th path) is free (counted: false) because it was recorded.
   check=$(curl -fsS -H "Authorization: Bearer $tok" "$METERED_URL$(sed -n 5p "$tmp/codes")" \
     | node -pe 'const m=JSON.parse(require("fs").readFileSync(0)).meter; JSON.stringify({views_recorded: m.limit - m.remaining, reopen_counted: m.counted})')
-  echo "{\"target\":\"meter_check\",\"concurrency\":$c,${check:1}" >>"$out"
+  echo "{\"target\":\"meter_check\",\"concurrency\":$c,\"repeat\":$rep,${check:1}" >>"$out"
   # Diagnostic: the same writes spread over many guests (100 views each), as real traffic is;
   # the single guest above slows down as its view count grows.
   new_guests 400 >"$tmp/tokens"
   TOKENS_FILE="$tmp/tokens" PER_TOKEN=100 run cards_metered_guests "$METERED_URL" "$tmp/codes" "$c"
-done
+done; done
 
 # Search: only once /v1/search exists (being built on another branch).
 status=$(curl -s -o /dev/null -w '%{http_code}' "$NOMETER_URL/v1/search?q=diabetes")
@@ -115,6 +124,7 @@ else
     obesity depression appendix "knee replacement" bypass glaucoma cataract hepatitis influenza "kidney disease"; do
     echo "/v1/search?q=$(node -pe 'encodeURIComponent(process.argv[1])' "$q")"
   done >"$tmp/search"
+  rep=1
   for c in $CONCURRENCY; do run search_nometer "$NOMETER_URL" "$tmp/search" "$c"; done
 fi
 echo "{\"target\":\"versions\",\"wrk\":\"$(wrk --version 2>&1 | head -n 1 | awk '{print $2}')\",\"nginx\":\"$(nginx -v 2>&1 | sed 's#.*nginx/##')\"}" >>"$out"
