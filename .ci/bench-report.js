@@ -66,7 +66,7 @@ p("## 2. In the browser (headless Chromium, no-meter server on 127.0.0.1)", "",
   `| 5,000 marked codes: the scan | – | – | ${ms(b.scan_5000.longtask_max_ms)} |`,
   "",
   `Memory after garbage collection (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage; wasm: the module's exported WebAssembly.Memory):`, "",
-  `| | after 1 card | ${mem.after.map((_, i) => `after ${(i + 1) * mem.cards} more`).join(" | ")} | growth in the last ${mem.cards} |`,
+  `| | after 1 card | ${mem.after.map((_, i) => `after ${1 + (i + 1) * mem.cards} cards`).join(" | ")} | growth in the last ${mem.cards} |`,
   `| --- | ---: | ${mem.after.map(() => "---:").join(" | ")} | ---: |`,
   ...[["JS heap used KB", "js_heap_used", kb], ["wasm memory KB", "wasm_memory", kb], ["DOM elements", "dom_nodes", String]].map(([label, key, f]) => {
     const last = mem.after[mem.after.length - 1][key], prev = (mem.after[mem.after.length - 2] || mem.before)[key];
