@@ -1,0 +1,35 @@
+// Size budget, run by .ci/test after build_widget: fails when what a host page downloads grows past
+// the budget. Sizes are deterministic (brotli quality 11, as .ci/sizes.js and .ci/bench measure them),
+// so this is a test; timings are not (they live in `bash .ci/bench` only).
+//   - before the first interaction (the loader): at most 5 KB brotli (the product target);
+//   - in total (loader, wasm-bindgen JS, wasm, CSS): a ceiling a little above the measured figure
+//     (155,458 bytes brotli on 2026-11-24), so the widget cannot grow unnoticed. Raise it on purpose,
+//     in the same commit as the growth, and say why.
+// Usage: node .ci/size-budget.js [pkg-dir]
+const fs = require("fs");
+const path = require("path");
+const zlib = require("zlib");
+
+const BUDGET = { loader: 5_000, total: 160_000 }; // bytes, brotli
+
+const root = path.join(__dirname, "..");
+const pkg = process.argv[2] || path.join(root, "pkg");
+const brotli = (file) => {
+  const bytes = fs.readFileSync(file);
+  return zlib.brotliCompressSync(bytes, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }).length;
+};
+const loader = brotli(path.join(root, "assets/loader.js"));
+const total = loader + brotli(path.join(pkg, "codecard.js")) + brotli(path.join(pkg, "codecard_bg.wasm")) + brotli(path.join(root, "assets/codecard.css"));
+
+let failed = 0;
+for (const [name, size, max] of [["loader (before any interaction)", loader, BUDGET.loader], ["total (loader + JS + wasm + CSS)", total, BUDGET.total]]) {
+  const ok = size <= max;
+  if (!ok) failed++;
+  console.log(`size budget: ${name}: ${size} B brotli, budget ${max} B: ${ok ? "ok" : "OVER BUDGET"}`);
+}
+if (failed) {
+  console.error(`size budget: ${failed} over budget (see .ci/size-budget.js)`);
+  process.exit(1);
+}
