@@ -268,6 +268,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
         .map_err(|e| format!("cannot prepare the database: {e}"))?;
     tracing::info!(db = %args.db.db.display(), metered = !args.no_meter, "storage ready");
+    let indexing = std::time::Instant::now();
+    let index = state.search_index();
+    tracing::info!(
+        codes = index.len(),
+        ms = indexing.elapsed().as_millis() as u64,
+        mb = index.heap_bytes() / 1_000_000,
+        "search index built"
+    );
     let router = server::app(state, &StaticDirs { www: args.www_dir });
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
