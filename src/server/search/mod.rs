@@ -46,9 +46,9 @@ const TYPO: [f32; 2] = [0.65, 0.5];
 const COVERAGE: f32 = 3.0;
 /// Headers cannot go on a claim: a billable code of equal coverage comes first.
 const BILLABLE: f32 = 2.0;
-/// At most this many dictionary words stand for one typed prefix (the most frequent win), so
-/// a one-letter prefix cannot make a query scan the whole index.
-const MAX_EXPANSIONS: usize = 100;
+/// At most this many dictionary words stand for one typed prefix of 0, 1, 2, 3 or more
+/// characters (the most frequent win), so a short prefix cannot make a query scan the index.
+const MAX_EXPANSIONS: [usize; 5] = [0, 0, 8, 40, 100];
 /// Marks a posting whose word is only in the code's extra text (short description,
 /// plain-language text), not in the title the person sees: it counts, but less.
 const EXTRA_ONLY: u32 = 1 << 31;
@@ -60,13 +60,22 @@ const MAX_WORDS: usize = 24;
 
 /// One indexed code.
 struct Doc {
-    system: CodeSystem,
     key: Box<str>,
     title: Box<str>,
+}
+
+/// What scoring reads of every candidate, packed small and apart from the strings so that a
+/// query touching 50,000 codes stays in cache.
+#[derive(Clone, Copy)]
+struct Meta {
+    system: CodeSystem,
     billable: bool,
     deleted: bool,
-    /// How many distinct non-generic words its title has: the denominator of coverage.
+    /// How many details its title has (see [`text::specific_words`]): the denominator of
+    /// coverage.
     specific_words: u8,
+    /// The title's length in bytes, for ties (capped).
+    title_len: u16,
 }
 
 /// What to search for and which page of results to return.
@@ -98,6 +107,7 @@ pub struct Found {
 /// The search index over a [`Catalog`]. Immutable once built; share it behind an `Arc`.
 pub struct SearchIndex {
     docs: Vec<Doc>,
+    meta: Vec<Meta>,
     /// Dictionary: word → term id.
     terms: fst::Map<Vec<u8>>,
     /// Term `t`'s documents are `postings[starts[t]..starts[t + 1]]`, ascending, each with
@@ -122,6 +132,16 @@ struct Scratch {
     touched: Vec<u32>,
 }
 
+impl Scratch {
+    /// Zeroes what the last query touched.
+    fn reset(&mut self) {
+        for id in self.touched.drain(..) {
+            let d = id as usize;
+            (self.score[d], self.mask[d], self.specific[d]) = (0.0, 0, 0);
+        }
+    }
+}
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
@@ -134,6 +154,7 @@ impl SearchIndex {
     pub fn build(catalog: &Catalog) -> SearchIndex {
         let entries = catalog.search_entries();
         let mut docs = Vec::with_capacity(entries.len());
+        let mut meta = Vec::with_capacity(entries.len());
         let mut dictionary: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
         let mut seen: Vec<String> = Vec::new();
         let mut in_title: Vec<String> = Vec::new();
@@ -157,13 +178,13 @@ impl SearchIndex {
                     }
                 }
             }
-            docs.push(Doc {
+            docs.push(Doc { key: entry.key.into(), title: entry.title.into() });
+            meta.push(Meta {
                 system: entry.system,
-                key: entry.key.into(),
-                title: entry.title.into(),
                 billable: entry.billable,
                 deleted: entry.deleted,
                 specific_words,
+                title_len: entry.title.len().min(u16::MAX as usize) as u16,
             });
         }
         let mut dictionary: Vec<(String, Vec<u32>)> = dictionary.into_iter().collect();
@@ -187,10 +208,10 @@ impl SearchIndex {
         let terms = builder.into_map();
         let mut by_code: Vec<u32> = (0..docs.len() as u32).collect();
         by_code.sort_unstable_by(|a, b| {
-            let (a, b) = (&docs[*a as usize], &docs[*b as usize]);
-            (&a.key, a.system).cmp(&(&b.key, b.system))
+            let (a, b) = (*a as usize, *b as usize);
+            (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
-        SearchIndex { docs, terms, postings, starts, idf, generic, by_code, synonyms: Synonyms::builtin() }
+        SearchIndex { docs, meta, terms, postings, starts, idf, generic, by_code, synonyms: Synonyms::builtin() }
     }
 
     /// How many codes are indexed.
@@ -215,6 +236,7 @@ impl SearchIndex {
             + self.idf.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
+            + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
             + self.docs.len() * (4 + 4 + 1)
     }
@@ -232,8 +254,9 @@ impl SearchIndex {
         Found { total, complete, hits }
     }
 
-    fn admits(&self, doc: &Doc, query: &Query) -> bool {
-        !doc.deleted && query.system.is_none_or(|s| s == doc.system) && (doc.billable || !query.billable_only)
+    fn admits(&self, id: usize, query: &Query) -> bool {
+        let meta = &self.meta[id];
+        !meta.deleted && query.system.is_none_or(|s| s == meta.system) && (meta.billable || !query.billable_only)
     }
 
     /// A query that is one code-shaped token: the code and every code under it, in order of
@@ -254,7 +277,7 @@ impl SearchIndex {
             .iter()
             .copied()
             .take_while(|id| self.docs[*id as usize].key.starts_with(&key))
-            .filter(|id| self.admits(&self.docs[*id as usize], query))
+            .filter(|id| self.admits(*id as usize, query))
             .collect();
         if found.is_empty() {
             return None;
@@ -285,52 +308,29 @@ impl SearchIndex {
         };
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
+            if scratch.score.len() != self.docs.len() {
+                scratch.score = vec![0.0; self.docs.len()];
+                scratch.mask = vec![0; self.docs.len()];
+                scratch.specific = vec![0; self.docs.len()];
+            }
+            self.match_all_words(&groups, query, &mut scratch);
             let Scratch { score, mask, specific, touched } = &mut *scratch;
-            if score.len() != self.docs.len() {
-                *score = vec![0.0; self.docs.len()];
-                *mask = vec![0; self.docs.len()];
-                *specific = vec![0; self.docs.len()];
-            }
-            for (g, group) in groups.iter().enumerate() {
-                let bit = 1u32 << g;
-                for &(term, value) in group {
-                    let is_specific = !self.generic[term as usize];
-                    let range = self.starts[term as usize] as usize..self.starts[term as usize + 1] as usize;
-                    for &posting in &self.postings[range] {
-                        let id = posting & !EXTRA_ONLY;
-                        let in_title = posting & EXTRA_ONLY == 0;
-                        let d = id as usize;
-                        if mask[d] & bit != 0 || !self.admits(&self.docs[d], query) {
-                            continue;
-                        }
-                        if mask[d] == 0 {
-                            touched.push(id);
-                        }
-                        mask[d] |= bit;
-                        score[d] += if in_title { value } else { value * EXTRA_WEIGHT };
-                        specific[d] += u8::from(is_specific && in_title);
-                    }
-                }
-            }
             let best = touched.iter().map(|id| mask[*id as usize].count_ones()).max().unwrap_or(0);
             let complete = best as usize == groups.len();
             let mut ranked: Vec<(f32, u32)> = touched
                 .iter()
                 .filter(|id| mask[**id as usize].count_ones() == best)
                 .map(|&id| {
-                    let doc = &self.docs[id as usize];
-                    let coverage = (f32::from(specific[id as usize]) / f32::from(doc.specific_words.max(1))).min(1.0);
-                    let rank = score[id as usize] + COVERAGE * coverage + if doc.billable { BILLABLE } else { 0.0 };
+                    let meta = &self.meta[id as usize];
+                    let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
+                    let rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
                     (rank, id)
                 })
                 .collect();
-            for id in touched.drain(..) {
-                let d = id as usize;
-                (score[d], mask[d], specific[d]) = (0.0, 0, 0);
-            }
+            scratch.reset();
             let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
                 b.0.total_cmp(&a.0)
-                    .then_with(|| self.docs[a.1 as usize].title.len().cmp(&self.docs[b.1 as usize].title.len()))
+                    .then_with(|| self.meta[a.1 as usize].title_len.cmp(&self.meta[b.1 as usize].title_len))
                     .then_with(|| a.1.cmp(&b.1))
             };
             // Only the requested page needs ordering; the rest is only counted, never returned.
@@ -343,6 +343,94 @@ impl SearchIndex {
             }
             (ranked.into_iter().map(|(_, id)| id).collect(), complete, matched_terms)
         })
+    }
+
+    /// Scores the codes matching every group into `scratch`, cheapest group first: its codes
+    /// are the candidates, and each further group only narrows them, by probing its posting
+    /// lists for each candidate or by walking them, whichever costs less. If no code matches
+    /// every group, scores every code matching any group instead (the caller keeps those that
+    /// match the most).
+    fn match_all_words(&self, groups: &[Group], query: &Query, scratch: &mut Scratch) {
+        let cost = |group: &Group| -> usize { group.iter().map(|(t, _)| self.postings_of(*t).len()).sum() };
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        order.sort_by_key(|g| (cost(&groups[*g]), *g));
+        let mut required = 0u32;
+        for (step, &g) in order.iter().enumerate() {
+            let bit = 1u32 << g;
+            if step == 0 {
+                self.walk(&groups[g], bit, None, query, scratch);
+            } else {
+                let alive = scratch.touched.iter().filter(|id| scratch.mask[**id as usize] == required).count();
+                if alive == 0 {
+                    break;
+                }
+                if alive * groups[g].len() * 16 < cost(&groups[g]) {
+                    self.probe(&groups[g], bit, required, scratch);
+                } else {
+                    self.walk(&groups[g], bit, Some(required), query, scratch);
+                }
+            }
+            required |= bit;
+        }
+        let any_complete = scratch.touched.iter().any(|id| scratch.mask[*id as usize] == required);
+        if !any_complete && groups.len() > 1 {
+            scratch.reset();
+            for (g, group) in groups.iter().enumerate() {
+                self.walk(group, 1 << g, None, query, scratch);
+            }
+        }
+    }
+
+    /// Walks `group`'s posting lists, crediting `bit` to each admitted code: any code (`only`
+    /// is `None`) or only those whose mask is exactly `only`.
+    fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, scratch: &mut Scratch) {
+        let Scratch { score, mask, specific, touched } = scratch;
+        for &(term, value) in group {
+            let is_specific = !self.generic[term as usize];
+            for &posting in self.postings_of(term) {
+                let id = posting & !EXTRA_ONLY;
+                let d = id as usize;
+                if mask[d] & bit != 0 || only.is_some_and(|m| mask[d] != m) {
+                    continue;
+                }
+                if only.is_none() && !self.admits(d, query) {
+                    continue;
+                }
+                if mask[d] == 0 {
+                    touched.push(id);
+                }
+                let in_title = posting & EXTRA_ONLY == 0;
+                mask[d] |= bit;
+                score[d] += if in_title { value } else { value * EXTRA_WEIGHT };
+                specific[d] += u8::from(is_specific && in_title);
+            }
+        }
+    }
+
+    /// Credits `bit` to each candidate (mask exactly `required`) that one of `group`'s words
+    /// has, found by binary search; the group's best word wins.
+    fn probe(&self, group: &Group, bit: u32, required: u32, scratch: &mut Scratch) {
+        let Scratch { score, mask, specific, touched } = scratch;
+        for &id in touched.iter() {
+            let d = id as usize;
+            if mask[d] != required {
+                continue;
+            }
+            for &(term, value) in group {
+                let list = self.postings_of(term);
+                if let Ok(at) = list.binary_search_by_key(&id, |p| p & !EXTRA_ONLY) {
+                    let in_title = list[at] & EXTRA_ONLY == 0;
+                    mask[d] |= bit;
+                    score[d] += if in_title { value } else { value * EXTRA_WEIGHT };
+                    specific[d] += u8::from(!self.generic[term as usize] && in_title);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn postings_of(&self, term: u32) -> &[u32] {
+        &self.postings[self.starts[term as usize] as usize..self.starts[term as usize + 1] as usize]
     }
 
     /// The dictionary words a query word may stand for, with what each is worth, best first.
@@ -372,7 +460,9 @@ impl SearchIndex {
                 // truncation ("diab typ 2"), even when short descriptions use them as words.
                 if (last && chars >= 2) || chars >= 3 {
                     let weight = if last { PREFIX_LAST } else { PREFIX_INNER };
-                    self.expand(Str::new(word).starts_with(), weight, found, &mut guessed);
+                    // A short prefix says little: only its most common completions count.
+                    let most = MAX_EXPANSIONS[chars.min(MAX_EXPANSIONS.len() - 1)];
+                    self.expand(Str::new(word).starts_with(), weight, found, most, &mut guessed);
                 }
                 if found.is_none() && guessed.is_empty() && chars >= 5 {
                     self.misspelt(word, chars, &mut guessed);
@@ -393,7 +483,14 @@ impl SearchIndex {
 
     /// Adds the dictionary words `automaton` accepts (other than `exact`) to `group`, keeping
     /// the [`MAX_EXPANSIONS`] most frequent.
-    fn expand<A: Automaton>(&self, automaton: A, weight: f32, exact: Option<u64>, group: &mut Vec<(u32, f32)>) {
+    fn expand<A: Automaton>(
+        &self,
+        automaton: A,
+        weight: f32,
+        exact: Option<u64>,
+        most: usize,
+        group: &mut Vec<(u32, f32)>,
+    ) {
         let mut found: Vec<u32> = Vec::new();
         let mut stream = self.terms.search(automaton).into_stream();
         while let Some((_, id)) = stream.next() {
@@ -401,9 +498,9 @@ impl SearchIndex {
                 found.push(id as u32);
             }
         }
-        if found.len() > MAX_EXPANSIONS {
-            found.sort_by_key(|t| std::cmp::Reverse(self.starts[*t as usize + 1] - self.starts[*t as usize]));
-            found.truncate(MAX_EXPANSIONS);
+        if found.len() > most {
+            found.sort_by_key(|t| (std::cmp::Reverse(self.postings_of(*t).len()), *t));
+            found.truncate(most);
         }
         group.extend(found.into_iter().map(|t| (t, weight)));
     }
@@ -431,6 +528,7 @@ impl SearchIndex {
     /// A result row: the code and its title with the matched words marked.
     fn hit(&self, id: u32, matched_terms: &[u32]) -> SearchHit {
         let doc = &self.docs[id as usize];
+        let system = self.meta[id as usize].system;
         let highlights = if matched_terms.is_empty() {
             Vec::new()
         } else {
@@ -442,9 +540,9 @@ impl SearchIndex {
         };
         SearchHit {
             code: doc.key.to_string(),
-            display_code: code::display(doc.system, &doc.key),
-            system: doc.system,
-            billable: doc.billable,
+            display_code: code::display(system, &doc.key),
+            system,
+            billable: self.meta[id as usize].billable,
             title: doc.title.to_string(),
             highlights,
         }
