@@ -37,6 +37,11 @@ const EMBEDDED: [(&str, &[u8]); 6] = [
     (files::CODING_TIPS_DEMO, include_bytes!("../../assets/data/coding-tips-demo.tsv")),
 ];
 
+/// The files compiled into the binary: (name, bytes).
+pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    EMBEDDED.into_iter()
+}
+
 const ICD10_RELEASE: &str = "FY2025";
 const DEMO_RELEASE: &str = "demo";
 
@@ -687,7 +692,7 @@ impl Catalog {
                  endpoint has loaded a licensed AMA data file."
                     .into()
             }),
-            plain_language: Some(entry.plain_language.to_string()),
+            plain_language: (!entry.plain_language.is_empty()).then(|| entry.plain_language.to_string()),
             hierarchy: [
                 ("section", &entry.section_range, &entry.section),
                 ("subsection", &entry.subsection_range, &entry.subsection),

@@ -4,6 +4,7 @@ mod account_pages;
 pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod import;
 mod lookup;
 pub mod meter;
 pub mod search;
