@@ -117,8 +117,32 @@
     }
   }
 
+  /* ---- search boxes (issue #5): every <div data-codecard-search> becomes a code search ---- */
+  function searchBoxes() {
+    var boxes = document.querySelectorAll("[data-codecard-search]:not([data-codecard-search-ready])");
+    if (!boxes.length) return;
+    Promise.all([load(), import(files + "codecard.js")]).then(
+      function (loaded) {
+        for (var i = 0; i < boxes.length; i++) {
+          if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
+          boxes[i].setAttribute("data-codecard-search-ready", "");
+          try {
+            loaded[1].mount_search(loaded[0], boxes[i], endpoint, files + "codecard.css", timeout);
+          } catch (error) {
+            console.warn("codecard: a search box could not start:", error);
+          }
+        }
+      },
+      function () {
+        /* load() already reported it; the page's own content of the box stays as it is */
+      }
+    );
+  }
+  /* ---- end of search boxes ---- */
+
   function start() {
     affordance();
+    searchBoxes();
     scan(document);
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
     if (document.querySelector(SELECTOR)) idle(function () { load().catch(function () {}); });
