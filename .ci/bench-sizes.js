@@ -27,7 +27,7 @@ const sum = (parts) =>
 // codecard: the loader is all a page loads before the first interaction; the rest comes on intent or idle.
 function ours() {
   const files = [
-    ["loader.js (before any interaction)", "assets/loader.js"],
+    ["loader.js (before any interaction)", "pkg/loader.js"],
     ["codecard.js (wasm-bindgen JS)", "pkg/codecard.js"],
     ["codecard_bg.wasm", "pkg/codecard_bg.wasm"],
     ["codecard.css", "assets/codecard.css"],

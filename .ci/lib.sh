@@ -9,9 +9,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 # The release widget: wasm-opt -Oz, the smallest profile, into pkg/.
 build_widget() {
-  step "build the widget (wasm-pack, release, wasm-opt -Oz)"
+  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild)"
   wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard --out-dir pkg . -- --no-default-features --features csr
+  esbuild assets/loader.js --minify --target=es2020 --legal-comments=none --log-level=warning --outfile=pkg/loader.js
 }
 
 build_server() {

@@ -2,15 +2,15 @@
 // the budget. Sizes are deterministic (brotli quality 11, as .ci/sizes.js and .ci/bench measure them),
 // so this is a test; timings are not (they live in `bash .ci/bench` only).
 //   - before the first interaction (the loader): at most 5 KB brotli (the product target);
-//   - in total (loader, wasm-bindgen JS, wasm, CSS): a ceiling a little above the measured figure
-//     (155,458 bytes brotli on 2026-11-24), so the widget cannot grow unnoticed. Raise it on purpose,
-//     in the same commit as the growth, and say why.
+//   - in total (loader, wasm-bindgen JS, wasm, CSS): a ceiling a little above the measured figure,
+//     so the widget cannot grow unnoticed. Raise it on purpose, in the same commit as the growth, and
+//     say why. History: 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the search box).
 // Usage: node .ci/size-budget.js [pkg-dir]
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
 
-const BUDGET = { loader: 5_000, total: 160_000 }; // bytes, brotli
+const BUDGET = { loader: 5_000, total: 196_000 }; // bytes, brotli
 
 const root = path.join(__dirname, "..");
 const pkg = process.argv[2] || path.join(root, "pkg");
@@ -20,7 +20,7 @@ const brotli = (file) => {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
   }).length;
 };
-const loader = brotli(path.join(root, "assets/loader.js"));
+const loader = brotli(path.join(pkg, "loader.js")); // as served: minified by build_widget
 const total = loader + brotli(path.join(pkg, "codecard.js")) + brotli(path.join(pkg, "codecard_bg.wasm")) + brotli(path.join(root, "assets/codecard.css"));
 
 let failed = 0;

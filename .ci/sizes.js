@@ -7,7 +7,7 @@ const zlib = require("zlib");
 const root = path.join(__dirname, "..");
 const pkg = process.argv[2] || path.join(root, "pkg");
 const files = [
-  ["loader (before any interaction)", path.join(root, "assets/loader.js")],
+  ["loader (before any interaction)", path.join(pkg, "loader.js")],
   ["wasm-bindgen JS", path.join(pkg, "codecard.js")],
   ["wasm", path.join(pkg, "codecard_bg.wasm")],
   ["CSS", path.join(root, "assets/codecard.css")],

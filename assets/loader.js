@@ -101,6 +101,7 @@
     self.observer = new MutationObserver(function (records) { self.mutated(records); });
     self.observer.observe(self.root === document ? document.documentElement : self.root, { childList: true, subtree: true });
     self.scan(self.root);
+    self.searchBoxes();
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
     idle(function () { if (self.root.querySelector(self.selector)) self.load().catch(function () {}); });
   }
@@ -143,6 +144,25 @@
       var found = root.querySelectorAll ? root.querySelectorAll(this.selector) : [];
       for (var i = 0; i < found.length; i++) this.enhance(found[i]);
       if (this.systems.length) this.detect(root);
+    },
+
+    // Every <div data-codecard-search> in the root becomes a code search box whose results open
+    // this instance's card.
+    searchBoxes: function () {
+      var self = this;
+      var boxes = self.root.querySelectorAll("[data-codecard-search]:not([data-codecard-search-ready])");
+      if (!boxes.length) return;
+      Promise.all([self.load(), loadModule()]).then(function (loaded) {
+        for (var i = 0; i < boxes.length; i++) {
+          if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
+          boxes[i].setAttribute("data-codecard-search-ready", "");
+          try {
+            loaded[1].mount_search(loaded[0], boxes[i], self.endpoint, self.options.stylesUrl, self.options.timeoutMs);
+          } catch (error) {
+            console.warn("codecard: a search box could not start:", error);
+          }
+        }
+      }, function () { /* reported by load(); the box's own content stays */ });
     },
 
     openElement: function (el) {

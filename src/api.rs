@@ -99,6 +99,10 @@ pub struct Card {
     pub sections: Vec<Section>,
     /// The visitor's view meter, when the endpoint meters views.
     pub meter: Option<Meter>,
+    /// The release in which the code was deleted from its code set, when a newer release
+    /// dropped it; the card is kept so that old records still resolve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_in: Option<String>,
     /// True when the visitor has no views left for a code not yet viewed: the card then carries
     /// the code, its system and the meter, and every section is locked.
     #[serde(default)]
@@ -305,6 +309,10 @@ pub enum ErrorKind {
     StorageUnavailable,
     /// 500: a fault on the server.
     Internal,
+    /// 400: a search without any text to search for.
+    EmptyQuery,
+    /// 400: a search text longer than the endpoint accepts.
+    QueryTooLong,
 }
 
 /// The body of `POST /v1/codes/exists`: candidate codes found in a page's text.
@@ -351,4 +359,47 @@ pub struct SystemCount {
     pub release: String,
     /// How many codes (headers included).
     pub codes: usize,
+}
+
+/// The body of `GET /v1/search`: one page of ranked matches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The search text as received.
+    pub query: String,
+    /// How many codes match in all (every page together).
+    pub total: usize,
+    /// The index of the first result of this page within all matches.
+    pub offset: usize,
+    /// The most results a page holds, as requested.
+    pub limit: usize,
+    /// False when no code matched every word, so the results match only some of them.
+    pub complete: bool,
+    /// The matches, best first.
+    pub results: Vec<SearchHit>,
+}
+
+/// One code found by a search. Only the title travels here: the card stays behind the meter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The code without punctuation, upper case (`E119`).
+    pub code: String,
+    /// The code as people write it (`E11.9`).
+    pub display_code: String,
+    /// The code's system.
+    pub system: CodeSystem,
+    /// Whether the code can be reported on a claim; `false` for ICD-10-CM category headers.
+    pub billable: bool,
+    /// The code's description.
+    pub title: String,
+    /// The parts of `title` the search matched, in order and not overlapping.
+    pub highlights: Vec<Highlight>,
+}
+
+/// A span of a title, counted in Unicode characters (not bytes, not UTF-16 units).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    /// The first character of the span.
+    pub start: u32,
+    /// The character after the span.
+    pub end: u32,
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use codecard::api::Plan;
+use codecard::api::{CodeSystem, Plan};
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
     self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
@@ -33,6 +33,8 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Import a licensed or newer code-set file into a data folder for `serve --data-dir`.
+    Import(ImportArgs),
     /// Manage site keys: which page origins may embed the card.
     Keys {
         #[command(flatten)]
@@ -47,6 +49,26 @@ struct DbArg {
     /// The SQLite database file (created and migrated if missing).
     #[arg(long, env = "CODECARD_DB", default_value = "codecard.db", global = true)]
     db: PathBuf,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// What the file holds: icd10cm or icd10pcs (CMS order file), hcpcs (CMS ANWEB
+    /// fixed-width file), cpt (a licensee's tab- or pipe-delimited descriptor file).
+    #[arg(value_parser = parse_system)]
+    system: CodeSystem,
+    /// The file to import.
+    file: PathBuf,
+    /// The release the file's codes belong to, e.g. FY2026 (ICD-10), 2026-01 (HCPCS), 2026 (CPT).
+    #[arg(long)]
+    release: String,
+    /// The data folder to update (created, and filled with the embedded sets, if missing).
+    #[arg(long, env = "CODECARD_DATA_DIR")]
+    data_dir: PathBuf,
+}
+
+fn parse_system(name: &str) -> Result<CodeSystem, String> {
+    CodeSystem::parse(name).ok_or_else(|| format!("{name:?} is not a code system: use icd10cm, icd10pcs, cpt or hcpcs"))
 }
 
 #[derive(Subcommand)]
@@ -152,6 +174,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(*args),
         Command::Users { db, command } => open_store(&db).and_then(|store| users(&store, command)),
         Command::Keys { db, command } => open_store(&db).and_then(|store| keys(&store, command)),
+        Command::Import(args) => import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -224,6 +247,42 @@ fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
     }
 }
 
+fn import(args: ImportArgs) -> Result<(), String> {
+    let request = server::import::Request {
+        system: args.system,
+        file: &args.file,
+        data_dir: &args.data_dir,
+        release: &args.release,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    match server::import::run(&request) {
+        Ok(summary) => {
+            println!(
+                "imported {} {} codes ({} new) as {} into {}; {} codes of the previous set marked deleted; {} rows skipped",
+                summary.imported,
+                args.system.label(),
+                summary.added,
+                args.release.trim(),
+                args.data_dir.join(&summary.file).display(),
+                summary.deleted,
+                summary.skipped
+            );
+            Ok(())
+        }
+        Err(server::import::ImportError::BadRows(rows)) => {
+            const SHOWN: usize = 100;
+            for row in rows.iter().take(SHOWN) {
+                eprintln!("{}:{}: {}", args.file.display(), row.line, row.reason);
+            }
+            if rows.len() > SHOWN {
+                eprintln!("... and {} more", rows.len() - SHOWN);
+            }
+            Err(format!("{} bad rows in {}; nothing was imported", rows.len(), args.file.display()))
+        }
+        Err(e) => Err(format!("import failed, nothing was changed: {e}")),
+    }
+}
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
     let source = match &args.data_dir {
@@ -268,6 +327,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
         .map_err(|e| format!("cannot prepare the database: {e}"))?;
     tracing::info!(db = %args.db.db.display(), metered = !args.no_meter, "storage ready");
+    let indexing = std::time::Instant::now();
+    let index = state.search_index();
+    tracing::info!(
+        codes = index.len(),
+        ms = indexing.elapsed().as_millis() as u64,
+        mb = index.heap_bytes() / 1_000_000,
+        "search index built"
+    );
     let router = server::app(state, &StaticDirs { www: args.www_dir });
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;

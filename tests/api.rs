@@ -256,7 +256,12 @@ async fn the_loader_names_an_immutable_build_directory() {
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=300");
     let loader = String::from_utf8(body).unwrap();
     assert!(!loader.contains("__CODECARD_BUILD__"));
-    let build = loader.split("var BUILD = \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // The build id is the only 16-hex-digit string literal in the loader (minified or not).
+    let build = loader
+        .split('"')
+        .find(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .expect("a build id")
+        .to_string();
     assert_eq!(build.len(), 16);
 
     let (status, headers, body) = send(Method::GET, &format!("/widget/{build}/codecard.css")).await;

@@ -37,6 +37,11 @@ const EMBEDDED: [(&str, &[u8]); 6] = [
     (files::CODING_TIPS_DEMO, include_bytes!("../../assets/data/coding-tips-demo.tsv")),
 ];
 
+/// The files compiled into the binary: (name, bytes).
+pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    EMBEDDED.into_iter()
+}
+
 const ICD10_RELEASE: &str = "FY2025";
 const DEMO_RELEASE: &str = "demo";
 
@@ -73,7 +78,8 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl DataSource {
-    fn read(&self, name: &str) -> Result<String, LoadError> {
+    /// The text of the code-set file `name` (gzip files are inflated).
+    pub fn read(&self, name: &str) -> Result<String, LoadError> {
         let fail = |reason: String| LoadError { file: name.to_string(), line: None, reason };
         let bytes: std::borrow::Cow<[u8]> = match self {
             DataSource::Embedded => EMBEDDED
@@ -97,27 +103,77 @@ impl DataSource {
     }
 }
 
-/// Splits a TSV file into rows of exactly `columns` fields, skipping the header line.
+/// Splits a TSV file into rows, skipping the header line. A row has the file's base `columns`
+/// or, as written by `codecard import`, [`VERSION_COLUMNS`] more: the release the code comes
+/// from and the release that deleted it. (`rows_of` takes an explicit list.)
 fn rows<'a>(
     file: &'a str,
     text: &'a str,
     columns: usize,
 ) -> impl Iterator<Item = Result<Vec<&'a str>, LoadError>> + 'a {
+    rows_of(file, text, vec![columns, columns + VERSION_COLUMNS])
+}
+
+/// Splits a TSV file into rows of one of the `allowed` field counts, skipping the header line.
+fn rows_of<'a>(
+    file: &'a str,
+    text: &'a str,
+    allowed: Vec<usize>,
+) -> impl Iterator<Item = Result<Vec<&'a str>, LoadError>> + 'a {
     text.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()).map(move |(i, line)| {
         let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() == columns {
+        if allowed.contains(&fields.len()) {
             Ok(fields)
         } else {
+            let imported: Vec<String> = allowed[1..].iter().map(usize::to_string).collect();
             Err(LoadError {
                 file: file.to_string(),
                 line: Some(i + 1),
-                reason: format!("expected {columns} tab-separated fields, found {}", fields.len()),
+                reason: format!(
+                    "expected {} tab-separated fields (or {} as written by codecard import), found {}",
+                    allowed[0],
+                    imported.join(" or "),
+                    fields.len()
+                ),
             })
         }
     })
 }
 
+/// How many columns the versioned form of a code-set file adds: `release` and `deleted_in`.
+pub const VERSION_COLUMNS: usize = 2;
+
+/// Which release a code comes from and, if a newer release dropped it, which one.
+#[derive(Clone, Debug)]
+struct Version {
+    release: Arc<str>,
+    deleted_in: Option<Arc<str>>,
+}
+
+impl Version {
+    /// Reads the optional trailing columns of a row with `base` columns, interning the labels
+    /// (a handful of releases serve every code).
+    fn of(fields: &[&str], base: usize, default: &Arc<str>, releases: &mut Vec<Arc<str>>) -> Version {
+        let mut intern = |label: &str| -> Arc<str> {
+            if let Some(known) = releases.iter().find(|r| &***r == label) {
+                return known.clone();
+            }
+            let label: Arc<str> = label.into();
+            releases.push(label.clone());
+            label
+        };
+        match fields.get(base..base + VERSION_COLUMNS) {
+            Some([release, deleted]) => Version {
+                release: if release.is_empty() { default.clone() } else { intern(release) },
+                deleted_in: (!deleted.is_empty()).then(|| intern(deleted)),
+            },
+            _ => Version { release: default.clone(), deleted_in: None },
+        }
+    }
+}
+
 struct CmEntry {
+    version: Version,
     billable: bool,
     short: Box<str>,
     long: Box<str>,
@@ -133,6 +189,7 @@ struct CmGroup {
 }
 
 struct PcsEntry {
+    version: Version,
     short: Box<str>,
     long: Box<str>,
     /// Labels of the seven axes, interned: a few thousand distinct strings serve 68k codes.
@@ -141,15 +198,19 @@ struct PcsEntry {
 }
 
 struct CptEntry {
+    version: Version,
     section: Box<str>,
     section_range: Box<str>,
     subsection: Box<str>,
     subsection_range: Box<str>,
     summary: Box<str>,
     plain_language: Box<str>,
+    /// The official descriptor from a licensee's import; empty in the demo set.
+    descriptor: Box<str>,
 }
 
 struct HcpcsEntry {
+    version: Version,
     section: Box<str>,
     section_range: Box<str>,
     short: Box<str>,
@@ -171,6 +232,25 @@ pub struct Catalog {
     hcpcs: HashMap<Box<str>, HcpcsEntry>,
     /// Coding tips by system and code, in file order.
     tips: HashMap<(CodeSystem, Box<str>), Vec<Box<str>>>,
+    /// Every release label seen, interned.
+    releases: Vec<Arc<str>>,
+}
+
+/// One code as the search index sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchEntry<'a> {
+    /// The code's system.
+    pub system: CodeSystem,
+    /// The normalised code.
+    pub key: &'a str,
+    /// Whether the code can be reported on a claim.
+    pub billable: bool,
+    /// Whether a newer release deleted the code.
+    pub deleted: bool,
+    /// The description shown in results.
+    pub title: &'a str,
+    /// Further text to match but not to show (short descriptions, plain-language text).
+    pub extra: &'a str,
 }
 
 impl Catalog {
@@ -184,6 +264,7 @@ impl Catalog {
             cpt: HashMap::new(),
             hcpcs: HashMap::new(),
             tips: HashMap::new(),
+            releases: Vec::new(),
         };
         catalog.load_icd10cm(source)?;
         catalog.load_icd10pcs(source)?;
@@ -196,10 +277,13 @@ impl Catalog {
     fn load_icd10cm(&mut self, source: &DataSource) -> Result<(), LoadError> {
         let text = source.read(files::ICD10CM)?;
         self.icd10cm.reserve(100_000);
+        let default: Arc<str> = ICD10_RELEASE.into();
         for (i, row) in rows(files::ICD10CM, &text, 5).enumerate() {
             let f = row?;
             check_key(files::ICD10CM, i + 2, CodeSystem::Icd10cm, f[0])?;
-            self.icd10cm.insert(f[0].into(), CmEntry { billable: f[2] == "1", short: f[3].into(), long: f[4].into() });
+            let version = Version::of(&f, 5, &default, &mut self.releases);
+            self.icd10cm
+                .insert(f[0].into(), CmEntry { version, billable: f[2] == "1", short: f[3].into(), long: f[4].into() });
         }
         self.icd10cm_sorted = self.icd10cm.keys().cloned().collect();
         self.icd10cm_sorted.sort_unstable();
@@ -230,6 +314,7 @@ impl Catalog {
             shared
         };
         self.icd10pcs.reserve(70_000);
+        let default: Arc<str> = ICD10_RELEASE.into();
         for (i, row) in rows(files::ICD10PCS, &text, 11).enumerate() {
             let f = row?;
             check_key(files::ICD10PCS, i + 2, CodeSystem::Icd10pcs, f[0])?;
@@ -238,6 +323,7 @@ impl Catalog {
             self.icd10pcs.insert(
                 f[0].into(),
                 PcsEntry {
+                    version: Version::of(&f, 11, &default, &mut self.releases),
                     short: f[2].into(),
                     long: f[3].into(),
                     axes: [
@@ -258,12 +344,17 @@ impl Catalog {
 
     fn load_cpt(&mut self, source: &DataSource) -> Result<(), LoadError> {
         let text = source.read(files::CPT_DEMO)?;
-        for (i, row) in rows(files::CPT_DEMO, &text, 7).enumerate() {
+        let default: Arc<str> = DEMO_RELEASE.into();
+        // The demo file has 7 columns; an imported one adds the licensed descriptor, then the
+        // version columns.
+        for (i, row) in rows_of(files::CPT_DEMO, &text, vec![7, 8, 8 + VERSION_COLUMNS]).enumerate() {
             let f = row?;
             check_key(files::CPT_DEMO, i + 2, CodeSystem::Cpt, f[0])?;
             self.cpt.insert(
                 f[0].into(),
                 CptEntry {
+                    version: Version::of(&f, 8, &default, &mut self.releases),
+                    descriptor: f.get(7).copied().unwrap_or_default().into(),
                     section: f[1].into(),
                     section_range: f[2].into(),
                     subsection: f[3].into(),
@@ -278,12 +369,20 @@ impl Catalog {
 
     fn load_hcpcs(&mut self, source: &DataSource) -> Result<(), LoadError> {
         let text = source.read(files::HCPCS_DEMO)?;
+        let default: Arc<str> = DEMO_RELEASE.into();
         for (i, row) in rows(files::HCPCS_DEMO, &text, 5).enumerate() {
             let f = row?;
             check_key(files::HCPCS_DEMO, i + 2, CodeSystem::Hcpcs, f[0])?;
+            let version = Version::of(&f, 5, &default, &mut self.releases);
             self.hcpcs.insert(
                 f[0].into(),
-                HcpcsEntry { section: f[1].into(), section_range: f[2].into(), short: f[3].into(), long: f[4].into() },
+                HcpcsEntry {
+                    version,
+                    section: f[1].into(),
+                    section_range: f[2].into(),
+                    short: f[3].into(),
+                    long: f[4].into(),
+                },
             );
         }
         Ok(())
@@ -313,13 +412,76 @@ impl Catalog {
 
     /// How many codes each system holds, for `/v1/health` and the start-up log.
     pub fn counts(&self) -> Vec<SystemCount> {
-        let count = |system, release: &str, codes| SystemCount { system, release: release.into(), codes };
+        // A set's release is its newest code's: labels of one system sort by date (FY2025 <
+        // FY2026, 2025-01 < 2025-04).
+        fn newest<'a>(versions: impl Iterator<Item = &'a Version>, fallback: &str) -> String {
+            versions.map(|v| &*v.release).max().unwrap_or(fallback).to_string()
+        }
+        let count = |system, release: String, codes| SystemCount { system, release, codes };
         vec![
-            count(CodeSystem::Icd10cm, ICD10_RELEASE, self.icd10cm.len()),
-            count(CodeSystem::Icd10pcs, ICD10_RELEASE, self.icd10pcs.len()),
-            count(CodeSystem::Cpt, DEMO_RELEASE, self.cpt.len()),
-            count(CodeSystem::Hcpcs, DEMO_RELEASE, self.hcpcs.len()),
+            count(
+                CodeSystem::Icd10cm,
+                newest(self.icd10cm.values().map(|e| &e.version), ICD10_RELEASE),
+                self.icd10cm.len(),
+            ),
+            count(
+                CodeSystem::Icd10pcs,
+                newest(self.icd10pcs.values().map(|e| &e.version), ICD10_RELEASE),
+                self.icd10pcs.len(),
+            ),
+            count(CodeSystem::Cpt, newest(self.cpt.values().map(|e| &e.version), DEMO_RELEASE), self.cpt.len()),
+            count(CodeSystem::Hcpcs, newest(self.hcpcs.values().map(|e| &e.version), DEMO_RELEASE), self.hcpcs.len()),
         ]
+    }
+
+    /// Every code of every system, for the search index, in a stable order (system, then code).
+    pub fn search_entries(&self) -> Vec<SearchEntry<'_>> {
+        let mut entries = Vec::with_capacity(self.icd10cm.len() + self.icd10pcs.len() + 64);
+        for (key, e) in &self.icd10cm {
+            entries.push(SearchEntry {
+                system: CodeSystem::Icd10cm,
+                key,
+                billable: e.billable,
+                deleted: e.version.deleted_in.is_some(),
+                title: &e.long,
+                extra: &e.short,
+            });
+        }
+        for (key, e) in &self.icd10pcs {
+            entries.push(SearchEntry {
+                system: CodeSystem::Icd10pcs,
+                key,
+                billable: true,
+                deleted: e.version.deleted_in.is_some(),
+                title: &e.long,
+                extra: "",
+            });
+        }
+        for (key, e) in &self.cpt {
+            // The licensed descriptor, where imported, is the official title; codecard's summary
+            // and plain-language text still help lay searches find it.
+            let title = if e.descriptor.is_empty() { &e.summary } else { &e.descriptor };
+            entries.push(SearchEntry {
+                system: CodeSystem::Cpt,
+                key,
+                billable: true,
+                deleted: e.version.deleted_in.is_some(),
+                title,
+                extra: &e.plain_language,
+            });
+        }
+        for (key, e) in &self.hcpcs {
+            entries.push(SearchEntry {
+                system: CodeSystem::Hcpcs,
+                key,
+                billable: true,
+                deleted: e.version.deleted_in.is_some(),
+                title: &e.long,
+                extra: &e.short,
+            });
+        }
+        entries.sort_unstable_by(|a, b| (a.system, a.key).cmp(&(b.system, b.key)));
+        entries
     }
 
     /// Every ICD-10-CM code (normalised, headers included), in code order.
@@ -395,7 +557,7 @@ impl Catalog {
             code: key.into(),
             display_code: code::display(CodeSystem::Icd10cm, key),
             system: CodeSystem::Icd10cm,
-            release: ICD10_RELEASE.into(),
+            release: entry.version.release.to_string(),
             billable: entry.billable,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
@@ -405,8 +567,12 @@ impl Catalog {
             plain_language: None,
             hierarchy,
             axes: Vec::new(),
-            attribution: "ICD-10-CM FY2025, CDC National Center for Health Statistics and CMS; public domain.".into(),
+            attribution: format!(
+                "ICD-10-CM {}, CDC National Center for Health Statistics and CMS; public domain.",
+                entry.version.release
+            ),
             sections: related.into_iter().collect(),
+            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
             meter: None,
             paywalled: false,
             visitor_token: None,
@@ -487,7 +653,7 @@ impl Catalog {
             code: key.into(),
             display_code: key.into(),
             system: CodeSystem::Icd10pcs,
-            release: ICD10_RELEASE.into(),
+            release: entry.version.release.to_string(),
             billable: true,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
@@ -499,8 +665,12 @@ impl Catalog {
                 level("root_operation", 3, &entry.axes[2]),
             ],
             axes,
-            attribution: "ICD-10-PCS FY2025, Centers for Medicare & Medicaid Services; public domain.".into(),
+            attribution: format!(
+                "ICD-10-PCS {}, Centers for Medicare & Medicaid Services; public domain.",
+                entry.version.release
+            ),
             sections: Vec::new(),
+            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
             meter: None,
             paywalled: false,
             visitor_token: None,
@@ -513,33 +683,43 @@ impl Catalog {
             code: key.into(),
             display_code: key.into(),
             system: CodeSystem::Cpt,
-            release: DEMO_RELEASE.into(),
+            release: entry.version.release.to_string(),
             billable: true,
             short_description: Some(entry.summary.to_string()),
-            long_description: None,
-            descriptor_note: Some(
+            long_description: (!entry.descriptor.is_empty()).then(|| entry.descriptor.to_string()),
+            descriptor_note: entry.descriptor.is_empty().then(|| {
                 "Summary written by codecard. The official CPT® descriptor is shown only where the \
                  endpoint has loaded a licensed AMA data file."
-                    .into(),
-            ),
-            plain_language: Some(entry.plain_language.to_string()),
-            hierarchy: vec![
-                HierarchyLevel {
-                    level: "section".into(),
-                    code: entry.section_range.to_string(),
-                    title: entry.section.to_string(),
-                },
-                HierarchyLevel {
-                    level: "subsection".into(),
-                    code: entry.subsection_range.to_string(),
-                    title: entry.subsection.to_string(),
-                },
-            ],
+                    .into()
+            }),
+            plain_language: (!entry.plain_language.is_empty()).then(|| entry.plain_language.to_string()),
+            hierarchy: [
+                ("section", &entry.section_range, &entry.section),
+                ("subsection", &entry.subsection_range, &entry.subsection),
+            ]
+            .into_iter()
+            // An imported code outside the demo set has no subsection.
+            .filter(|(_, _, title)| !title.is_empty())
+            .map(|(level, code, title)| HierarchyLevel {
+                level: level.into(),
+                code: code.to_string(),
+                title: title.to_string(),
+            })
+            .collect(),
             axes: Vec::new(),
-            attribution: "CPT® is a registered trademark of the American Medical Association. \
-                          This card shows no AMA descriptor text."
-                .into(),
+            attribution: if entry.descriptor.is_empty() {
+                "CPT® is a registered trademark of the American Medical Association. \
+                 This card shows no AMA descriptor text."
+                    .into()
+            } else {
+                format!(
+                    "CPT® {} descriptor from the endpoint's licensed AMA data file. CPT® is a registered \
+                     trademark of the American Medical Association.",
+                    entry.version.release
+                )
+            },
             sections: Vec::new(),
+            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
             meter: None,
             paywalled: false,
             visitor_token: None,
@@ -552,7 +732,7 @@ impl Catalog {
             code: key.into(),
             display_code: key.into(),
             system: CodeSystem::Hcpcs,
-            release: DEMO_RELEASE.into(),
+            release: entry.version.release.to_string(),
             billable: true,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
@@ -566,6 +746,7 @@ impl Catalog {
             axes: Vec::new(),
             attribution: "HCPCS Level II, Centers for Medicare & Medicaid Services; public domain.".into(),
             sections: Vec::new(),
+            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
             meter: None,
             paywalled: false,
             visitor_token: None,

@@ -57,6 +57,13 @@ pub enum AppError {
     MethodNotAllowed,
     /// A fault on our side; the detail is logged, not sent.
     Internal(String),
+    /// A search without text.
+    EmptyQuery,
+    /// A search text over the limit.
+    QueryTooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
 }
 
 impl AppError {
@@ -135,6 +142,14 @@ impl AppError {
             AppError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 error(ErrorKind::MethodNotAllowed, "This address does not accept that method.".into()),
+            ),
+            AppError::EmptyQuery => (
+                StatusCode::BAD_REQUEST,
+                error(ErrorKind::EmptyQuery, "Type a code or some words to search for (q).".into()),
+            ),
+            AppError::QueryTooLong { max } => (
+                StatusCode::BAD_REQUEST,
+                error(ErrorKind::QueryTooLong, format!("The search text is longer than {max} characters.")),
             ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,8 +4,10 @@ mod account_pages;
 pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod import;
 mod lookup;
 pub mod meter;
+pub mod search;
 pub mod site_keys;
 pub mod store;
 pub mod tokens;
@@ -14,7 +16,7 @@ pub mod widget_files;
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -31,6 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
 pub use meter::MeterConfig;
+pub use search::SearchIndex;
 pub use store::{SqliteStore, Store};
 pub use widget_files::WidgetFiles;
 
@@ -76,6 +79,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Slows down password guessing.
     pub attempts: Arc<accounts::AttemptLimiter>,
+    /// The search index over `catalog`, built on first use (`codecard serve` builds it at start).
+    search: Arc<OnceLock<SearchIndex>>,
 }
 
 impl AppState {
@@ -98,7 +103,13 @@ impl AppState {
             signer: Arc::new(tokens::Signer::new(secret)),
             attempts: Arc::new(accounts::AttemptLimiter::new(config.attempts_per_minute)),
             config: Arc::new(config),
+            search: Arc::new(OnceLock::new()),
         })
+    }
+
+    /// The search index, built from the catalog the first time it is needed.
+    pub fn search_index(&self) -> &SearchIndex {
+        self.search.get_or_init(|| SearchIndex::build(&self.catalog))
     }
 
     /// Runs a storage call on the blocking pool (SQLite calls block), mapping failures to 503.
@@ -143,6 +154,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .merge(cards)
         .merge(accounts)
         .route("/v1/health", get(lookup::health))
+        .route("/v1/search", get(search::search))
         .route("/account/login", get(account_pages::login))
         .route("/account/register", get(account_pages::register))
         .route("/account/account.js", get(account_pages::script))

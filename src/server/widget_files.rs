@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::{AppError, AppState};
 
-/// The embed script, with `__CODECARD_BUILD__` standing for the build hash.
-const LOADER_TEMPLATE: &str = include_str!("../../assets/loader.js");
+/// The embed script's source, with `__CODECARD_BUILD__` standing for the build hash. The build
+/// minifies it into the widget folder as `loader.js`, which is served when present.
+const LOADER_SOURCE: &str = include_str!("../../assets/loader.js");
 /// The card's styles, applied inside its shadow root.
 const STYLES: &str = include_str!("../../assets/codecard.css");
 
@@ -57,7 +58,8 @@ impl WidgetFiles {
             files[name].hash(&mut hasher);
         }
         let build = format!("{:016x}", hasher.finish());
-        let loader = Bytes::from(LOADER_TEMPLATE.replace("__CODECARD_BUILD__", &build));
+        let template = std::fs::read_to_string(pkg_dir.join("loader.js")).unwrap_or_else(|_| LOADER_SOURCE.to_string());
+        let loader = Bytes::from(template.replace("__CODECARD_BUILD__", &build));
         WidgetFiles { build, loader, files, missing }
     }
 

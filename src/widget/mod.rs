@@ -14,11 +14,14 @@ mod dom;
 pub mod i18n;
 mod paywall;
 mod popover;
+mod search;
+mod search_client;
 mod states;
 
 pub use app::{App, Target, WidgetConfig};
 pub use card::CardView;
 pub use popover::Popover;
+pub use search::mount_search;
 pub use states::{Loading, Problem};
 
 use leptos::prelude::*;

@@ -1,0 +1,111 @@
+//! Lay terms and coding abbreviations, rewritten into the words the code sets use.
+//!
+//! The list (`assets/data/search-synonyms.tsv`) is written by codecard: "heart attack" →
+//! "myocardial infarction", "w/o" → "without", "fx" → "fracture". It is compiled in.
+
+use super::text;
+
+const LIST: &str = include_str!("../../../assets/data/search-synonyms.tsv");
+
+/// What one stretch of a query means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// A word as typed: matched exactly, as a prefix or with a typo.
+    Typed(String),
+    /// A word the synonym list put there, matched exactly. `also` is the typed word it stands
+    /// for, kept as an alternative when one word stands for one word (`fx` → `fracture`: short
+    /// descriptions say "fx" too).
+    Rewritten {
+        /// The word the code sets use.
+        term: String,
+        /// The typed word, when it is an alternative.
+        also: Option<String>,
+    },
+}
+
+/// The synonym list, keyed by its phrases' words.
+pub struct Synonyms {
+    /// (phrase words, replacement words), longest phrases first so "blood clot in leg" wins
+    /// over a shorter entry that starts the same way.
+    entries: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl Synonyms {
+    /// The built-in list.
+    pub fn builtin() -> Synonyms {
+        let mut entries: Vec<(Vec<String>, Vec<String>)> = LIST
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_once('\t'))
+            // The query loses its stopwords before rewriting; so do the phrases.
+            .map(|(from, to)| (content_terms(from), content_terms(to)))
+            .filter(|(from, to)| !from.is_empty() && !to.is_empty())
+            .collect();
+        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        Synonyms { entries }
+    }
+
+    /// How many entries the list has.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Rewrites the query's words: at each position the longest phrase of the list that starts
+    /// there is replaced by its meaning; other words stay as typed.
+    pub fn rewrite(&self, words: &[String]) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let found = self.entries.iter().find(|(from, _)| words[i..].starts_with(from));
+            match found {
+                Some((from, to)) => {
+                    let one_for_one = from.len() == 1 && to.len() == 1;
+                    for term in to {
+                        parts.push(Part::Rewritten { term: term.clone(), also: one_for_one.then(|| from[0].clone()) });
+                    }
+                    i += from.len();
+                }
+                None => {
+                    parts.push(Part::Typed(words[i].clone()));
+                    i += 1;
+                }
+            }
+        }
+        parts
+    }
+}
+
+/// The words of `phrase` that are not stopwords.
+fn content_terms(phrase: &str) -> Vec<String> {
+    text::terms(phrase).into_iter().filter(|t| !text::is_stopword(t)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(query: &str) -> Vec<Part> {
+        Synonyms::builtin().rewrite(&text::terms(query))
+    }
+
+    #[test]
+    fn lay_phrases_become_clinical_words() {
+        let parts = rewrite("old heart attack");
+        assert_eq!(parts[0], Part::Typed("old".into()));
+        assert_eq!(parts[1], Part::Rewritten { term: "myocardial".into(), also: None });
+        assert_eq!(parts[2], Part::Rewritten { term: "infarction".into(), also: None });
+    }
+
+    #[test]
+    fn abbreviations_keep_the_typed_word_as_an_alternative() {
+        assert_eq!(rewrite("fx")[0], Part::Rewritten { term: "fracture".into(), also: Some("fx".into()) });
+        let parts = rewrite("diabetes w/o complications");
+        assert_eq!(parts[1], Part::Rewritten { term: "without".into(), also: None });
+        assert_eq!(parts.len(), 3);
+    }
+}

@@ -1,0 +1,315 @@
+//! The search box: `<div data-codecard-search>` on a page becomes a type-ahead code search
+//! (ARIA combobox with a listbox popup) whose results open the card.
+//!
+//! Typing is debounced; each new query aborts the request of the one before, and the previous
+//! results stay on screen until the new ones arrive, so the list does not flicker while typing.
+
+use leptos::html;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+use super::Widget;
+use super::app::{self, Target};
+use super::client::FetchError;
+use super::search_client::{self, SearchRequest};
+use crate::api::{CodeSystem, SearchHit, SearchResults};
+
+/// How long typing must pause before a search is sent.
+const DEBOUNCE_MS: u32 = 180;
+
+/// What the box needs from the embed script.
+#[derive(Clone, Debug)]
+struct SearchConfig {
+    endpoint: String,
+    timeout_ms: u32,
+    /// The widget's open/close state: choosing a result opens the card through it.
+    card: RwSignal<Option<Target>>,
+}
+
+/// Turns `element` into a search box: an open shadow root (so the page's CSS cannot reach it)
+/// with the stylesheet at `styles_url` and the box inside. Results open `widget`'s card.
+/// The box lives as long as the page.
+#[wasm_bindgen]
+pub fn mount_search(
+    widget: &Widget,
+    element: HtmlElement,
+    endpoint: String,
+    styles_url: String,
+    timeout_ms: u32,
+) -> Result<(), JsValue> {
+    let document = leptos::prelude::document();
+    let shadow = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let link = document.create_element("link")?;
+    link.set_attribute("rel", "stylesheet")?;
+    link.set_attribute("href", &styles_url)?;
+    shadow.append_child(&link)?;
+    let container: HtmlElement = document.create_element("div")?.unchecked_into();
+    container.set_attribute("class", "cc-root cc-search-root")?;
+    shadow.append_child(&container)?;
+    let label = element.get_attribute("data-label").unwrap_or_else(|| "Search medical codes".into());
+    let config = SearchConfig {
+        endpoint: endpoint.trim_end_matches('/').to_string(),
+        timeout_ms: timeout_ms.max(1),
+        card: widget.target,
+    };
+    leptos::mount::mount_to(container, move || view! { <SearchBox config label /> }).forget();
+    Ok(())
+}
+
+/// The state of the listbox: what it shows and for which request.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    request: SearchRequest,
+    results: SearchResults,
+}
+
+#[component]
+fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let text = RwSignal::new(String::new());
+    let system = RwSignal::new(None::<CodeSystem>);
+    let billable_only = RwSignal::new(false);
+    // The query actually sent: follows `text` after a pause in typing.
+    let settled = RwSignal::new(String::new());
+    let shown = RwSignal::new(None::<Shown>);
+    let problem = RwSignal::new(None::<String>);
+    let active = RwSignal::new(None::<usize>);
+    let expanded = RwSignal::new(false);
+    let debounce = StoredValue::new(None::<SendWrapper<gloo_timers::callback::Timeout>>);
+
+    let request = Memo::new(move |_| SearchRequest {
+        text: settled.get().trim().to_string(),
+        system: system.get(),
+        billable_only: billable_only.get(),
+    });
+
+    // One request per settled query; cleanup (a newer query, or the box going away) aborts the
+    // one still in flight, so a slow stale answer can never overwrite a newer one.
+    let endpoint = config.endpoint.clone();
+    let timeout_ms = config.timeout_ms;
+    let results = LocalResource::new(move || {
+        let request = request.get();
+        let controller = web_sys::AbortController::new().ok();
+        let on_abort = SendWrapper::new(controller.clone());
+        on_cleanup(move || {
+            if let Some(controller) = on_abort.take() {
+                controller.abort();
+            }
+        });
+        let endpoint = endpoint.clone();
+        async move {
+            if request.text.is_empty() {
+                return Ok(None);
+            }
+            let controller = controller.ok_or(FetchError::Unreachable)?;
+            search_client::fetch_results(&endpoint, &request, timeout_ms, &controller)
+                .await
+                .map(|results| Some(Shown { request, results }))
+        }
+    });
+    Effect::new(move |_| match results.get() {
+        Some(Ok(Some(found))) => {
+            problem.set(None);
+            active.set(None);
+            shown.set(Some(found));
+        }
+        Some(Ok(None)) => {
+            problem.set(None);
+            active.set(None);
+            shown.set(None);
+        }
+        Some(Err(FetchError::Aborted)) | None => {}
+        Some(Err(error)) => problem.set(Some(error.to_string())),
+    });
+
+    let hits = move || shown.with(|s| s.as_ref().map(|s| s.results.results.clone()).unwrap_or_default());
+    let loading = move || {
+        let wanted = request.get();
+        !wanted.text.is_empty()
+            && shown.with(|s| s.as_ref().is_none_or(|s| s.request != wanted))
+            && problem.get().is_none()
+    };
+    let open_list = move || expanded.get() && !text.with(String::is_empty) && shown.with(Option::is_some);
+
+    let card = config.card;
+    let open_card = move |hit: SearchHit| {
+        if let Some(anchor) = input.get_untracked() {
+            let anchor: HtmlElement = (*anchor).clone().unchecked_into();
+            app::open(card, Target::new(anchor, hit.display_code, Some(hit.system)));
+        }
+    };
+
+    let on_input = move |event: web_sys::Event| {
+        let value = event_target_value(&event);
+        text.set(value.clone());
+        expanded.set(true);
+        let timer = gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
+            let _ = settled.try_set(value);
+        });
+        // Replacing the pending timer drops (cancels) it.
+        debounce.set_value(Some(SendWrapper::new(timer)));
+    };
+    let clear = move || {
+        debounce.set_value(None);
+        text.set(String::new());
+        settled.set(String::new());
+        active.set(None);
+        expanded.set(false);
+        problem.set(None);
+        if let Some(input) = input.get_untracked() {
+            input.set_value("");
+        }
+    };
+    let on_keydown = move |event: web_sys::KeyboardEvent| {
+        let count = shown.with_untracked(|s| s.as_ref().map_or(0, |s| s.results.results.len()));
+        match event.key().as_str() {
+            "ArrowDown" | "ArrowUp" if count > 0 => {
+                event.prevent_default();
+                expanded.set(true);
+                let down = event.key() == "ArrowDown";
+                active.update(|a| {
+                    *a = Some(match (*a, down) {
+                        (None, true) => 0,
+                        (None, false) => count - 1,
+                        (Some(i), true) => (i + 1) % count,
+                        (Some(i), false) => (i + count - 1) % count,
+                    })
+                });
+            }
+            "Enter" if count > 0 => {
+                let chosen = active.get_untracked().unwrap_or(0);
+                let hit = shown.with_untracked(|s| s.as_ref().and_then(|s| s.results.results.get(chosen).cloned()));
+                if let Some(hit) = hit {
+                    event.prevent_default();
+                    open_card(hit);
+                }
+            }
+            // With a card open, Esc belongs to the card (it closes and gives focus back here).
+            "Escape" if card.with_untracked(Option::is_none) => {
+                event.prevent_default();
+                clear();
+            }
+            _ => {}
+        }
+    };
+
+    let status = move || {
+        if let Some(problem) = problem.get() {
+            return problem;
+        }
+        if loading() {
+            return "Searching…".to_string();
+        }
+        shown.with(|s| match s {
+            Some(s) if s.results.total == 0 => "No codes match.".to_string(),
+            Some(s) if s.results.total == 1 => "1 code found.".to_string(),
+            Some(s) if s.results.total > s.results.results.len() => {
+                format!("{} codes found, showing the best {}.", s.results.total, s.results.results.len())
+            }
+            Some(s) => format!("{} codes found.", s.results.total),
+            None => String::new(),
+        })
+    };
+
+    view! {
+        <div class="cc-search" aria-busy=move || loading().to_string()>
+            <label class="cc-search-label" for="cc-search-input">{label}</label>
+            <div class="cc-search-row">
+                <input
+                    node_ref=input
+                    id="cc-search-input"
+                    class="cc-search-input"
+                    type="search"
+                    role="combobox"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="Code or words, e.g. E11.9 or heart attack"
+                    aria-autocomplete="list"
+                    aria-controls="cc-search-list"
+                    aria-describedby="cc-search-status"
+                    aria-expanded=move || open_list().to_string()
+                    aria-activedescendant=move || active.get().filter(|_| open_list()).map(|i| format!("cc-search-option-{i}"))
+                    on:input=on_input
+                    on:keydown=on_keydown
+                    on:focus=move |_| expanded.set(true)
+                />
+                <select
+                    class="cc-search-system"
+                    aria-label="Code system"
+                    on:change=move |event| system.set(CodeSystem::parse(&event_target_value(&event)))
+                >
+                    <option value="">"All systems"</option>
+                    {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }).collect_view()}
+                </select>
+                <label class="cc-search-billable">
+                    <input type="checkbox" on:change=move |event| billable_only.set(event_target_checked(&event)) />
+                    " Billable only"
+                </label>
+            </div>
+            <p id="cc-search-status" class="cc-search-status" role="status" aria-live="polite">{status}</p>
+            <ul
+                id="cc-search-list"
+                class="cc-search-list"
+                role="listbox"
+                aria-label="Matching codes"
+                hidden=move || !open_list()
+            >
+                {move || {
+                    hits()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, hit)| {
+                            let selected = move || active.get() == Some(i);
+                            let chosen = hit.clone();
+                            view! {
+                                <li
+                                    id=format!("cc-search-option-{i}")
+                                    class="cc-search-option"
+                                    role="option"
+                                    aria-selected=move || selected().to_string()
+                                    data-code=hit.code.clone()
+                                    data-system=hit.system.id()
+                                    on:mousedown=|event| event.prevent_default()
+                                    on:click=move |_| {
+                                        active.set(Some(i));
+                                        open_card(chosen.clone());
+                                    }
+                                >
+                                    <span class="cc-search-code">{hit.display_code.clone()}</span>
+                                    <span class="cc-search-sys">{hit.system.label()}</span>
+                                    {(!hit.billable).then(|| view! { <span class="cc-search-header">"header"</span> })}
+                                    <span class="cc-search-title">{marked(&hit)}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
+
+/// The title with its matched words in `<mark>`.
+fn marked(hit: &SearchHit) -> impl IntoView + use<> {
+    let chars: Vec<char> = hit.title.chars().collect();
+    let mut parts = Vec::new();
+    let mut at = 0usize;
+    for span in &hit.highlights {
+        let (start, end) = ((span.start as usize).min(chars.len()), (span.end as usize).min(chars.len()));
+        if start < at || end <= start {
+            continue;
+        }
+        parts.push((chars[at..start].iter().collect::<String>(), false));
+        parts.push((chars[start..end].iter().collect::<String>(), true));
+        at = end;
+    }
+    parts.push((chars[at..].iter().collect::<String>(), false));
+    parts
+        .into_iter()
+        .filter(|(text, _)| !text.is_empty())
+        .map(|(text, mark)| if mark { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .collect_view()
+}

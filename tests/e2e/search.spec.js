@@ -1,0 +1,139 @@
+// The search box on www/search.html, keyboard only: an ARIA combobox whose results open the card.
+const { test, expect } = require("@playwright/test");
+
+const { dialog, watchErrors } = require("./helpers");
+
+const box = (page) => page.locator("[data-codecard-search]");
+const input = (page) => page.locator("[data-codecard-search] input[role=combobox]");
+const list = (page) => page.locator("[data-codecard-search] [role=listbox]");
+const options = (page) => page.locator("[data-codecard-search] [role=option]");
+const status = (page) => page.locator("[data-codecard-search] [role=status]");
+
+/** Tabs from the top of the page until the search field has focus. */
+async function tabToSearch(page) {
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await input(page).evaluate((el) => el.getRootNode().activeElement === el)) return;
+  }
+  throw new Error("the search field is not reachable with Tab");
+}
+
+test.describe("search box", () => {
+  let errors;
+  test.beforeEach(async ({ page }) => {
+    errors = watchErrors(page);
+    await page.goto("/search.html");
+    await expect(box(page)).toHaveAttribute("data-codecard-search-ready", "");
+    await expect(input(page)).toBeVisible();
+  });
+  test.afterEach(() => expect(errors).toEqual([]));
+
+  test("type, arrow to a result, Enter opens its card, Esc closes it, Esc clears", async ({ page }, info) => {
+    await tabToSearch(page);
+    await expect(input(page)).toHaveAttribute("aria-expanded", "false");
+    await page.keyboard.type("heart attack");
+    await expect(status(page)).toContainText("codes found");
+    await expect(list(page)).toBeVisible();
+    await expect(input(page)).toHaveAttribute("aria-expanded", "true");
+    await expect(options(page).filter({ hasText: "I21.9" })).toHaveCount(1);
+    // The matched words are marked in the titles.
+    await expect(options(page).first().locator("mark").first()).toHaveText(/myocardial|infarction/i);
+
+    await page.keyboard.press("ArrowDown");
+    await expect(input(page)).toHaveAttribute("aria-activedescendant", "cc-search-option-0");
+    await expect(options(page).nth(0)).toHaveAttribute("aria-selected", "true");
+    await page.keyboard.press("ArrowDown");
+    await expect(input(page)).toHaveAttribute("aria-activedescendant", "cc-search-option-1");
+    await page.keyboard.press("ArrowUp");
+    await expect(options(page).nth(0)).toHaveAttribute("aria-selected", "true");
+    const code = await options(page).nth(0).locator(".cc-search-code").textContent();
+
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toBeVisible();
+    await expect(dialog(page).locator(".cc-code")).toHaveText(code);
+    await expect(dialog(page)).toContainText(/myocardial infarction/i);
+    const shot = info.outputPath("search-heart-attack.png");
+    await page.screenshot({ path: shot });
+    await info.attach("search", { path: shot, contentType: "image/png" });
+
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    await expect(input(page)).toBeFocused();
+    await expect(input(page)).toHaveValue("heart attack");
+
+    await page.keyboard.press("Escape");
+    await expect(input(page)).toHaveValue("");
+    await expect(list(page)).toBeHidden();
+    await expect(input(page)).toHaveAttribute("aria-expanded", "false");
+  });
+
+  test("codes in any form; filters by system and billable, from the keyboard", async ({ page }) => {
+    await tabToSearch(page);
+    await page.keyboard.type("e119");
+    await expect(options(page).first().locator(".cc-search-code")).toHaveText("E11.9");
+    await expect(status(page)).toContainText("1 code found.");
+
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("E11");
+    await expect(options(page).first().locator(".cc-search-code")).toHaveText("E11");
+    await expect(options(page).first()).toContainText("header");
+
+    // Tab to the system filter and the billable toggle; the open query reruns with them.
+    await page.keyboard.press("Tab");
+    const select = page.locator("[data-codecard-search] select");
+    await expect(select).toBeFocused();
+    await page.keyboard.press("ArrowDown"); // All systems → ICD-10-CM
+    await expect(select).toHaveValue("icd10cm");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    await expect(page.locator("[data-codecard-search] input[type=checkbox]")).toBeChecked();
+    await expect(options(page).first().locator(".cc-search-code")).toHaveText("E11.8");
+    await expect(options(page).filter({ hasText: "header" })).toHaveCount(0);
+  });
+
+  test("previous results stay while the next query loads; a stale request is aborted", async ({ page }) => {
+    // Record every search request's abort signal.
+    await page.addInitScript(() => {
+      window.__searches = [];
+      const original = window.fetch;
+      window.fetch = function (input, init) {
+        const url = typeof input === "string" ? input : input.url;
+        const signal = (init && init.signal) || (typeof input === "object" && input.signal);
+        if (url.includes("/v1/search")) window.__searches.push({ url, signal });
+        return original.apply(this, arguments);
+      };
+    });
+    await page.reload();
+    await expect(box(page)).toHaveAttribute("data-codecard-search-ready", "");
+    // Hold the first query's answer back, so the next keystrokes overtake it.
+    await page.route(/\/v1\/search\?q=asth&/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await route.continue().catch(() => {});
+    });
+    await tabToSearch(page);
+    await page.keyboard.type("asth");
+    await expect(status(page)).toContainText("Searching");
+    await expect.poll(() => page.evaluate(() => window.__searches.length)).toBe(1);
+    await page.keyboard.type("ma");
+    await expect(options(page).filter({ hasText: "J45.909" })).toHaveCount(1);
+    const aborted = () =>
+      page.evaluate(() => window.__searches.filter((s) => /q=asth&/.test(s.url)).map((s) => s.signal && s.signal.aborted));
+    expect(await aborted()).toEqual([true]);
+    // When the held answer would have arrived, the newer results are still the ones shown.
+    await page.waitForTimeout(2700);
+    await expect(options(page).filter({ hasText: "J45.909" })).toHaveCount(1);
+    await expect(input(page)).toHaveValue("asthma");
+
+    // Type more: the asthma results stay on screen until the new ones replace them.
+    await page.route(/\/v1\/search\?q=asthma%20unsp/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
+    await page.keyboard.type(" unsp");
+    await expect(status(page)).toContainText("Searching");
+    await expect(list(page)).toBeVisible();
+    await expect(options(page).filter({ hasText: "J45.909" })).toHaveCount(1);
+    await expect(status(page)).toContainText("codes found");
+    await expect(options(page).first()).toContainText(/unspecified/i);
+  });
+});

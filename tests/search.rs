@@ -1,0 +1,210 @@
+//! `GET /v1/search` through `app()` + `oneshot` on the real embedded code sets.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use codecard::api::{CodeSystem, ErrorBody, ErrorKind, SearchHit, SearchResults};
+use codecard::server::{AppState, MeterConfig, ServerConfig};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The endpoint as served, with the meter on: search must not need (or spend) a view.
+fn app() -> Router {
+    static STATE: OnceLock<(tempfile::TempDir, AppState)> = OnceLock::new();
+    let (_, state) =
+        STATE.get_or_init(|| common::state(ServerConfig { meter: MeterConfig::default(), ..ServerConfig::default() }));
+    common::router(state.clone())
+}
+
+/// Sends `uri` with its spaces and slashes in the query encoded, as a browser would.
+async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let uri = match uri.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", query.replace(' ', "%20").replace('/', "%2F")),
+        None => uri.to_string(),
+    };
+    let response = app().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+async fn search(query: &str) -> SearchResults {
+    let uri = format!("/v1/search?{query}");
+    let (status, headers, body) = get(&uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    serde_json::from_slice(&body).expect("search results")
+}
+
+async fn codes(query: &str) -> Vec<String> {
+    search(query).await.results.into_iter().map(|h| h.display_code).collect()
+}
+
+async fn error(query: &str) -> ErrorBody {
+    let (status, headers, body) = get(&format!("/v1/search?{query}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    serde_json::from_slice(&body).expect("a JSON error")
+}
+
+fn highlighted(hit: &SearchHit) -> Vec<String> {
+    let chars: Vec<char> = hit.title.chars().collect();
+    hit.highlights.iter().map(|h| chars[h.start as usize..h.end as usize].iter().collect()).collect()
+}
+
+#[tokio::test]
+async fn a_code_in_any_form_finds_that_code_first() {
+    for written in ["E11.9", "e119", "E119", "e11.9"] {
+        let found = search(&format!("q={written}")).await;
+        let first = &found.results[0];
+        assert_eq!((first.code.as_str(), first.display_code.as_str()), ("E119", "E11.9"), "{written}");
+        assert_eq!(first.system, CodeSystem::Icd10cm);
+        assert!(first.billable);
+        assert_eq!(first.title, "Type 2 diabetes mellitus without complications");
+    }
+    assert_eq!(codes("q=0dtj4zz").await[0], "0DTJ4ZZ");
+    assert_eq!(codes("q=99213").await[0], "99213");
+    assert_eq!(codes("q=g0008").await[0], "G0008");
+}
+
+#[tokio::test]
+async fn a_category_lists_itself_then_its_children_before_deeper_codes() {
+    let found = codes("q=E11&limit=12").await;
+    assert_eq!(found[..4], ["E11", "E11.0", "E11.1", "E11.2"]);
+    // Every direct child (one more character) comes before any grandchild.
+    let depth = |c: &String| c.replace('.', "").len();
+    assert!(found.windows(2).all(|w| depth(&w[0]) <= depth(&w[1])), "{found:?}");
+    assert!(search("q=E11").await.total > 100);
+}
+
+#[tokio::test]
+async fn words_in_any_order_find_the_same_code() {
+    assert_eq!(codes("q=type 2 diabetes").await[0], "E11.9");
+    assert_eq!(codes("q=diabetes type 2").await[0], "E11.9");
+    assert_eq!(codes("q=essential hypertension").await[0], "I10");
+    assert_eq!(codes("q=hypertension essential").await[0], "I10");
+}
+
+#[tokio::test]
+async fn prefixes_match_while_typing() {
+    assert_eq!(codes("q=diab typ 2").await[0], "E11.9");
+    assert_eq!(codes("q=hypert").await[0], "I10");
+    assert!(codes("q=chron obst pulm").await.contains(&"J44.9".to_string()));
+}
+
+#[tokio::test]
+async fn coding_abbreviations_are_understood() {
+    assert_eq!(codes("q=t2dm w/o complications").await[0], "E11.9");
+    assert_eq!(codes("q=pneumonia nos").await[0], "J18.9");
+    let fracture = search("q=fx shaft right femur").await;
+    assert!(fracture.results.iter().all(|h| h.title.to_lowercase().contains("fracture")), "{fracture:?}");
+    assert!(fracture.results.iter().all(|h| highlighted(h).iter().any(|w| w == "fracture")));
+}
+
+#[tokio::test]
+async fn misspellings_are_forgiven() {
+    assert_eq!(codes("q=hypertention").await[0], "I10");
+    assert!(codes("q=pnuemonia").await.contains(&"J18.9".to_string()));
+    assert!(codes("q=astma").await.contains(&"J45.909".to_string()));
+}
+
+#[tokio::test]
+async fn lay_terms_find_clinical_codes() {
+    assert_eq!(codes("q=high blood pressure").await[0], "I10");
+    let heart_attack = search("q=heart attack").await;
+    assert!(heart_attack.results.iter().any(|h| h.display_code == "I21.9"));
+    let first = &heart_attack.results[0];
+    let marked: Vec<String> = highlighted(first).iter().map(|w| w.to_lowercase()).collect();
+    assert!(marked.contains(&"myocardial".to_string()) && marked.contains(&"infarction".to_string()), "{first:?}");
+    assert_eq!(codes("q=kidney stone").await[0], "N20.0");
+}
+
+#[tokio::test]
+async fn highlights_mark_the_matched_words_by_character() {
+    let found = search("q=essential hypertension").await;
+    let first = &found.results[0];
+    assert_eq!(first.title, "Essential (primary) hypertension");
+    assert_eq!(highlighted(first), ["Essential", "hypertension"]);
+    assert_eq!((first.highlights[0].start, first.highlights[0].end), (0, 9));
+}
+
+#[tokio::test]
+async fn filters_narrow_by_system_and_billable() {
+    let pcs = search("q=resection appendix&system=ICD-10-PCS&limit=50").await;
+    assert!(!pcs.results.is_empty());
+    assert!(pcs.results.iter().all(|h| h.system == CodeSystem::Icd10pcs));
+    let cpt = search("q=knee&system=cpt").await;
+    assert!(cpt.results.iter().all(|h| h.system == CodeSystem::Cpt) && !cpt.results.is_empty());
+
+    let all = search("q=E11&system=icd10cm&limit=50").await;
+    assert!(all.results.iter().any(|h| !h.billable), "headers are listed by default");
+    let billable = search("q=E11&system=icd10cm&billable=true&limit=50").await;
+    assert!(billable.results.iter().all(|h| h.billable));
+    assert!(billable.total < all.total);
+    assert_eq!(billable.results[0].display_code, "E11.8", "the first billable code under E11");
+}
+
+#[tokio::test]
+async fn pages_partition_the_results() {
+    let whole = search("q=fracture femur&limit=30").await;
+    let first = search("q=fracture femur&limit=10").await;
+    let second = search("q=fracture femur&limit=10&offset=10").await;
+    let third = search("q=fracture femur&limit=10&offset=20").await;
+    assert_eq!(first.total, whole.total);
+    assert_eq!((second.offset, second.limit), (10, 10));
+    let paged: Vec<SearchHit> = [first.results, second.results, third.results].concat();
+    assert_eq!(paged, whole.results);
+    let beyond = search(&format!("q=fracture femur&offset={}", 1000.min(whole.total))).await;
+    assert!(beyond.total == whole.total && (whole.total > 1000 || beyond.results.is_empty()));
+}
+
+#[tokio::test]
+async fn the_same_query_always_gives_the_same_answer() {
+    let (_, _, first) = get("/v1/search?q=fracture&limit=50").await;
+    for _ in 0..3 {
+        assert_eq!(get("/v1/search?q=fracture&limit=50").await.2, first);
+    }
+    // Another thread, other scratch arrays: the same bytes.
+    let again = tokio::spawn(async { get("/v1/search?q=fracture&limit=50").await.2 }).await.unwrap();
+    assert_eq!(again, first);
+}
+
+#[tokio::test]
+async fn a_query_nothing_matches_fully_says_so() {
+    let found = search("q=diabetes zzzzqqq").await;
+    assert!(!found.complete);
+    let none = search("q=qqqqzzzz").await;
+    assert_eq!((none.total, none.results.len()), (0, 0));
+}
+
+#[tokio::test]
+async fn search_is_not_metered_and_carries_no_card_text() {
+    let (status, headers, body) = get("/v1/search?q=I10").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("authorization").is_none());
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let hit = &json["results"][0];
+    assert!(hit.get("meter").is_none() && json.get("visitor_token").is_none());
+    assert!(hit.get("hierarchy").is_none() && hit.get("plain_language").is_none());
+    // Many searches, no quota consumed: still answered.
+    for _ in 0..20 {
+        assert_eq!(get("/v1/search?q=hypertension").await.0, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_are_json_errors_with_clear_kinds() {
+    assert_eq!(error("q=").await.error.kind, ErrorKind::EmptyQuery);
+    assert_eq!(error("q=%20%20").await.error.kind, ErrorKind::EmptyQuery);
+    assert_eq!(error("system=cpt").await.error.kind, ErrorKind::EmptyQuery);
+    assert_eq!(error(&format!("q={}", "a".repeat(201))).await.error.kind, ErrorKind::QueryTooLong);
+    for bad in ["limit=0", "limit=51", "limit=ten", "limit=-1", "offset=1001", "offset=x", "billable=maybe"] {
+        let body = error(&format!("q=asthma&{bad}")).await;
+        assert_eq!(body.error.kind, ErrorKind::BadRequest, "{bad}");
+        assert!(body.error.message.contains(bad.split('=').next().unwrap()), "{bad}: {}", body.error.message);
+    }
+    assert_eq!(error("q=asthma&system=snomed").await.error.kind, ErrorKind::UnknownSystem);
+}
