@@ -111,7 +111,7 @@ const metered = groups.filter((g) => g.target === "cards_metered");
 const best = Math.max(...metered.map((g) => g.ratio));
 p("", `Goal: card lookups with metering ≥ 0.5× nginx. Measured: ${metered.map((g) => `${g.ratio.toFixed(2)}× at concurrency ${g.concurrency}`).join(", ")} — **${best >= 0.5 ? "met" : "NOT met"}**.`);
 const spread = groups.filter((g) => g.target === "cards_metered_guests");
-if (spread.length) p("", `With the same writes spread over many guests (100 views each, closer to real traffic): ${spread.map((g) => `${g.ratio.toFixed(2)}× at concurrency ${g.concurrency}`).join(", ")}. The single guest slows down as its view count grows: every request counts all of the guest's views in the period (\`SELECT COUNT(*)\` in \`record_view\`).`);
+if (spread.length) p("", `With the same writes spread over many guests (100 views each, closer to real traffic): ${spread.map((g) => `${g.ratio.toFixed(2)}× at concurrency ${g.concurrency}`).join(", ")}. A view is one SQLite transaction (a running count per guest and period, so a guest's rate does not fall as its views pile up), serialised behind one connection.`);
 const checks = endpoint.filter((r) => r.target === "meter_check");
 const sumOf = (xs) => xs.reduce((a, x) => a + x, 0);
 const meteredRuns = runs.filter((r) => r.target === "cards_metered");
@@ -123,7 +123,9 @@ p("## 4. Search", "");
 if (search && search.status === "n/a") {
   p("n/a — search not implemented (`GET /v1/search` answered 404). When it lands, .ci/bench-endpoint.sh measures its latency (rows above), and the accuracy table against an SQLite FTS5 baseline goes here.", "");
 } else {
-  p("Search latency: the `codecard search` rows of section 3. Accuracy against an SQLite FTS5 baseline: not yet written (TODO once the search API is fixed).", "");
+  const accuracy = fs.existsSync(path.join(dir, "search-accuracy.md")) ? fs.readFileSync(path.join(dir, "search-accuracy.md"), "utf8").trim() : "";
+  p("Search latency: the `codecard search` rows of section 3 (in-process percentiles: `cargo bench --bench search`).", "");
+  if (accuracy) p("Accuracy on the labelled query set (`cargo test --release --test search_quality -- --nocapture`): the code a coder would pick in the first or first five results.", "", accuracy, "");
 }
 
 p("## How this was run", "", "```sh", ...meta.commands, "```", "", `Wall time of the whole benchmark: ${meta.elapsed_s} s.`, "");

@@ -66,8 +66,11 @@
       ask: o.ask != null && o.ask !== false && o.ask !== "false",
       askUrl: o.askUrl || null,
     };
-    self.systems = !o.autodetect ? [] : String(o.autodetect) === "all" ? Object.keys(SHAPES)
-      : String(o.autodetect).split(/[\s,]+/).filter(function (s) { return SHAPES[s]; });
+    // data-autodetect alone (or "all", or true) means every system; a list picks some.
+    var auto = o.autodetect;
+    self.systems = auto == null || auto === false || auto === "false" ? []
+      : auto === true || auto === "" || auto === "all" ? Object.keys(SHAPES)
+      : String(auto).split(/[\s,]+/).filter(function (s) { return SHAPES[s]; });
     self.widget = null;
     self.added = new WeakMap(); // element -> the attributes this instance added to it
     self.listeners = [];

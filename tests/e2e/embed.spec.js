@@ -183,6 +183,7 @@ test.describe("touch", () => {
     await code(page, "E11.65").tap();
     await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
     await expect(dialog(page)).toHaveClass(/cc-sheet/);
+    await page.screenshot({ path: test.info().outputPath("bottom-sheet.png") });
     const sheet = await dialog(page).boundingBox();
     expect(Math.round(sheet.y + sheet.height)).toBe(780);
     expect(Math.round(sheet.width)).toBe(390);
@@ -196,6 +197,7 @@ test.describe("theming and language", () => {
     await code(page, "I10").click();
     const background = () => dialog(page).evaluate((d) => getComputedStyle(d).backgroundColor);
     await expect.poll(background).toBe("rgb(30, 35, 41)");
+    await page.screenshot({ path: test.info().outputPath("dark.png") });
 
     await thirdPartyPage(page, baseURL, {
       scriptBase: baseURL,
@@ -264,6 +266,7 @@ test.describe("isolation", () => {
         [box.x + box.width / 2, box.y + Math.min(box.height - 5, 60)]
       );
       expect(onTop).toBe(true);
+      await page.screenshot({ path: test.info().outputPath(`hostile-${c}.png`) });
       const viewport = page.viewportSize();
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
@@ -288,18 +291,35 @@ test.describe("isolation", () => {
 });
 
 test.describe("accessibility (axe-core, WCAG 2.2 AA)", () => {
+  const violations = async (page) => {
+    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`);
+  };
   for (const path of ["/", "/article.html", "/ehr.html", "/csp.html"]) {
     test(`${path} has no violations, with a card open too`, async ({ page }) => {
       await page.goto(path);
       const first = page.locator("[data-codecard-ready]").first();
       await expect(first).toBeVisible();
-      const axe = () => new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-      expect((await axe()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+      expect(await violations(page)).toEqual([]);
       await first.click();
       await expect(dialog(page)).not.toContainText("Looking up");
-      expect((await axe()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+      expect(await violations(page)).toEqual([]);
     });
   }
+
+  test("/search.html has no violations, with results and a card open too", async ({ page }) => {
+    await page.goto("/search.html");
+    const input = page.locator("[data-codecard-search] input[role=combobox]");
+    await expect(input).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await input.fill("diabetes type 2");
+    await expect(page.locator("[data-codecard-search] [role=option]").first()).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).not.toContainText("Looking up");
+    expect(await violations(page)).toEqual([]);
+  });
 });
 
 test("a mistyped script attribute disables codecard, not the page", async ({ page, baseURL }) => {
@@ -315,4 +335,18 @@ test("a mistyped script attribute disables codecard, not the page", async ({ pag
   await page.waitForTimeout(200);
   expect(await page.evaluate(() => window.CodeCard.instances.length)).toBe(0);
   expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+});
+
+test("the loader and the card module cause no layout shift on the host page", async ({ page }) => {
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await page.goto("/article.html");
+  await expect(page.locator("[data-codecard-auto]").first()).toBeVisible(); // codes detected and marked
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(1, { timeout: 15_000 }); // module started on idle
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.__shifts)).toEqual([]);
 });

@@ -26,12 +26,19 @@ test("guest, paywall, register in a popup, five more views, locked, log out", as
   await expect(dialog(page)).toContainText(SEED);
   await expect(dialog(page)).toContainText("Register to view content");
 
-  // The second new code: the code, its system and the paywall, word for word.
+  // The second new code: the code, its system and the paywall, word for word; the page hears of it.
+  await page.evaluate(() => {
+    window.__paywall = [];
+    document.addEventListener("codecard:paywall", (e) => window.__paywall.push(e.detail));
+  });
   await open(page, "E11.65");
   const paywall = page.locator("[data-codecard-host] .cc-paywall");
   await expect(paywall).toContainText(SEED);
   await expect(dialog(page)).toContainText("Create a free account to unlock this content");
   await expect(dialog(page)).not.toContainText("hyperglycemia");
+  expect(await page.evaluate(() => window.__paywall)).toEqual([
+    { code: "E11.65", system: "icd10cm", meter: { plan: "guest", remaining: 0, limit: 1 } },
+  ]);
   const shot = info.outputPath("paywall.png");
   await page.screenshot({ path: shot });
   await info.attach("paywall", { path: shot, contentType: "image/png" });
