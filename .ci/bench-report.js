@@ -64,6 +64,9 @@ p("## 2. In the browser (headless Chromium, no-meter server on 127.0.0.1)", "",
   `| same page without the widget, 1 s (baseline) | ${ms(b.ready.baseline_no_widget_longtasks.count)} | ${ms(b.ready.baseline_no_widget_longtasks.total_ms)} | – |`,
   `| ${mem.cards} cards opened and closed (one page) | ${mem.longtasks_during_cards.count} | ${mem.longtasks_during_cards.total_ms} | ${mem.longtasks_during_cards.max_ms} |`,
   `| 5,000 marked codes: the scan | – | – | ${ms(b.scan_5000.longtask_max_ms)} |`,
+  ...(b.autodetect_1mb && b.autodetect_1mb.status === "measured"
+    ? [`| 1 MB of text: auto-detection until settled | – | ${ms(b.autodetect_1mb.longtask_total_ms)} | ${ms(b.autodetect_1mb.longtask_max_ms)} |`]
+    : []),
   "",
   `Memory after garbage collection (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage; wasm: the module's exported WebAssembly.Memory):`, "",
   `| | after 1 card | ${mem.after.map((_, i) => `after ${1 + (i + 1) * mem.cards} cards`).join(" | ")} | growth in the last ${mem.cards} |`,

@@ -76,6 +76,7 @@
     self.listeners = [];
     self.queue = [];
     self.sheet = null;
+    self.boxes = []; // [element, mounted search box]
 
     function codeOf(event) {
       var t = event.target;
@@ -141,12 +142,19 @@
       this.added.set(el, added);
     },
 
+    // Marks the codes in `root` in slices: a page with thousands of codes gets them all, without
+    // a long task (the first slice runs at once, so a usual page is ready immediately).
     scan: function (root) {
-      root = element(root) || this.root;
-      if (root.matches && root.matches(this.selector)) this.enhance(root);
-      var found = root.querySelectorAll ? root.querySelectorAll(this.selector) : [];
-      for (var i = 0; i < found.length; i++) this.enhance(found[i]);
-      if (this.systems.length) this.detect(root);
+      var self = this;
+      root = element(root) || self.root;
+      if (root.matches && root.matches(self.selector)) self.enhance(root);
+      var found = root.querySelectorAll ? root.querySelectorAll(self.selector) : [], i = 0;
+      (function slice() {
+        var start = performance.now();
+        while (i < found.length && performance.now() - start < SLICE_MS) self.enhance(found[i++]);
+        if (i < found.length) later(slice);
+      })();
+      if (self.systems.length) self.detect(root);
     },
 
     // Every <div data-codecard-search> in the root becomes a code search box whose results open
@@ -160,7 +168,7 @@
           if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
           boxes[i].setAttribute("data-codecard-search-ready", "");
           try {
-            loaded[1].mount_search(loaded[0], boxes[i], self.endpoint, self.options.stylesUrl, self.options.timeoutMs);
+            self.boxes.push([boxes[i], loaded[1].mount_search(loaded[0], boxes[i], self.endpoint, self.options.stylesUrl, self.options.timeoutMs)]);
           } catch (error) {
             console.warn("codecard: a search box could not start:", error);
           }
@@ -342,6 +350,8 @@
         added.forEach(function (name) { el.removeAttribute(name); });
         self.added.delete(el);
       }
+      self.boxes.forEach(function (b) { b[1].destroy(); b[0].removeAttribute("data-codecard-search-ready"); });
+      self.boxes = [];
       if (self.spot) self.spot.remove();
       if (self.sheet) {
         document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== self.sheet; });

@@ -31,7 +31,7 @@ struct SearchConfig {
 
 /// Turns `element` into a search box: an open shadow root (so the page's CSS cannot reach it)
 /// with the stylesheet at `styles_url` and the box inside. Results open `widget`'s card.
-/// The box lives as long as the page.
+/// The box lives until [`MountedSearch::destroy`].
 #[wasm_bindgen]
 pub fn mount_search(
     widget: &Widget,
@@ -39,9 +39,16 @@ pub fn mount_search(
     endpoint: String,
     styles_url: String,
     timeout_ms: u32,
-) -> Result<(), JsValue> {
+) -> Result<MountedSearch, JsValue> {
     let document = leptos::prelude::document();
-    let shadow = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let shadow = match element.shadow_root() {
+        // A box torn down earlier keeps its (emptied) shadow root: one cannot be removed.
+        Some(shadow) => {
+            shadow.set_inner_html("");
+            shadow
+        }
+        None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+    };
     let link = document.create_element("link")?;
     link.set_attribute("rel", "stylesheet")?;
     link.set_attribute("href", &styles_url)?;
@@ -55,8 +62,25 @@ pub fn mount_search(
         timeout_ms: timeout_ms.max(1),
         card: widget.target,
     };
-    leptos::mount::mount_to(container, move || view! { <SearchBox config label /> }).forget();
-    Ok(())
+    let handle = leptos::mount::mount_to(container, move || view! { <SearchBox config label /> });
+    Ok(MountedSearch { shadow, mounted: Some(Box::new(SendWrapper::new(handle))) })
+}
+
+/// A mounted search box, held by the embed script so that teardown can remove it.
+#[wasm_bindgen]
+pub struct MountedSearch {
+    shadow: web_sys::ShadowRoot,
+    // Dropping it unmounts the view and disposes of its reactive graph.
+    mounted: Option<Box<dyn std::any::Any>>,
+}
+
+#[wasm_bindgen]
+impl MountedSearch {
+    /// Unmounts the box and shows the element's own content again (through a slot).
+    pub fn destroy(mut self) {
+        self.mounted.take();
+        self.shadow.set_inner_html("<slot></slot>");
+    }
 }
 
 /// The state of the listbox: what it shows and for which request.

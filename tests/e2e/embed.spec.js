@@ -350,3 +350,14 @@ test("the loader and the card module cause no layout shift on the host page", as
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => window.__shifts)).toEqual([]);
 });
+
+test("destroy() also removes search boxes and shows the page's own content again", async ({ page }) => {
+  await page.goto("/search.html");
+  const input = page.locator("[data-codecard-search] input[role=combobox]");
+  await expect(input).toBeVisible();
+  await expect(page.getByText("Code search needs JavaScript.")).toBeHidden();
+  await page.evaluate(() => window.CodeCard.destroy());
+  await expect(input).toHaveCount(0);
+  await expect(page.getByText("Code search needs JavaScript.")).toBeVisible();
+  await expect(page.locator("[data-codecard-search-ready]")).toHaveCount(0);
+});
