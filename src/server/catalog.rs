@@ -554,28 +554,19 @@ impl Catalog {
         }
         let related = self.icd10cm_related(key, entry.billable);
         Some(Card {
-            code: key.into(),
-            display_code: code::display(CodeSystem::Icd10cm, key),
-            system: CodeSystem::Icd10cm,
-            release: entry.version.release.to_string(),
             billable: entry.billable,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
             descriptor_note: (!entry.billable).then(|| {
                 "Category header: not valid on a claim. Report one of the more specific codes below it.".into()
             }),
-            plain_language: None,
             hierarchy,
-            axes: Vec::new(),
             attribution: format!(
                 "ICD-10-CM {}, CDC National Center for Health Statistics and CMS; public domain.",
                 entry.version.release
             ),
             sections: related.into_iter().collect(),
-            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
-            meter: None,
-            paywalled: false,
-            visitor_token: None,
+            ..base_card(CodeSystem::Icd10cm, key, &entry.version)
         })
     }
 
@@ -650,15 +641,8 @@ impl Catalog {
             title: title.to_string(),
         };
         Some(Card {
-            code: key.into(),
-            display_code: key.into(),
-            system: CodeSystem::Icd10pcs,
-            release: entry.version.release.to_string(),
-            billable: true,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
-            descriptor_note: None,
-            plain_language: None,
             hierarchy: vec![
                 level("section", 1, &entry.axes[0]),
                 level("body_system", 2, &entry.axes[1]),
@@ -669,22 +653,13 @@ impl Catalog {
                 "ICD-10-PCS {}, Centers for Medicare & Medicaid Services; public domain.",
                 entry.version.release
             ),
-            sections: Vec::new(),
-            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
-            meter: None,
-            paywalled: false,
-            visitor_token: None,
+            ..base_card(CodeSystem::Icd10pcs, key, &entry.version)
         })
     }
 
     fn cpt_card(&self, key: &str) -> Option<Card> {
         let entry = self.cpt.get(key)?;
         Some(Card {
-            code: key.into(),
-            display_code: key.into(),
-            system: CodeSystem::Cpt,
-            release: entry.version.release.to_string(),
-            billable: true,
             short_description: Some(entry.summary.to_string()),
             long_description: (!entry.descriptor.is_empty()).then(|| entry.descriptor.to_string()),
             descriptor_note: entry.descriptor.is_empty().then(|| {
@@ -706,7 +681,6 @@ impl Catalog {
                 title: title.to_string(),
             })
             .collect(),
-            axes: Vec::new(),
             attribution: if entry.descriptor.is_empty() {
                 "CPT® is a registered trademark of the American Medical Association. \
                  This card shows no AMA descriptor text."
@@ -718,39 +692,47 @@ impl Catalog {
                     entry.version.release
                 )
             },
-            sections: Vec::new(),
-            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
-            meter: None,
-            paywalled: false,
-            visitor_token: None,
+            ..base_card(CodeSystem::Cpt, key, &entry.version)
         })
     }
 
     fn hcpcs_card(&self, key: &str) -> Option<Card> {
         let entry = self.hcpcs.get(key)?;
         Some(Card {
-            code: key.into(),
-            display_code: key.into(),
-            system: CodeSystem::Hcpcs,
-            release: entry.version.release.to_string(),
-            billable: true,
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
-            descriptor_note: None,
-            plain_language: None,
             hierarchy: vec![HierarchyLevel {
                 level: "section".into(),
                 code: entry.section_range.to_string(),
                 title: entry.section.to_string(),
             }],
-            axes: Vec::new(),
             attribution: "HCPCS Level II, Centers for Medicare & Medicaid Services; public domain.".into(),
-            sections: Vec::new(),
-            deleted_in: entry.version.deleted_in.as_deref().map(String::from),
-            meter: None,
-            paywalled: false,
-            visitor_token: None,
+            ..base_card(CodeSystem::Hcpcs, key, &entry.version)
         })
+    }
+}
+
+/// What every card starts from: the code in its system and release, with no content and no
+/// meter yet. Each system's builder fills in what it has.
+fn base_card(system: CodeSystem, key: &str, version: &Version) -> Card {
+    Card {
+        code: key.into(),
+        display_code: code::display(system, key),
+        system,
+        release: version.release.to_string(),
+        billable: true,
+        short_description: None,
+        long_description: None,
+        descriptor_note: None,
+        plain_language: None,
+        hierarchy: Vec::new(),
+        axes: Vec::new(),
+        attribution: String::new(),
+        sections: Vec::new(),
+        deleted_in: version.deleted_in.as_deref().map(String::from),
+        meter: None,
+        paywalled: false,
+        visitor_token: None,
     }
 }
 
