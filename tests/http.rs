@@ -109,14 +109,20 @@ fn garbage_on_the_wire_does_not_hurt_the_server() {
     assert_eq!(server.get("/v1/codes/E11.9").status(), 200, "still serving");
 }
 
+/// Runs `codecard serve` with `args` (and `configure` for its environment), expects it to
+/// refuse to start, and returns what it said.
+fn start_up_error(args: &[&str], configure: impl FnOnce(&mut Command)) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_codecard"));
+    command.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
+    configure(&mut command);
+    let output = command.output().unwrap();
+    assert!(!output.status.success(), "codecard started with {args:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 #[test]
 fn a_missing_data_folder_is_a_clear_start_up_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_codecard"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", "/nonexistent/codecard-data"])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = start_up_error(&["--data-dir", "/nonexistent/codecard-data"], |_| {});
     assert!(stderr.contains("/nonexistent/codecard-data: not a folder"), "{stderr}");
 }
 
@@ -131,14 +137,10 @@ fn a_corrupt_data_file_names_the_file_and_line() {
     }
     let cpt = std::fs::read_to_string(data.join("cpt-demo.tsv")).unwrap();
     std::fs::write(dir.join("cpt-demo.tsv"), format!("{cpt}9921X\tonly two fields\n")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_codecard"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("CODECARD_DATA_DIR", &dir)
-        .output()
-        .unwrap();
+    let stderr = start_up_error(&[], |c| {
+        c.env("CODECARD_DATA_DIR", &dir);
+    });
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
     let line = cpt.lines().count() + 1;
     assert!(stderr.contains(&format!("cpt-demo.tsv, line {line}: expected 7 tab-separated fields")), "{stderr}");
 }
@@ -302,11 +304,6 @@ fn nothing_acknowledged_is_lost_when_the_server_is_killed_under_load() {
 
 #[test]
 fn a_database_in_a_missing_folder_is_a_clear_start_up_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_codecard"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", "/nonexistent/codecard/codecard.db"])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = start_up_error(&["--db", "/nonexistent/codecard/codecard.db"], |_| {});
     assert!(stderr.contains("the folder /nonexistent/codecard does not exist"), "{stderr}");
 }
