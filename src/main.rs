@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use codecard::api::{CodeSystem, Plan};
+use codecard::api::Plan;
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
     self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
@@ -55,8 +55,8 @@ struct DbArg {
 struct ImportArgs {
     /// What the file holds: icd10cm or icd10pcs (CMS order file), hcpcs (CMS ANWEB
     /// fixed-width file), cpt (a licensee's tab- or pipe-delimited descriptor file).
-    #[arg(value_parser = parse_system)]
-    system: CodeSystem,
+    #[arg(value_parser = server::import::ImportFormat::parse)]
+    format: server::import::ImportFormat,
     /// The file to import.
     file: PathBuf,
     /// The release the file's codes belong to, e.g. FY2026 (ICD-10), 2026-01 (HCPCS), 2026 (CPT).
@@ -65,10 +65,6 @@ struct ImportArgs {
     /// The data folder to update (created, and filled with the embedded sets, if missing).
     #[arg(long, env = "CODECARD_DATA_DIR")]
     data_dir: PathBuf,
-}
-
-fn parse_system(name: &str) -> Result<CodeSystem, String> {
-    CodeSystem::parse(name).ok_or_else(|| format!("{name:?} is not a code system: use icd10cm, icd10pcs, cpt or hcpcs"))
 }
 
 #[derive(Subcommand)]
@@ -249,7 +245,7 @@ fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
 
 fn import(args: ImportArgs) -> Result<(), String> {
     let request = server::import::Request {
-        system: args.system,
+        format: args.format,
         file: &args.file,
         data_dir: &args.data_dir,
         release: &args.release,
@@ -260,7 +256,7 @@ fn import(args: ImportArgs) -> Result<(), String> {
             println!(
                 "imported {} {} codes ({} new) as {} into {}; {} codes of the previous set marked deleted; {} rows skipped",
                 summary.imported,
-                args.system.label(),
+                args.format.label(),
                 summary.added,
                 args.release.trim(),
                 args.data_dir.join(&summary.file).display(),

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use codecard::api::CodeSystem;
-use codecard::server::import::{self, BadRow, ImportError, Request};
+use codecard::server::catalog::icd10cm;
+use codecard::server::import::{self, BadRow, ImportError, ImportFormat, Request};
 use codecard::server::{Catalog, DataSource, SearchIndex, search};
 
 /// A line of a CMS ICD-10 order file (fixed width).
@@ -16,7 +17,8 @@ fn order_line(order: usize, code: &str, billable: bool, short: &str, long: &str)
 }
 
 fn run(system: CodeSystem, file: &Path, dir: &Path, release: &str) -> Result<import::Summary, ImportError> {
-    import::run(&Request { system, file, data_dir: dir, release, progress: false })
+    let format = ImportFormat::parse(system.id()).unwrap();
+    import::run(&Request { format, file, data_dir: dir, release, progress: false })
 }
 
 fn temp() -> tempfile::TempDir {
@@ -37,18 +39,21 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// The embedded ICD-10-CM set as a CMS order file, with I10 retitled, A00.0 dropped and a new
 /// code added: what a next fiscal year's file looks like.
 fn next_icd10cm_release(path: &Path) {
-    let current = DataSource::Embedded.read("icd10cm-2025.tsv.gz").unwrap();
+    let current: Vec<(usize, icd10cm::Row)> = DataSource::Embedded.rows(icd10cm::FILE).unwrap();
     let mut out = String::new();
     let mut order = 0;
-    for line in current.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f[0] == "A000" {
+    for (_, row) in current {
+        if row.code == "A000" {
             continue;
         }
         order += 1;
-        let long = if f[0] == "I10" { "Essential (primary) hypertension, retitled for the test" } else { f[4] };
-        out += &order_line(order, f[0], f[2] == "1", f[3], long);
-        if f[0] == "U071" {
+        let long = if row.code == "I10" {
+            "Essential (primary) hypertension, retitled for the test"
+        } else {
+            &row.long_description
+        };
+        out += &order_line(order, &row.code, row.billable, &row.short_description, long);
+        if row.code == "U071" {
             order += 1;
             out +=
                 &order_line(order, "U0799", true, "Test-only new code", "Test-only new code added by a later release");
