@@ -59,6 +59,10 @@ struct ImportArgs {
     format: server::import::ImportFormat,
     /// The file to import.
     file: PathBuf,
+    /// For icd10cm-tabular: the release's official code list (one code a line), which the
+    /// 7th-character codes are checked against.
+    #[arg(long)]
+    code_list: Option<PathBuf>,
     /// The release the file's codes belong to, e.g. FY2026 (ICD-10), 2026-01 (HCPCS), 2026 (CPT).
     #[arg(long)]
     release: String,
@@ -136,7 +140,7 @@ struct ServeArgs {
     #[arg(long, env = "CODECARD_GUEST_SECTIONS", default_value = "description,plain_language", value_parser = Sections::parse)]
     guest_sections: Sections,
     /// Sections a free account sees.
-    #[arg(long, env = "CODECARD_FREE_SECTIONS", default_value = "description,plain_language,hierarchy,related", value_parser = Sections::parse)]
+    #[arg(long, env = "CODECARD_FREE_SECTIONS", default_value = "description,plain_language,hierarchy,related,coding_notes", value_parser = Sections::parse)]
     free_sections: Sections,
     /// Sections a paid account sees.
     #[arg(long, env = "CODECARD_PAID_SECTIONS", default_value = "all", value_parser = Sections::parse)]
@@ -250,6 +254,7 @@ fn import(args: ImportArgs) -> Result<(), String> {
         data_dir: &args.data_dir,
         release: &args.release,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        code_list: args.code_list.as_deref(),
     };
     match server::import::run(&request) {
         Ok(summary) => {

@@ -16,9 +16,9 @@ pub mod files {
 
 /// The files compiled into the binary, by name.
 const EMBEDDED: [(&str, &[u8]); 6] = [
-    (super::icd10cm::FILE, include_bytes!("../../../assets/data/icd10cm-2025.tsv.gz")),
+    (super::icd10cm::FILE, include_bytes!("../../../assets/data/icd10cm.tsv.gz")),
+    (super::icd10cm::TABULAR_FILE, include_bytes!("../../../assets/data/icd10cm-tabular.xml.gz")),
     (super::icd10pcs::FILE, include_bytes!("../../../assets/data/icd10pcs-2025.tsv.gz")),
-    (super::icd10cm::BLOCKS_FILE, include_bytes!("../../../assets/data/icd10cm-chapters-blocks.tsv")),
     (super::cpt::FILE, include_bytes!("../../../assets/data/cpt-demo.tsv")),
     (super::hcpcs::FILE, include_bytes!("../../../assets/data/hcpcs-demo.tsv")),
     (files::CODING_TIPS_DEMO, include_bytes!("../../../assets/data/coding-tips-demo.tsv")),

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use super::catalog::release::VersionedRow;
 use super::catalog::source::{read_tsv, tsv_writer};
 use super::catalog::{self, Catalog, DataSource, LoadError, cpt, hcpcs, icd10cm, icd10pcs};
+use crate::code;
 
 /// The official file formats `codecard import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,12 +33,15 @@ pub enum ImportFormat {
     Cpt,
     /// HCPCS Level II: the CMS ANWEB fixed-width record file.
     Hcpcs,
+    /// ICD-10-CM: the CDC's Tabular List XML (codes, titles, notes, 7th characters).
+    Icd10cmTabular,
 }
 
 impl ImportFormat {
     /// Every format with the name the command line takes.
-    const NAMES: [(&'static str, ImportFormat); 4] = [
+    const NAMES: [(&'static str, ImportFormat); 5] = [
         ("icd10cm", ImportFormat::Icd10cm),
+        ("icd10cmtabular", ImportFormat::Icd10cmTabular),
         ("icd10pcs", ImportFormat::Icd10pcs),
         ("cpt", ImportFormat::Cpt),
         ("hcpcs", ImportFormat::Hcpcs),
@@ -56,7 +60,7 @@ impl ImportFormat {
     /// The name a person reads.
     pub fn label(self) -> &'static str {
         match self {
-            ImportFormat::Icd10cm => "ICD-10-CM",
+            ImportFormat::Icd10cm | ImportFormat::Icd10cmTabular => "ICD-10-CM",
             ImportFormat::Icd10pcs => "ICD-10-PCS",
             ImportFormat::Cpt => "CPT®",
             ImportFormat::Hcpcs => "HCPCS Level II",
@@ -135,6 +139,9 @@ pub struct Request<'a> {
     pub release: &'a str,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+    /// For the Tabular List: the release's official code list (one undotted code a line), which
+    /// the 7th-character extensions are checked against.
+    pub code_list: Option<&'a Path>,
 }
 
 /// The rows a [`Format`] has read so far, with their line numbers.
@@ -187,31 +194,108 @@ pub fn run(request: &Request) -> Result<Summary, ImportError> {
         ImportFormat::Icd10pcs => run_format::<icd10pcs::OrderFileImport>(request),
         ImportFormat::Cpt => run_format::<cpt::LicenseeImport>(request),
         ImportFormat::Hcpcs => run_format::<hcpcs::AnwebImport>(request),
+        ImportFormat::Icd10cmTabular => run_tabular(request),
     }
 }
 
-fn run_format<F: Format>(request: &Request) -> Result<Summary, ImportError> {
+/// The release label of a request, checked.
+fn release_of<'r>(request: &'r Request) -> Result<&'r str, ImportError> {
     let release = request.release.trim();
     if release.is_empty() || release.contains(['\t', '\n']) {
         return Err(ImportError::Invalid("the release label must be non-empty text, e.g. FY2026".into()));
     }
-    seed(request.data_dir)?;
-    let current = DataSource::Dir(request.data_dir.to_path_buf())
-        .bytes(F::FILE)
-        .and_then(|bytes| read_tsv::<F::Row>(F::FILE, &bytes))
+    Ok(release)
+}
+
+/// The rows of the system's file in the data folder, by code.
+fn current_rows<R: VersionedRow>(dir: &Path, file: &'static str) -> Result<BTreeMap<String, R>, ImportError> {
+    let rows = DataSource::Dir(dir.to_path_buf())
+        .bytes(file)
+        .and_then(|bytes| read_tsv::<R>(file, &bytes))
         .map_err(|source| ImportError::WouldNotLoad { what: "the current set does not load", source })?;
-    let previous: BTreeMap<String, F::Row> =
-        current.into_iter().map(|(_, row)| (row.code().to_string(), row)).collect();
+    Ok(rows.into_iter().map(|(_, row)| (row.code().to_string(), row)).collect())
+}
+
+/// Rows as the text of a system's file.
+fn tsv_text<'r, R: VersionedRow + 'r>(rows: impl Iterator<Item = &'r R>) -> Result<Vec<u8>, ImportError> {
+    let mut writer = tsv_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).map_err(|e| ImportError::Invalid(format!("cannot write a row: {e}")))?;
+    }
+    writer.into_inner().map_err(|e| ImportError::Invalid(format!("cannot write the set: {e}")))
+}
+
+/// `codecard import icd10cm-tabular`: the Tabular List XML becomes the ICD-10-CM code list
+/// (every diag and its 7th-character extensions) and the notes file, swapped in together.
+fn run_tabular(request: &Request) -> Result<Summary, ImportError> {
+    let release = release_of(request)?;
+    seed(request.data_dir)?;
+    let previous: BTreeMap<String, icd10cm::Row> = current_rows(request.data_dir, icd10cm::FILE)?;
+    let mut xml = Vec::new();
+    std::fs::File::open(request.file).and_then(|mut f| f.read_to_end(&mut xml)).map_err(io("read", request.file))?;
+    if xml.starts_with(&[0x1f, 0x8b]) {
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&xml[..]).read_to_end(&mut inflated).map_err(io("inflate", request.file))?;
+        xml = inflated;
+    }
+    let tabular = icd10cm::tabular::parse(&xml)
+        .map_err(|e| ImportError::BadRows(vec![BadRow { line: e.line, reason: e.reason }]))?;
+    let only = request.code_list.map(read_code_list).transpose()?;
+    let incoming = icd10cm::expand::rows(&tabular, &previous, only.as_ref()).map_err(ImportError::Invalid)?;
+    let merged = merge(&icd10cm::OrderFileImport, &previous, incoming, release);
+    let text = tsv_text(merged.rows.values())?;
+    swap_in(request.data_dir, &[(icd10cm::TABULAR_FILE, &xml), (icd10cm::FILE, &text)])?;
+    Ok(Summary {
+        file: icd10cm::FILE.into(),
+        imported: merged.imported,
+        added: merged.added,
+        deleted: merged.deleted,
+        skipped: 0,
+    })
+}
+
+/// An official code list: one undotted code a line; chapter numbers and block ranges, which the
+/// CDC's list also holds, are skipped.
+fn read_code_list(path: &Path) -> Result<std::collections::HashSet<String>, ImportError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io("read", path))?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut inflated).map_err(io("inflate", path))?;
+        bytes = inflated;
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|_| ImportError::Invalid(format!("{} is not UTF-8", path.display())))?;
+    let mut codes = std::collections::HashSet::new();
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.contains('-') || line.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        match code::normalize(line).filter(|k| code::fits(crate::api::CodeSystem::Icd10cm, k)) {
+            Some(key) => {
+                codes.insert(key);
+            }
+            None => bad.push(BadRow { line: i + 1, reason: format!("{line:?} is not an ICD-10-CM code") }),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(ImportError::BadRows(bad));
+    }
+    Ok(codes)
+}
+
+fn run_format<F: Format>(request: &Request) -> Result<Summary, ImportError> {
+    let release = release_of(request)?;
+    seed(request.data_dir)?;
+    let previous: BTreeMap<String, F::Row> = current_rows(request.data_dir, F::FILE)?;
     let mut format = F::default();
     format.prepare(&previous);
     let (incoming, skipped) = read_rows(&mut format, request)?;
     let merged = merge(&format, &previous, incoming, release);
-    let mut writer = tsv_writer(Vec::new());
-    for row in merged.rows.values() {
-        writer.serialize(row).map_err(|e| ImportError::Invalid(format!("cannot write a row: {e}")))?;
-    }
-    let text = writer.into_inner().map_err(|e| ImportError::Invalid(format!("cannot write the set: {e}")))?;
-    swap_in(request.data_dir, F::FILE, &text)?;
+    let text = tsv_text(merged.rows.values())?;
+    swap_in(request.data_dir, &[(F::FILE, &text)])?;
     Ok(Summary {
         file: F::FILE.into(),
         imported: merged.imported,
@@ -336,46 +420,61 @@ fn merge<F: Format>(
     Merged { rows, imported, added, deleted }
 }
 
-/// Puts `text` in place as `dir/name`: written aside, synced, test-loaded with the rest of the
-/// folder (a staging folder of hard links), then renamed over the old file.
-fn swap_in(dir: &Path, name: &str, text: &[u8]) -> Result<(), ImportError> {
-    let pending = dir.join(format!(".{name}.importing"));
-    {
-        let file = std::fs::File::create(&pending).map_err(io("create", &pending))?;
-        let mut writer = std::io::BufWriter::new(file);
-        if name.ends_with(".gz") {
-            let mut gz = flate2::write::GzEncoder::new(&mut writer, flate2::Compression::default());
-            gz.write_all(text).map_err(io("write", &pending))?;
-            gz.finish().map_err(io("write", &pending))?;
-        } else {
-            writer.write_all(text).map_err(io("write", &pending))?;
-        }
-        let file = writer.into_inner().map_err(|e| io("write", &pending)(e.into_error()))?;
-        file.sync_all().map_err(io("sync", &pending))?;
+/// Puts each `(name, bytes)` in place in `dir`: written aside (gzip where the name says so),
+/// synced, test-loaded with the rest of the folder (a staging folder of hard links), then
+/// renamed over the old files.
+fn swap_in(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), ImportError> {
+    let mut pending = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(format!(".{name}.importing"));
+        write_synced(&path, name.ends_with(".gz"), bytes)?;
+        pending.push((*name, path));
     }
-    let staging = staging_dir(dir, name, &pending)?;
+    let staging = staging_dir(dir, &pending)?;
     let check = Catalog::load(&DataSource::Dir(staging.clone()));
     let _ = std::fs::remove_dir_all(&staging);
     if let Err(source) = check {
-        let _ = std::fs::remove_file(&pending);
+        for (_, path) in &pending {
+            let _ = std::fs::remove_file(path);
+        }
         return Err(ImportError::WouldNotLoad { what: "the imported set would not load", source });
     }
-    std::fs::rename(&pending, dir.join(name)).map_err(io("replace", &dir.join(name)))?;
-    // Make the rename itself durable.
+    for (name, path) in &pending {
+        std::fs::rename(path, dir.join(name)).map_err(io("replace", &dir.join(name)))?;
+    }
+    // Make the renames themselves durable.
     if let Ok(folder) = std::fs::File::open(dir) {
         let _ = folder.sync_all();
     }
     Ok(())
 }
 
-/// A folder beside the data with hard links to every current file but `name`, which links
-/// to `pending`: the folder `serve` would see after the swap.
-fn staging_dir(dir: &Path, name: &str, pending: &Path) -> Result<PathBuf, ImportError> {
+/// Writes `bytes` (gzipped when `gzip`) to `path` and syncs it.
+fn write_synced(path: &Path, gzip: bool, bytes: &[u8]) -> Result<(), ImportError> {
+    let file = std::fs::File::create(path).map_err(io("create", path))?;
+    let mut writer = std::io::BufWriter::new(file);
+    if gzip {
+        let mut gz = flate2::write::GzEncoder::new(&mut writer, flate2::Compression::best());
+        gz.write_all(bytes).map_err(io("write", path))?;
+        gz.finish().map_err(io("write", path))?;
+    } else {
+        writer.write_all(bytes).map_err(io("write", path))?;
+    }
+    let file = writer.into_inner().map_err(|e| io("write", path)(e.into_error()))?;
+    file.sync_all().map_err(io("sync", path))
+}
+
+/// A folder beside the data with hard links to every current file but the `pending` ones,
+/// which link to their new versions: the folder `serve` would see after the swap.
+fn staging_dir(dir: &Path, pending: &[(&str, PathBuf)]) -> Result<PathBuf, ImportError> {
     let staging = dir.join(".import-staging");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir(&staging).map_err(io("create", &staging))?;
     for (file, _) in catalog::embedded_files() {
-        let source = if file == name { pending.to_path_buf() } else { dir.join(file) };
+        let source = match pending.iter().find(|(name, _)| *name == file) {
+            Some((_, path)) => path.clone(),
+            None => dir.join(file),
+        };
         let target = staging.join(file);
         if std::fs::hard_link(&source, &target).is_err() {
             // A file system without hard links: a copy serves the check as well.

@@ -1,4 +1,11 @@
 //! ICD-10-CM: the file layout, rows, cards and search entries of US diagnosis codes.
+//!
+//! Two files: the code list with short and long descriptions ([`FILE`]), and the CDC's Tabular
+//! List XML ([`TABULAR_FILE`]) for chapters, blocks, instructional notes and 7th characters.
+
+pub mod expand;
+mod notes;
+pub mod tabular;
 
 use std::collections::HashMap;
 
@@ -9,11 +16,12 @@ use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card, check_key};
 use crate::api::{Card, CodeRef, CodeSystem, HierarchyLevel, Section, SectionContent, SystemCount};
 use crate::code;
+pub use tabular::Tabular;
 
 /// The code descriptions (gzip TSV of [`Row`]s).
-pub const FILE: &str = "icd10cm-2025.tsv.gz";
-/// Chapters and blocks of the Tabular List (TSV of [`GroupRow`]s).
-pub const BLOCKS_FILE: &str = "icd10cm-chapters-blocks.tsv";
+pub const FILE: &str = "icd10cm.tsv.gz";
+/// The CDC's Tabular List XML (gzip), as published.
+pub const TABULAR_FILE: &str = "icd10cm-tabular.xml.gz";
 /// The release of a row that names none.
 pub const DEFAULT_RELEASE: &str = "FY2025";
 
@@ -48,29 +56,6 @@ impl VersionedRow for Row {
     }
 }
 
-/// Whether a group of [`BLOCKS_FILE`] is a chapter or a block of categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupLevel {
-    /// One of the 22 chapters.
-    Chapter,
-    /// A block (section) of categories within a chapter.
-    Block,
-}
-
-/// One line of [`BLOCKS_FILE`].
-#[derive(Clone, Debug, Deserialize)]
-pub struct GroupRow {
-    /// Chapter or block.
-    pub level: GroupLevel,
-    /// The chapter's number.
-    pub chapter: String,
-    /// The range of categories (`E08-E13`, or one category `C7A`).
-    pub range: String,
-    /// The heading.
-    pub title: String,
-}
-
 struct Entry {
     version: Version,
     billable: bool,
@@ -78,21 +63,13 @@ struct Entry {
     long: Box<str>,
 }
 
-struct Group {
-    level: GroupLevel,
-    chapter: Box<str>,
-    first: Box<str>,
-    last: Box<str>,
-    title: Box<str>,
-}
-
 /// The loaded ICD-10-CM set.
 pub struct Icd10cm {
     entries: HashMap<Box<str>, Entry>,
     /// The keys in order, to find a header's children by binary search.
     sorted: Vec<Box<str>>,
-    /// Chapters then blocks, in file order.
-    groups: Vec<Group>,
+    /// Chapters, blocks, notes and 7th characters.
+    tabular: tabular::Tabular,
 }
 
 impl Icd10cm {
@@ -115,21 +92,9 @@ impl Icd10cm {
         }
         let mut sorted: Vec<Box<str>> = entries.keys().cloned().collect();
         sorted.sort_unstable();
-        let groups = source
-            .rows::<GroupRow>(BLOCKS_FILE)?
-            .into_iter()
-            .map(|(_, g)| {
-                let (first, last) = g.range.split_once('-').unwrap_or((&g.range, &g.range));
-                Group {
-                    level: g.level,
-                    chapter: g.chapter.as_str().into(),
-                    first: first.into(),
-                    last: last.into(),
-                    title: g.title.into(),
-                }
-            })
-            .collect();
-        Ok(Icd10cm { entries, sorted, groups })
+        let tabular =
+            tabular::parse(&source.bytes(TABULAR_FILE)?).map_err(|e| LoadError::row(TABULAR_FILE, e.line, e.reason))?;
+        Ok(Icd10cm { entries, sorted, tabular })
     }
 
     /// Every code (normalised, headers included), in code order.
@@ -140,22 +105,16 @@ impl Icd10cm {
     /// The chapter → block → category → subcategory chain above `key`.
     fn hierarchy(&self, key: &str) -> Vec<HierarchyLevel> {
         let mut hierarchy = Vec::new();
-        if let Some(block) = self.block(&key[..3]) {
-            let chapter = self.groups.iter().find(|g| g.level == GroupLevel::Chapter && g.chapter == block.chapter);
-            if let Some(chapter) = chapter {
-                hierarchy.push(HierarchyLevel {
-                    level: "chapter".into(),
-                    code: format!("{}-{}", chapter.first, chapter.last),
-                    title: format!("Chapter {}: {}", chapter.chapter, chapter.title),
-                });
-            }
+        if let Some(block) = self.block_of(key) {
+            let chapter = &self.tabular.chapters[block.chapter];
+            hierarchy.push(HierarchyLevel {
+                level: "chapter".into(),
+                code: chapter.range.to_string(),
+                title: format!("Chapter {}: {}", chapter.number, chapter.title),
+            });
             hierarchy.push(HierarchyLevel {
                 level: "block".into(),
-                code: if block.first == block.last {
-                    block.first.to_string()
-                } else {
-                    format!("{}-{}", block.first, block.last)
-                },
+                code: block.range.to_string(),
                 title: block.title.to_string(),
             });
         }
@@ -173,13 +132,9 @@ impl Icd10cm {
         hierarchy
     }
 
-    /// The narrowest block holding `category`: single-category blocks (C7A) sit inside the
-    /// lexical span of ranges (C76-C80) and must win over them.
-    fn block(&self, category: &str) -> Option<&Group> {
-        self.groups
-            .iter()
-            .filter(|g| g.level == GroupLevel::Block && &*g.first <= category && category <= &*g.last)
-            .min_by_key(|g| (g.first != g.last, g.first.len() + g.last.len()))
+    /// The block of the Tabular List that holds `key`'s category.
+    fn block_of(&self, key: &str) -> Option<&tabular::Block> {
+        self.tabular.diags.get(&key[..3]).map(|diag| &self.tabular.blocks[diag.block])
     }
 
     /// For a header: its direct children. For a billable code: its siblings under the same parent.
@@ -267,7 +222,7 @@ impl CodeSet for Icd10cm {
                 "ICD-10-CM {}, CDC National Center for Health Statistics and CMS; public domain.",
                 entry.version.release
             ),
-            sections: related.into_iter().collect(),
+            sections: related.into_iter().chain(self.notes(key)).collect(),
             ..base_card(CodeSystem::Icd10cm, key, &entry.version)
         })
     }
