@@ -21,6 +21,7 @@ test.describe("coding notes", () => {
     await expect(notes).toContainText("from category E11");
     await expect(notes).toContainText("Never report these together with this code");
     await expect(notes).toContainText("insulin (Z79.4)");
+    await notes.scrollIntoViewIfNeeded();
     const shot = info.outputPath("card-notes-E11.65.png");
     await page.screenshot({ path: shot });
     await info.attach("card-notes-E11.65", { path: shot, contentType: "image/png" });
