@@ -53,16 +53,20 @@ struct DbArg {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// What the file holds: icd10cm or icd10pcs (CMS order file), hcpcs (CMS ANWEB
-    /// fixed-width file), cpt (a licensee's tab- or pipe-delimited descriptor file).
+    /// What the file holds: icd10cm or icd10pcs (CMS order file), icd10cm-tabular (the CDC's
+    /// Tabular List XML, with --code-list), hcpcs (CMS ANWEB fixed-width file), cpt (a
+    /// licensee's tab- or pipe-delimited descriptor file).
     #[arg(value_parser = server::import::ImportFormat::parse)]
     format: server::import::ImportFormat,
     /// The file to import.
     file: PathBuf,
-    /// For icd10cm-tabular: the release's official code list (one code a line), which the
-    /// 7th-character codes are checked against.
+    /// For icd10cm-tabular (required there): the release's official code list (one code a
+    /// line), which the 7th-character codes are checked against.
     #[arg(long)]
     code_list: Option<PathBuf>,
+    /// Accept an import that marks more than a tenth of the current codes deleted.
+    #[arg(long)]
+    allow_mass_deletion: bool,
     /// The release the file's codes belong to, e.g. FY2026 (ICD-10), 2026-01 (HCPCS), 2026 (CPT).
     #[arg(long)]
     release: String,
@@ -255,6 +259,7 @@ fn import(args: ImportArgs) -> Result<(), String> {
         release: &args.release,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         code_list: args.code_list.as_deref(),
+        allow_mass_deletion: args.allow_mass_deletion,
     };
     match server::import::run(&request) {
         Ok(summary) => {
@@ -270,15 +275,22 @@ fn import(args: ImportArgs) -> Result<(), String> {
             );
             Ok(())
         }
-        Err(server::import::ImportError::BadRows(rows)) => {
+        Err(error @ (server::import::ImportError::BadRows(_) | server::import::ImportError::BadCodeList(_))) => {
+            let (file, rows) = match &error {
+                server::import::ImportError::BadCodeList(rows) => {
+                    (args.code_list.as_deref().unwrap_or(&args.file), rows)
+                }
+                server::import::ImportError::BadRows(rows) => (args.file.as_path(), rows),
+                _ => unreachable!("matched above"),
+            };
             const SHOWN: usize = 100;
             for row in rows.iter().take(SHOWN) {
-                eprintln!("{}:{}: {}", args.file.display(), row.line, row.reason);
+                eprintln!("{}:{}: {}", file.display(), row.line, row.reason);
             }
             if rows.len() > SHOWN {
                 eprintln!("... and {} more", rows.len() - SHOWN);
             }
-            Err(format!("{} bad rows in {}; nothing was imported", rows.len(), args.file.display()))
+            Err(format!("{} ({})", error, file.display()))
         }
         Err(e) => Err(format!("import failed, nothing was changed: {e}")),
     }

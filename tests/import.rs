@@ -17,9 +17,18 @@ fn order_line(order: usize, code: &str, billable: bool, short: &str, long: &str)
     format!("{order:05} {code:<7} {} {short:<60} {long}\n", u8::from(billable))
 }
 
+/// Imports `file`; these tests use small files, so the guard against mass deletion is off.
 fn run(system: CodeSystem, file: &Path, dir: &Path, release: &str) -> Result<import::Summary, ImportError> {
     let format = ImportFormat::parse(system.id()).unwrap();
-    import::run(&Request { format, file, data_dir: dir, release, progress: false, code_list: None })
+    import::run(&Request {
+        format,
+        file,
+        data_dir: dir,
+        release,
+        progress: false,
+        code_list: None,
+        allow_mass_deletion: true,
+    })
 }
 
 /// The release of the embedded ICD-10-CM set.
@@ -268,7 +277,7 @@ fn the_command_line_reports_bad_lines_and_a_summary() {
     let out = Command::new(env!("CARGO_BIN_EXE_codecard"))
         .args(["import", "ICD-10-CM"])
         .arg(&good)
-        .args(["--release", "FY2026", "--data-dir"])
+        .args(["--allow-mass-deletion", "--release", "FY2026", "--data-dir"])
         .arg(&data)
         .output()
         .unwrap();

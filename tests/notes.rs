@@ -133,14 +133,20 @@ fn temp() -> tempfile::TempDir {
     tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
 
-fn import_tabular(file: &Path, dir: &Path, code_list: Option<&Path>) -> Result<import::Summary, ImportError> {
+fn import_tabular(
+    file: &Path,
+    dir: &Path,
+    code_list: &Path,
+    allow_mass_deletion: bool,
+) -> Result<import::Summary, ImportError> {
     import::run(&Request {
         format: ImportFormat::Icd10cmTabular,
         file,
         data_dir: dir,
         release: "FY2026 test",
         progress: false,
-        code_list,
+        code_list: Some(code_list),
+        allow_mass_deletion,
     })
 }
 
@@ -160,7 +166,7 @@ fn importing_the_shared_tabular_xml_reproduces_the_embedded_set() {
     let dir = temp();
     let data = dir.path().join("data");
     let summary =
-        import_tabular(&root.join("icd10cm-tabular.xml.gz"), &data, Some(&root.join("icd10cm-codes-2026-04.txt.gz")))
+        import_tabular(&root.join("icd10cm-tabular.xml.gz"), &data, &root.join("icd10cm-codes-2026-04.txt.gz"), false)
             .unwrap();
     assert_eq!((summary.imported, summary.added, summary.deleted), (98_186, 0, 0), "{summary:?}");
     let imported = Catalog::load(&DataSource::Dir(data)).unwrap();
@@ -174,20 +180,29 @@ fn importing_the_shared_tabular_xml_reproduces_the_embedded_set() {
     }
 }
 
+/// A small Tabular List: chapter 9, block I10-I1A, and the given diags.
+fn doc(diags: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<ICD10CM.tabular>\n<chapter><name>9</name><desc>Diseases of the circulatory system (I00-I99)</desc>\n\
+         <section id=\"I10-I1A\"><desc>Hypertensive diseases (I10-I1A)</desc>\n{diags}</section></chapter>\n</ICD10CM.tabular>\n"
+    )
+}
+
+/// A data folder holding a one-code import (I10), and the list that goes with it.
+fn seeded(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let data = dir.join("data");
+    let good = dir.join("good.xml");
+    std::fs::write(&good, doc("<diag><name>I10</name><desc>Essential (primary) hypertension</desc></diag>\n")).unwrap();
+    let list = dir.join("codes.txt");
+    std::fs::write(&list, "I10-I1A\nI10\n").unwrap();
+    import_tabular(&good, &data, &list, true).unwrap();
+    (data, good, list)
+}
+
 #[test]
 fn broken_tabular_files_are_refused_by_line_and_change_nothing() {
     let dir = temp();
-    let data = dir.path().join("data");
-    // Seed the folder with a first good import, then try broken files.
-    let good = dir.path().join("good.xml");
-    let doc = |diags: &str| {
-        format!(
-            "<?xml version=\"1.0\"?>\n<ICD10CM.tabular>\n<chapter><name>9</name><desc>Diseases of the circulatory system (I00-I99)</desc>\n\
-             <section id=\"I10-I1A\"><desc>Hypertensive diseases (I10-I1A)</desc>\n{diags}</section></chapter>\n</ICD10CM.tabular>\n"
-        )
-    };
-    std::fs::write(&good, doc("<diag><name>I10</name><desc>Essential (primary) hypertension</desc></diag>\n")).unwrap();
-    import_tabular(&good, &data, None).unwrap();
+    let (data, _, list) = seeded(dir.path());
     let before = files(&data);
     let cases = [
         ("not-xml.xml", doc("<diag><name>I10</name><desc>x</desc>\n</section>"), 6),
@@ -197,11 +212,29 @@ fn broken_tabular_files_are_refused_by_line_and_change_nothing() {
             doc("<diag><name>I10</name><desc>a</desc></diag>\n<diag><name>I10</name><desc>b</desc></diag>\n"),
             6,
         ),
+        (
+            "wrong-root.xml",
+            doc("<diag><name>I10</name><desc>a</desc></diag>\n").replace("ICD10CM.tabular", "ICD10PCS.tabular"),
+            2,
+        ),
+        (
+            "not-a-child.xml",
+            doc("<diag><name>I10</name><desc>a</desc>\n<diag><name>K21.0</name><desc>b</desc></diag></diag>\n"),
+            6,
+        ),
+        (
+            "two-char-extension.xml",
+            doc(
+                "<diag><name>I10</name><desc>a</desc>\n<sevenChrDef><extension char=\"AA\">x</extension></sevenChrDef></diag>\n",
+            ),
+            6,
+        ),
+        ("long-text.xml", doc(&format!("<diag><name>I10</name><desc>{}</desc></diag>\n", "a".repeat(10_000))), 5),
     ];
     for (name, text, line) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        match import_tabular(&path, &data, None) {
+        match import_tabular(&path, &data, &list, true) {
             Err(ImportError::BadRows(rows)) => {
                 assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [line], "{name}: {rows:?}");
             }
@@ -209,12 +242,108 @@ fn broken_tabular_files_are_refused_by_line_and_change_nothing() {
         }
         assert_eq!(files(&data), before, "{name} changed the data folder");
     }
-    // A code list naming a code the XML lacks is refused too.
-    let list = dir.path().join("codes.txt");
-    std::fs::write(&list, "I10\nI11\n").unwrap();
-    assert!(matches!(import_tabular(&good, &data, Some(&list)), Err(ImportError::Invalid(m)) if m.contains("I11")));
+}
+
+#[test]
+fn a_code_list_that_disagrees_with_the_tabular_list_is_refused() {
+    let dir = temp();
+    let (data, good, list) = seeded(dir.path());
+    let before = files(&data);
+    // A listed code the XML lacks, a diag the list lacks, an empty list, junk in the list.
+    for (text, expected) in [
+        ("I10\nI11\n", "I11"),
+        ("I11\n", "I10 is in the Tabular List but not in the code list"),
+        ("\n", "holds no ICD-10-CM codes"),
+    ] {
+        std::fs::write(&list, text).unwrap();
+        match import_tabular(&good, &data, &list, true) {
+            Err(ImportError::Invalid(message)) => assert!(message.contains(expected), "{text:?}: {message}"),
+            other => panic!("{text:?}: refused, got {other:?}"),
+        }
+    }
     std::fs::write(&list, "I10\nnot a code\n").unwrap();
-    let Err(ImportError::BadRows(rows)) = import_tabular(&good, &data, Some(&list)) else { panic!("bad list") };
+    let Err(ImportError::BadCodeList(rows)) = import_tabular(&good, &data, &list, true) else { panic!("bad list") };
     assert_eq!(rows, [BadRow { line: 2, reason: "\"not a code\" is not an ICD-10-CM code".into() }]);
     assert_eq!(files(&data), before);
+}
+
+#[test]
+fn a_code_list_missing_many_seventh_character_codes_is_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/data");
+    let dir = temp();
+    let data = dir.path().join("data");
+    let list = dir.path().join("no-7th.txt");
+    // The real list without its injury codes with a 7th character (S00-S99): the XML defines
+    // 51,000 extensions, and this drops most of them.
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&std::fs::read(root.join("icd10cm-codes-2026-04.txt.gz")).unwrap()[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    std::fs::write(
+        &list,
+        text.lines().filter(|l| !(l.starts_with('S') && l.len() == 7)).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    match import_tabular(&root.join("icd10cm-tabular.xml.gz"), &data, &list, false) {
+        Err(ImportError::Invalid(message)) => assert!(message.contains("7th-character codes"), "{message}"),
+        other => panic!("refused, got {other:?}"),
+    }
+    assert!(!data.exists(), "a refused import does not even create the data folder");
+}
+
+#[test]
+fn an_import_that_would_delete_most_of_the_set_needs_allow_mass_deletion() {
+    let dir = temp();
+    let data = dir.path().join("data");
+    let one = dir.path().join("one.xml");
+    std::fs::write(&one, doc("<diag><name>I10</name><desc>Essential (primary) hypertension</desc></diag>\n")).unwrap();
+    let list = dir.path().join("codes.txt");
+    std::fs::write(&list, "I10\n").unwrap();
+    match import_tabular(&one, &data, &list, false) {
+        Err(ImportError::Invalid(message)) => assert!(message.contains("--allow-mass-deletion"), "{message}"),
+        other => panic!("refused, got {other:?}"),
+    }
+    let summary = import_tabular(&one, &data, &list, true).unwrap();
+    assert_eq!(summary.imported, 1);
+}
+
+#[test]
+fn a_gzip_bomb_is_refused_before_it_fills_memory() {
+    let dir = temp();
+    let bomb = dir.path().join("bomb.xml.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&bomb).unwrap(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..80 {
+        std::io::Write::write_all(&mut gz, &zeros).unwrap();
+    }
+    gz.finish().unwrap();
+    let list = dir.path().join("codes.txt");
+    std::fs::write(&list, "I10\n").unwrap();
+    match import_tabular(&bomb, &dir.path().join("data"), &list, true) {
+        Err(ImportError::Invalid(message)) => assert!(message.contains("larger than 64 MB"), "{message}"),
+        other => panic!("refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn codes_with_a_restricted_seventh_character_list_only_the_ones_they_take() {
+    // S06 codes with death before regaining consciousness take A only (the code list says so).
+    let (_, seventh) = notes("S061X7A");
+    let values: Vec<String> = seventh.unwrap().values.into_iter().map(|v| v.character).collect();
+    assert_eq!(values, ["A"]);
+}
+
+#[test]
+fn a_deleted_code_is_not_billable() {
+    let gone = card("S301XXA");
+    assert!(gone.deleted_in.is_some());
+    assert!(!gone.billable);
+}
+
+#[test]
+fn a_note_continuing_its_heading_loses_its_leading_comma() {
+    let (groups, _) = notes("A400");
+    let code_first = groups.iter().find(|g| g.kind == NoteKind::CodeFirst).expect("a code-first note");
+    assert!(code_first.notes.iter().all(|n| !n.text.starts_with(',')), "{code_first:#?}");
+    assert!(code_first.notes.iter().any(|n| n.text.starts_with("if applicable")), "{code_first:#?}");
 }

@@ -121,6 +121,11 @@ impl Catalog {
     /// The full card for `key` (normalised) in `system`, or `None` if the code is unknown.
     pub fn card(&self, system: CodeSystem, key: &str) -> Option<Card> {
         let mut card = self.set(system).card(key)?;
+        // A code a newer release deleted is kept so old records resolve, but no longer goes on
+        // a claim; the widget words `deleted_in`.
+        if card.deleted_in.is_some() {
+            card.billable = false;
+        }
         if let Some(tips) = self.tips.of(system, key) {
             card.sections.push(Section {
                 id: "coding_tips".into(),

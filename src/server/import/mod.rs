@@ -81,8 +81,11 @@ pub struct BadRow {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// Rows that failed validation (all of them, in file order).
-    #[error("{} bad rows; nothing was imported", .0.len())]
+    #[error("{}; nothing was imported", rows_phrase(.0.len()))]
     BadRows(Vec<BadRow>),
+    /// Lines of the `--code-list` file that failed validation.
+    #[error("{} in the code list; nothing was imported", rows_phrase(.0.len()))]
+    BadCodeList(Vec<BadRow>),
     /// A file could not be read or written.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -106,6 +109,11 @@ pub enum ImportError {
         #[source]
         source: LoadError,
     },
+}
+
+/// "1 bad line", "3 bad lines".
+fn rows_phrase(n: usize) -> String {
+    if n == 1 { "1 bad line".into() } else { format!("{n} bad lines") }
 }
 
 fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> ImportError + 'p {
@@ -142,6 +150,49 @@ pub struct Request<'a> {
     /// For the Tabular List: the release's official code list (one undotted code a line), which
     /// the 7th-character extensions are checked against.
     pub code_list: Option<&'a Path>,
+    /// Accept an import that marks more than a tenth of the current set deleted (a partial or
+    /// wrong file usually does; a deliberate replacement of a small demo set may).
+    pub allow_mass_deletion: bool,
+}
+
+/// The most a file may hold once inflated: the largest official file (the Tabular List XML) is
+/// about 10 MB, so anything beyond this is not a code set (or is a gzip bomb).
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole input file, inflating gzip, refusing more than [`MAX_INPUT_BYTES`].
+fn read_input(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let mut raw = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut raw))
+        .map_err(io("read", path))?;
+    let mut bytes = raw;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut inflated)
+            .map_err(io("inflate", path))?;
+        bytes = inflated;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(ImportError::Invalid(format!(
+            "{} is larger than {} MB (inflated): not a code-set file",
+            path.display(),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Refuses a merge that would mark a large part of the current set deleted, unless asked to.
+fn check_deletions(request: &Request, deleted: usize, previous: usize) -> Result<(), ImportError> {
+    if deleted > 50 && deleted * 10 > previous && !request.allow_mass_deletion {
+        return Err(ImportError::Invalid(format!(
+            "this import would mark {deleted} of the {previous} current codes deleted: is the file complete and \
+             of the right code set? (--allow-mass-deletion accepts it)"
+        )));
+    }
+    Ok(())
 }
 
 /// The rows a [`Format`] has read so far, with their line numbers.
@@ -229,20 +280,25 @@ fn tsv_text<'r, R: VersionedRow + 'r>(rows: impl Iterator<Item = &'r R>) -> Resu
 /// (every diag and its 7th-character extensions) and the notes file, swapped in together.
 fn run_tabular(request: &Request) -> Result<Summary, ImportError> {
     let release = release_of(request)?;
-    seed(request.data_dir)?;
-    let previous: BTreeMap<String, icd10cm::Row> = current_rows(request.data_dir, icd10cm::FILE)?;
-    let mut xml = Vec::new();
-    std::fs::File::open(request.file).and_then(|mut f| f.read_to_end(&mut xml)).map_err(io("read", request.file))?;
-    if xml.starts_with(&[0x1f, 0x8b]) {
-        let mut inflated = Vec::new();
-        flate2::read::GzDecoder::new(&xml[..]).read_to_end(&mut inflated).map_err(io("inflate", request.file))?;
-        xml = inflated;
-    }
+    let list = request.code_list.ok_or_else(|| {
+        ImportError::Invalid(
+            "icd10cm-tabular needs --code-list: the XML alone cannot tell which 7th characters a few codes \
+             take (the CDC publishes the code list beside it)"
+                .into(),
+        )
+    })?;
+    let xml = read_input(request.file)?;
     let tabular = icd10cm::tabular::parse(&xml)
         .map_err(|e| ImportError::BadRows(vec![BadRow { line: e.line, reason: e.reason }]))?;
-    let only = request.code_list.map(read_code_list).transpose()?;
-    let incoming = icd10cm::expand::rows(&tabular, &previous, only.as_ref()).map_err(ImportError::Invalid)?;
+    let only = read_code_list(list)?;
+    let mut incoming = icd10cm::expand::rows(&tabular, &only).map_err(|e| {
+        ImportError::Invalid(format!("{} and {} disagree: {e}", request.file.display(), list.display()))
+    })?;
+    seed(request.data_dir)?;
+    let previous: BTreeMap<String, icd10cm::Row> = current_rows(request.data_dir, icd10cm::FILE)?;
+    icd10cm::expand::keep_short_descriptions(&mut incoming, &previous);
     let merged = merge(&icd10cm::OrderFileImport, &previous, incoming, release);
+    check_deletions(request, merged.deleted, previous.len())?;
     let text = tsv_text(merged.rows.values())?;
     swap_in(request.data_dir, &[(icd10cm::TABULAR_FILE, &xml), (icd10cm::FILE, &text)])?;
     Ok(Summary {
@@ -257,13 +313,7 @@ fn run_tabular(request: &Request) -> Result<Summary, ImportError> {
 /// An official code list: one undotted code a line; chapter numbers and block ranges, which the
 /// CDC's list also holds, are skipped.
 fn read_code_list(path: &Path) -> Result<std::collections::HashSet<String>, ImportError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io("read", path))?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut inflated = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut inflated).map_err(io("inflate", path))?;
-        bytes = inflated;
-    }
+    let bytes = read_input(path)?;
     let text =
         String::from_utf8(bytes).map_err(|_| ImportError::Invalid(format!("{} is not UTF-8", path.display())))?;
     let mut codes = std::collections::HashSet::new();
@@ -281,19 +331,24 @@ fn read_code_list(path: &Path) -> Result<std::collections::HashSet<String>, Impo
         }
     }
     if !bad.is_empty() {
-        return Err(ImportError::BadRows(bad));
+        return Err(ImportError::BadCodeList(bad));
+    }
+    if codes.is_empty() {
+        return Err(ImportError::Invalid(format!("{} holds no ICD-10-CM codes", path.display())));
     }
     Ok(codes)
 }
 
 fn run_format<F: Format>(request: &Request) -> Result<Summary, ImportError> {
     let release = release_of(request)?;
+    // The file is read and validated before the data folder is touched (or created).
+    let mut format = F::default();
+    let (incoming, skipped) = read_rows(&mut format, request)?;
     seed(request.data_dir)?;
     let previous: BTreeMap<String, F::Row> = current_rows(request.data_dir, F::FILE)?;
-    let mut format = F::default();
     format.prepare(&previous);
-    let (incoming, skipped) = read_rows(&mut format, request)?;
     let merged = merge(&format, &previous, incoming, release);
+    check_deletions(request, merged.deleted, previous.len())?;
     let text = tsv_text(merged.rows.values())?;
     swap_in(request.data_dir, &[(F::FILE, &text)])?;
     Ok(Summary {

@@ -81,16 +81,21 @@ impl Icd10cm {
             defined_at: code::display(CodeSystem::Icd10cm, &defined.defined_at),
             this,
             placeholder: extended && key[4..6].contains('X'),
+            // For a 7-character code, only the characters its base really takes: some codes take
+            // fewer by guideline (S06 codes with death: A only), which the code list says.
             values: defined
                 .values
                 .iter()
+                .filter(|(c, _)| !extended || self.entries.contains_key(format!("{}{c}", &key[..6]).as_str()))
                 .map(|(c, m)| SeventhValue { character: c.to_string(), meaning: m.to_string() })
                 .collect(),
         })
     }
 
-    /// A note with the codes it names that the set holds.
+    /// A note with the codes it names that the set holds. A note that continues its heading
+    /// (", if applicable, postprocedural sepsis" under "Code first") loses its leading comma.
     fn note_text(&self, text: &str) -> NoteText {
+        let text = text.trim_start_matches([',', ' ']);
         let codes = code_references(text)
             .into_iter()
             .filter(|(_, _, key)| self.entries.contains_key(key.as_str()))
@@ -104,15 +109,21 @@ impl Icd10cm {
     }
 }
 
-/// Finds code references in a note: `Z79.4`, `E08.-`, `O24.4-`, `I60-I69`, `N18.1-N18.6`. Each
-/// is `(start, end, key)` in characters, `key` the code to open (the first code of a range, the
-/// category of `E08.-`), normalised.
+/// Finds code references in a note: `Z79.4`, `E08.-`, `O24.4-`, `I60-I69`, `N18.1-N18.6`, and the
+/// looser forms the book also prints (`F11.-F17.-`, `I01.0 -I01.9`, `I70.2--I70.7-`, `S92.-with`).
+/// Each is `(start, end, key)` in characters, `key` the code to open (the first code of a range,
+/// the category of `E08.-`), normalised.
 pub fn code_references(text: &str) -> Vec<(usize, usize, String)> {
     let chars: Vec<char> = text.chars().collect();
-    let at = |i: usize| chars.get(i).copied().unwrap_or(' ');
-    // A code: letter, digit, letter-or-digit, then optionally a dot and 1 to 4 more.
+    // Past the end reads as NUL, which no rule below matches (a space would loop forever).
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    // A code: letter, digit, letter-or-digit (or letter, letter, digit: QA0), then optionally a
+    // dot and 1 to 4 more.
     let code_at = |i: usize| -> Option<usize> {
-        if !(at(i).is_ascii_uppercase() && at(i + 1).is_ascii_digit() && at(i + 2).is_ascii_alphanumeric()) {
+        let category = at(i).is_ascii_uppercase()
+            && ((at(i + 1).is_ascii_digit() && at(i + 2).is_ascii_alphanumeric())
+                || (at(i + 1).is_ascii_uppercase() && at(i + 2).is_ascii_digit()));
+        if !category || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
             return None;
         }
         let mut end = i + 3;
@@ -124,21 +135,44 @@ pub fn code_references(text: &str) -> Vec<(usize, usize, String)> {
         }
         Some(end)
     };
+    // `.-` or `-` after a code: "to be completed".
+    let open_end = |end: usize| -> usize {
+        if at(end) == '.' && at(end + 1) == '-' {
+            end + 2
+        } else if at(end) == '-' && code_at(end + 1).is_none() && at(end + 1) != '-' {
+            end + 1
+        } else {
+            end
+        }
+    };
     let mut found = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        let Some(first_end) = code_at(i).filter(|_| boundary) else {
+        let Some(first_end) = code_at(i) else {
             i += 1;
             continue;
         };
-        let mut end = first_end;
-        if at(end) == '.' && at(end + 1) == '-' {
-            end += 2;
-        } else if at(end) == '-' {
-            end = code_at(end + 1).unwrap_or(end + 1);
+        let mut end = open_end(first_end);
+        // A range: spaces, one or two dashes, spaces, a second code (`.-F98.3` has no dash).
+        let mut j = end;
+        while at(j) == ' ' {
+            j += 1;
         }
-        if at(end).is_ascii_alphanumeric() {
+        let dashes = (0..2).take_while(|k| at(j + k) == '-').count();
+        let second = if dashes > 0 || (end > first_end && at(end - 1) == '-') {
+            let mut k = j + dashes;
+            while at(k) == ' ' {
+                k += 1;
+            }
+            code_at(k)
+        } else {
+            None
+        };
+        if let Some(second_end) = second {
+            end = open_end(second_end);
+        }
+        // A code ends at a non-alphanumeric character, or right after its "-".
+        if at(end).is_ascii_alphanumeric() && at(end - 1) != '-' {
             i = end;
             continue;
         }
@@ -171,6 +205,17 @@ mod tests {
             refs("(K50.-, K51.-) and T36-T65 with fifth or sixth character 5"),
             [("K50.-".into(), "K50".into()), ("K51.-".into(), "K51".into()), ("T36-T65".into(), "T36".into())]
         );
+    }
+
+    #[test]
+    fn the_looser_forms_the_book_prints_are_one_reference_each() {
+        assert_eq!(refs("(F11.-F17.-)"), [("F11.-F17.-".into(), "F11".into())]);
+        assert_eq!(refs("(F98.2.-F98.3)"), [("F98.2.-F98.3".into(), "F982".into())]);
+        assert_eq!(refs("(I01.0 -I01.9)"), [("I01.0 -I01.9".into(), "I010".into())]);
+        assert_eq!(refs("(I70.2--I70.7-)"), [("I70.2--I70.7-".into(), "I702".into())]);
+        assert_eq!(refs("S06.0- to S06.8-code"), [("S06.0-".into(), "S060".into()), ("S06.8-".into(), "S068".into())]);
+        assert_eq!(refs("(S92.-with 7th character B)"), [("S92.-".into(), "S92".into())]);
+        assert_eq!(refs("genetic variants (QA0.-)"), [("QA0.-".into(), "QA0".into())]);
     }
 
     #[test]

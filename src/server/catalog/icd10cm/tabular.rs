@@ -103,6 +103,10 @@ pub struct TabularError {
     pub reason: String,
 }
 
+/// The longest text an element may hold: the longest note of the real file is a few hundred
+/// characters, so anything much longer is not a Tabular List.
+const MAX_TEXT: usize = 4096;
+
 /// Which element's text is being read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Capture {
@@ -167,6 +171,7 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
     let mut kind: Option<NoteKind> = None;
     let mut in_seventh_def = false;
     let mut skip_depth = 0usize;
+    let mut root_seen = false;
     let mut capture = Capture::None;
     let mut text = String::new();
     let mut buf = Vec::new();
@@ -181,6 +186,13 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
                 skip_depth += 1;
             }
             Event::End(_) if skip_depth > 0 => skip_depth -= 1,
+            Event::Start(ref e) if !root_seen => {
+                if e.name().as_ref() != b"ICD10CM.tabular" {
+                    let root = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    return Err(fail(format!("the root element is <{root}>, not <ICD10CM.tabular>")));
+                }
+                root_seen = true;
+            }
             Event::Start(ref e) => {
                 let name = e.name();
                 match name.as_ref() {
@@ -230,9 +242,16 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
                     b"desc" => capture = Capture::Desc,
                     b"sevenChrDef" => in_seventh_def = true,
                     b"extension" if in_seventh_def => {
-                        let character = attribute(e, b"char")
-                            .and_then(|c| c.chars().next())
-                            .ok_or_else(|| fail("an extension without its char".into()))?;
+                        let value = attribute(e, b"char").unwrap_or_default();
+                        let mut chars = value.chars();
+                        let character = match (chars.next(), chars.next()) {
+                            (Some(c), None) if c.is_ascii_alphanumeric() => c.to_ascii_uppercase(),
+                            _ => {
+                                return Err(fail(format!(
+                                    "an extension's char must be one letter or digit, not {value:?}"
+                                )));
+                            }
+                        };
                         capture = Capture::Extension(character);
                     }
                     b"note" if kind.is_some() => capture = Capture::Note,
@@ -247,6 +266,9 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
             Event::Text(t) if capture != Capture::None => {
                 let decoded = t.decode().map_err(|e| fail(format!("text is not UTF-8: {e}")))?;
                 text.push_str(&decoded);
+                if text.len() > MAX_TEXT {
+                    return Err(fail(format!("a text longer than {MAX_TEXT} characters: not a Tabular List")));
+                }
             }
             Event::GeneralRef(r) if capture != Capture::None => {
                 let name = r.decode().map_err(|e| fail(format!("text is not UTF-8: {e}")))?;
@@ -269,6 +291,12 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
                                 let key = code::normalize(&value)
                                     .filter(|k| code::fits(CodeSystem::Icd10cm, k))
                                     .ok_or_else(|| fail(format!("{value:?} is not an ICD-10-CM code")))?;
+                                // A code sits below the code it extends: E11.65 under E11.6.
+                                if let Some(parent) = i.checked_sub(1).and_then(|p| open[p].code.as_deref()) {
+                                    if !(key.len() > parent.len() && key.starts_with(parent)) {
+                                        return Err(fail(format!("{value} does not extend the code it sits under")));
+                                    }
+                                }
                                 open[i].code = Some(key.into());
                             }
                             _ => {}
