@@ -239,6 +239,14 @@ pub struct Credentials {
     /// The guest's visitor token, so that the guest's views in this period carry over.
     #[serde(default)]
     pub visitor_token: Option<String>,
+    /// The page origin the account page hands the session to; the session is then valid only
+    /// from that origin. `None` for a client that keeps the session itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The site key of the widget that opened the account page; with site keys in use, `origin`
+    /// must be one of its origins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_key: Option<String>,
 }
 
 /// A logged-in session: the answer to a successful register or log-in.
@@ -313,6 +321,11 @@ pub enum ErrorKind {
     EmptyQuery,
     /// 400: a search text longer than the endpoint accepts.
     QueryTooLong,
+    /// 503: the endpoint is at capacity for this work (password hashing); retry after the
+    /// `Retry-After` seconds.
+    Busy,
+    /// 503: the request took longer than the endpoint allows; nothing was counted.
+    Timeout,
 }
 
 /// The body of `POST /v1/codes/exists`: candidate codes found in a page's text.
