@@ -329,6 +329,7 @@ fn import(args: ImportArgs) -> Result<(), String> {
 
 fn serve(args: ServeArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
+    server::hashing::return_large_blocks_to_the_os();
     let source = match &args.data_dir {
         Some(dir) => server::catalog::data_dir(dir).map_err(|e| e.to_string())?,
         None => DataSource::Embedded,

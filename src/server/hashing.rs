@@ -37,3 +37,16 @@ impl HashPermits {
         .map_err(|e| AppError::Internal(format!("hashing task: {e}")))
     }
 }
+
+/// Makes the allocator hand large blocks (an argon2 buffer is ~19 MiB) back to the OS when they
+/// are freed. glibc otherwise raises its mmap threshold to the largest block freed so far, after
+/// which every hash buffer comes from the arena of whichever blocking thread ran it and stays
+/// there: a log-in flood then leaves hundreds of MiB resident although only a few hashes ever
+/// ran at once. Call once at start, before the runtime's threads exist.
+pub fn return_large_blocks_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a malloc tuning parameter; called before other threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}

@@ -14,7 +14,7 @@ pub mod site_keys;
 pub mod store;
 pub mod tokens;
 pub mod visitor;
-mod hashing;
+pub mod hashing;
 pub mod widget_files;
 
 use std::num::{NonZeroU32, NonZeroUsize};
