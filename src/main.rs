@@ -10,8 +10,8 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use codecard::api::{CodeSystem, Plan};
-use codecard::server::meter::{Period, Sections};
 use codecard::server::connections::ConnectionLimits;
+use codecard::server::meter::{Period, Sections};
 use codecard::server::{
     self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
 };

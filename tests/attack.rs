@@ -81,10 +81,8 @@ fn real_requests_are_answered_while_2000_slow_connections_are_held() {
     assert!(hard > HELD as u64 + 256, "the machine allows {hard} open files");
     // The server starts with a soft limit far below the connections it will be sent, as it
     // would under a default ulimit; it must raise the limit itself.
-    let server = Server::start(|c| {
-        unsafe {
-            c.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, 512, hard));
-        }
+    let server = Server::start(|c| unsafe {
+        c.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, 512, hard));
     });
     let addr = server.addr().parse().unwrap();
     let mut held = Vec::with_capacity(HELD);
@@ -129,7 +127,11 @@ fn a_log_in_flood_is_shed_with_503_and_retry_after_while_cards_are_served() {
         assert_eq!(answer.kind(), ErrorKind::Busy);
         assert_eq!(answer.headers["retry-after"], "1");
     }
-    assert!(answers.iter().all(|a| a.status == StatusCode::SERVICE_UNAVAILABLE || a.kind() == ErrorKind::InvalidCredentials));
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == StatusCode::SERVICE_UNAVAILABLE || a.kind() == ErrorKind::InvalidCredentials)
+    );
 }
 
 #[test]
@@ -160,7 +162,9 @@ fn a_session_is_handed_only_to_an_exact_origin_and_refused_from_any_other() {
     let stolen = from("https://elsewhere.example");
     assert_eq!((stolen.status, stolen.kind()), (StatusCode::UNAUTHORIZED, ErrorKind::InvalidToken));
     let logout = send(
-        post(&server, "/v1/account/logout", json!({})).bearer_auth(&session.token).header("origin", "https://elsewhere.example"),
+        post(&server, "/v1/account/logout", json!({}))
+            .bearer_auth(&session.token)
+            .header("origin", "https://elsewhere.example"),
     );
     assert_eq!(logout.status, StatusCode::UNAUTHORIZED, "nor can another page log it out");
 }
@@ -244,7 +248,9 @@ fn head_requests_and_preflights_create_no_guest_and_spend_no_view() {
 #[test]
 fn one_address_registers_few_accounts_and_a_tokenless_one_gets_no_extra_views() {
     let server = Server::start(|_| {});
-    let register = |n: usize| send(post(&server, "/v1/account/register", credentials(&format!("farm{n}@example.org"), "correct horse")));
+    let register = |n: usize| {
+        send(post(&server, "/v1/account/register", credentials(&format!("farm{n}@example.org"), "correct horse")))
+    };
     let first = register(0).session();
     for n in 1..5 {
         register(n).session();
@@ -283,7 +289,10 @@ fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another() {
         c.args(["--trust-forwarded-for", "--login-attempts-per-minute", "3"]);
     });
     let login = |from: &str, password: &str| {
-        send(post(&server, "/v1/account/login", credentials("owner@clinic.example", password)).header("x-forwarded-for", from))
+        send(
+            post(&server, "/v1/account/login", credentials("owner@clinic.example", password))
+                .header("x-forwarded-for", from),
+        )
     };
     send(post(&server, "/v1/account/register", credentials("owner@clinic.example", "correct horse"))).session();
     let attacker: Vec<StatusCode> = (0..4).map(|_| login("203.0.113.9", "wrong horse").status).collect();

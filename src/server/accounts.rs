@@ -95,9 +95,9 @@ impl<C: Clock + Clone> AttemptLimiter<C> {
     /// A registration from `ip`.
     fn check_registration(&self, ip: &str) -> Result<(), AppError> {
         self.sweep_now_and_then();
-        self.registrations.check_key(&ip.to_string()).map_err(|_| {
-            AppError::RateLimited("Too many new accounts from your network. Try again in an hour.".into())
-        })
+        self.registrations
+            .check_key(&ip.to_string())
+            .map_err(|_| AppError::RateLimited("Too many new accounts from your network. Try again in an hour.".into()))
     }
 }
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod connections;
 pub mod error;
+pub mod hashing;
 pub mod import;
 mod lookup;
 pub mod meter;
@@ -14,7 +15,6 @@ pub mod site_keys;
 pub mod store;
 pub mod tokens;
 pub mod visitor;
-pub mod hashing;
 pub mod widget_files;
 
 use std::num::{NonZeroU32, NonZeroUsize};

@@ -144,8 +144,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
             // The cap counts per hour, so a shared address that others spent recovers soon.
             let hour = super::meter::Period::Hour.key(now);
             let (cap, guest, address) = (meter.new_guests_per_ip, id.clone(), ip.0.clone());
-            let created =
-                state.store_call(move |store| store.create_guest(&guest, &address, &hour, cap, now)).await?;
+            let created = state.store_call(move |store| store.create_guest(&guest, &address, &hour, cap, now)).await?;
             if !created {
                 return Err(AppError::RateLimited(
                     "Too many new guest visitors from your network this hour. Log in or register a free account to keep viewing codes."

@@ -57,7 +57,8 @@ impl Account {
 
     /// Opens the log-in or registration page in a popup.
     pub fn open(self, page: AccountPage) {
-        let popup = self.site_key.with_value(|key| auth::open_account_page(&self.endpoint.get_value(), page, key.as_deref()));
+        let popup =
+            self.site_key.with_value(|key| auth::open_account_page(&self.endpoint.get_value(), page, key.as_deref()));
         self.popup.set_value(popup.map(SendWrapper::new));
     }
 
