@@ -77,7 +77,8 @@ pub struct Card {
     pub release: String,
     /// Whether the code can be reported on a claim; `false` for category headers.
     pub billable: bool,
-    /// The short (abbreviated) descriptor; `None` when the `description` section is locked.
+    /// The short (abbreviated) descriptor; `None` when the `description` section is locked,
+    /// unless it is the code's public title (a CPT code without an imported descriptor).
     pub short_description: Option<String>,
     /// The full descriptor. For CPT this is the licensed official descriptor when one has been
     /// imported, otherwise `None` (see `descriptor_note`).
@@ -104,7 +105,8 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_in: Option<String>,
     /// True when the visitor has no views left for a code not yet viewed: the card then carries
-    /// the code, its system and the meter, and every section is locked.
+    /// the code, its system, its public title (the description search shows) and the meter, and
+    /// every section is locked.
     #[serde(default)]
     pub paywalled: bool,
     /// A visitor token the widget must keep (per endpoint) and send back as
