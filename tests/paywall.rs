@@ -417,15 +417,38 @@ async fn a_locked_database_is_a_503_and_counts_nothing() {
     )
     .unwrap();
     let app = common::router(state.clone());
+    let get = |uri: &str, token: Option<&str>| {
+        let mut request = Request::get(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        app.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+    // A guest with no views spent yet: the guest quota is one view.
+    let first = get("/v1/codes/I10", None).await.unwrap();
+    let card: Card = serde_json::from_slice(&first.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let token = card.visitor_token.expect("a visitor token");
+    let views = || {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM views", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    assert_eq!(views(), 1);
+
     let locker = rusqlite::Connection::open(&path).unwrap();
     locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let response = app.clone().oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+    let response = get("/v1/codes/E11.9", Some(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: ErrorBody = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(body.error.kind, ErrorKind::StorageUnavailable);
     locker.execute_batch("ROLLBACK").unwrap();
-    let response = app.oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+
+    assert_eq!(views(), 1, "the refused request recorded no view");
+    let response = get("/v1/codes/I10", Some(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "the endpoint recovers once the lock is gone");
+    let card: Card = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(!card.paywalled && !card.meter.unwrap().counted, "I10 reopens free");
 }
 
 #[tokio::test]

@@ -52,12 +52,26 @@ fn main() {
     let median = |v: &[usize]| v[v.len() / 2];
     println!("| measure | figure |");
     println!("| --- | ---: |");
-    println!("| catalog load, every embedded set (Tabular List parse included) | {:.0} ms |", load_time.as_secs_f64() * 1e3);
-    println!("| Tabular List parse (quick-xml, {} diags) | {:.0} ms |", parsed.diags.len(), parse_time.as_secs_f64() * 1e3);
-    println!("| resident growth from the parsed Tabular List (notes, 7th characters) | {:.1} MB |", notes_growth as f64 / 1e6);
+    println!(
+        "| catalog load, every embedded set (Tabular List parse included) | {:.0} ms |",
+        load_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "| Tabular List parse (quick-xml, {} diags) | {:.0} ms |",
+        parsed.diags.len(),
+        parse_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "| resident growth from the parsed Tabular List (notes, 7th characters) | {:.1} MB |",
+        notes_growth as f64 / 1e6
+    );
     println!("| ICD-10-CM cards (every code) | {} |", all.len());
     println!("| of which with coding notes | {} |", with_notes.len());
     println!("| card JSON gzip, median / max (every code) | {} / {} B |", median(&all), all.last().unwrap());
-    println!("| card JSON gzip, median / max (codes with notes) | {} / {} B |", median(&with_notes), with_notes.last().unwrap());
+    println!(
+        "| card JSON gzip, median / max (codes with notes) | {} / {} B |",
+        median(&with_notes),
+        with_notes.last().unwrap()
+    );
     drop(parsed);
 }

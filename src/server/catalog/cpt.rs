@@ -74,7 +74,8 @@ pub struct Cpt {
 
 impl Cpt {
     /// Loads and validates [`FILE`].
-    pub fn load(source: &DataSource, releases: &mut Releases) -> Result<Cpt, LoadError> {
+    pub fn load(source: &DataSource) -> Result<Cpt, LoadError> {
+        let mut releases = Releases::default();
         let mut entries = HashMap::new();
         for (line, row) in source.rows::<Row>(FILE)? {
             check_key(FILE, line, CodeSystem::Cpt, &row.code)?;

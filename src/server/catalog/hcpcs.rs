@@ -62,7 +62,8 @@ pub struct Hcpcs {
 
 impl Hcpcs {
     /// Loads and validates [`FILE`].
-    pub fn load(source: &DataSource, releases: &mut Releases) -> Result<Hcpcs, LoadError> {
+    pub fn load(source: &DataSource) -> Result<Hcpcs, LoadError> {
+        let mut releases = Releases::default();
         let mut entries = HashMap::new();
         for (line, row) in source.rows::<Row>(FILE)? {
             check_key(FILE, line, CodeSystem::Hcpcs, &row.code)?;

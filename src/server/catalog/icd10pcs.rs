@@ -100,7 +100,8 @@ pub struct Icd10pcs {
 
 impl Icd10pcs {
     /// Loads and validates [`FILE`].
-    pub fn load(source: &DataSource, releases: &mut Releases) -> Result<Icd10pcs, LoadError> {
+    pub fn load(source: &DataSource) -> Result<Icd10pcs, LoadError> {
+        let mut releases = Releases::default();
         let rows: Vec<(usize, Row)> = source.rows(FILE)?;
         let mut interned: HashSet<Arc<str>> = HashSet::new();
         let mut intern = |s: &str| -> Arc<str> {

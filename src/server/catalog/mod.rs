@@ -17,7 +17,7 @@ mod tips;
 
 use crate::api::{Card, CodeSystem, Section, SectionContent, SystemCount};
 use crate::code;
-use release::{Releases, Version};
+use release::Version;
 pub use source::{DataSource, LoadError, data_dir, embedded_files, files};
 
 /// What the catalog asks of every system's set.
@@ -61,12 +61,17 @@ pub struct SearchEntry<'a> {
 impl Catalog {
     /// Loads every code set from `source`, validating every row.
     pub fn load(source: &DataSource) -> Result<Catalog, LoadError> {
-        let mut releases = Releases::default();
+        // The two large sets load side by side: start-up time is a budget.
+        let (icd10cm, icd10pcs) = std::thread::scope(|scope| {
+            let icd10pcs = scope.spawn(|| icd10pcs::Icd10pcs::load(source));
+            let icd10cm = icd10cm::Icd10cm::load(source);
+            (icd10cm, icd10pcs.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         let mut catalog = Catalog {
-            icd10cm: icd10cm::Icd10cm::load(source, &mut releases)?,
-            icd10pcs: icd10pcs::Icd10pcs::load(source, &mut releases)?,
-            cpt: cpt::Cpt::load(source, &mut releases)?,
-            hcpcs: hcpcs::Hcpcs::load(source, &mut releases)?,
+            icd10cm: icd10cm?,
+            icd10pcs: icd10pcs?,
+            cpt: cpt::Cpt::load(source)?,
+            hcpcs: hcpcs::Hcpcs::load(source)?,
             tips: tips::Tips::default(),
         };
         catalog.tips = tips::Tips::load(source, |system, key| catalog.contains(system, key))?;

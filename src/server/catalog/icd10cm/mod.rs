@@ -74,8 +74,17 @@ pub struct Icd10cm {
 
 impl Icd10cm {
     /// Loads and validates [`FILE`] and [`BLOCKS_FILE`].
-    pub fn load(source: &DataSource, releases: &mut Releases) -> Result<Icd10cm, LoadError> {
-        let rows: Vec<(usize, Row)> = source.rows(FILE)?;
+    pub fn load(source: &DataSource) -> Result<Icd10cm, LoadError> {
+        let mut releases = Releases::default();
+        // The Tabular List parses on a second core while the code list loads.
+        let (rows, tabular) = std::thread::scope(|scope| {
+            let tabular = scope.spawn(|| {
+                tabular::parse(&source.bytes(TABULAR_FILE)?).map_err(|e| LoadError::row(TABULAR_FILE, e.line, e.reason))
+            });
+            let rows: Result<Vec<(usize, Row)>, LoadError> = source.rows(FILE);
+            (rows, tabular.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let (rows, tabular) = (rows?, tabular?);
         let mut entries = HashMap::with_capacity(rows.len());
         for (line, row) in rows {
             check_key(FILE, line, CodeSystem::Icd10cm, &row.code)?;
@@ -92,8 +101,6 @@ impl Icd10cm {
         }
         let mut sorted: Vec<Box<str>> = entries.keys().cloned().collect();
         sorted.sort_unstable();
-        let tabular =
-            tabular::parse(&source.bytes(TABULAR_FILE)?).map_err(|e| LoadError::row(TABULAR_FILE, e.line, e.reason))?;
         Ok(Icd10cm { entries, sorted, tabular })
     }
 
