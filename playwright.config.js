@@ -9,7 +9,7 @@ const external = process.env.CODECARD_URL;
 const port = Number(process.env.CODECARD_E2E_PORT || 18080);
 const baseURL = external || `http://127.0.0.1:${port}`;
 const server = (p, flags) => ({
-  command: `rm -f test-results/e2e-${p}.db* && mkdir -p test-results && target/release/codecard serve --addr 127.0.0.1:${p} --db test-results/e2e-${p}.db ${flags}`,
+  command: `rm -f test-results/e2e-${p}.db* && mkdir -p test-results && CODECARD_LOG=info,codecard::access=off target/release/codecard serve --addr 127.0.0.1:${p} --db test-results/e2e-${p}.db ${flags}`,
   url: `http://127.0.0.1:${p}/v1/health`,
   reuseExistingServer: false,
   timeout: 30_000,
@@ -42,5 +42,5 @@ module.exports = defineConfig({
     trace: "off",
     screenshot: "only-on-failure",
   },
-  webServer: external ? undefined : [server(port, "--no-meter"), server(port + 1, "--new-guests-per-ip 100000")],
+  webServer: external ? undefined : [server(port, "--no-meter"), server(port + 1, "--new-guests-per-ip 100000 --registrations-per-hour 100000")],
 });

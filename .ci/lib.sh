@@ -30,7 +30,9 @@ start_server() {
   shift
   log=$(mktemp)
   dir=$(mktemp -d)
-  target/release/codecard serve --addr 127.0.0.1:0 --db "$dir/codecard.db" "$@" 2>"$log" &
+  # CODECARD_BIN measures another build; CODECARD_SOFT_NOFILE starts it under a lower open-file limit.
+  ${CODECARD_SOFT_NOFILE:+prlimit --nofile="$CODECARD_SOFT_NOFILE":} "${CODECARD_BIN:-target/release/codecard}" \
+    serve --addr 127.0.0.1:0 --db "$dir/codecard.db" "$@" 2>"$log" &
   pid=$!
   SERVER_PIDS+=("$pid")
   url=""

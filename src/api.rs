@@ -77,7 +77,8 @@ pub struct Card {
     pub release: String,
     /// Whether the code can be reported on a claim; `false` for category headers.
     pub billable: bool,
-    /// The short (abbreviated) descriptor; `None` when the `description` section is locked.
+    /// The short (abbreviated) descriptor; `None` when the `description` section is locked,
+    /// unless it is the code's public title (a CPT code without an imported descriptor).
     pub short_description: Option<String>,
     /// The full descriptor. For CPT this is the licensed official descriptor when one has been
     /// imported, otherwise `None` (see `descriptor_note`).
@@ -104,7 +105,8 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_in: Option<String>,
     /// True when the visitor has no views left for a code not yet viewed: the card then carries
-    /// the code, its system and the meter, and every section is locked.
+    /// the code, its system, its public title (the description search shows) and the meter, and
+    /// every section is locked.
     #[serde(default)]
     pub paywalled: bool,
     /// A visitor token the widget must keep (per endpoint) and send back as
@@ -349,6 +351,14 @@ pub struct Credentials {
     /// The guest's visitor token, so that the guest's views in this period carry over.
     #[serde(default)]
     pub visitor_token: Option<String>,
+    /// The page origin the account page hands the session to; the session is then valid only
+    /// from that origin. `None` for a client that keeps the session itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The site key of the widget that opened the account page; with site keys in use, `origin`
+    /// must be one of its origins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_key: Option<String>,
 }
 
 /// A logged-in session: the answer to a successful register or log-in.
@@ -423,6 +433,11 @@ pub enum ErrorKind {
     EmptyQuery,
     /// 400: a search text longer than the endpoint accepts.
     QueryTooLong,
+    /// 503: the endpoint is at capacity for this work (password hashing); retry after the
+    /// `Retry-After` seconds.
+    Busy,
+    /// 503: the request took longer than the endpoint allows; nothing was counted.
+    Timeout,
 }
 
 /// The body of `POST /v1/codes/exists`: candidate codes found in a page's text.

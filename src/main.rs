@@ -1,13 +1,16 @@
 //! The `codecard` command: `serve` runs the endpoint; `users` and `keys` administer it.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use codecard::api::Plan;
+use codecard::server::connections::ConnectionLimits;
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
     self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
@@ -137,7 +140,7 @@ struct ServeArgs {
     /// When quotas reset (UTC).
     #[arg(long, env = "CODECARD_METER_PERIOD", value_enum, default_value = "month")]
     meter_period: Period,
-    /// New guest identities one IP address may obtain per period.
+    /// New guest identities one IP address (IPv6: one /64 network) may obtain per hour.
     #[arg(long, env = "CODECARD_NEW_GUESTS_PER_IP", default_value_t = 20)]
     new_guests_per_ip: u32,
     /// Sections a guest sees: `all` or a comma-separated list of section ids.
@@ -149,22 +152,50 @@ struct ServeArgs {
     /// Sections a paid account sees.
     #[arg(long, env = "CODECARD_PAID_SECTIONS", default_value = "all", value_parser = Sections::parse)]
     paid_sections: Sections,
-    /// Refuse card requests without a site key (see `codecard keys`).
+    /// Refuse card and search requests without a site key (see `codecard keys`).
     #[arg(long, env = "CODECARD_REQUIRE_SITE_KEY")]
     require_site_key: bool,
     /// Take client addresses from X-Forwarded-For; only behind a proxy that sets it.
     #[arg(long, env = "CODECARD_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
-    /// Log-in and registration attempts per minute, per client address and per email.
+    /// With --trust-forwarded-for: how many proxies in front append to X-Forwarded-For (the
+    /// client is that many entries from the right).
+    #[arg(long, env = "CODECARD_PROXY_HOPS", default_value = "1")]
+    proxy_hops: NonZeroUsize,
+    /// Send Strict-Transport-Security: set it when a proxy in front serves the endpoint over TLS.
+    #[arg(long, env = "CODECARD_HSTS")]
+    hsts: bool,
+    /// Log-in attempts per minute for one email from one address (an address gets three
+    /// times as many over all emails, an email five times as many from all addresses).
     #[arg(long, env = "CODECARD_LOGIN_ATTEMPTS_PER_MINUTE", default_value = "10")]
     login_attempts_per_minute: NonZeroU32,
+    /// Accounts one address may register per hour.
+    #[arg(long, env = "CODECARD_REGISTRATIONS_PER_HOUR", default_value = "5")]
+    registrations_per_hour: NonZeroU32,
+    /// Password hashes computed at once (each takes ~19 MiB and a core); further log-ins wait
+    /// up to 2 s, then get 503 with Retry-After. Default: the cores less one.
+    #[arg(long, env = "CODECARD_HASH_CONCURRENCY")]
+    hash_concurrency: Option<NonZeroUsize>,
+    /// Seconds a client has to send its request head; also how long an idle connection is kept.
+    #[arg(long, env = "CODECARD_HEADER_TIMEOUT_SECS", default_value = "10")]
+    header_timeout_secs: NonZeroU64,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "CODECARD_REQUEST_TIMEOUT_SECS", default_value = "30")]
+    request_timeout_secs: NonZeroU64,
+    /// Connections open at once (lowered to fit the open-file limit); more wait to be accepted.
+    #[arg(long, env = "CODECARD_MAX_CONNECTIONS", default_value = "8192")]
+    max_connections: NonZeroUsize,
     /// Lifetime of a log-in session, in days.
     #[arg(long, env = "CODECARD_SESSION_DAYS", default_value_t = 30)]
     session_days: u64,
     /// Token signing secret (at least 32 characters); by default one is generated and kept in
-    /// the database.
+    /// the database. Prefer the environment variable or --secret-file: a command line is
+    /// visible to every user of the machine.
     #[arg(long, env = "CODECARD_SECRET", hide_env_values = true)]
     secret: Option<String>,
+    /// A file holding the token signing secret (one line, at least 32 characters).
+    #[arg(long, env = "CODECARD_SECRET_FILE", conflicts_with = "secret")]
+    secret_file: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -173,7 +204,14 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let secret_on_command_line = matches
+        .subcommand_matches("serve")
+        .is_some_and(|serve| serve.value_source("secret") == Some(ValueSource::CommandLine));
+    if secret_on_command_line {
+        tracing::warn!("--secret is visible in the process list; set CODECARD_SECRET or use --secret-file instead");
+    }
     let result = match cli.command {
         Command::Serve(args) => serve(*args),
         Command::Users { db, command } => open_store(&db).and_then(|store| users(&store, command)),
@@ -202,7 +240,7 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
                 let date = time::OffsetDateTime::from_unix_timestamp(user.created_at as i64)
                     .map(|t| t.date().to_string())
                     .unwrap_or_default();
-                println!("{:<40} {:<5} {date}", user.email, user.plan.id());
+                println!("{:<40} {:<5} {date}", printable(&user.email), user.plan.id());
             }
             Ok(())
         }
@@ -219,6 +257,12 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
             }
         }
     }
+}
+
+/// `text` with control characters written as `\u{..}` escapes, so that stored text (an email
+/// registered before emails were validated, say) cannot drive the administrator's terminal.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
@@ -298,6 +342,7 @@ fn import(args: ImportArgs) -> Result<(), String> {
 
 fn serve(args: ServeArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
+    server::hashing::return_large_blocks_to_the_os();
     let source = match &args.data_dir {
         Some(dir) => server::catalog::data_dir(dir).map_err(|e| e.to_string())?,
         None => DataSource::Embedded,
@@ -314,7 +359,16 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             "widget not built: the card cannot start until wasm-pack has built it"
         );
     }
-    if args.secret.as_ref().is_some_and(|secret| secret.len() < 32) {
+    let secret = match &args.secret_file {
+        Some(file) => Some(
+            std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read the secret file {}: {e}", file.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+        ),
+        None => args.secret.clone(),
+    };
+    if secret.as_ref().is_some_and(|secret| secret.len() < 32) {
         return Err("the signing secret must be at least 32 characters".into());
     }
     let store = open_store(&args.db)?;
@@ -334,8 +388,13 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         },
         require_site_key: args.require_site_key,
         trust_forwarded_for: args.trust_forwarded_for,
+        proxy_hops: args.proxy_hops,
         attempts_per_minute: args.login_attempts_per_minute,
-        secret: args.secret.map(String::into_bytes),
+        registrations_per_hour: args.registrations_per_hour,
+        hash_concurrency: args.hash_concurrency.map_or_else(server::default_hash_concurrency, NonZeroUsize::get),
+        request_timeout: Duration::from_secs(args.request_timeout_secs.get()),
+        hsts: args.hsts,
+        secret: secret.map(String::into_bytes),
     };
     let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
         .map_err(|e| format!("cannot prepare the database: {e}"))?;
@@ -349,6 +408,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         "search index built"
     );
     let router = server::app(state, &StaticDirs { www: args.www_dir });
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(args.header_timeout_secs.get()),
+        max_connections: server::connections::fit_file_limit(args.max_connections.get()),
+    };
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
@@ -358,10 +421,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         // Scripts and tests read the address from this line (`--addr 127.0.0.1:0` picks a port).
         tracing::info!("serving on http://{addr}/ (started in {} ms)", started.elapsed().as_millis());
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("server error: {e}"))
+        server::connections::serve(listener, router, limits, shutdown_signal()).await;
+        Ok(())
     })
 }
 

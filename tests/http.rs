@@ -1,60 +1,15 @@
 //! The real `codecard` binary over real TCP: start-up, configuration, garbage on the wire, shutdown.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "common/binary.rs"]
+mod binary;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use binary::{Server, admin};
 use codecard::api::{Card, ErrorBody, ErrorKind, Health, Plan};
-
-/// A running `codecard serve` on a free loopback port with a fresh database (unless the test
-/// passes `--db`), killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-    _data: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(configure: impl FnOnce(&mut Command)) -> Server {
-        let data = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_codecard"));
-        command
-            .arg("serve")
-            .env("CODECARD_ADDR", "127.0.0.1:0")
-            .env("CODECARD_DB", data.path().join("codecard.db"))
-            .env("CODECARD_LOG", "info")
-            .env_remove("CODECARD_DATA_DIR")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        configure(&mut command);
-        let mut child = command.spawn().expect("codecard starts");
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut base = None;
-        for line in stderr.lines() {
-            let line = line.unwrap();
-            if let Some(rest) = line.split("serving on ").nth(1) {
-                let url = rest.split_whitespace().next().unwrap_or_default();
-                base = Some(url.trim_end_matches('/').to_string());
-                break;
-            }
-        }
-        let base = base.unwrap_or_else(|| panic!("codecard exited early: {:?}", child.wait()));
-        Server { child, base, _data: data }
-    }
-
-    fn get(&self, path: &str) -> reqwest::blocking::Response {
-        reqwest::blocking::get(format!("{}{path}", self.base)).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn serves_cards_over_http_with_the_embedded_data() {
@@ -160,14 +115,6 @@ fn sigterm_shuts_down_cleanly() {
         assert!(Instant::now() < deadline, "still running 10 s after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// Runs `codecard` with `args` against `db`; its stdout, or its stderr as the error.
-fn admin(db: &std::path::Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_codecard")).args(args).env("CODECARD_DB", db).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if output.status.success() { Ok(stdout) } else { Err(stderr) }
 }
 
 #[test]

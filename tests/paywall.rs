@@ -108,7 +108,7 @@ async fn a_guest_gets_a_token_and_one_view_worded_as_on_the_seed_site() {
 }
 
 #[tokio::test]
-async fn the_second_new_code_is_paywalled_and_carries_none_of_its_text() {
+async fn the_second_new_code_is_paywalled_and_carries_only_its_public_title() {
     let client = Client::metered();
     let (token, _) = client.guest("I10").await;
     let answer = client.get("/v1/codes/E11.65", Some(&token)).await;
@@ -116,7 +116,10 @@ async fn the_second_new_code_is_paywalled_and_carries_none_of_its_text() {
     assert!(card.paywalled);
     assert_eq!((card.display_code.as_str(), card.system.id()), ("E11.65", "icd10cm"));
     assert_eq!(card.meter.unwrap().message, SEED_METER);
-    for gated in ["hyperglycemia", "Diabetes mellitus", "Endocrine", "E11.69", "Type 2"] {
+    // The title is public (search shows it); the short description, hierarchy and sections are not.
+    assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
+    assert_eq!(card.short_description, None);
+    for gated in ["Diabetes mellitus", "Endocrine", "E11.69", "E08-E13"] {
         assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
     }
     assert!(card.sections.iter().all(|s| s.content.is_none()), "every section is locked");
@@ -237,7 +240,7 @@ async fn registering_carries_the_guest_views_over_and_counts_down_five_more() {
     }
     let seventh = client.get("/v1/codes/I63.9", Some(&session.token)).await;
     assert!(seventh.card().paywalled, "the 7th new code is locked");
-    assert!(!seventh.body.contains("Cerebral infarction"), "{}", seventh.body);
+    assert!(!seventh.body.contains("Cerebrovascular diseases"), "only the title is public: {}", seventh.body);
     assert!(!client.get("/v1/codes/I10", Some(&session.token)).await.card().paywalled, "viewed codes still open");
 }
 

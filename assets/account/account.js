@@ -4,8 +4,13 @@
 (function () {
   "use strict";
   var params = new URLSearchParams(location.hash.slice(1));
-  var origin = params.get("origin"); // the host page that opened us; messages go only there
+  var named = params.get("origin"); // the host page that opened us, as it says
+  // The session goes to this one exact origin only, never "*": a page could open this window
+  // naming any origin, so it must be one the browser parses to exactly that text, the one shown
+  // to the person, and the server binds the session to it (and, with site keys, checks it).
+  var origin = exactOrigin(named);
   var visitor = params.get("visitor"); // the guest's token, so its views carry over
+  var siteKey = params.get("key"); // the widget's site key, when the page has one
   var mode = document.body.getAttribute("data-mode");
   var form = document.getElementById("form");
   var message = document.getElementById("message");
@@ -16,6 +21,21 @@
   if (origin) {
     document.getElementById("site").textContent = origin;
     document.getElementById("for").hidden = false;
+  } else if (named !== null) {
+    message.textContent = "This window was opened for an address that is not a web site, so it cannot log you in there.";
+    submit.disabled = true;
+  }
+
+  function exactOrigin(text) {
+    if (!text) return null;
+    var url;
+    try {
+      url = new URL(text);
+    } catch (e) {
+      return null;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    return url.origin === text ? url.origin : null;
   }
 
   function report(session) {
@@ -29,6 +49,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (!origin && named !== null) return; // opened for no exact origin: nothing is sent
     message.textContent = "";
     submit.disabled = true;
     var body = {
@@ -36,6 +57,8 @@
       password: document.getElementById("password").value,
       visitor_token: visitor || null,
     };
+    if (origin) body.origin = origin;
+    if (siteKey) body.site_key = siteKey;
     fetch("/v1/account/" + mode, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },

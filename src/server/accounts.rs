@@ -3,6 +3,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -10,53 +11,116 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{HeaderMap, StatusCode};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use axum::http::{HeaderMap, StatusCode, header};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
 
 use super::store::Identity;
 use super::tokens::{self, TokenKind};
 use super::visitor::{self, ClientIp};
-use super::{AppError, AppState, unix_now};
+use super::{AppError, AppState, site_keys, unix_now};
 use crate::api::{Credentials, Session};
 
-/// Log-in and registration attempts per client address, to slow down password guessing.
-pub struct AttemptLimiter {
-    by_ip: DefaultKeyedRateLimiter<String>,
-    by_email: DefaultKeyedRateLimiter<String>,
+type Keyed<C> = RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
+/// Checks between two sweeps of keys whose limits have fully recovered.
+const SWEEP_EVERY: u64 = 1024;
+
+/// Log-in and registration attempts, limited per address, per email and per both, so that
+/// guessing is slow, accounts cannot be farmed, and no stranger can lock an owner out cheaply.
+pub struct AttemptLimiter<C: Clock = DefaultClock> {
+    /// The strict limit: one email from one address.
+    by_ip_and_email: Keyed<C>,
+    /// One address over all emails (password spraying).
+    by_ip: Keyed<C>,
+    /// One email from all addresses together: looser, it is the one a stranger could exhaust.
+    by_email: Keyed<C>,
+    /// Registrations from one address.
+    registrations: Keyed<C>,
+    checks: AtomicU64,
 }
 
 impl AttemptLimiter {
-    /// Allows `per_minute` attempts a minute per address and per email, in bursts of as many.
-    pub fn new(per_minute: NonZeroU32) -> AttemptLimiter {
-        let quota = Quota::per_minute(per_minute);
-        AttemptLimiter { by_ip: RateLimiter::keyed(quota), by_email: RateLimiter::keyed(quota) }
-    }
-
-    fn check(&self, ip: &str, email: Option<&str>) -> Result<(), AppError> {
-        let limited = || AppError::RateLimited("Too many attempts. Wait a minute and try again.".into());
-        self.by_ip.check_key(&ip.to_string()).map_err(|_| limited())?;
-        if let Some(email) = email {
-            self.by_email.check_key(&email.to_ascii_lowercase()).map_err(|_| limited())?;
-        }
-        Ok(())
+    /// `per_minute` log-ins a minute for one email from one address (three times as many per
+    /// address, five times as many per email), and `registrations_per_hour` per address.
+    pub fn new(per_minute: NonZeroU32, registrations_per_hour: NonZeroU32) -> AttemptLimiter {
+        AttemptLimiter::with_clock(per_minute, registrations_per_hour, DefaultClock::default())
     }
 }
+
+impl<C: Clock + Clone> AttemptLimiter<C> {
+    fn with_clock(per_minute: NonZeroU32, registrations_per_hour: NonZeroU32, clock: C) -> AttemptLimiter<C> {
+        let times = |n: u32| Quota::per_minute(per_minute.saturating_mul(NonZeroU32::new(n).expect("non-zero")));
+        AttemptLimiter {
+            by_ip_and_email: RateLimiter::dashmap_with_clock(times(1), clock.clone()),
+            by_ip: RateLimiter::dashmap_with_clock(times(3), clock.clone()),
+            by_email: RateLimiter::dashmap_with_clock(times(5), clock.clone()),
+            registrations: RateLimiter::dashmap_with_clock(Quota::per_hour(registrations_per_hour), clock),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// Forgets, now and then, every key whose limit has fully recovered, so that memory follows
+    /// the attempts of the last minutes, not every address and email ever seen.
+    fn sweep_now_and_then(&self) {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.sweep();
+        }
+    }
+
+    fn sweep(&self) {
+        for limiter in [&self.by_ip_and_email, &self.by_ip, &self.by_email, &self.registrations] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    #[cfg(test)]
+    fn keys(&self) -> usize {
+        [&self.by_ip_and_email, &self.by_ip, &self.by_email, &self.registrations].iter().map(|l| l.len()).sum()
+    }
+
+    /// A log-in attempt for `email` (already checked to be of bounded length) from `ip`.
+    fn check_login(&self, ip: &str, email: &str) -> Result<(), AppError> {
+        self.sweep_now_and_then();
+        let limited = || AppError::RateLimited("Too many attempts. Wait a minute and try again.".into());
+        let email = email.to_lowercase();
+        self.by_ip_and_email.check_key(&format!("{ip} {email}")).map_err(|_| limited())?;
+        self.by_ip.check_key(&ip.to_string()).map_err(|_| limited())?;
+        self.by_email.check_key(&email).map_err(|_| limited())
+    }
+
+    /// A registration from `ip`.
+    fn check_registration(&self, ip: &str) -> Result<(), AppError> {
+        self.sweep_now_and_then();
+        self.registrations
+            .check_key(&ip.to_string())
+            .map_err(|_| AppError::RateLimited("Too many new accounts from your network. Try again in an hour.".into()))
+    }
+}
+
+/// The longest email address there can be (RFC 5321 path limit).
+const MAX_EMAIL: usize = 254;
 
 fn credentials(body: Result<Json<Credentials>, JsonRejection>) -> Result<Credentials, AppError> {
     let Json(credentials) = body?;
-    Ok(Credentials { email: credentials.email.trim().to_string(), ..credentials })
+    let email = credentials.email.trim().to_string();
+    // Checked before the email is used as a rate-limit key, so keys stay small.
+    if email.len() > MAX_EMAIL {
+        return Err(AppError::InvalidInput(format!("An email address has at most {MAX_EMAIL} characters.")));
+    }
+    Ok(Credentials { email, ..credentials })
 }
 
-/// A plausible email address: one `@`, something before it, a dot after it, no spaces.
+/// An email address by RFC 5322 (no display name, no IP literal, a dot in the domain) and
+/// nothing a terminal would act on.
 fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    (3..=254).contains(&email.len())
-        && !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace)
+    let options = email_address::Options::default().with_required_tld().without_domain_literal().without_display_text();
+    email.len() <= MAX_EMAIL
+        && !email.chars().any(char::is_control)
+        && email_address::EmailAddress::parse_with_options(email, options).is_ok()
 }
 
 const MIN_PASSWORD: usize = 8;
@@ -81,17 +145,19 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password(&tokens::random_id(24)).unwrap_or_default())
 }
 
-async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("hashing task: {e}")))
-}
-
-/// Opens a session for `user_id` and returns it.
-async fn open_session(state: &AppState, user: &super::store::User) -> Result<Session, AppError> {
+/// Opens a session for `user`, bound to `origin` (the page it is handed to), and returns it.
+async fn open_session(
+    state: &AppState,
+    user: &super::store::User,
+    origin: Option<String>,
+) -> Result<Session, AppError> {
     let now = unix_now();
     let expires_at = now + state.config.meter.session_ttl;
     let id = tokens::random_id(24);
     let (session_id, user_id) = (id.clone(), user.id);
-    state.store_call(move |store| store.create_session(&session_id, user_id, now, expires_at)).await?;
+    state
+        .store_call(move |store| store.create_session(&session_id, user_id, origin.as_deref(), now, expires_at))
+        .await?;
     Ok(Session {
         token: state.signer.sign(TokenKind::Session, &id, expires_at),
         email: user.email.clone(),
@@ -108,7 +174,7 @@ pub async fn register(
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let credentials = credentials(body)?;
-    state.attempts.check(&ip.0, None)?;
+    state.attempts.check_registration(&ip.0)?;
     if !valid_email(&credentials.email) {
         return Err(AppError::InvalidInput("Enter an email address such as name@example.org.".into()));
     }
@@ -117,8 +183,9 @@ pub async fn register(
             "Choose a password of at least {MIN_PASSWORD} characters (at most {MAX_PASSWORD})."
         )));
     }
+    let origin = site_keys::session_origin(&state, &credentials).await?;
     let password = credentials.password.clone();
-    let hash = hashing(move || hash_password(&password)).await??;
+    let hash = state.hashing.run(move || hash_password(&password)).await??;
     let (email, now) = (credentials.email.clone(), unix_now());
     let user =
         state.store_call(move |store| store.create_user(&email, &hash, now)).await?.ok_or(AppError::EmailTaken)?;
@@ -130,12 +197,22 @@ pub async fn register(
         .as_deref()
         .and_then(|token| state.signer.verify(token, now).ok())
         .filter(|verified| verified.kind == TokenKind::Guest);
-    if let Some(guest) = guest {
-        let period = state.config.meter.period.key(now);
-        let (from, to) = (Identity::Guest(guest.id), Identity::User(user.id));
-        state.store_call(move |store| store.copy_views(&from, &to, &period)).await?;
+    let period = state.config.meter.period.key(now);
+    let account = Identity::User(user.id);
+    match guest {
+        Some(guest) => {
+            let from = Identity::Guest(guest.id);
+            state.store_call(move |store| store.copy_views(&from, &account, &period)).await?;
+        }
+        // Without its guest's token, an account starts as if that guest had used its views:
+        // registering from a fresh browser must not give more than registering as a guest.
+        None if state.config.meter.enabled => {
+            let used = state.config.meter.guest_views;
+            state.store_call(move |store| store.charge_views(&account, &period, used)).await?;
+        }
+        None => {}
     }
-    Ok((StatusCode::CREATED, Json(open_session(&state, &user).await?)))
+    Ok((StatusCode::CREATED, Json(open_session(&state, &user, origin).await?)))
 }
 
 /// `POST /v1/account/login`. Unknown email and wrong password get the same answer, after the
@@ -146,14 +223,15 @@ pub async fn login(
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Json<Session>, AppError> {
     let credentials = credentials(body)?;
-    state.attempts.check(&ip.0, Some(&credentials.email))?;
+    state.attempts.check_login(&ip.0, &credentials.email)?;
+    let origin = site_keys::session_origin(&state, &credentials).await?;
     let email = credentials.email.clone();
     let user = state.store_call(move |store| store.user_by_email(&email)).await?;
     let stored = user.as_ref().map_or_else(|| decoy_hash().to_string(), |user| user.password_hash.clone());
     let password = credentials.password.clone();
-    let matches = hashing(move || password_matches(&password, &stored)).await?;
+    let matches = state.hashing.run(move || password_matches(&password, &stored)).await?;
     match user {
-        Some(user) if matches => Ok(Json(open_session(&state, &user).await?)),
+        Some(user) if matches => Ok(Json(open_session(&state, &user, origin).await?)),
         _ => Err(AppError::InvalidCredentials),
     }
 }
@@ -161,7 +239,8 @@ pub async fn login(
 /// `POST /v1/account/logout`: revokes the session of the bearer token.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, AppError> {
     let token = visitor::bearer(&headers)?.ok_or(AppError::InvalidToken)?;
-    let (session_id, _) = visitor::session_user(&state, token, unix_now()).await?;
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let (session_id, _) = visitor::session_user(&state, token, origin, unix_now()).await?;
     state.store_call(move |store| store.delete_session(&session_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -175,9 +254,45 @@ mod tests {
         for good in ["ana@example.org", "a.b+c@clinic.example.co"] {
             assert!(valid_email(good), "{good}");
         }
-        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "ana @example.org", "a@b@c.org", "ana@.org"] {
-            assert!(!valid_email(bad), "{bad}");
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "ana @example.org",
+            "a@b@c.org",
+            "ana@.org",
+            "ana\u{1b}[2J@example.org",
+            "\"ana\u{0}\"@example.org",
+            "Ana <ana@example.org>",
+        ] {
+            assert!(!valid_email(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn limiter_keys_are_forgotten_once_their_limits_recover() {
+        let clock = governor::clock::FakeRelativeClock::default();
+        let per_minute = NonZeroU32::new(2).unwrap();
+        let limiter = AttemptLimiter::with_clock(per_minute, per_minute, clock.clone());
+        for n in 0..50 {
+            limiter.check_login(&format!("10.0.0.{n}"), &format!("user{n}@example.org")).unwrap();
+        }
+        assert!(limiter.keys() >= 150);
+        clock.advance(std::time::Duration::from_secs(61));
+        limiter.sweep();
+        assert_eq!(limiter.keys(), 0);
+    }
+
+    #[test]
+    fn one_address_cannot_lock_an_email_out_for_everyone() {
+        let limiter = AttemptLimiter::new(NonZeroU32::new(2).unwrap(), NonZeroU32::new(1).unwrap());
+        for _ in 0..2 {
+            limiter.check_login("203.0.113.9", "owner@example.org").unwrap();
+        }
+        assert!(limiter.check_login("203.0.113.9", "owner@example.org").is_err());
+        assert!(limiter.check_login("198.51.100.4", "owner@example.org").is_ok(), "the owner's own address");
     }
 
     #[test]

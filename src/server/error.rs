@@ -64,6 +64,13 @@ pub enum AppError {
         /// The limit, in characters.
         max: usize,
     },
+    /// Work of this kind is at capacity (password hashing); the client retries later.
+    Busy {
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after: u64,
+    },
+    /// The request took longer than the endpoint allows.
+    Timeout,
 }
 
 impl AppError {
@@ -151,6 +158,17 @@ impl AppError {
                 StatusCode::BAD_REQUEST,
                 error(ErrorKind::QueryTooLong, format!("The search text is longer than {max} characters.")),
             ),
+            AppError::Busy { retry_after } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error(
+                    ErrorKind::Busy,
+                    format!("The code service is busy with other log-ins. Try again in {retry_after} s."),
+                ),
+            ),
+            AppError::Timeout => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                error(ErrorKind::Timeout, "The request took too long. Try again shortly.".into()),
+            ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 error(ErrorKind::Internal, "The code service had an internal error. Try again later.".into()),
@@ -169,6 +187,9 @@ impl IntoResponse for AppError {
         let (status, error) = self.status_and_body();
         let mut response = (status, Json(ErrorBody { error })).into_response();
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        if let AppError::Busy { retry_after } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+        }
         response
     }
 }

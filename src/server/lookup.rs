@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -23,6 +23,7 @@ pub struct LookupQuery {
 pub async fn card_by_code(
     State(state): State<AppState>,
     ip: ClientIp,
+    method: Method,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<LookupQuery>, QueryRejection>,
@@ -31,31 +32,43 @@ pub async fn card_by_code(
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let system = query.system.as_deref().filter(|s| !s.is_empty()).map(parse_system).transpose()?;
     let card = lookup(&state, &written, system)?;
-    metered(&state, &headers, &ip, card).await
+    metered(&state, &method, &headers, &ip, card).await
 }
 
 /// `GET /v1/codes/{system}/{code}`.
 pub async fn card_by_system_and_code(
     State(state): State<AppState>,
     ip: ClientIp,
+    method: Method,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Path((system, written)) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let system = parse_system(&system)?;
     let card = lookup(&state, &written, Some(system))?;
-    metered(&state, &headers, &ip, card).await
+    metered(&state, &method, &headers, &ip, card).await
 }
 
 /// Counts the view and cuts the card down to what the visitor is entitled to. Unknown and
 /// malformed codes never get here, so they cost no view.
-async fn metered(state: &AppState, headers: &HeaderMap, ip: &ClientIp, card: Card) -> Result<Response, AppError> {
+async fn metered(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    ip: &ClientIp,
+    card: Card,
+) -> Result<Response, AppError> {
     let config = &state.config.meter;
     if !config.enabled {
         let mut response = Json(card).into_response();
         // Code data changes once a year; a short cache still lets a fix reach pages quickly.
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
         return Ok(response);
+    }
+    if method == Method::HEAD {
+        // A HEAD answer has no body to show: it creates no guest and spends no view.
+        let card = meter::redact(card, config.sections(crate::api::Plan::Guest), true);
+        return Ok(private(Json(card).into_response()));
     }
     let now = unix_now();
     let visitor = visitor::resolve(state, headers, ip, now).await?;
@@ -65,12 +78,15 @@ async fn metered(state: &AppState, headers: &HeaderMap, ip: &ClientIp, card: Car
     let mut card = meter::redact(card, config.sections(visitor.plan), !outcome.granted);
     card.meter = Some(meter::meter(config, visitor.plan, outcome.used, outcome.counted, visitor.account));
     card.visitor_token = visitor.issued_token;
-    let mut response = Json(card).into_response();
-    // The answer depends on who asks: never store it in a shared cache.
+    Ok(private(Json(card).into_response()))
+}
+
+/// The answer depends on who asks: never store it in a shared cache.
+fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
-    Ok(response)
+    response
 }
 
 /// `GET /v1/health`: what is loaded.

@@ -27,6 +27,9 @@ pub enum Period {
     Week,
     /// Calendar day.
     Day,
+    /// Clock hour: how the per-address cap on new guests recovers (never a meter period).
+    #[value(skip)]
+    Hour,
 }
 
 impl Period {
@@ -40,6 +43,7 @@ impl Period {
                 format!("{year:04}-W{week:02}")
             }
             Period::Day => format!("{:04}-{:02}-{:02}", at.year(), at.month() as u8, at.day()),
+            Period::Hour => format!("{:04}-{:02}-{:02}T{:02}", at.year(), at.month() as u8, at.day(), at.hour()),
         }
     }
 }
@@ -189,12 +193,22 @@ fn part_title(id: &str) -> &'static str {
 }
 
 /// Removes from `card` everything `sections` does not include, leaving a locked stub (title
-/// only) in its place. With `paywalled`, everything but the code and its system goes.
+/// only) in its place. With `paywalled`, everything but the code, its system and its public
+/// title goes.
+///
+/// The title (what search shows: the full description, or for CPT the licensed descriptor or
+/// else codecard's summary) is public, as in any printed code book; it stays in the field it
+/// came from. Everything else of the description part is gated.
 pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
     let allowed = |id: &str| !paywalled && sections.includes(id);
     let mut locked = Vec::new();
     if !allowed(parts::DESCRIPTION) {
-        let had = card.short_description.take().is_some() | card.long_description.take().is_some();
+        // The title is the long description where there is one, else the short one.
+        let had = if card.long_description.is_some() {
+            card.short_description.take().is_some()
+        } else {
+            card.descriptor_note.is_some()
+        };
         card.descriptor_note = None;
         if had {
             locked.push(parts::DESCRIPTION);
@@ -252,6 +266,7 @@ mod tests {
         assert_eq!(Period::Month.key(t), "2026-11");
         assert_eq!(Period::Week.key(t), "2026-W48");
         assert_eq!(Period::Day.key(t), "2026-11-24");
+        assert_eq!(Period::Hour.key(t), "2026-11-24T19");
         // One second before midnight on 31 December stays in December.
         assert_eq!(Period::Month.key(1_798_761_599), "2026-12");
         assert_eq!(Period::Month.key(1_798_761_600), "2027-01");

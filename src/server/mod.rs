@@ -1,9 +1,12 @@
 //! The JSON endpoint: code cards, the widget's files and the demo pages, as one axum router.
 
+mod access_log;
 mod account_pages;
 pub mod accounts;
 pub mod catalog;
+pub mod connections;
 pub mod error;
+pub mod hashing;
 pub mod import;
 mod lookup;
 pub mod meter;
@@ -14,7 +17,7 @@ pub mod tokens;
 pub mod visitor;
 pub mod widget_files;
 
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -42,14 +45,32 @@ pub use widget_files::WidgetFiles;
 pub struct ServerConfig {
     /// Plans, quotas, periods and sections.
     pub meter: MeterConfig,
-    /// Refuse card requests that carry no site key.
+    /// Refuse card and search requests that carry no site key.
     pub require_site_key: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
-    /// Log-in and registration attempts allowed per minute per address and per email.
+    /// How many trusted proxies append to `X-Forwarded-For`: the client is the entry this many
+    /// places from the right (everything left of it was written by the client).
+    pub proxy_hops: NonZeroUsize,
+    /// Log-in attempts allowed per minute for one email from one address (the strict limit);
+    /// an address gets three times as many over all emails, and an email five times as many
+    /// from all addresses together, so no stranger can lock an owner out cheaply.
     pub attempts_per_minute: NonZeroU32,
+    /// Accounts one address may register per hour.
+    pub registrations_per_hour: NonZeroU32,
+    /// Password hashes computed at once; more log-ins wait briefly, then get 503.
+    pub hash_concurrency: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Send `Strict-Transport-Security` (behind a proxy that terminates TLS).
+    pub hsts: bool,
     /// The token signing secret; `None` uses (and on first start creates) one in the database.
     pub secret: Option<Vec<u8>>,
+}
+
+/// Password hashes at once by default: one core is kept for card lookups.
+pub fn default_hash_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
 impl Default for ServerConfig {
@@ -58,7 +79,12 @@ impl Default for ServerConfig {
             meter: MeterConfig::default(),
             require_site_key: false,
             trust_forwarded_for: false,
+            proxy_hops: NonZeroUsize::MIN,
             attempts_per_minute: NonZeroU32::new(10).expect("non-zero"),
+            registrations_per_hour: NonZeroU32::new(5).expect("non-zero"),
+            hash_concurrency: default_hash_concurrency(),
+            request_timeout: Duration::from_secs(30),
+            hsts: false,
             secret: None,
         }
     }
@@ -77,8 +103,10 @@ pub struct AppState {
     pub signer: Arc<tokens::Signer>,
     /// Metering and admission settings.
     pub config: Arc<ServerConfig>,
-    /// Slows down password guessing.
+    /// Slows down password guessing and account farming.
     pub attempts: Arc<accounts::AttemptLimiter>,
+    /// Bounds the password hashes computed at once (each takes ~19 MiB and a core).
+    pub hashing: Arc<hashing::HashPermits>,
     /// The search index over `catalog`, built on first use (`codecard serve` builds it at start).
     search: Arc<OnceLock<SearchIndex>>,
 }
@@ -101,7 +129,11 @@ impl AppState {
             widget,
             store,
             signer: Arc::new(tokens::Signer::new(secret)),
-            attempts: Arc::new(accounts::AttemptLimiter::new(config.attempts_per_minute)),
+            attempts: Arc::new(accounts::AttemptLimiter::new(
+                config.attempts_per_minute,
+                config.registrations_per_hour,
+            )),
+            hashing: Arc::new(hashing::HashPermits::new(config.hash_concurrency)),
             config: Arc::new(config),
             search: Arc::new(OnceLock::new()),
         })
@@ -143,6 +175,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/v1/codes/exists", post(lookup::exists).layer(DefaultBodyLimit::max(64 * 1024)))
         .route("/v1/codes/{code}", get(lookup::card_by_code))
         .route("/v1/codes/{system}/{code}", get(lookup::card_by_system_and_code))
+        .route("/v1/search", get(search::search))
         .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check));
     let accounts = Router::new()
         .route("/v1/account/register", post(accounts::register))
@@ -154,7 +187,6 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .merge(cards)
         .merge(accounts)
         .route("/v1/health", get(lookup::health))
-        .route("/v1/search", get(search::search))
         .route("/account/login", get(account_pages::login))
         .route("/account/register", get(account_pages::register))
         .route("/account/account.js", get(account_pages::script))
@@ -175,7 +207,13 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
                 .service(pages),
         )
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .with_state(state)
+        // Every handler is quick; one that is not (a stuck disk, say) frees its client anyway.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(|_: tower::BoxError| async { AppError::Timeout }))
+                .timeout(state.config.request_timeout),
+        )
+        .with_state(state.clone())
         // Outermost but for panics and nosniff, so preflights are answered before routing (a
         // route-level layer never sees an OPTIONS request for a GET-only route). Any site may
         // embed the card for now; site keys narrow this later.
@@ -194,4 +232,10 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Only a proxy in front knows the page came over TLS; the operator says so with `--hsts`.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            state.config.hsts.then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
+        .layer(access_log::layer())
 }

@@ -6,6 +6,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::{AppError, AppState};
+use crate::api::Credentials;
 
 /// The request header the widget sends its site key in.
 pub const HEADER: &str = "x-codecard-key";
@@ -46,6 +47,36 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
                 None => Err(AppError::Forbidden(format!("The site key {key:?} is valid only from its sites' pages."))),
             }
         }
+    }
+}
+
+/// The origin a new session may be handed to: the one the account page names, if it is an
+/// origin at all and, once the endpoint has site keys, one of the origins of the key the widget
+/// sent. `None` when no origin is named (a client keeping the session itself).
+pub async fn session_origin(state: &AppState, credentials: &Credentials) -> Result<Option<String>, AppError> {
+    let Some(origin) = credentials.origin.as_deref() else { return Ok(None) };
+    if !valid_origin(origin) {
+        return Err(AppError::InvalidInput(format!(
+            "{origin:?} is not a page origin; the session can only be handed to one exact origin."
+        )));
+    }
+    let key = credentials.site_key.clone().filter(|k| !k.is_empty());
+    let lookup = key.clone();
+    let (site, any_keys) = state
+        .store_call(move |store| {
+            let site = match &lookup {
+                Some(key) => store.site_key(key)?,
+                None => None,
+            };
+            Ok((site, !store.site_keys()?.is_empty()))
+        })
+        .await?;
+    if !(any_keys || state.config.require_site_key || key.is_some()) {
+        return Ok(Some(origin.to_string()));
+    }
+    match site {
+        Some(site) if site.origins.iter().any(|o| o == origin) => Ok(Some(origin.to_string())),
+        _ => Err(AppError::Forbidden(format!("Accounts of this code service cannot be used on {origin}."))),
     }
 }
 

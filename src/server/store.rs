@@ -102,7 +102,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ViewOutcome>;
     /// Copies the views of `from` in `period` to `to` (a guest who registers keeps its count).
     fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()>;
-    /// Registers a new guest from `ip`, unless `ip` already created `cap` guests in `period`.
+    /// Counts at least `used` views for `identity` in `period` without naming codes (an account
+    /// registered without a guest token starts as if its guest had used the guest's views).
+    fn charge_views(&self, identity: &Identity, period: &str, used: u32) -> StoreResult<()>;
+    /// Registers a new guest from `ip`, unless `ip` already created `cap` guests in `period`,
+    /// and forgets the guests `ip` created in earlier periods (only the count matters).
     /// Returns whether the guest was created.
     fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool>;
     /// Creates an account; `None` if the email is taken (emails compare case-insensitively).
@@ -113,10 +117,19 @@ pub trait Store: Send + Sync + 'static {
     fn users(&self) -> StoreResult<Vec<User>>;
     /// Sets an account's plan; `false` if there is no such account.
     fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool>;
-    /// Stores a session for `user_id`, valid until `expires_at`.
-    fn create_session(&self, session_id: &str, user_id: i64, now: u64, expires_at: u64) -> StoreResult<()>;
-    /// The account of a live session: `None` if revoked or expired.
-    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<User>>;
+    /// Stores a session for `user_id`, valid until `expires_at`, bound to the page origin it
+    /// was handed to (`None`: not bound, e.g. an API client).
+    fn create_session(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        origin: Option<&str>,
+        now: u64,
+        expires_at: u64,
+    ) -> StoreResult<()>;
+    /// The account of a live session and the origin it is bound to: `None` if revoked or
+    /// expired.
+    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<(User, Option<String>)>>;
     /// Revokes a session.
     fn delete_session(&self, session_id: &str) -> StoreResult<()>;
     /// Adds a site key for `origins`.
@@ -172,6 +185,12 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (identity, period)) WITHOUT ROWID;
      INSERT INTO view_counts (identity, period, used)
          SELECT identity, period, COUNT(*) FROM views GROUP BY identity, period;",
+    // 3: sessions bound to the page origin they were handed to; accounts ready for email
+    // verification (a token is mailed as a link, its hash kept here; no mail is sent yet).
+    "ALTER TABLE sessions ADD COLUMN origin TEXT;
+     ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
+     ALTER TABLE users ADD COLUMN verification_hash TEXT;
+     ALTER TABLE users ADD COLUMN verification_sent_at INTEGER;",
 ];
 
 /// The embedded default: one SQLite file in WAL mode.
@@ -215,8 +234,28 @@ fn record_view_in(
     })
 }
 
+/// Creates the database file readable by its owner only (it holds the signing secret, sessions
+/// and password hashes), and takes group and other access away from an existing one. SQLite
+/// gives its WAL and shared-memory files the main file's mode.
+fn owner_only(path: &Path) -> StoreResult<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let fail = |e: std::io::Error| StoreError(format!("{}: {e}", path.display()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(fail(e)),
+    }
+    let mode = std::fs::metadata(path).map_err(fail)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700)).map_err(fail)?;
+        tracing::warn!(db = %path.display(), "the database was readable by others; now owner-only");
+    }
+    Ok(())
+}
+
 /// Opens a connection to `path` with the store's settings.
 fn connect(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<Connection> {
+    owner_only(path)?;
     let connection = Connection::open(path).map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
     connection
         .execute_batch(
@@ -318,14 +357,25 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn charge_views(&self, identity: &Identity, period: &str, used: u32) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO view_counts (identity, period, used) VALUES (?1, ?2, ?3)
+             ON CONFLICT (identity, period) DO UPDATE SET used = max(used, excluded.used)",
+            params![identity.key(), period, used],
+        )?;
+        Ok(())
+    }
+
     fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM guests WHERE ip = ?1 AND period <> ?2", params![ip, period])?;
         let created: u32 =
             tx.query_row("SELECT COUNT(*) FROM guests WHERE ip = ?1 AND period = ?2", params![ip, period], |row| {
                 row.get(0)
             })?;
         if created >= cap {
+            tx.commit()?;
             return Ok(false);
         }
         tx.execute(
@@ -373,23 +423,30 @@ impl Store for SqliteStore {
         Ok(self.lock().execute("UPDATE users SET plan = ?2 WHERE email = ?1", params![email, plan.id()])? > 0)
     }
 
-    fn create_session(&self, session_id: &str, user_id: i64, now: u64, expires_at: u64) -> StoreResult<()> {
+    fn create_session(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        origin: Option<&str>,
+        now: u64,
+        expires_at: u64,
+    ) -> StoreResult<()> {
         self.lock().execute(
-            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![session_id, user_id, now, expires_at],
+            "INSERT INTO sessions (id, user_id, origin, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![session_id, user_id, origin, now, expires_at],
         )?;
         Ok(())
     }
 
-    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<User>> {
+    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<(User, Option<String>)>> {
         Ok(self
             .lock()
             .query_row(
-                "SELECT u.id, u.email, u.password_hash, u.plan, u.created_at
+                "SELECT u.id, u.email, u.password_hash, u.plan, u.created_at, s.origin
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.id = ?1 AND s.expires_at > ?2",
                 params![session_id, now],
-                user_from_row,
+                |row| Ok((user_from_row(row)?, row.get(5)?)),
             )
             .optional()?)
     }
@@ -496,6 +553,46 @@ mod tests {
         assert!(!store.create_guest("g3", "10.0.0.1", "2026-11", 2, 0).unwrap());
         assert!(store.create_guest("g4", "10.0.0.2", "2026-11", 2, 0).unwrap());
         assert!(store.create_guest("g5", "10.0.0.1", "2026-12", 2, 0).unwrap());
+    }
+
+    #[test]
+    fn guests_of_earlier_periods_are_forgotten() {
+        let (_dir, store) = store();
+        assert!(store.create_guest("g1", "10.0.0.1", "2026-11-24T10", 5, 0).unwrap());
+        assert!(store.create_guest("g2", "10.0.0.1", "2026-11-24T11", 5, 0).unwrap());
+        let rows: u32 = store.lock().query_row("SELECT COUNT(*) FROM guests", [], |row| row.get(0)).unwrap();
+        assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn charged_views_count_against_the_limit_and_never_lower_it() {
+        let (_dir, store) = store();
+        let user = Identity::User(1);
+        store.record_view(&user, "2026-11", "I10", None).unwrap();
+        store.record_view(&user, "2026-11", "E119", None).unwrap();
+        store.charge_views(&user, "2026-11", 1).unwrap();
+        assert_eq!(store.record_view(&user, "2026-11", "Z794", Some(3)).unwrap().used, 3);
+        let other = Identity::User(2);
+        store.charge_views(&other, "2026-11", 2).unwrap();
+        assert!(!store.record_view(&other, "2026-11", "I10", Some(2)).unwrap().granted);
+    }
+
+    #[test]
+    fn the_database_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.db");
+        let store = SqliteStore::open(&path).unwrap();
+        store.create_user("a@b.c", "h", 0).unwrap();
+        for file in ["test.db", "test.db-wal"] {
+            let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
+        }
+        drop(store);
+        // An existing file others could read is tightened on open.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        SqliteStore::open(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

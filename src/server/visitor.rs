@@ -1,34 +1,71 @@
 //! Who is asking: the bearer token of a request, or a new guest identity for first contact.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::store::{Identity, User};
 use super::tokens::{self, TokenKind};
 use super::{AppError, AppState};
 use crate::api::Plan;
 
-/// The client's IP address: the socket peer, or the first `X-Forwarded-For` entry when the
-/// server is configured to trust a proxy in front of it. `unknown` when neither is known (tests
-/// that call the router directly).
+/// Who a request counts against for per-address limits: the client's IP address (the socket
+/// peer, or the address the trusted proxy appended to `X-Forwarded-For`), an IPv6 address cut
+/// to its /64 network (one subscriber's share, which it can rotate through freely). `unknown`
+/// when no address is known (tests that call the router directly).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub String);
 
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.config.trust_forwarded_for {
-            let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-            if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
-                return Ok(ClientIp(first.to_string()));
+impl ClientIp {
+    /// The limit key of `ip`.
+    pub fn of(ip: IpAddr) -> ClientIp {
+        match ip.to_canonical() {
+            IpAddr::V4(v4) => ClientIp(v4.to_string()),
+            IpAddr::V6(v6) => {
+                let network = Ipv6Addr::from(v6.to_bits() & !((1u128 << 64) - 1));
+                ClientIp(format!("{network}/64"))
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// The address `hops` places from the right of `X-Forwarded-For` values: each trusted proxy
+/// appends the address it received the request from, so entries further left are whatever the
+/// client wrote. `None` when the header is absent (the request did not pass the proxy).
+fn forwarded_for(headers: &HeaderMap, hops: usize) -> Option<Result<IpAddr, AppError>> {
+    let values: Vec<&HeaderValue> = headers.get_all("x-forwarded-for").iter().collect();
+    if values.is_empty() {
+        return None;
+    }
+    let garbage = || AppError::BadRequest("X-Forwarded-For does not end in a client address.".into());
+    let entries: Vec<&str> = values
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or_default().split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let entry = entries.len().checked_sub(hops).map(|at| entries[at]);
+    Some(entry.and_then(parse_address).ok_or_else(garbage))
+}
+
+/// An address as proxies write it: `192.0.2.1`, `2001:db8::1`, or either with a port.
+fn parse_address(entry: &str) -> Option<IpAddr> {
+    entry.parse().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(forwarded) = forwarded_for(&parts.headers, state.config.proxy_hops.get())
+        {
+            return forwarded.map(ClientIp::of);
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| ClientIp::of(addr.ip()));
+        Ok(peer.unwrap_or_else(|| ClientIp("unknown".into())))
     }
 }
 
@@ -58,14 +95,25 @@ pub fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
     }
 }
 
-/// The account behind a session token, if the token is a live session.
-pub async fn session_user(state: &AppState, token: &str, now: u64) -> Result<(String, User), AppError> {
+/// The account behind a session token, if the token is a live session used from the page origin
+/// it was handed to. `origin` is the request's `Origin` header: browsers send it on every
+/// cross-origin request, so a bound session sent from any other page is refused.
+pub async fn session_user(
+    state: &AppState,
+    token: &str,
+    origin: Option<&str>,
+    now: u64,
+) -> Result<(String, User), AppError> {
     let verified = state.signer.verify(token, now).map_err(|_| AppError::InvalidToken)?;
     if verified.kind != TokenKind::Session {
         return Err(AppError::InvalidToken);
     }
     let id = verified.id.clone();
-    let user = state.store_call(move |store| store.session_user(&id, now)).await?.ok_or(AppError::InvalidToken)?;
+    let (user, bound_to) =
+        state.store_call(move |store| store.session_user(&id, now)).await?.ok_or(AppError::InvalidToken)?;
+    if bound_to.as_deref().zip(origin).is_some_and(|(bound, origin)| bound != origin) {
+        return Err(AppError::InvalidToken);
+    }
     Ok((verified.id, user))
 }
 
@@ -74,7 +122,8 @@ pub async fn session_user(state: &AppState, token: &str, now: u64) -> Result<(St
 pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: u64) -> Result<Visitor, AppError> {
     match bearer(headers)? {
         Some(token) if token.starts_with("s.") => {
-            let (_, user) = session_user(state, token, now).await?;
+            let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+            let (_, user) = session_user(state, token, origin, now).await?;
             Ok(Visitor {
                 identity: Identity::User(user.id),
                 plan: user.plan,
@@ -92,18 +141,53 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
         None => {
             let meter = &state.config.meter;
             let id = tokens::random_id(16);
-            let period = meter.period.key(now);
+            // The cap counts per hour, so a shared address that others spent recovers soon.
+            let hour = super::meter::Period::Hour.key(now);
             let (cap, guest, address) = (meter.new_guests_per_ip, id.clone(), ip.0.clone());
-            let created =
-                state.store_call(move |store| store.create_guest(&guest, &address, &period, cap, now)).await?;
+            let created = state.store_call(move |store| store.create_guest(&guest, &address, &hour, cap, now)).await?;
             if !created {
                 return Err(AppError::RateLimited(
-                    "Too many guest visitors from your network this period. Log in or register a free account to keep viewing codes."
+                    "Too many new guest visitors from your network this hour. Log in or register a free account to keep viewing codes."
                         .into(),
                 ));
             }
             let token = state.signer.sign(TokenKind::Guest, &id, now + meter.visitor_token_ttl);
             Ok(Visitor { identity: Identity::Guest(id), plan: Plan::Guest, account: None, issued_token: Some(token) })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str], hops: usize) -> Option<Result<String, String>> {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        forwarded_for(&headers, hops).map(|r| r.map(|ip| ClientIp::of(ip).0).map_err(|e| format!("{e:?}")))
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_trusted_proxies_appended() {
+        assert_eq!(forwarded(&[], 1), None);
+        assert_eq!(forwarded(&["1.1.1.1, 203.0.113.7"], 1), Some(Ok("203.0.113.7".into())));
+        assert_eq!(forwarded(&["1.1.1.1", "203.0.113.7"], 1), Some(Ok("203.0.113.7".into())));
+        assert_eq!(forwarded(&["1.1.1.1, 203.0.113.7, 10.0.0.2"], 2), Some(Ok("203.0.113.7".into())));
+        assert_eq!(forwarded(&["203.0.113.7:4711"], 1), Some(Ok("203.0.113.7".into())));
+        assert_eq!(forwarded(&["[2001:db8::1]:443"], 1), Some(Ok("2001:db8::/64".into())));
+        for garbage in ["nonsense", "1.1.1.1, 999.1.1.1", ", ,"] {
+            assert!(matches!(forwarded(&[garbage], 1), Some(Err(_))), "{garbage}");
+        }
+        assert!(matches!(forwarded(&["203.0.113.7"], 2), Some(Err(_))), "fewer entries than proxies");
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_mapped_ipv4_as_ipv4() {
+        let a = ClientIp::of("2001:db8:1:2:aaaa::1".parse().unwrap());
+        assert_eq!(a, ClientIp::of("2001:db8:1:2:ffff:1:2:3".parse().unwrap()));
+        assert_ne!(a, ClientIp::of("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(ClientIp::of("::ffff:192.0.2.1".parse().unwrap()).0, "192.0.2.1");
     }
 }

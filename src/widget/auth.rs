@@ -75,8 +75,9 @@ pub enum AccountPage {
 }
 
 /// Opens the endpoint's account page in a popup. The fragment (never sent to a server) tells
-/// the page where to send the session and which guest's views to carry over.
-pub fn open_account_page(endpoint: &str, page: AccountPage) -> Option<web_sys::Window> {
+/// the page where to send the session, which guest's views to carry over, and the site key the
+/// session's origin must belong to.
+pub fn open_account_page(endpoint: &str, page: AccountPage, site_key: Option<&str>) -> Option<web_sys::Window> {
     let path = match page {
         AccountPage::Login => "login",
         AccountPage::Register => "register",
@@ -85,6 +86,9 @@ pub fn open_account_page(endpoint: &str, page: AccountPage) -> Option<web_sys::W
     let mut url = format!("{endpoint}/account/{path}#origin={}", js_sys::encode_uri_component(&host_origin));
     if let Some(visitor) = token(endpoint, TokenSlot::Visitor) {
         url.push_str(&format!("&visitor={}", js_sys::encode_uri_component(&visitor)));
+    }
+    if let Some(key) = site_key {
+        url.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
     }
     window()
         .open_with_url_and_target_and_features(&url, "codecard-account", "popup,width=480,height=660")

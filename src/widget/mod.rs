@@ -129,8 +129,9 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
         site_key: options.site_key.filter(|key| !key.is_empty()),
         ask: (options.ask || options.ask_url.is_some()).then_some(ask::Ask { url: options.ask_url }),
     };
+    let site_key = config.site_key.clone();
     let handle = leptos::mount::mount_to(container, move || {
-        let account = paywall::Account::new(endpoint, timeout_ms);
+        let account = paywall::Account::new(endpoint, site_key, timeout_ms);
         account.listen();
         provide_context(account);
         provide_context(config);

@@ -13,6 +13,7 @@ use crate::api::{Meter, Plan};
 #[derive(Clone, Copy)]
 pub struct Account {
     endpoint: StoredValue<String>,
+    site_key: StoredValue<Option<String>>,
     timeout_ms: u32,
     /// Bumped whenever the stored session changes; lookups track it and run again, so a card
     /// unlocks the moment the popup reports a new account.
@@ -23,9 +24,10 @@ pub struct Account {
 
 impl Account {
     /// Account state for `endpoint`; call [`Account::listen`] to accept sessions from popups.
-    pub fn new(endpoint: String, timeout_ms: u32) -> Account {
+    pub fn new(endpoint: String, site_key: Option<String>, timeout_ms: u32) -> Account {
         Account {
             endpoint: StoredValue::new(endpoint),
+            site_key: StoredValue::new(site_key),
             timeout_ms,
             version: RwSignal::new(0),
             popup: StoredValue::new(None),
@@ -55,7 +57,8 @@ impl Account {
 
     /// Opens the log-in or registration page in a popup.
     pub fn open(self, page: AccountPage) {
-        let popup = auth::open_account_page(&self.endpoint.get_value(), page);
+        let popup =
+            self.site_key.with_value(|key| auth::open_account_page(&self.endpoint.get_value(), page, key.as_deref()));
         self.popup.set_value(popup.map(SendWrapper::new));
     }
 
