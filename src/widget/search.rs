@@ -13,7 +13,7 @@ use web_sys::HtmlElement;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError, SearchRequest};
-use super::hooks::{abortable_resource, use_debounced};
+use super::hooks::{abortable_resource, use_active_option, use_debounced};
 use super::{Widget, dom, i18n};
 use crate::api::{CodeSystem, SearchHit, SearchResults};
 
@@ -80,7 +80,8 @@ fn SearchBox(
     let settled = use_debounced(String::new(), DEBOUNCE_MS);
     let shown = RwSignal::new(None::<Shown>);
     let problem = RwSignal::new(None::<String>);
-    let active = RwSignal::new(None::<usize>);
+    let option = use_active_option();
+    let active = option.index;
     let expanded = RwSignal::new(false);
 
     let request = Memo::new(move |_| SearchRequest {
@@ -160,18 +161,10 @@ fn SearchBox(
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 expanded.set(true);
-                let down = event.key() == "ArrowDown";
-                active.update(|a| {
-                    *a = Some(match (*a, down) {
-                        (None, true) => 0,
-                        (None, false) => count - 1,
-                        (Some(i), true) => (i + 1) % count,
-                        (Some(i), false) => (i + count - 1) % count,
-                    })
-                });
+                option.step(event.key() == "ArrowDown", count);
             }
             "Enter" if count > 0 => {
-                let chosen = active.get_untracked().unwrap_or(0);
+                let chosen = option.chosen();
                 let hit = shown.with_untracked(|s| s.as_ref().and_then(|s| s.results.results.get(chosen).cloned()));
                 if let Some(hit) = hit {
                     event.prevent_default();

@@ -7,32 +7,8 @@ const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 
-/**
- * A host page on another origin (`localhost` instead of `127.0.0.1`, as in `thirdPartyPage`):
- * `file` from www/ with, in this order, a Content-Security-Policy `<meta>` (enforced from its
- * insertion on, so for everything the widget loads), the page's `body` and the embed script.
- */
-async function hostPage(page, baseURL, { file = "blank.html", body, csp, attributes = {} }) {
-  await page.goto(baseURL.replace("127.0.0.1", "localhost") + "/" + file);
-  await page.evaluate(
-    ({ baseURL, body, csp, attributes }) => {
-      if (csp) {
-        const meta = document.createElement("meta");
-        meta.httpEquiv = "Content-Security-Policy";
-        meta.content = csp;
-        document.head.prepend(meta);
-      }
-      document.querySelector("main").insertAdjacentHTML("beforeend", body);
-      const script = document.createElement("script");
-      script.src = `${baseURL}/widget/loader.js`;
-      script.dataset.endpoint = baseURL;
-      for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
-      document.head.append(script);
-    },
-    { baseURL, body, csp, attributes }
-  );
-  await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
-}
+/** A third-party page (see helpers.js) whose script and endpoint are the unmetered server. */
+const hostPage = (page, baseURL, options) => thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, ...options });
 
 /** The rectangles of the card and of the code, in CSS pixels of the layout viewport. */
 const rects = (page, c) =>
@@ -88,9 +64,7 @@ test("1. under style-src 'self' the card is fully styled (endpoint only in scrip
 
 test("2. a card flipped above its code never covers it, also when it grows", async ({ page, baseURL }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await thirdPartyPage(page, baseURL, {
-    scriptBase: baseURL,
-    endpoint: baseURL,
+  await hostPage(page, baseURL, {
     body: `<div style="height: 640px"></div><p>Low on the page: <span data-code="E11.65">E11.65</span></p>`,
   });
   await code(page, "E11.65").click();
@@ -113,9 +87,7 @@ test("2. a card flipped above its code never covers it, also when it grows", asy
 });
 
 test("3. a code scrolled out of its panel closes its card instead of leaving it off-screen", async ({ page, baseURL }) => {
-  await thirdPartyPage(page, baseURL, {
-    scriptBase: baseURL,
-    endpoint: baseURL,
+  await hostPage(page, baseURL, {
     body: `<div id="panel" style="height: 160px; overflow: auto; border: 1px solid">
              <div style="height: 40px"></div><span data-code="I10">I10</span><div style="height: 1200px"></div>
            </div>`,
@@ -219,7 +191,7 @@ test.describe("focus", () => {
                 <a id="after" href="#x">after</a></p><p id="plain">Plain text far from the code.</p>`;
 
   test("7. a click outside returns focus to the code; a click on a control keeps it there", async ({ page, baseURL }) => {
-    await thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body });
+    await hostPage(page, baseURL, { body });
     await code(page, "I10").click();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
     await page.locator("#plain").click();
@@ -234,7 +206,7 @@ test.describe("focus", () => {
   });
 
   test("8. Tab past the card's last control closes it and goes on after the code; Shift+Tab before its first returns to the code", async ({ page, baseURL }) => {
-    await thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body });
+    await hostPage(page, baseURL, { body });
     await page.locator("#before").focus();
     await page.keyboard.press("Tab");
     await expect(code(page, "I10")).toBeFocused();
@@ -262,9 +234,7 @@ test.describe("focus", () => {
 
 test.describe("9. the card's small print", () => {
   test("the title names the system for every code, and the badges do not repeat it", async ({ page, baseURL }) => {
-    await thirdPartyPage(page, baseURL, {
-      scriptBase: baseURL,
-      endpoint: baseURL,
+    await hostPage(page, baseURL, {
       body: `<span data-code="E11.9">E11.9</span> <span data-code="99214" data-code-system="cpt">99214</span>
              <span data-code="0DTJ4ZZ">0DTJ4ZZ</span>`,
     });
@@ -279,7 +249,7 @@ test.describe("9. the card's small print", () => {
 
   test("a card taller than the viewport scrolls under its header, with a cue while more is below", async ({ page, baseURL }) => {
     await page.setViewportSize({ width: 1000, height: 420 });
-    await thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body: `<span data-code="E11.65">E11.65</span>` });
+    await hostPage(page, baseURL, { body: `<span data-code="E11.65">E11.65</span>` });
     await code(page, "E11.65").click();
     await expect(dialog(page)).toContainText("Other codes in this category");
     const body = dialog(page).locator(".cc-body");
@@ -311,9 +281,7 @@ test.describe("9. the card's small print", () => {
 
 test.describe("10. codes, words and settings everywhere", () => {
   test("ICD-10-CM U codes are auto-detected", async ({ page, baseURL }) => {
-    await thirdPartyPage(page, baseURL, {
-      scriptBase: baseURL,
-      endpoint: baseURL,
+    await hostPage(page, baseURL, {
       attributes: { "data-autodetect": "" },
       body: `<p>Assessment: COVID-19 (U07.1), later post COVID-19 condition U09.9; E11.9 too.</p>`,
     });
@@ -326,9 +294,7 @@ test.describe("10. codes, words and settings everywhere", () => {
   });
 
   test("data-theme and data-lang reach the search box", async ({ page, baseURL }) => {
-    await thirdPartyPage(page, baseURL, {
-      scriptBase: baseURL,
-      endpoint: baseURL,
+    await hostPage(page, baseURL, {
       attributes: { "data-theme": "dark", "data-lang": "es" },
       body: `<div data-codecard-search></div>`,
       ready: false,
