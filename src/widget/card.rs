@@ -158,6 +158,9 @@ fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSyst
             </ul>
         }
         .into_any(),
+        Some(SectionContent::Notes { groups, seventh }) => {
+            view! { <super::notes::Notes groups seventh open_related /> }.into_any()
+        }
     };
     view! {
         <section class="cc-section" aria-labelledby=labelled_by data-section=id>

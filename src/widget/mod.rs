@@ -13,6 +13,7 @@ mod card;
 mod dom;
 mod hooks;
 pub mod i18n;
+mod notes;
 mod paywall;
 mod popover;
 mod search;
