@@ -45,7 +45,7 @@
   // unit test checks this table); the endpoint confirms each candidate exists before it is
   // marked. ICD-10-CM is matched in its written form (dotted past three characters).
   var SHAPES = {
-    icd10cm: "[A-Z]\\d[0-9A-Z](?:\\.[0-9A-Z]{1,4})?",
+    icd10cm: "[A-Z](?:\\d[0-9A-Z]|[A-Z]\\d)(?:\\.[0-9A-Z]{1,4})?",
     icd10pcs: "(?=[0-9A-HJ-NP-Z]*\\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
     cpt: "\\d{4}[0-9FTU]",
     hcpcs: "[A-V]\\d{4}",

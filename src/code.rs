@@ -60,10 +60,11 @@ pub fn fits(system: CodeSystem, key: &str) -> bool {
 /// as an ECMAScript regular expression: the loader's auto-detection pattern. The loader carries
 /// these strings verbatim in its `SHAPES` table; a unit test below holds the two together, and an
 /// end-to-end test matches them against every code of the catalog. They accept what [`fits`]
-/// accepts (any letter first for ICD-10-CM, `U07.1` included), written form aside.
+/// accepts (any letter first for ICD-10-CM, `U07.1` and `QA0.0101` included), written form aside.
 pub fn written_pattern(system: CodeSystem) -> &'static str {
     match system {
-        CodeSystem::Icd10cm => r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?",
+        // The category as `fits` has it: digit then digit-or-letter, or letter then digit (QA0).
+        CodeSystem::Icd10cm => r"[A-Z](?:\d[0-9A-Z]|[A-Z]\d)(?:\.[0-9A-Z]{1,4})?",
         // At least one digit, so that seven-letter words are never candidates.
         CodeSystem::Icd10pcs => r"(?=[0-9A-HJ-NP-Z]*\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
         CodeSystem::Cpt => r"\d{4}[0-9FTU]",
