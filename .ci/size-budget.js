@@ -4,13 +4,16 @@
 //   - before the first interaction (the loader): at most 5 KB brotli (the product target);
 //   - in total (loader, wasm-bindgen JS, wasm, CSS): a ceiling a little above the measured figure,
 //     so the widget cannot grow unnoticed. Raise it on purpose, in the same commit as the growth, and
-//     say why. History: 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the search box).
+//     say why. History: 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the search box);
+//     201,992 B (+ hardened embedding: CSS adopted over connect-src, placement from the visual
+//     viewport with a resize observer, clipped-anchor and Tab handling, the loader's fallback card,
+//     +10,083 B over the main it started from); 216,284 B with main's coding notes merged in.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
 
-const BUDGET = { loader: 5_000, total: 196_000 }; // bytes, brotli
+const BUDGET = { loader: 5_000, total: 220_000 }; // bytes, brotli
 
 const root = path.join(__dirname, "..");
 const pkg = process.argv[2] || path.join(root, "pkg");

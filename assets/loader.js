@@ -4,9 +4,9 @@
  *
  * Each script tag is one instance, configured by its data- attributes; CodeCard.create({...})
  * makes more. An instance marks its codes as buttons and, on the first hover, focus or touch of a
- * code (or when the browser is idle), loads the card module from the loader's directory. Nothing
- * here throws into the page: failures go to the console and, after a click, to the code's
- * accessible description. */
+ * code (or when the browser is idle), loads the card module and its stylesheet from the loader's
+ * directory. Nothing here throws into the page: failures go to the console and, after a click or
+ * Enter on a code, to a small card of the loader's own that offers "Try again". */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,13 +15,24 @@
 
   var BUILD = "__CODECARD_BUILD__";
   var files = new URL(BUILD + "/", script.src).href;
-  var module = null; // Promise of the initialised wasm-bindgen module, shared by instances
+  var module = null; // Promise of [the initialised wasm-bindgen module, the CSS text], shared by instances
+  var attempts = 0;
 
+  // The card's CSS travels over connect-src (fetch) and is adopted as a constructed stylesheet,
+  // so a page whose style-src admits only itself still gets a styled card.
   function loadModule() {
     if (!module) {
-      module = import(files + "codecard.js").then(function (m) {
-        return m.default({ module_or_path: files + "codecard_bg.wasm" }).then(function () { return m; });
-      });
+      // A failed import() stays failed for its URL in this document: a retry asks a new one.
+      var retry = attempts++ ? "?retry=" + attempts : "";
+      module = Promise.all([
+        import(files + "codecard.js" + retry).then(function (m) {
+          return m.default({ module_or_path: files + "codecard_bg.wasm" }).then(function () { return m; });
+        }),
+        fetch(files + "codecard.css").then(function (r) {
+          if (!r.ok) throw new Error("codecard.css: HTTP " + r.status);
+          return r.text();
+        }),
+      ]);
       module.catch(function (error) {
         module = null; // a later interaction tries again
         console.warn("codecard: the card could not be loaded:", error);
@@ -30,10 +41,11 @@
     return module;
   }
 
-  // Code shapes for auto-detection; the endpoint confirms each candidate exists before it is
+  // Code shapes for auto-detection, exactly as src/code.rs `written_pattern` declares them (its
+  // unit test checks this table); the endpoint confirms each candidate exists before it is
   // marked. ICD-10-CM is matched in its written form (dotted past three characters).
   var SHAPES = {
-    icd10cm: "[A-TV-Z]\\d[0-9A-Z](?:\\.[0-9A-Z]{1,4})?",
+    icd10cm: "[A-Z](?:\\d[0-9A-Z]|[A-Z]\\d)(?:\\.[0-9A-Z]{1,4})?",
     icd10pcs: "(?=[0-9A-HJ-NP-Z]*\\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
     cpt: "\\d{4}[0-9FTU]",
     hcpcs: "[A-V]\\d{4}",
@@ -47,6 +59,18 @@
     return window.scheduler && scheduler.postTask ? scheduler.postTask(fn) : setTimeout(fn, 0);
   }
 
+  // The loader's own words: what its fallback card says when the card module cannot be loaded.
+  var WORDS = {
+    en: ["The code lookup service cannot be reached right now.", "Try again", "Close"],
+    es: ["No se puede acceder al servicio de códigos en este momento.", "Reintentar", "Cerrar"],
+  };
+  var FALLBACK_CSS =
+    "div{position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
+    "font:15px/1.45 system-ui,sans-serif;color:#1c2430;background:#fff;border:1px solid #c9d1da;border-radius:10px;" +
+    "box-shadow:0 8px 24px rgba(16,24,40,.22)}p{margin:0 28px 12px 0}button{font:inherit;cursor:pointer;border:0;border-radius:6px}" +
+    ".r{padding:6px 14px;background:#1a5fb4;color:#fff}.x{position:absolute;top:6px;right:6px;width:32px;height:32px;" +
+    "background:none;color:#5a6472;font-size:22px}button:focus-visible{outline:2px solid #1a5fb4;outline-offset:2px}";
+
   function element(value) {
     return typeof value === "string" ? document.querySelector(value) : value;
   }
@@ -56,9 +80,11 @@
     self.endpoint = new URL(o.endpoint || "/", script.src).href.replace(/\/+$/, "");
     self.selector = o.selector || "[data-code]";
     self.root = element(o.root) || document;
+    self.words = WORDS[/^es/i.test(o.lang || navigator.language) ? "es" : "en"];
     self.options = {
       endpoint: self.endpoint,
       stylesUrl: files + "codecard.css",
+      styles: "",
       timeoutMs: parseInt(o.timeout, 10) > 0 ? parseInt(o.timeout, 10) : 8000,
       siteKey: o.siteKey || null,
       theme: o.theme || null,
@@ -106,8 +132,7 @@
     self.observer.observe(self.root === document ? document.documentElement : self.root, { childList: true, subtree: true });
     self.scan(self.root);
     self.searchBoxes();
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
-    idle(function () { if (self.root.querySelector(self.selector)) self.load().catch(function () {}); });
+    self.idle();
   }
 
   Instance.prototype = {
@@ -117,10 +142,20 @@
       this.listeners.push([type, fn, options]);
     },
 
+    // Loads the card module when the browser is idle, if there are codes by then (auto-detected
+    // codes call this again once marked).
+    idle: function () {
+      var self = this, idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 2000); };
+      idle(function () { if (self.root.querySelector(self.selector)) self.load().catch(function () {}); });
+    },
+
     load: function () {
       var self = this;
       if (!self.widget) {
-        self.widget = loadModule().then(function (m) { return m.mount(JSON.stringify(self.options)); });
+        self.widget = loadModule().then(function (loaded) {
+          self.options.styles = loaded[1];
+          return loaded[0].mount(JSON.stringify(self.options));
+        });
         self.widget.catch(function () { self.widget = null; });
       }
       return self.widget;
@@ -168,7 +203,7 @@
           if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
           boxes[i].setAttribute("data-codecard-search-ready", "");
           try {
-            self.boxes.push([boxes[i], loaded[1].mount_search(loaded[0], boxes[i], self.endpoint, self.options.stylesUrl, self.options.timeoutMs)]);
+            self.boxes.push([boxes[i], loaded[1][0].mount_search(loaded[0], boxes[i])]);
           } catch (error) {
             console.warn("codecard: a search box could not start:", error);
           }
@@ -177,13 +212,77 @@
     },
 
     openElement: function (el) {
+      return this.show(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
+    },
+
+    // Opens the card, or, when the card module cannot be loaded, the fallback card.
+    show: function (el, code, system) {
       var self = this;
       self.current = el;
-      self.load().then(function (w) {
-        w.open(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
+      return self.load().then(function (w) {
+        self.unfallback(false);
+        w.open(el, code, system);
       }, function () {
-        el.setAttribute("aria-description", "Code lookup is unavailable right now. Try again later.");
+        self.fallback(el, code, system);
       });
+    },
+
+    // A small non-modal dialog of the loader's own (the card module is what failed), styled by a
+    // constructed sheet in its own shadow root: the service cannot be reached, "Try again".
+    // Keyboard use is the card's: focus moves in, Esc and Tab past its last button close it.
+    fallback: function (el, code, system) {
+      var self = this, w = self.words;
+      self.unfallback(false);
+      var host = document.createElement("div"), root = host.attachShadow({ mode: "open" });
+      host.setAttribute("data-codecard-host", "");
+      if (root.adoptedStyleSheets) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(FALLBACK_CSS);
+        root.adoptedStyleSheets = [sheet];
+      }
+      var box = document.createElement("div"), text = document.createElement("p");
+      var retry = document.createElement("button"), close = document.createElement("button");
+      box.setAttribute("role", "dialog");
+      box.setAttribute("aria-label", code);
+      box.setAttribute("popover", "manual");
+      text.textContent = w[0];
+      retry.className = "r";
+      retry.textContent = w[1];
+      close.className = "x";
+      close.textContent = "×";
+      close.setAttribute("aria-label", w[2]);
+      box.append(text, retry, close);
+      root.append(box);
+      document.body.append(host);
+      if (box.showPopover) box.showPopover();
+      var r = el.getBoundingClientRect();
+      box.style.top = Math.min(r.bottom + 8, innerHeight - box.offsetHeight - 8) + "px";
+      box.style.left = Math.max(8, Math.min(r.left, innerWidth - box.offsetWidth - 8)) + "px";
+      retry.focus();
+      retry.onclick = function () { self.unfallback(false); self.show(el, code, system); };
+      close.onclick = function () { self.unfallback(true); };
+      box.onkeydown = function (e) {
+        if (e.key === "Escape") { e.preventDefault(); self.unfallback(true); }
+        // Tab past the last button goes on after the code; Shift+Tab before the first, to it.
+        else if (e.key === "Tab" && (e.shiftKey ? root.activeElement === retry : root.activeElement === close)) {
+          if (e.shiftKey) e.preventDefault();
+          self.unfallback(true);
+        }
+      };
+      function outside(e) { if (e.composedPath().indexOf(host) < 0) self.unfallback(false); }
+      document.addEventListener("pointerdown", outside, true);
+      el.setAttribute("aria-expanded", "true");
+      self.down = [host, el, outside];
+    },
+
+    unfallback: function (focus) {
+      var down = this.down;
+      if (!down) return;
+      this.down = null;
+      document.removeEventListener("pointerdown", down[2], true);
+      down[0].remove();
+      down[1].setAttribute("aria-expanded", "false");
+      if (focus) down[1].focus({ preventScroll: true });
     },
 
     // CodeCard.open("E11.9", {anchor, system}): without an anchor, the card opens near the top
@@ -200,8 +299,7 @@
         anchor.style.left = "50%";
         if (!anchor.isConnected) document.body.appendChild(anchor);
       }
-      self.current = anchor;
-      return self.load().then(function (w) { w.open(anchor, String(code), opts.system || undefined); });
+      return self.show(anchor, String(code), opts.system || undefined);
     },
 
     close: function () {
@@ -306,7 +404,7 @@
           node.parentNode.replaceChild(pieces, node);
         }
         self.observer.takeRecords(); // our own changes are not new content
-        if (found.length) later(mark); else done();
+        if (found.length) later(mark); else { self.idle(); done(); }
       }
       function done() {
         self.detecting = false;
@@ -353,6 +451,7 @@
       self.boxes.forEach(function (b) { b[1].destroy(); b[0].removeAttribute("data-codecard-search-ready"); });
       self.boxes = [];
       if (self.spot) self.spot.remove();
+      self.unfallback(false);
       if (self.sheet) {
         document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== self.sheet; });
       }

@@ -333,6 +333,10 @@ pub struct Meter {
     pub remaining: Option<u32>,
     /// Views the plan allows per period; `None` for an unlimited plan.
     pub limit: Option<u32>,
+    /// Views per period of a free account, a guest's included (so a guest's card can say how
+    /// many more an account gives, in any language); `None` from an endpoint that does not say.
+    #[serde(default)]
+    pub free_limit: Option<u32>,
     /// Whether this answer used up one view (`false` for a code already viewed in the period).
     pub counted: bool,
     /// The sentence the card shows, already worded for the plan.

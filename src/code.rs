@@ -56,6 +56,22 @@ pub fn fits(system: CodeSystem, key: &str) -> bool {
     }
 }
 
+/// The shape of `system`'s codes as pages write them (ICD-10-CM dotted past three characters),
+/// as an ECMAScript regular expression: the loader's auto-detection pattern. The loader carries
+/// these strings verbatim in its `SHAPES` table; a unit test below holds the two together, and an
+/// end-to-end test matches them against every code of the catalog. They accept what [`fits`]
+/// accepts (any letter first for ICD-10-CM, `U07.1` and `QA0.0101` included), written form aside.
+pub fn written_pattern(system: CodeSystem) -> &'static str {
+    match system {
+        // The category as `fits` has it: digit then digit-or-letter, or letter then digit (QA0).
+        CodeSystem::Icd10cm => r"[A-Z](?:\d[0-9A-Z]|[A-Z]\d)(?:\.[0-9A-Z]{1,4})?",
+        // At least one digit, so that seven-letter words are never candidates.
+        CodeSystem::Icd10pcs => r"(?=[0-9A-HJ-NP-Z]*\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
+        CodeSystem::Cpt => r"\d{4}[0-9FTU]",
+        CodeSystem::Hcpcs => r"[A-V]\d{4}",
+    }
+}
+
 /// The systems whose code shape `key` fits, in [`CodeSystem::ALL`] order.
 pub fn candidate_systems(key: &str) -> Vec<CodeSystem> {
     CodeSystem::ALL.into_iter().filter(|s| fits(*s, key)).collect()
@@ -101,6 +117,26 @@ mod tests {
         assert_eq!(candidate_systems("J1100"), vec![CodeSystem::Icd10cm, CodeSystem::Hcpcs]);
         assert!(candidate_systems("123").is_empty());
         assert!(candidate_systems("ZZZZ").is_empty());
+    }
+
+    #[test]
+    fn the_loader_carries_the_written_patterns_verbatim() {
+        let loader = include_str!("../assets/loader.js");
+        let table = loader
+            .split("var SHAPES = {")
+            .nth(1)
+            .and_then(|rest| rest.split("};").next())
+            .expect("SHAPES in loader.js");
+        for system in CodeSystem::ALL {
+            // As a JS string literal: each backslash doubled.
+            let line = format!("{}: \"{}\",", system.id(), written_pattern(system).replace('\\', "\\\\"));
+            assert!(table.contains(&line), "loader.js SHAPES lacks {line}");
+        }
+        assert_eq!(
+            table.matches(": \"").count(),
+            CodeSystem::ALL.len(),
+            "loader.js SHAPES has a system code.rs does not"
+        );
     }
 
     #[test]

@@ -233,3 +233,25 @@ async fn the_widget_shows_the_paywall_from_a_metered_endpoint() {
     assert!(shadow_query(".cc-paywall .cc-actions").is_some(), "Log in and Register buttons");
     widget.destroy();
 }
+
+#[wasm_bindgen_test]
+fn the_spanish_guest_meter_says_how_many_more_views_an_account_gives() {
+    use codecard::api::{Meter, Plan};
+    use codecard::widget::i18n::{Lang, meter_message};
+    let guest = |free_limit| Meter {
+        plan: Plan::Guest,
+        remaining: Some(0),
+        limit: Some(1),
+        free_limit,
+        counted: false,
+        message: String::new(),
+        account: None,
+    };
+    assert_eq!(
+        meter_message(Lang::Es, &guest(Some(6))),
+        "Quedan 0 consultas de códigos. Los invitados tienen 1 consulta. Cree una cuenta gratuita para obtener 5 consultas más."
+    );
+    assert!(meter_message(Lang::Es, &guest(Some(2))).ends_with("obtener 1 consulta más."));
+    assert!(meter_message(Lang::Es, &guest(Some(1))).ends_with("Los invitados tienen 1 consulta."));
+    assert!(meter_message(Lang::Es, &guest(None)).ends_with("obtener más."));
+}

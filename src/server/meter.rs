@@ -237,7 +237,8 @@ pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
 pub fn meter(config: &MeterConfig, plan: Plan, used: u32, counted: bool, account: Option<String>) -> Meter {
     let limit = config.limit(plan);
     let remaining = limit.map(|limit| limit.saturating_sub(used));
-    Meter { plan, remaining, limit, counted, message: config.message(plan, remaining), account }
+    let free_limit = Some(config.free_views);
+    Meter { plan, remaining, limit, free_limit, counted, message: config.message(plan, remaining), account }
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use web_sys::HtmlElement;
 use super::Popover;
 use crate::api::CodeSystem;
 
-/// Settings from the embed script's data- attributes, provided as context.
+/// Settings from the embed script's data- attributes, provided as context to the card and
+/// handed whole to every search box of the same instance.
 #[derive(Clone, Debug)]
 pub struct WidgetConfig {
     /// Base URL of the JSON API, without a trailing slash.
@@ -20,6 +21,47 @@ pub struct WidgetConfig {
     pub site_key: Option<String>,
     /// The "Ask about this code" action, when the site enabled it.
     pub ask: Option<super::ask::Ask>,
+    /// The language of the widget's own words.
+    pub lang: super::i18n::Lang,
+    /// The palette the site forced; `None` follows `prefers-color-scheme`.
+    pub theme: Option<Theme>,
+    /// The stylesheet of every shadow root.
+    pub styles: super::dom::Styles,
+}
+
+/// A palette a site can force with `data-theme`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// The light palette.
+    Light,
+    /// The dark palette.
+    Dark,
+}
+
+impl Theme {
+    /// `light` or `dark`; `None` for anything else (`auto` included).
+    pub fn parse(name: &str) -> Option<Theme> {
+        match name {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The value of the `data-theme` attribute.
+    pub fn id(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+impl WidgetConfig {
+    /// How this widget's shadow roots start.
+    pub fn look(&self) -> super::dom::ShadowLook<'_> {
+        super::dom::ShadowLook { styles: &self.styles, theme: self.theme.map(Theme::id), lang: self.lang.tag() }
+    }
 }
 
 /// The page element of the open card, provided as context to the card so that its actions can

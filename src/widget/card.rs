@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::i18n;
-use super::paywall::{LockedNotice, MeterBar, Paywall};
-use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Plan, Section, SectionContent};
+use super::paywall::{LockedSections, MeterBar, Paywall};
+use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent};
 
 /// Renders a card the endpoint sent: everything the visitor is entitled to, locked notices for
 /// the rest, and the meter.
@@ -36,13 +36,17 @@ pub fn CardView(
     let text = i18n::current().text();
     let asking = use_context::<super::WidgetConfig>().is_some_and(|config| config.ask.is_some());
     let ask = asking.then(|| view! { <super::ask::AskButton code=display_code.clone() system /> });
+    // Locked sections are listed once, by title, under one notice (the title shows the system,
+    // so no badge repeats it).
+    let (locked, sections): (Vec<Section>, Vec<Section>) = sections.into_iter().partition(|s| s.content.is_none());
+    let locked_titles: Vec<String> = locked.iter().map(|s| text.section_title(&s.id, &s.title).to_string()).collect();
+    let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> });
     if paywalled {
         return view! {
             <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
-                <p class="cc-meta"><span class="cc-badge">{system.label()}</span></p>
                 {meter.map(|meter| view! { <Paywall meter /> })}
                 {ask}
-                {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
+                {locked}
             </div>
         }
         .into_any();
@@ -53,7 +57,6 @@ pub fn CardView(
     view! {
         <div class="cc-card" data-code=display_code.clone() data-system=system.id()>
             <p class="cc-meta">
-                <span class="cc-badge">{system.label()}</span>
                 <span class=if billable { "cc-badge cc-billable" } else { "cc-badge cc-header-code" }>{status}</span>
                 <span class="cc-release">{release}</span>
             </p>
@@ -73,7 +76,8 @@ pub fn CardView(
             })}
             {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
-            {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
+            {sections.into_iter().map(|section| view! { <CardSection section open_related /> }).collect_view()}
+            {locked}
             {ask}
             <footer class="cc-attribution">{attribution}</footer>
             {meter.map(|meter| view! { <MeterBar meter /> })}
@@ -125,20 +129,15 @@ fn Axes(axes: Vec<Axis>) -> impl IntoView {
     }
 }
 
-/// A further section: its content, or a locked notice when the plan does not include it.
+/// A further section the visitor may see (locked ones are listed by [`LockedSections`]).
 #[component]
-fn CardSection(
-    section: Section,
-    open_related: Callback<(String, Option<CodeSystem>)>,
-    plan: Option<Plan>,
-) -> impl IntoView {
+fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSystem>)>) -> impl IntoView {
     let Section { id, title, content } = section;
-    let locked = content.is_none();
     let id_for_title = id.clone();
     let heading_id = format!("cc-section-{id}");
     let labelled_by = heading_id.clone();
     let body = match content {
-        None => view! { <LockedNotice plan /> }.into_any(),
+        None => ().into_any(),
         Some(SectionContent::Text { paragraphs }) => {
             paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any()
         }
@@ -164,7 +163,7 @@ fn CardSection(
         }
     };
     view! {
-        <section class="cc-section" aria-labelledby=labelled_by data-section=id data-locked=locked.then_some("")>
+        <section class="cc-section" aria-labelledby=labelled_by data-section=id>
             <h3 id=heading_id>{i18n::current().text().section_title(&id_for_title, &title).to_string()}</h3>
             {body}
         </section>

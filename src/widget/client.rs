@@ -1,4 +1,5 @@
-//! Fetching a card from the endpoint, with a deadline and a clear error for every way it fails.
+//! The widget's one HTTP client: cards, search results and log-out, each under a deadline and an
+//! abort signal, with a clear error for every way a request fails.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -8,7 +9,7 @@ use gloo_timers::callback::Timeout;
 use web_sys::AbortSignal;
 
 use super::auth::{self, TokenSlot};
-use crate::api::{ApiError, Card, CodeSystem, ErrorBody, ErrorKind};
+use crate::api::{ApiError, Card, CodeSystem, ErrorBody, ErrorKind, SearchResults};
 use crate::code;
 
 /// Everything that can go wrong between the widget and the endpoint. Each variant reads as a
@@ -136,6 +137,50 @@ pub async fn fetch_card(
             other => return other,
         }
     }
+}
+
+/// What the search box asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The text as typed.
+    pub text: String,
+    /// Only this system, if chosen.
+    pub system: Option<CodeSystem>,
+    /// Only billable codes.
+    pub billable_only: bool,
+}
+
+/// Results per search: enough to choose from, few enough to read.
+pub const SEARCH_PAGE: usize = 10;
+
+/// The address of a search: `{endpoint}/v1/search?q=...`.
+pub fn search_url(endpoint: &str, request: &SearchRequest) -> String {
+    let mut url = format!(
+        "{}/v1/search?q={}&limit={SEARCH_PAGE}",
+        endpoint.trim_end_matches('/'),
+        String::from(js_sys::encode_uri_component(&request.text))
+    );
+    if let Some(system) = request.system {
+        url += &format!("&system={}", system.id());
+    }
+    if request.billable_only {
+        url += "&billable=true";
+    }
+    url
+}
+
+/// Runs `request` against the endpoint. Search is not metered, so no token is sent. Gives up
+/// after `timeout_ms`; `abort` cancels it when a newer query supersedes it.
+pub async fn fetch_results(
+    endpoint: &str,
+    request: &SearchRequest,
+    timeout_ms: u32,
+    abort: &web_sys::AbortController,
+) -> Result<SearchResults, FetchError> {
+    let deadline = Deadline::start(timeout_ms, abort);
+    let request = Request::get(&search_url(endpoint, request)).header("Accept", "application/json");
+    let (status, body) = deadline.send(request).await?;
+    parse::<SearchResults>(status, &body)
 }
 
 /// Ends the stored session: the endpoint revokes it, and the widget forgets it whatever the

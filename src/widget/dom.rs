@@ -1,30 +1,84 @@
-//! Small DOM helpers: the shadow host and event listeners that remove themselves.
+//! Small DOM helpers: shadow roots, focus, events, and listeners and observers that remove
+//! themselves.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{EventTarget, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, EventTarget, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// Creates `<div data-codecard-host>` at the end of `<body>` with an open shadow root holding
-/// the stylesheet link and an empty container, and returns the host and the container.
-pub fn shadow_host(styles_url: &str, theme: Option<&str>, lang: &str) -> Result<(HtmlElement, HtmlElement), JsValue> {
+/// The card's stylesheet: its text (fetched by the loader over `connect-src`) and its address.
+#[derive(Clone, Debug, Default)]
+pub struct Styles {
+    /// The CSS itself; empty when the embedder passed only the address.
+    pub text: String,
+    /// Where the CSS lives, for browsers without constructable stylesheets.
+    pub url: String,
+}
+
+/// What every shadow root of the widget starts with: its styles, theme and language.
+#[derive(Clone, Debug)]
+pub struct ShadowLook<'a> {
+    /// The stylesheet.
+    pub styles: &'a Styles,
+    /// `light` or `dark` when the site forced one; `None` follows `prefers-color-scheme`.
+    pub theme: Option<&'a str>,
+    /// The language tag of the widget's own words.
+    pub lang: &'a str,
+}
+
+/// Creates `<div data-codecard-host>` at the end of `<body>` with an open shadow root (see
+/// [`shadow_container`]), and returns the host and the container.
+pub fn shadow_host(look: &ShadowLook) -> Result<(HtmlElement, HtmlElement), JsValue> {
     let document = leptos::prelude::document();
     let body = document.body().ok_or("the page has no <body>")?;
     let host: HtmlElement = document.create_element("div")?.unchecked_into();
     host.set_attribute("data-codecard-host", "")?;
-    if let Some(theme) = theme {
+    if let Some(theme) = look.theme {
         host.set_attribute("data-theme", theme)?;
     }
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let link = document.create_element("link")?;
-    link.set_attribute("rel", "stylesheet")?;
-    link.set_attribute("href", styles_url)?;
-    shadow.append_child(&link)?;
-    let container: HtmlElement = document.create_element("div")?.unchecked_into();
-    container.set_attribute("class", "cc-root")?;
-    container.set_attribute("lang", lang)?;
-    shadow.append_child(&container)?;
+    let container = shadow_container(&host, look, "cc-root")?;
     body.append_child(&host)?;
     Ok((host, container))
+}
+
+/// Gives `host` an open shadow root (or empties the one it has: a shadow root cannot be
+/// removed) holding the styles and an empty container of class `class`, and returns the
+/// container. The container carries the theme and the language.
+pub fn shadow_container(host: &HtmlElement, look: &ShadowLook, class: &str) -> Result<HtmlElement, JsValue> {
+    let document = leptos::prelude::document();
+    let shadow = match host.shadow_root() {
+        Some(shadow) => {
+            shadow.set_inner_html("");
+            shadow
+        }
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+    };
+    adopt_styles(&shadow, look.styles)?;
+    let container: HtmlElement = document.create_element("div")?.unchecked_into();
+    container.set_attribute("class", class)?;
+    container.set_attribute("lang", look.lang)?;
+    if let Some(theme) = look.theme {
+        container.set_attribute("data-theme", theme)?;
+    }
+    shadow.append_child(&container)?;
+    Ok(container)
+}
+
+/// Styles a shadow root with a constructed stylesheet: no `<link>` or `<style>` for the page's
+/// `style-src` to block. Without the text, or in a browser without constructable stylesheets,
+/// a `<link>` to the address.
+fn adopt_styles(shadow: &ShadowRoot, styles: &Styles) -> Result<(), JsValue> {
+    if !styles.text.is_empty()
+        && let Ok(sheet) = CssStyleSheet::new()
+        && sheet.replace_sync(&styles.text).is_ok()
+    {
+        shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        return Ok(());
+    }
+    let link = leptos::prelude::document().create_element("link")?;
+    link.set_attribute("rel", "stylesheet")?;
+    link.set_attribute("href", &styles.url)?;
+    shadow.append_child(&link)?;
+    Ok(())
 }
 
 /// Moves focus to `element` without scrolling the page: the card is fixed to the viewport, and a
@@ -33,6 +87,40 @@ pub fn focus_without_scrolling(element: &HtmlElement) {
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(true);
     let _ = element.focus_with_options(&options);
+}
+
+/// After a press outside the card closed it, gives focus back to `anchor` once the press has
+/// settled (a mouse press moves focus at once; a tap only with its click), unless the press
+/// focused something of its own: pressing a field or a button of the page keeps it focused.
+pub fn return_focus_after_press(anchor: &HtmlElement) {
+    let pressed_at = js_sys::Date::now();
+    let restore = {
+        let anchor = anchor.clone();
+        move || {
+            let document = leptos::prelude::document();
+            let lost = match document.active_element() {
+                None => true,
+                Some(active) => {
+                    Some(&active) == document.body().as_deref() || Some(&active) == document.document_element().as_ref()
+                }
+            };
+            // A click long after the press is a new interaction, not this one.
+            if lost && anchor.is_connected() && js_sys::Date::now() - pressed_at < 2000.0 {
+                focus_without_scrolling(&anchor);
+            }
+        }
+    };
+    let later = restore.clone();
+    gloo_timers::callback::Timeout::new(0, later).forget();
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_once(true);
+    options.set_capture(true);
+    let on_click = Closure::once_into_js(move || gloo_timers::callback::Timeout::new(0, restore).forget());
+    let _ = leptos::prelude::document().add_event_listener_with_callback_and_add_event_listener_options(
+        "click",
+        on_click.unchecked_ref(),
+        &options,
+    );
 }
 
 /// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
@@ -80,5 +168,29 @@ impl Drop for Listener {
             self.callback.as_ref().unchecked_ref(),
             self.capture,
         );
+    }
+}
+
+/// A `ResizeObserver` on some elements that disconnects when this value is dropped.
+pub struct ResizeWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl ResizeWatch {
+    /// Calls `callback` whenever one of `elements` changes size (and once when observed).
+    pub fn new(elements: &[&web_sys::Element], callback: impl FnMut() + 'static) -> Option<ResizeWatch> {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        for element in elements {
+            observer.observe(element);
+        }
+        Some(ResizeWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }

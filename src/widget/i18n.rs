@@ -104,6 +104,22 @@ pub struct Strings {
     pub ask: &'static str,
     /// Titles for the `related` and `coding_tips` sections; `None` keeps the server's English.
     pub section_titles: Option<(&'static str, &'static str)>,
+    /// The search field's label when the page gives none.
+    pub search_label: &'static str,
+    /// The search field's placeholder.
+    pub search_placeholder: &'static str,
+    /// The system filter's accessible name.
+    pub code_system: &'static str,
+    /// The system filter's "any system" choice.
+    pub all_systems: &'static str,
+    /// The billable filter.
+    pub billable_only: &'static str,
+    /// The result list's accessible name.
+    pub matching_codes: &'static str,
+    /// A result that is a category header.
+    pub header_short: &'static str,
+    /// While a search is on its way.
+    pub searching: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -135,6 +151,14 @@ static EN: Strings = Strings {
     locked_member: ("Upgrade to view content", "A paid plan unlocks this content"),
     ask: "Ask about this code",
     section_titles: None,
+    search_label: "Search medical codes",
+    search_placeholder: "Code or words, e.g. E11.9 or heart attack",
+    code_system: "Code system",
+    all_systems: "All systems",
+    billable_only: "Billable only",
+    matching_codes: "Matching codes",
+    header_short: "header",
+    searching: "Searching…",
 };
 
 static ES: Strings = Strings {
@@ -166,6 +190,14 @@ static ES: Strings = Strings {
     locked_member: ("Mejore su plan para ver el contenido", "Un plan de pago desbloquea este contenido"),
     ask: "Preguntar sobre este código",
     section_titles: Some(("Códigos relacionados", "Consejos de codificación")),
+    search_label: "Buscar códigos médicos",
+    search_placeholder: "Código o palabras, p. ej. E11.9 o infarto",
+    code_system: "Sistema de codificación",
+    all_systems: "Todos los sistemas",
+    billable_only: "Solo facturables",
+    matching_codes: "Códigos encontrados",
+    header_short: "encabezado",
+    searching: "Buscando…",
 };
 
 impl Strings {
@@ -200,10 +232,32 @@ pub fn meter_message(lang: Lang, meter: &Meter) -> String {
     let limit = meter.limit.unwrap_or(0);
     match meter.plan {
         Plan::Guest => {
-            format!("{left} Los invitados tienen {}. Cree una cuenta gratuita para obtener más.", views(limit))
+            // How many more an account gives, as the English sentence says; an endpoint that
+            // does not send the free quota gets the sentence without the number.
+            let register = match meter.free_limit.map(|free| free.saturating_sub(limit)) {
+                Some(0) => String::new(),
+                Some(1) => " Cree una cuenta gratuita para obtener 1 consulta más.".into(),
+                Some(more) => format!(" Cree una cuenta gratuita para obtener {more} consultas más."),
+                None => " Cree una cuenta gratuita para obtener más.".into(),
+            };
+            format!("{left} Los invitados tienen {}.{register}", views(limit))
         }
         Plan::Free => format!("{left} Las cuentas gratuitas tienen {}. Un plan de pago no tiene límite.", views(limit)),
         Plan::Paid => format!("{left} Su plan tiene {}.", views(limit)),
+    }
+}
+
+/// The search box's status line for `total` matches of which `shown` are listed.
+pub fn search_status(lang: Lang, total: usize, shown: usize) -> String {
+    match (lang, total) {
+        (Lang::En, 0) => "No codes match.".into(),
+        (Lang::En, 1) => "1 code found.".into(),
+        (Lang::En, _) if total > shown => format!("{total} codes found, showing the best {shown}."),
+        (Lang::En, _) => format!("{total} codes found."),
+        (Lang::Es, 0) => "Ningún código coincide.".into(),
+        (Lang::Es, 1) => "1 código encontrado.".into(),
+        (Lang::Es, _) if total > shown => format!("{total} códigos encontrados; se muestran los {shown} mejores."),
+        (Lang::Es, _) => format!("{total} códigos encontrados."),
     }
 }
 

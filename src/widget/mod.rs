@@ -11,15 +11,15 @@ mod app;
 mod ask;
 mod card;
 mod dom;
+mod hooks;
 pub mod i18n;
 mod notes;
 mod paywall;
 mod popover;
 mod search;
-mod search_client;
 mod states;
 
-pub use app::{App, Target, WidgetConfig};
+pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
 pub use popover::Popover;
 pub use search::mount_search;
@@ -36,6 +36,8 @@ use crate::api::CodeSystem;
 #[wasm_bindgen]
 pub struct Widget {
     target: RwSignal<Option<Target>>,
+    /// Handed to every search box this widget's cards open from.
+    config: WidgetConfig,
     host: HtmlElement,
     // Dropping it unmounts the view and disposes of its reactive graph.
     mounted: Option<Box<dyn std::any::Any>>,
@@ -82,8 +84,12 @@ impl Widget {
 pub struct MountOptions {
     /// Base URL of the JSON API.
     pub endpoint: String,
-    /// The stylesheet applied inside the shadow root.
+    /// The address of the stylesheet applied inside the shadow roots.
     pub styles_url: String,
+    /// Its text, fetched by the loader (over `connect-src`, so a page's `style-src` need not
+    /// admit the endpoint); without it the shadow roots link the address.
+    #[serde(default)]
+    pub styles: String,
     /// How long a lookup may take before the card says so, in milliseconds.
     #[serde(default = "default_timeout")]
     pub timeout_ms: u32,
@@ -118,25 +124,25 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
         Some(tag) => i18n::Lang::from_tag(tag),
         None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),
     };
-    let theme = options.theme.as_deref().filter(|t| matches!(*t, "light" | "dark"));
-    let (host, container) = dom::shadow_host(&options.styles_url, theme, lang.tag())?;
-    let endpoint = options.endpoint.trim_end_matches('/').to_string();
-    let target = RwSignal::new(None::<Target>);
-    let timeout_ms = options.timeout_ms.max(1);
     let config = WidgetConfig {
-        endpoint: endpoint.clone(),
-        timeout_ms,
+        endpoint: options.endpoint.trim_end_matches('/').to_string(),
+        timeout_ms: options.timeout_ms.max(1),
         site_key: options.site_key.filter(|key| !key.is_empty()),
         ask: (options.ask || options.ask_url.is_some()).then_some(ask::Ask { url: options.ask_url }),
+        lang,
+        theme: options.theme.as_deref().and_then(Theme::parse),
+        styles: dom::Styles { text: options.styles, url: options.styles_url },
     };
-    let site_key = config.site_key.clone();
+    let (host, container) = dom::shadow_host(&config.look())?;
+    let target = RwSignal::new(None::<Target>);
+    let context = config.clone();
     let handle = leptos::mount::mount_to(container, move || {
-        let account = paywall::Account::new(endpoint, site_key, timeout_ms);
+        let account = paywall::Account::new(context.endpoint.clone(), context.site_key.clone(), context.timeout_ms);
         account.listen();
         provide_context(account);
-        provide_context(config);
-        provide_context(lang);
+        provide_context(context.lang);
+        provide_context(context);
         view! { <App target /> }
     });
-    Ok(Widget { target, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    Ok(Widget { target, config, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
 }

@@ -139,9 +139,11 @@ pub fn Paywall(
     }
 }
 
-/// The body of a section the visitor's plan does not include.
+/// One notice for every section the visitor's plan does not include, naming them.
 #[component]
-pub fn LockedNotice(
+pub fn LockedSections(
+    /// The locked sections' titles, in card order.
+    titles: Vec<String>,
     /// The visitor's plan, which decides the wording.
     plan: Option<Plan>,
 ) -> impl IntoView {
@@ -151,9 +153,12 @@ pub fn LockedNotice(
         _ => strings.locked_guest,
     };
     view! {
-        <div class="cc-locked">
-            <p class="cc-locked-title">{title}</p>
-            <p>{text}</p>
-        </div>
+        <section class="cc-section cc-locked" aria-labelledby="cc-locked-title" data-locked="">
+            <h3 id="cc-locked-title" class="cc-locked-title">{title}</h3>
+            <p>{format!("{text}:")}</p>
+            <ul class="cc-locked-list">
+                {titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}
+            </ul>
+        </section>
     }
 }

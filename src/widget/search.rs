@@ -9,60 +9,31 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlElement;
 
-use super::Widget;
-use super::app::{self, Target};
-use super::client::FetchError;
-use super::search_client::{self, SearchRequest};
+use super::app::{self, Target, WidgetConfig};
+use super::client::{self, FetchError, SearchRequest};
+use super::hooks::{abortable_resource, use_active_option, use_debounced};
+use super::{Widget, dom, i18n};
 use crate::api::{CodeSystem, SearchHit, SearchResults};
 
 /// How long typing must pause before a search is sent.
 const DEBOUNCE_MS: u32 = 180;
 
-/// What the box needs from the embed script.
-#[derive(Clone, Debug)]
-struct SearchConfig {
-    endpoint: String,
-    timeout_ms: u32,
-    /// The widget's open/close state: choosing a result opens the card through it.
-    card: RwSignal<Option<Target>>,
-}
-
-/// Turns `element` into a search box: an open shadow root (so the page's CSS cannot reach it)
-/// with the stylesheet at `styles_url` and the box inside. Results open `widget`'s card.
-/// The box lives until [`MountedSearch::destroy`].
+/// Turns `element` into a search box in its own open shadow root (so the page's CSS cannot
+/// reach it), with `widget`'s styles, theme, language and endpoint; results open `widget`'s
+/// card. The box lives until [`MountedSearch::destroy`].
 #[wasm_bindgen]
-pub fn mount_search(
-    widget: &Widget,
-    element: HtmlElement,
-    endpoint: String,
-    styles_url: String,
-    timeout_ms: u32,
-) -> Result<MountedSearch, JsValue> {
-    let document = leptos::prelude::document();
-    let shadow = match element.shadow_root() {
-        // A box torn down earlier keeps its (emptied) shadow root: one cannot be removed.
-        Some(shadow) => {
-            shadow.set_inner_html("");
-            shadow
-        }
-        None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
-    };
-    let link = document.create_element("link")?;
-    link.set_attribute("rel", "stylesheet")?;
-    link.set_attribute("href", &styles_url)?;
-    shadow.append_child(&link)?;
-    let container: HtmlElement = document.create_element("div")?.unchecked_into();
-    container.set_attribute("class", "cc-root cc-search-root")?;
-    shadow.append_child(&container)?;
-    let label = element.get_attribute("data-label").unwrap_or_else(|| "Search medical codes".into());
-    let config = SearchConfig {
-        endpoint: endpoint.trim_end_matches('/').to_string(),
-        timeout_ms: timeout_ms.max(1),
-        card: widget.target,
-    };
-    let handle = leptos::mount::mount_to(container, move || view! { <SearchBox config label /> });
+pub fn mount_search(widget: &Widget, element: HtmlElement) -> Result<MountedSearch, JsValue> {
+    let config = widget.config.clone();
+    let container = dom::shadow_container(&element, &config.look(), "cc-root cc-search-root")?;
+    let shadow = element.shadow_root().ok_or("codecard: the search box has no shadow root")?;
+    let label = element.get_attribute("data-label");
+    let card = widget.target;
+    let handle = leptos::mount::mount_to(container, move || {
+        provide_context(config.lang);
+        view! { <SearchBox config card label /> }
+    });
     Ok(MountedSearch { shadow, mounted: Some(Box::new(SendWrapper::new(handle))) })
 }
 
@@ -90,50 +61,53 @@ struct Shown {
     results: SearchResults,
 }
 
+/// The search field, its filters, its status line and the listbox of results.
 #[component]
-fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
+fn SearchBox(
+    /// The widget's settings (endpoint, deadline, language).
+    config: WidgetConfig,
+    /// The widget's open/close state: choosing a result opens the card through it.
+    card: RwSignal<Option<Target>>,
+    /// The field's label (`data-label`); the widget's own words when absent.
+    label: Option<String>,
+) -> impl IntoView {
+    let words = config.lang.text();
     let input = NodeRef::<html::Input>::new();
     let text = RwSignal::new(String::new());
     let system = RwSignal::new(None::<CodeSystem>);
     let billable_only = RwSignal::new(false);
     // The query actually sent: follows `text` after a pause in typing.
-    let settled = RwSignal::new(String::new());
+    let settled = use_debounced(String::new(), DEBOUNCE_MS);
     let shown = RwSignal::new(None::<Shown>);
     let problem = RwSignal::new(None::<String>);
-    let active = RwSignal::new(None::<usize>);
+    let option = use_active_option();
+    let active = option.index;
     let expanded = RwSignal::new(false);
-    let debounce = StoredValue::new(None::<SendWrapper<gloo_timers::callback::Timeout>>);
 
     let request = Memo::new(move |_| SearchRequest {
-        text: settled.get().trim().to_string(),
+        text: settled.settled.get().trim().to_string(),
         system: system.get(),
         billable_only: billable_only.get(),
     });
 
-    // One request per settled query; cleanup (a newer query, or the box going away) aborts the
-    // one still in flight, so a slow stale answer can never overwrite a newer one.
-    let endpoint = config.endpoint.clone();
-    let timeout_ms = config.timeout_ms;
-    let results = LocalResource::new(move || {
-        let request = request.get();
-        let controller = web_sys::AbortController::new().ok();
-        let on_abort = SendWrapper::new(controller.clone());
-        on_cleanup(move || {
-            if let Some(controller) = on_abort.take() {
-                controller.abort();
+    // One request per settled query; a newer query (or the box going away) aborts the one
+    // still in flight, so a slow stale answer can never overwrite a newer one.
+    let (endpoint, timeout_ms) = (config.endpoint.clone(), config.timeout_ms);
+    let results = abortable_resource(
+        move || request.get(),
+        move |request, controller| {
+            let endpoint = endpoint.clone();
+            async move {
+                if request.text.is_empty() {
+                    return Ok(None);
+                }
+                client::fetch_results(&endpoint, &request, timeout_ms, &controller)
+                    .await
+                    .map(|results| Some(Shown { request, results }))
             }
-        });
-        let endpoint = endpoint.clone();
-        async move {
-            if request.text.is_empty() {
-                return Ok(None);
-            }
-            let controller = controller.ok_or(FetchError::Unreachable)?;
-            search_client::fetch_results(&endpoint, &request, timeout_ms, &controller)
-                .await
-                .map(|results| Some(Shown { request, results }))
-        }
-    });
+        },
+    );
+    let lang = config.lang;
     Effect::new(move |_| match results.get() {
         Some(Ok(Some(found))) => {
             problem.set(None);
@@ -146,7 +120,7 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
             shown.set(None);
         }
         Some(Err(FetchError::Aborted)) | None => {}
-        Some(Err(error)) => problem.set(Some(error.to_string())),
+        Some(Err(error)) => problem.set(Some(i18n::problem_message(lang, &error))),
     });
 
     let hits = move || shown.with(|s| s.as_ref().map(|s| s.results.results.clone()).unwrap_or_default());
@@ -158,7 +132,6 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
     };
     let open_list = move || expanded.get() && !text.with(String::is_empty) && shown.with(Option::is_some);
 
-    let card = config.card;
     let open_card = move |hit: SearchHit| {
         if let Some(anchor) = input.get_untracked() {
             let anchor: HtmlElement = (*anchor).clone().unchecked_into();
@@ -170,16 +143,11 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
         let value = event_target_value(&event);
         text.set(value.clone());
         expanded.set(true);
-        let timer = gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
-            let _ = settled.try_set(value);
-        });
-        // Replacing the pending timer drops (cancels) it.
-        debounce.set_value(Some(SendWrapper::new(timer)));
+        settled.set(value);
     };
     let clear = move || {
-        debounce.set_value(None);
         text.set(String::new());
-        settled.set(String::new());
+        settled.set_now(String::new());
         active.set(None);
         expanded.set(false);
         problem.set(None);
@@ -193,18 +161,10 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 expanded.set(true);
-                let down = event.key() == "ArrowDown";
-                active.update(|a| {
-                    *a = Some(match (*a, down) {
-                        (None, true) => 0,
-                        (None, false) => count - 1,
-                        (Some(i), true) => (i + 1) % count,
-                        (Some(i), false) => (i + count - 1) % count,
-                    })
-                });
+                option.step(event.key() == "ArrowDown", count);
             }
             "Enter" if count > 0 => {
-                let chosen = active.get_untracked().unwrap_or(0);
+                let chosen = option.chosen();
                 let hit = shown.with_untracked(|s| s.as_ref().and_then(|s| s.results.results.get(chosen).cloned()));
                 if let Some(hit) = hit {
                     event.prevent_default();
@@ -225,18 +185,13 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
             return problem;
         }
         if loading() {
-            return "Searching…".to_string();
+            return words.searching.to_string();
         }
-        shown.with(|s| match s {
-            Some(s) if s.results.total == 0 => "No codes match.".to_string(),
-            Some(s) if s.results.total == 1 => "1 code found.".to_string(),
-            Some(s) if s.results.total > s.results.results.len() => {
-                format!("{} codes found, showing the best {}.", s.results.total, s.results.results.len())
-            }
-            Some(s) => format!("{} codes found.", s.results.total),
-            None => String::new(),
-        })
+        shown
+            .with(|s| s.as_ref().map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
+            .unwrap_or_default()
     };
+    let label = label.unwrap_or_else(|| words.search_label.to_string());
 
     view! {
         <div class="cc-search" aria-busy=move || loading().to_string()>
@@ -250,7 +205,7 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
                     role="combobox"
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder="Code or words, e.g. E11.9 or heart attack"
+                    placeholder=words.search_placeholder
                     aria-autocomplete="list"
                     aria-controls="cc-search-list"
                     aria-describedby="cc-search-status"
@@ -262,15 +217,15 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
                 />
                 <select
                     class="cc-search-system"
-                    aria-label="Code system"
+                    aria-label=words.code_system
                     on:change=move |event| system.set(CodeSystem::parse(&event_target_value(&event)))
                 >
-                    <option value="">"All systems"</option>
+                    <option value="">{words.all_systems}</option>
                     {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }).collect_view()}
                 </select>
                 <label class="cc-search-billable">
                     <input type="checkbox" on:change=move |event| billable_only.set(event_target_checked(&event)) />
-                    " Billable only"
+                    {format!(" {}", words.billable_only)}
                 </label>
             </div>
             <p id="cc-search-status" class="cc-search-status" role="status" aria-live="polite">{status}</p>
@@ -278,7 +233,7 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
                 id="cc-search-list"
                 class="cc-search-list"
                 role="listbox"
-                aria-label="Matching codes"
+                aria-label=words.matching_codes
                 hidden=move || !open_list()
             >
                 {move || {
@@ -304,7 +259,7 @@ fn SearchBox(config: SearchConfig, label: String) -> impl IntoView {
                                 >
                                     <span class="cc-search-code">{hit.display_code.clone()}</span>
                                     <span class="cc-search-sys">{hit.system.label()}</span>
-                                    {(!hit.billable).then(|| view! { <span class="cc-search-header">"header"</span> })}
+                                    {(!hit.billable).then(|| view! { <span class="cc-search-header">{words.header_short}</span> })}
                                     <span class="cc-search-title">{marked(&hit)}</span>
                                 </li>
                             }

@@ -20,14 +20,21 @@ function watchErrors(page) {
 }
 
 /**
- * A third-party host page: www/blank.html opened on another origin (`localhost` instead of
- * `127.0.0.1`, so Chromium's local-network rules see one address space, as two public sites would
- * be), with the embed script added exactly as a site adds it.
+ * A third-party host page: www/blank.html (or `file`) opened on another origin (`localhost` instead
+ * of `127.0.0.1`, so Chromium's local-network rules see one address space, as two public sites would
+ * be), with the embed script added exactly as a site adds it. With `csp`, a Content-Security-Policy
+ * `<meta>` goes in first: it is enforced from its insertion on, so for everything the widget loads.
  */
-async function thirdPartyPage(page, serverURL, { scriptBase, endpoint, attributes = {}, body, ready = true }) {
-  await page.goto(serverURL.replace("127.0.0.1", "localhost") + "/blank.html");
+async function thirdPartyPage(page, serverURL, { scriptBase, endpoint, attributes = {}, body, ready = true, file = "blank.html", csp }) {
+  await page.goto(serverURL.replace("127.0.0.1", "localhost") + "/" + file);
   await page.evaluate(
-    ({ scriptBase, endpoint, attributes, body }) => {
+    ({ scriptBase, endpoint, attributes, body, csp }) => {
+      if (csp) {
+        const meta = document.createElement("meta");
+        meta.httpEquiv = "Content-Security-Policy";
+        meta.content = csp;
+        document.head.prepend(meta);
+      }
       document.querySelector("main").insertAdjacentHTML("beforeend", body);
       const script = document.createElement("script");
       script.src = `${scriptBase}/widget/loader.js`;
@@ -35,7 +42,7 @@ async function thirdPartyPage(page, serverURL, { scriptBase, endpoint, attribute
       for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
       document.head.append(script);
     },
-    { scriptBase, endpoint, attributes, body }
+    { scriptBase, endpoint, attributes, body, csp }
   );
   if (ready) await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
 }
