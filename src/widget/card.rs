@@ -25,6 +25,7 @@ pub fn CardView(
         descriptor_note,
         plain_language,
         hierarchy,
+        also_indexed_as,
         axes,
         attribution,
         sections,
@@ -65,6 +66,7 @@ pub fn CardView(
                     {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
                 </section>
             })}
+            {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
             {plain_language.map(|plain| view! {
                 <section class="cc-section" aria-labelledby="cc-plain">
                     <h3 id="cc-plain">{text.plain}</h3>

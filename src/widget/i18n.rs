@@ -102,6 +102,10 @@ pub struct Strings {
     pub locked_member: (&'static str, &'static str),
     /// The "Ask about this code" button.
     pub ask: &'static str,
+    /// Before the Index entry that found a search result.
+    pub from_index: &'static str,
+    /// Before the Index terms a card lists.
+    pub also_indexed_as: &'static str,
     /// Titles for the `related` and `coding_tips` sections; `None` keeps the server's English.
     pub section_titles: Option<(&'static str, &'static str)>,
 }
@@ -134,6 +138,8 @@ static EN: Strings = Strings {
     locked_guest: ("Register to view content", "Create a free account to unlock this content"),
     locked_member: ("Upgrade to view content", "A paid plan unlocks this content"),
     ask: "Ask about this code",
+    from_index: "from the index: ",
+    also_indexed_as: "Also indexed as: ",
     section_titles: None,
 };
 
@@ -165,6 +171,8 @@ static ES: Strings = Strings {
     locked_guest: ("Regístrese para ver el contenido", "Cree una cuenta gratuita para desbloquear este contenido"),
     locked_member: ("Mejore su plan para ver el contenido", "Un plan de pago desbloquea este contenido"),
     ask: "Preguntar sobre este código",
+    from_index: "del índice: ",
+    also_indexed_as: "También en el índice como: ",
     section_titles: Some(("Códigos relacionados", "Consejos de codificación")),
 };
 

@@ -663,6 +663,7 @@ impl SearchIndex {
                 }
             }
             let known = self.terms.get(word).is_some()
+                || text::other_numbers(word).iter().any(|w| self.terms.get(w).is_some())
                 || self.terms.search(Str::new(word).starts_with()).into_stream().next().is_some();
             let split = (!known && word.len() >= 6 && word.is_ascii())
                 .then(|| {

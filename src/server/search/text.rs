@@ -120,8 +120,8 @@ pub fn us_spelling(term: &mut String) {
     *term = out;
 }
 
-/// The other number of a word, for a word the dictionary does not have as typed: `corns` →
-/// `corn`, `bell` → `bells`, `injuries` → `injury`, `feet` → `foot`.
+/// The other number of a word: `corns` → `corn`, `bell` → `bells`, `injuries` → `injury`,
+/// `feet` → `foot`; for an adjective in `-y`, its noun too (`itchy` → `itch`).
 pub fn other_numbers(term: &str) -> Vec<String> {
     const IRREGULAR: [(&str, &str); 4] = [("feet", "foot"), ("teeth", "tooth"), ("lice", "louse"), ("women", "woman")];
     if let Some((a, b)) = IRREGULAR.iter().find(|(a, b)| *a == term || *b == term) {
@@ -137,7 +137,12 @@ pub fn other_numbers(term: &str) -> Vec<String> {
     } else if let Some(stem) = term.strip_suffix('s').filter(|s| !s.ends_with(['s', 'u', 'i'])) {
         vec![stem.to_string()]
     } else if let Some(stem) = term.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
-        vec![format!("{stem}ies")]
+        // Also the noun of an everyday adjective: `itchy` → `itch`, `lumpy` → `lump`.
+        let mut forms = vec![format!("{stem}ies")];
+        if stem.len() >= 4 {
+            forms.push(stem.to_string());
+        }
+        forms
     } else if term.ends_with(['s', 'x', 'z', 'h']) {
         vec![format!("{term}es")]
     } else {
@@ -308,6 +313,7 @@ mod tests {
         assert_eq!(other_numbers("injuries"), ["injury"]);
         assert_eq!(other_numbers("feet"), ["foot"]);
         assert_eq!(other_numbers("boxes"), ["box"]);
+        assert_eq!(other_numbers("itchy"), ["itchies", "itch"]);
         assert!(other_numbers("abscess").iter().all(|w| w != "absces"));
     }
 
