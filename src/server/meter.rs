@@ -186,6 +186,10 @@ fn part_title(id: &str) -> &'static str {
 /// only) in its place. With `paywalled`, everything but the code and its system goes.
 pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
     let allowed = |id: &str| !paywalled && sections.includes(id);
+    // Index terms are public for any plan, but a paywalled card carries no text at all.
+    if paywalled {
+        card.also_indexed_as.clear();
+    }
     let mut locked = Vec::new();
     if !allowed(parts::DESCRIPTION) {
         let had = card.short_description.take().is_some() | card.long_description.take().is_some();

@@ -69,6 +69,8 @@ const EXTRA_WEIGHT: f32 = 0.5;
 /// for "Enuresis"): it covers the way in, but the way in that has the word itself wins.
 const ALTERNATIVE: u32 = 1 << 30;
 const ALTERNATIVE_WEIGHT: f32 = 0.9;
+/// Marks, in scoring, a code whose own title covers the query.
+const TITLE_COVERS: u32 = 1 << 31;
 /// A posting's document id, without its flags.
 const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE);
 /// How much a common completion of a prefix or misspelling is preferred over a rare one, at most.
@@ -517,15 +519,20 @@ impl SearchIndex {
                 if best_rank[slot] == f32::NEG_INFINITY {
                     ranked.push((0.0, code));
                 }
+                // A title that covers the query keeps the result's own name: no `via` needed.
+                let title_covers = id < codes && coverage >= 1.0;
                 let better = rank > best_rank[slot] || (rank == best_rank[slot] && id < codes);
+                if title_covers || (better && best_doc[slot] & TITLE_COVERS == 0) {
+                    best_doc[slot] = if title_covers { id | TITLE_COVERS } else { id };
+                }
                 if better {
-                    (best_rank[slot], best_doc[slot]) = (rank, id);
+                    best_rank[slot] = rank;
                 }
             }
             for entry in &mut ranked {
                 let slot = entry.1 as usize;
-                *entry = (best_rank[slot], best_doc[slot]);
-                best_rank[slot] = f32::NEG_INFINITY;
+                *entry = (best_rank[slot], best_doc[slot] & !TITLE_COVERS);
+                (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
             }
             scratch.reset();
             let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
