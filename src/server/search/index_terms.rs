@@ -148,6 +148,8 @@ fn forms(term: &str) -> Vec<String> {
 /// The Index as a tree, with main terms findable by name for cross-references.
 struct Tree {
     entries: Vec<Entry>,
+    /// Each entry's forms ([`forms`]), cut once.
+    forms: Vec<Vec<String>>,
     /// Each main term by its whole name and by its first form, lower case.
     mains: HashMap<String, usize>,
     /// Each main term by its other forms (`tubercular`), when no main term is called that.
@@ -178,14 +180,15 @@ impl Tree {
                 other_forms.entry(other.clone()).or_insert(id);
             }
         }
-        let mut tree = Tree { entries, mains, other_forms, aliases: HashMap::new() };
+        let forms = entries.iter().map(|e| forms(&e.row.term)).collect();
+        let mut tree = Tree { entries, forms, mains, other_forms, aliases: HashMap::new() };
         let mut aliases: HashMap<usize, Vec<String>> = HashMap::new();
         for (id, e) in tree.entries.iter().enumerate() {
             let row = &e.row;
             let plain_see = e.parent.is_none() && e.children.is_empty() && row.code.is_empty();
             if plain_see && names_an_entry(&row.see) && !row.see.contains(',') {
                 if let Some(target) = tree.find(&row.see).filter(|t| tree.entries[*t].parent.is_none() && *t != id) {
-                    aliases.entry(target).or_default().extend(forms(&row.term));
+                    aliases.entry(target).or_default().extend(tree.forms[id].iter().cloned());
                 }
             }
         }
@@ -209,7 +212,7 @@ impl Tree {
         let (mut at, mut used) = (1..=parts.len()).rev().find_map(|n| self.main(&parts[..n].join(", ")).map(|id| (id, n)))?;
         while used < parts.len() {
             let next = self.entries[at].children.iter().find_map(|&child| {
-                let child_forms = forms(&self.entries[child].row.term);
+                let child_forms = &self.forms[child];
                 let whole = child_forms.join(", ");
                 (1..=parts.len() - used).rev().find_map(|n| {
                     let wanted = parts[used..used + n].join(", ");
@@ -308,7 +311,7 @@ impl Tree {
         let mut label: Vec<String> = Vec::new();
         for (level, &e) in chain.iter().enumerate() {
             let row = &self.entries[e].row;
-            let all = forms(&row.term);
+            let all = &self.forms[e];
             let Some(first) = all.first() else { continue };
             push_words(&mut path.phrase, first);
             for other in all[1..].iter().chain(self.aliases.get(&e).into_iter().flatten()) {

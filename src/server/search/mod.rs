@@ -202,9 +202,20 @@ fn weight(posting: u32) -> f32 {
     }
 }
 
-/// The words one query word may stand for: (term id, what matching it is worth, whether it is
-/// the word itself rather than a completion or a correction).
-type Group = Vec<(u32, f32, bool)>;
+/// How a dictionary word stands for a query word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// The word itself (or its other number, or the synonym list's word).
+    Whole,
+    /// A completion of a prefix or a correction of a misspelling.
+    Guess,
+    /// A completion of a prefix of three letters or fewer: titles only. While someone types
+    /// `lo`, ways in add little and would double the postings walked.
+    Hint,
+}
+
+/// The words one query word may stand for: (term id, what matching it is worth, how).
+type Group = Vec<(u32, f32, Match)>;
 
 impl SearchIndex {
     /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
@@ -593,9 +604,11 @@ impl SearchIndex {
     fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, scratch: &mut Scratch) {
         let Scratch { score, mask, specific, touched, .. } = scratch;
         let codes = self.docs.len() as u32;
-        for &(term, value, whole) in group {
+        for &(term, value, how) in group {
             let is_specific = !self.generic[term as usize];
-            for &posting in self.postings_of(term) {
+            let list = self.postings_of(term);
+            let list = if how == Match::Hint { &list[..list.partition_point(|p| p & ID < codes)] } else { list };
+            for &posting in list {
                 let id = posting & ID;
                 let d = id as usize;
                 if mask[d] & bit != 0 || only.is_some_and(|m| mask[d] != m) {
@@ -612,7 +625,7 @@ impl SearchIndex {
                 score[d] += value * weight(posting);
                 // A way in counts only words typed whole: a completion (`colic` → `colicystitis`)
                 // must not make a way in look fully covered.
-                specific[d] += u8::from(in_title && if id < codes { is_specific } else { whole });
+                specific[d] += u8::from(in_title && if id < codes { is_specific } else { how == Match::Whole });
             }
         }
     }
@@ -626,13 +639,16 @@ impl SearchIndex {
             if mask[d] != required {
                 continue;
             }
-            for &(term, value, whole) in group {
+            for &(term, value, how) in group {
+                if how == Match::Hint && id >= self.docs.len() as u32 {
+                    continue;
+                }
                 let list = self.postings_of(term);
                 if let Ok(at) = list.binary_search_by_key(&id, |p| p & ID) {
                     let in_title = list[at] & EXTRA_ONLY == 0;
                     mask[d] |= bit;
                     score[d] += value * weight(list[at]);
-                    let counts = if id < self.docs.len() as u32 { !self.generic[term as usize] } else { whole };
+                    let counts = if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
                     specific[d] += u8::from(in_title && counts);
                     break;
                 }
@@ -705,18 +721,18 @@ impl SearchIndex {
             synonyms::Part::Rewritten { term, also } => {
                 for word in std::iter::once(term).chain(also) {
                     if let Some(id) = self.terms.get(word) {
-                        exact.push((id as u32, self.idf[id as usize], true));
+                        exact.push((id as u32, self.idf[id as usize], Match::Whole));
                     }
                 }
             }
             synonyms::Part::Typed(word) => {
                 let found = self.terms.get(word);
                 if let Some(id) = found {
-                    exact.push((id as u32, self.idf[id as usize], true));
+                    exact.push((id as u32, self.idf[id as usize], Match::Whole));
                 }
                 for other in text::other_numbers(word) {
                     if let Some(id) = self.terms.get(&other) {
-                        exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], true));
+                        exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
                     }
                 }
                 let chars = word.chars().count();
@@ -733,18 +749,22 @@ impl SearchIndex {
                 }
             }
         }
+        let how = match part {
+            synonyms::Part::Typed(word) if word.chars().count() <= 3 => Match::Hint,
+            _ => Match::Guess,
+        };
         if !guessed.is_empty() {
             let common = guessed.iter().map(|(t, _)| self.idf[*t as usize]).fold(f32::INFINITY, f32::min);
             let most = (self.docs.len() as f32).ln();
             for (term, weight) in guessed {
                 let df = self.df[term as usize] as f32;
-                exact.push((term, weight * common + POPULAR * (1.0 + df).ln() / most, false));
+                exact.push((term, weight * common + POPULAR * (1.0 + df).ln() / most, how));
             }
         }
         // A generic word (`nos`, `unspecified`) says no more when rare: only paths of the
         // Index spell `NOS` out, which must not make them outrank the plain code.
-        for (term, value, whole) in &mut exact {
-            if *whole && self.generic[*term as usize] {
+        for (term, value, how) in &mut exact {
+            if *how == Match::Whole && self.generic[*term as usize] {
                 *value = value.min(GENERIC_MOST);
             }
         }
