@@ -202,9 +202,9 @@ impl Tree {
     }
 
     /// The entry a cross-reference names ("Neuropathy, entrapment", "Otitis, media,
-    /// nonsuppurative, chronic, mucoid"): its main term, then as many of its parts as the
-    /// subterms below match. `None` when no main term matches ("Table of Drugs and Chemicals",
-    /// "condition").
+    /// nonsuppurative, chronic, mucoid"): its main term, then a subterm for each further part.
+    /// `None` when no main term matches ("Table of Drugs and Chemicals", "condition") or a part
+    /// matches no subterm.
     fn find(&self, reference: &str) -> Option<usize> {
         let parts: Vec<String> = forms(reference);
         // The main term may itself hold a comma ("Foreign body", "Hernia, hernial"): try the
@@ -221,8 +221,9 @@ impl Tree {
             });
             match next {
                 Some((child, n)) => (at, used) = (child, used + n),
-                // A part no subterm has ("by site"): the deepest entry reached stands.
-                None => break,
+                // A part no subterm has ("by site", a subterm further down): following the
+                // reference only part of the way would lead to a broader code than it names.
+                None => return None,
             }
         }
         Some(at)
@@ -281,7 +282,7 @@ impl Tree {
                     continue;
                 }
                 let label = match &reference {
-                    Some(r) => format!("{} (see {r})", path.label),
+                    Some(r) => format!("{} (see {})", path.label, r.split_whitespace().collect::<Vec<_>>().join(" ")),
                     None => path.label.clone(),
                 };
                 let levels = path.levels as u16;
@@ -293,7 +294,7 @@ impl Tree {
                     optional: path.optional.clone(),
                     label,
                     kind: WayKind::AlphabeticIndex,
-                    prominence: levels * 2 + u16::from(reference.is_some()),
+                    prominence: levels + if reference.is_some() { 100 } else { 0 },
                 });
             }
         }
