@@ -131,6 +131,10 @@ if (search && search.status === "n/a") {
   if (accuracy) p("Accuracy on the labelled query set (`cargo test --release --test search_quality -- --nocapture`): the code a coder would pick in the first or first five results.", "", accuracy, "");
 }
 
+// 5. Card data
+const cards = fs.existsSync(path.join(dir, "cards.md")) ? fs.readFileSync(path.join(dir, "cards.md"), "utf8").trim() : "";
+if (cards) p("## 5. Card data", "", "`cargo bench --bench cards`: loading the embedded sets, the ICD-10-CM Tabular List's share, and the size of a card's JSON with its coding notes over every ICD-10-CM code.", "", cards, "");
+
 p("## How this was run", "", "```sh", ...meta.commands, "```", "", `Wall time of the whole benchmark: ${meta.elapsed_s} s.`, "");
 
 fs.writeFileSync(path.join(dir, "report.md"), lines.join("\n"));

@@ -170,6 +170,116 @@ pub enum SectionContent {
         /// The related codes with their short descriptors.
         codes: Vec<CodeRef>,
     },
+    /// The Tabular List's instructional notes that apply to the code, nearest first.
+    Notes {
+        /// The notes, grouped by kind and by where they are written.
+        groups: Vec<NoteGroup>,
+        /// The 7th characters the code's category requires, when it requires them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seventh: Option<SeventhCharacters>,
+    },
+}
+
+/// The kinds of instructional note in the ICD-10-CM Tabular List. The widget words them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// "Includes": further defines or gives examples of the content.
+    Includes,
+    /// Inclusion terms: conditions for which the code is to be used.
+    InclusionTerm,
+    /// "Excludes1": never code together with the excluded condition.
+    Excludes1,
+    /// "Excludes2": not included here, but may be coded together.
+    Excludes2,
+    /// "Code first": the underlying condition is sequenced first.
+    CodeFirst,
+    /// "Use additional code": add a code for the manifestation or detail.
+    UseAdditionalCode,
+    /// "Code also": a second code may be needed; sequencing depends on the encounter.
+    CodeAlso,
+    /// A general note.
+    Note,
+    /// A note on the 7th character.
+    SeventhCharacterNote,
+}
+
+/// The level of the Tabular List a note is written at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteLevel {
+    /// A chapter (`E00-E89`).
+    Chapter,
+    /// A block of categories (`E08-E13`).
+    Block,
+    /// A three-character category (`E11`).
+    Category,
+    /// A subcategory or code above this one (`E11.6`).
+    Subcategory,
+}
+
+/// Notes of one kind written at one place.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteGroup {
+    /// What kind of note.
+    pub kind: NoteKind,
+    /// Where the notes are written when it is above the code itself (inherited); `None` for
+    /// notes written at the code.
+    pub from: Option<NoteSource>,
+    /// The notes, in the book's order.
+    pub notes: Vec<NoteText>,
+}
+
+/// Where an inherited note is written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteSource {
+    /// The level.
+    pub level: NoteLevel,
+    /// The chapter's, block's or code's own code as printed (`E11`, `E08-E13`).
+    pub code: String,
+}
+
+/// One note, with the codes it names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteText {
+    /// The note as the Tabular List prints it (English).
+    pub text: String,
+    /// The codes, categories and ranges named in `text` that the endpoint can open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<NoteCode>,
+}
+
+/// A code named inside a note: `(Z79.4)`, `(E08.-)`, `(I60-I69)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteCode {
+    /// The span of the note's text naming it, counted in Unicode characters.
+    pub start: u32,
+    /// The character after the span.
+    pub end: u32,
+    /// The code to open: the code itself, the category of `E08.-`, the first category of a range.
+    pub code: String,
+}
+
+/// The 7th characters a category requires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeventhCharacters {
+    /// Where they are defined, as printed (`S72`).
+    pub defined_at: String,
+    /// This code's own 7th character and its meaning, for a 7-character code.
+    pub this: Option<SeventhValue>,
+    /// Whether the code uses the placeholder `X` to reach the 7th position (`T36.0X1A`).
+    pub placeholder: bool,
+    /// Every valid 7th character, in the book's order.
+    pub values: Vec<SeventhValue>,
+}
+
+/// One 7th character and its meaning.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeventhValue {
+    /// The character (`A`).
+    pub character: String,
+    /// Its meaning ("initial encounter for closed fracture").
+    pub meaning: String,
 }
 
 /// A reference to another code, with enough text to show it in a list.

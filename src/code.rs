@@ -29,12 +29,13 @@ pub fn normalize(written: &str) -> Option<String> {
 pub fn fits(system: CodeSystem, key: &str) -> bool {
     let b = key.as_bytes();
     match system {
-        // A letter, two characters of the category (digit, digit-or-letter), then up to four more.
+        // A letter, two characters of the category (digit then digit-or-letter, or, since
+        // FY2026's QA0, letter then digit), then up to four more.
         CodeSystem::Icd10cm => {
             (3..=7).contains(&b.len())
                 && b[0].is_ascii_uppercase()
-                && b[1].is_ascii_digit()
-                && b[2].is_ascii_alphanumeric()
+                && ((b[1].is_ascii_digit() && b[2].is_ascii_alphanumeric())
+                    || (b[1].is_ascii_uppercase() && b[2].is_ascii_digit()))
                 && b[3..].iter().all(u8::is_ascii_alphanumeric)
         }
         // Exactly seven characters of 0-9 and A-Z without I and O, the first one a section

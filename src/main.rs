@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use codecard::api::{CodeSystem, Plan};
+use codecard::api::Plan;
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
     self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
@@ -55,20 +55,20 @@ struct DbArg {
 struct ImportArgs {
     /// What the file holds: icd10cm or icd10pcs (CMS order file), hcpcs (CMS ANWEB
     /// fixed-width file), cpt (a licensee's tab- or pipe-delimited descriptor file).
-    #[arg(value_parser = parse_system)]
-    system: CodeSystem,
+    #[arg(value_parser = server::import::ImportFormat::parse)]
+    format: server::import::ImportFormat,
     /// The file to import.
     file: PathBuf,
+    /// For icd10cm-tabular: the release's official code list (one code a line), which the
+    /// 7th-character codes are checked against.
+    #[arg(long)]
+    code_list: Option<PathBuf>,
     /// The release the file's codes belong to, e.g. FY2026 (ICD-10), 2026-01 (HCPCS), 2026 (CPT).
     #[arg(long)]
     release: String,
     /// The data folder to update (created, and filled with the embedded sets, if missing).
     #[arg(long, env = "CODECARD_DATA_DIR")]
     data_dir: PathBuf,
-}
-
-fn parse_system(name: &str) -> Result<CodeSystem, String> {
-    CodeSystem::parse(name).ok_or_else(|| format!("{name:?} is not a code system: use icd10cm, icd10pcs, cpt or hcpcs"))
 }
 
 #[derive(Subcommand)]
@@ -140,7 +140,7 @@ struct ServeArgs {
     #[arg(long, env = "CODECARD_GUEST_SECTIONS", default_value = "description,plain_language", value_parser = Sections::parse)]
     guest_sections: Sections,
     /// Sections a free account sees.
-    #[arg(long, env = "CODECARD_FREE_SECTIONS", default_value = "description,plain_language,hierarchy,related", value_parser = Sections::parse)]
+    #[arg(long, env = "CODECARD_FREE_SECTIONS", default_value = "description,plain_language,hierarchy,related,coding_notes", value_parser = Sections::parse)]
     free_sections: Sections,
     /// Sections a paid account sees.
     #[arg(long, env = "CODECARD_PAID_SECTIONS", default_value = "all", value_parser = Sections::parse)]
@@ -249,18 +249,19 @@ fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
 
 fn import(args: ImportArgs) -> Result<(), String> {
     let request = server::import::Request {
-        system: args.system,
+        format: args.format,
         file: &args.file,
         data_dir: &args.data_dir,
         release: &args.release,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        code_list: args.code_list.as_deref(),
     };
     match server::import::run(&request) {
         Ok(summary) => {
             println!(
                 "imported {} {} codes ({} new) as {} into {}; {} codes of the previous set marked deleted; {} rows skipped",
                 summary.imported,
-                args.system.label(),
+                args.format.label(),
                 summary.added,
                 args.release.trim(),
                 args.data_dir.join(&summary.file).display(),

@@ -64,7 +64,7 @@ async fn i10_is_essential_hypertension() {
     assert_eq!(card.display_code, "I10");
     assert!(card.billable);
     assert_eq!(card.long_description.as_deref(), Some("Essential (primary) hypertension"));
-    assert_eq!(card.release, "FY2025");
+    assert_eq!(card.release, "FY2026 (April 1, 2026 update)");
     let block = card.hierarchy.iter().find(|l| l.level == "block").expect("a block");
     assert_eq!(block.code, "I10-I1A");
     assert!(card.hierarchy[0].title.starts_with("Chapter 9: Diseases of the circulatory system"));
@@ -242,7 +242,8 @@ async fn health_reports_the_full_code_sets() {
     assert_eq!(status, StatusCode::OK);
     let health: Health = serde_json::from_slice(&body).unwrap();
     let count = |system| health.systems.iter().find(|s| s.system == system).unwrap().codes;
-    assert_eq!(count(CodeSystem::Icd10cm), 97_584);
+    // The April 2026 release (98,186 codes) and the 12 FY2025 codes it deleted, kept and marked.
+    assert_eq!(count(CodeSystem::Icd10cm), 98_198);
     assert_eq!(count(CodeSystem::Icd10pcs), 68_367);
     assert!(count(CodeSystem::Cpt) >= 20);
     assert!(count(CodeSystem::Hcpcs) >= 20);

@@ -6,17 +6,25 @@ use std::path::Path;
 use std::process::Command;
 
 use codecard::api::CodeSystem;
-use codecard::server::import::{self, BadRow, ImportError, Request};
+use codecard::server::catalog::icd10cm;
+use codecard::server::import::{self, BadRow, ImportError, ImportFormat, Request};
 use codecard::server::{Catalog, DataSource, SearchIndex, search};
 
 /// A line of a CMS ICD-10 order file (fixed width).
 fn order_line(order: usize, code: &str, billable: bool, short: &str, long: &str) -> String {
-    let short: String = short.chars().take(60).collect();
+    // CMS short descriptions are ASCII; a title new in FY2026 may not be (Sézary).
+    let short: String = short.chars().filter(char::is_ascii).take(60).collect();
     format!("{order:05} {code:<7} {} {short:<60} {long}\n", u8::from(billable))
 }
 
 fn run(system: CodeSystem, file: &Path, dir: &Path, release: &str) -> Result<import::Summary, ImportError> {
-    import::run(&Request { system, file, data_dir: dir, release, progress: false })
+    let format = ImportFormat::parse(system.id()).unwrap();
+    import::run(&Request { format, file, data_dir: dir, release, progress: false, code_list: None })
+}
+
+/// The release of the embedded ICD-10-CM set.
+fn icd10cm_release() -> String {
+    Catalog::load(&DataSource::Embedded).unwrap().counts()[0].release.clone()
 }
 
 fn temp() -> tempfile::TempDir {
@@ -37,18 +45,22 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// The embedded ICD-10-CM set as a CMS order file, with I10 retitled, A00.0 dropped and a new
 /// code added: what a next fiscal year's file looks like.
 fn next_icd10cm_release(path: &Path) {
-    let current = DataSource::Embedded.read("icd10cm-2025.tsv.gz").unwrap();
+    let current: Vec<(usize, icd10cm::Row)> = DataSource::Embedded.rows(icd10cm::FILE).unwrap();
     let mut out = String::new();
     let mut order = 0;
-    for line in current.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f[0] == "A000" {
+    for (_, row) in current {
+        // A release file lists the codes it has, not those an earlier release deleted.
+        if row.code == "A000" || !row.deleted_in.is_empty() {
             continue;
         }
         order += 1;
-        let long = if f[0] == "I10" { "Essential (primary) hypertension, retitled for the test" } else { f[4] };
-        out += &order_line(order, f[0], f[2] == "1", f[3], long);
-        if f[0] == "U071" {
+        let long = if row.code == "I10" {
+            "Essential (primary) hypertension, retitled for the test"
+        } else {
+            &row.long_description
+        };
+        out += &order_line(order, &row.code, row.billable, &row.short_description, long);
+        if row.code == "U071" {
             order += 1;
             out +=
                 &order_line(order, "U0799", true, "Test-only new code", "Test-only new code added by a later release");
@@ -63,22 +75,22 @@ fn a_new_icd10cm_release_updates_titles_adds_codes_and_flags_deleted_ones() {
     let data = dir.path().join("data");
     let file = dir.path().join("icd10cm_order_2026.txt");
     next_icd10cm_release(&file);
-    let summary = run(CodeSystem::Icd10cm, &file, &data, "FY2026").unwrap();
+    let summary = run(CodeSystem::Icd10cm, &file, &data, "FY2027").unwrap();
     assert_eq!((summary.added, summary.deleted), (1, 1), "{summary:?}");
-    assert_eq!(summary.imported, 97_584);
+    assert_eq!(summary.imported, 98_186);
 
     let catalog = Catalog::load(&DataSource::Dir(data.clone())).unwrap();
     let i10 = catalog.card(CodeSystem::Icd10cm, "I10").unwrap();
-    assert_eq!(i10.release, "FY2026");
+    assert_eq!(i10.release, "FY2027");
     assert!(i10.long_description.unwrap().ends_with("retitled for the test"));
     assert_eq!(i10.deleted_in, None);
     let gone = catalog.card(CodeSystem::Icd10cm, "A000").expect("deleted codes are kept");
-    assert_eq!((gone.release.as_str(), gone.deleted_in.as_deref()), ("FY2025", Some("FY2026")));
+    assert_eq!((gone.release.as_str(), gone.deleted_in.as_deref()), (icd10cm_release().as_str(), Some("FY2027")));
     let json = serde_json::to_value(&gone).unwrap();
-    assert_eq!(json["deleted_in"], "FY2026", "the card JSON says so");
-    assert_eq!(catalog.card(CodeSystem::Icd10cm, "U0799").unwrap().release, "FY2026");
+    assert_eq!(json["deleted_in"], "FY2027", "the card JSON says so");
+    assert_eq!(catalog.card(CodeSystem::Icd10cm, "U0799").unwrap().release, "FY2027");
     let counts = catalog.counts();
-    assert_eq!(counts[0].release, "FY2026");
+    assert_eq!(counts[0].release, "FY2027");
     // The other sets were seeded from the embedded ones and still load.
     assert_eq!(counts[1].codes, 68_367);
 
@@ -90,11 +102,11 @@ fn a_new_icd10cm_release_updates_titles_adds_codes_and_flags_deleted_ones() {
     assert_eq!(find("U07.99")[0].code, "U0799");
 
     // A later release keeps the release a code was deleted in.
-    let summary = run(CodeSystem::Icd10cm, &file, &data, "FY2027").unwrap();
+    let summary = run(CodeSystem::Icd10cm, &file, &data, "FY2028").unwrap();
     assert_eq!((summary.added, summary.deleted), (0, 0));
     let catalog = Catalog::load(&DataSource::Dir(data.clone())).unwrap();
-    assert_eq!(catalog.card(CodeSystem::Icd10cm, "A000").unwrap().deleted_in.as_deref(), Some("FY2026"));
-    assert_eq!(catalog.card(CodeSystem::Icd10cm, "I10").unwrap().release, "FY2027");
+    assert_eq!(catalog.card(CodeSystem::Icd10cm, "A000").unwrap().deleted_in.as_deref(), Some("FY2027"));
+    assert_eq!(catalog.card(CodeSystem::Icd10cm, "I10").unwrap().release, "FY2028");
 }
 
 #[test]
@@ -262,5 +274,5 @@ fn the_command_line_reports_bad_lines_and_a_summary() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("imported 1 ICD-10-CM codes") && stdout.contains("97583"), "{stdout}");
+    assert!(stdout.contains("imported 1 ICD-10-CM codes") && stdout.contains("98185"), "{stdout}");
 }

@@ -157,7 +157,7 @@ async fn guests_see_descriptions_but_not_the_hierarchy_or_related_codes() {
     assert!(card.long_description.is_some());
     assert!(card.hierarchy.is_empty());
     let locked: Vec<&str> = card.sections.iter().filter(|s| s.content.is_none()).map(|s| s.id.as_str()).collect();
-    assert_eq!(locked, ["hierarchy", "related", "coding_tips"]);
+    assert_eq!(locked, ["hierarchy", "related", "coding_notes", "coding_tips"]);
     for gated in ["Endocrine, nutritional", "E08-E13", "E11.69", "poor control"] {
         assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
     }
@@ -165,6 +165,23 @@ async fn guests_see_descriptions_but_not_the_hierarchy_or_related_codes() {
     let pcs = Client::metered().get("/v1/codes/0DTJ4ZZ", None).await;
     assert!(pcs.card().axes.is_empty());
     assert!(!pcs.body.contains("Gastrointestinal System"), "{}", pcs.body);
+}
+
+#[tokio::test]
+async fn a_guests_raw_json_carries_no_coding_note_text_and_a_free_account_gets_the_notes() {
+    let client = Client::metered();
+    let guest = client.get("/v1/codes/E11.9", None).await;
+    let visitor = guest.card().visitor_token.expect("a visitor token");
+    let notes = guest.card().sections.into_iter().find(|s| s.id == "coding_notes").expect("a locked notes section");
+    assert_eq!((notes.title.as_str(), notes.content), ("Coding notes", None));
+    for note in
+        ["type 1 diabetes mellitus", "E10.-", "Z79.4", "insulin", "excludes1", "use_additional_code", "Endocrine"]
+    {
+        assert!(!guest.body.contains(note), "{note:?} leaked: {}", guest.body);
+    }
+    let session = client.register("notes@clinic.example", Some(&visitor)).await;
+    let free = client.get("/v1/codes/E11.9", Some(&session.token)).await;
+    assert!(free.body.contains("insulin (Z79.4)"), "free accounts see the notes: {}", free.body);
 }
 
 #[tokio::test]
@@ -244,11 +261,11 @@ async fn plans_decide_the_sections_and_paid_is_unlimited() {
     let free = client.get("/v1/codes/I10", Some(&session.token)).await;
     let tips = free.card().sections.into_iter().find(|s| s.id == "coding_tips").expect("a coding tips section");
     assert!(tips.content.is_none(), "coding tips are for paid plans");
-    assert!(!free.body.contains("R03.0"), "{}", free.body);
+    assert!(!free.body.contains("combination categories"), "{}", free.body);
 
     assert!(client.state.store.set_plan("CODER@clinic.example", Plan::Paid).unwrap());
     let paid = client.get("/v1/codes/I10", Some(&session.token)).await;
-    assert!(paid.body.contains("R03.0"), "paid accounts see coding tips");
+    assert!(paid.body.contains("combination categories"), "paid accounts see coding tips");
     let meter = paid.card().meter.unwrap();
     assert_eq!((meter.plan, meter.remaining), (Plan::Paid, None));
     assert_eq!(meter.message, "Unlimited code page views.");
@@ -410,15 +427,38 @@ async fn a_locked_database_is_a_503_and_counts_nothing() {
     )
     .unwrap();
     let app = common::router(state.clone());
+    let get = |uri: &str, token: Option<&str>| {
+        let mut request = Request::get(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        app.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+    // A guest with no views spent yet: the guest quota is one view.
+    let first = get("/v1/codes/I10", None).await.unwrap();
+    let card: Card = serde_json::from_slice(&first.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let token = card.visitor_token.expect("a visitor token");
+    let views = || {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM views", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    assert_eq!(views(), 1);
+
     let locker = rusqlite::Connection::open(&path).unwrap();
     locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let response = app.clone().oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+    let response = get("/v1/codes/E11.9", Some(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: ErrorBody = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(body.error.kind, ErrorKind::StorageUnavailable);
     locker.execute_batch("ROLLBACK").unwrap();
-    let response = app.oneshot(Request::get("/v1/codes/I10").body(Body::empty()).unwrap()).await.unwrap();
+
+    assert_eq!(views(), 1, "the refused request recorded no view");
+    let response = get("/v1/codes/I10", Some(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "the endpoint recovers once the lock is gone");
+    let card: Card = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(!card.paywalled && !card.meter.unwrap().counted, "I10 reopens free");
 }
 
 #[tokio::test]

@@ -6,13 +6,14 @@
 //! may keep them for a year.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+
+use sha2::{Digest, Sha256};
 
 use super::{AppError, AppState};
 
@@ -50,22 +51,21 @@ impl WidgetFiles {
                 Err(_) => missing.push(name),
             }
         }
-        let mut hasher = DefaultHasher::new();
+        // SHA-256, not `DefaultHasher`: the name must stay the same for the same files across
+        // Rust releases and server instances, or caches and load balancers disagree.
+        let mut hasher = Sha256::new();
         let mut names: Vec<_> = files.keys().collect();
         names.sort();
         for name in names {
-            name.hash(&mut hasher);
-            files[name].hash(&mut hasher);
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update((files[name].len() as u64).to_le_bytes());
+            hasher.update(&files[name]);
         }
-        let build = format!("{:016x}", hasher.finish());
+        let build: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
         let template = std::fs::read_to_string(pkg_dir.join("loader.js")).unwrap_or_else(|_| LOADER_SOURCE.to_string());
         let loader = Bytes::from(template.replace("__CODECARD_BUILD__", &build));
         WidgetFiles { build, loader, files, missing }
-    }
-
-    /// The content hash that names this build's directory.
-    pub fn build(&self) -> &str {
-        &self.build
     }
 
     /// The wasm-pack outputs that were not found (the widget cannot start without them).

@@ -161,6 +161,9 @@ fn CardSection(
             </ul>
         }
         .into_any(),
+        Some(SectionContent::Notes { groups, seventh }) => {
+            view! { <super::notes::Notes groups seventh open_related /> }.into_any()
+        }
     };
     view! {
         <section class="cc-section" aria-labelledby=labelled_by data-section=id data-locked=locked.then_some("")>

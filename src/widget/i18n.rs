@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::client::FetchError;
-use crate::api::{ErrorKind, Meter, Plan};
+use crate::api::{ErrorKind, Meter, NoteKind, NoteLevel, Plan};
 
 /// A language the card speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -187,6 +187,7 @@ impl Strings {
             "hierarchy" => self.hierarchy,
             "related" => related,
             "coding_tips" => tips,
+            "coding_notes" => NOTES_ES.heading,
             _ => sent,
         }
     }
@@ -238,6 +239,94 @@ pub fn problem_message(lang: Lang, error: &FetchError) -> String {
         FetchError::Aborted => "La consulta se canceló.".into(),
     }
 }
+
+/// The words of the "Coding notes" section: the note kinds, where an inherited note is
+/// written, the plain explanation of Excludes1 and Excludes2, and the 7th characters. The notes
+/// themselves are the Tabular List's, in English.
+pub struct NoteStrings {
+    /// The section's heading.
+    pub heading: &'static str,
+    /// "Includes", "Inclusion terms", ... by [`NoteKind`].
+    pub kinds: fn(NoteKind) -> &'static str,
+    /// One plain sentence on Excludes1.
+    pub excludes1: &'static str,
+    /// One plain sentence on Excludes2.
+    pub excludes2: &'static str,
+    /// "from category E11": the level words before the code.
+    pub from: fn(NoteLevel) -> &'static str,
+    /// Heading of the 7th characters.
+    pub seventh: &'static str,
+    /// Before this code's own 7th character.
+    pub this_code: &'static str,
+    /// The placeholder rule.
+    pub placeholder: &'static str,
+    /// Before the list of every valid 7th character, then the code they are defined at.
+    pub valid_for: &'static str,
+}
+
+impl Lang {
+    /// The words of the notes section in this language.
+    pub fn notes(self) -> &'static NoteStrings {
+        match self {
+            Lang::En => &NOTES_EN,
+            Lang::Es => &NOTES_ES,
+        }
+    }
+}
+
+static NOTES_EN: NoteStrings = NoteStrings {
+    heading: "Coding notes",
+    kinds: |kind| match kind {
+        NoteKind::Includes => "Includes",
+        NoteKind::InclusionTerm => "Inclusion terms",
+        NoteKind::Excludes1 => "Excludes1",
+        NoteKind::Excludes2 => "Excludes2",
+        NoteKind::CodeFirst => "Code first",
+        NoteKind::UseAdditionalCode => "Use additional code",
+        NoteKind::CodeAlso => "Code also",
+        NoteKind::Note => "Note",
+        NoteKind::SeventhCharacterNote => "7th character",
+    },
+    excludes1: "Never report these together with this code: the conditions cannot occur together.",
+    excludes2: "Not part of this code, but both may be reported when the patient has both conditions.",
+    from: |level| match level {
+        NoteLevel::Chapter => "from chapter",
+        NoteLevel::Block => "from block",
+        NoteLevel::Category => "from category",
+        NoteLevel::Subcategory => "from",
+    },
+    seventh: "7th character",
+    this_code: "This code's 7th character",
+    placeholder: "This code uses the placeholder X to fill the empty positions before the 7th character.",
+    valid_for: "Valid 7th characters, defined at",
+};
+
+static NOTES_ES: NoteStrings = NoteStrings {
+    heading: "Notas de codificación",
+    kinds: |kind| match kind {
+        NoteKind::Includes => "Incluye",
+        NoteKind::InclusionTerm => "Términos de inclusión",
+        NoteKind::Excludes1 => "Excluye1",
+        NoteKind::Excludes2 => "Excluye2",
+        NoteKind::CodeFirst => "Codifique primero",
+        NoteKind::UseAdditionalCode => "Use un código adicional",
+        NoteKind::CodeAlso => "Codifique también",
+        NoteKind::Note => "Nota",
+        NoteKind::SeventhCharacterNote => "7.º carácter",
+    },
+    excludes1: "Nunca se informan junto con este código: las afecciones no pueden darse a la vez.",
+    excludes2: "No forma parte de este código, pero ambos pueden informarse si el paciente tiene las dos afecciones.",
+    from: |level| match level {
+        NoteLevel::Chapter => "del capítulo",
+        NoteLevel::Block => "del bloque",
+        NoteLevel::Category => "de la categoría",
+        NoteLevel::Subcategory => "de",
+    },
+    seventh: "7.º carácter",
+    this_code: "7.º carácter de este código",
+    placeholder: "Este código usa el marcador X para llenar las posiciones vacías antes del 7.º carácter.",
+    valid_for: "7.º caracteres válidos, definidos en",
+};
 
 #[cfg(test)]
 mod tests {

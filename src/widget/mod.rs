@@ -12,6 +12,7 @@ mod ask;
 mod card;
 mod dom;
 pub mod i18n;
+mod notes;
 mod paywall;
 mod popover;
 mod search;
