@@ -66,7 +66,6 @@ pub fn CardView(
                     {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
                 </section>
             })}
-            {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
             {plain_language.map(|plain| view! {
                 <section class="cc-section" aria-labelledby="cc-plain">
                     <h3 id="cc-plain">{text.plain}</h3>
@@ -77,6 +76,7 @@ pub fn CardView(
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
             {sections.into_iter().map(|section| view! { <CardSection section open_related plan /> }).collect_view()}
             {ask}
+            {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
             <footer class="cc-attribution">{attribution}</footer>
             {meter.map(|meter| view! { <MeterBar meter /> })}
         </div>
