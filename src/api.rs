@@ -104,6 +104,10 @@ pub struct Card {
     /// dropped it; the card is kept so that old records still resolve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_in: Option<String>,
+    /// ICD-10-CM: up to five Alphabetic Index terms that lead to the code (`Collapse`,
+    /// `Fainting`, `Blackout` for R55). Public, like any printed index: never metered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_indexed_as: Vec<String>,
     /// True when the visitor has no views left for a code not yet viewed: the card then carries
     /// the code, its system, its public title (the description search shows) and the meter, and
     /// every section is locked.
@@ -522,6 +526,10 @@ pub struct SearchHit {
     pub title: String,
     /// The parts of `title` the search matched, in order and not overlapping.
     pub highlights: Vec<Highlight>,
+    /// How the search found the code when not by its title: the index entry the query matched
+    /// (`Index: Hernia, umbilical`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A span of a title, counted in Unicode characters (not bytes, not UTF-16 units).

@@ -124,6 +124,19 @@ async fn the_second_new_code_is_paywalled_and_carries_only_its_public_title() {
     }
     assert!(card.sections.iter().all(|s| s.content.is_none()), "every section is locked");
     assert!(card.visitor_token.is_none(), "a known guest gets no new token");
+    assert!(card.also_indexed_as.is_empty(), "no Index terms on a paywalled card");
+}
+
+#[tokio::test]
+async fn a_guest_sees_the_index_terms_of_a_card_without_the_hierarchy() {
+    let client = Client::metered();
+    let answer = client.get("/v1/codes/R55", None).await;
+    let card = answer.card();
+    assert!(!card.paywalled);
+    assert!(card.hierarchy.is_empty(), "the hierarchy stays locked for guests");
+    for term in ["Collapse", "Fainting", "Blackout"] {
+        assert!(card.also_indexed_as.iter().any(|t| t == term), "{term} in {:?}", card.also_indexed_as);
+    }
 }
 
 #[tokio::test]

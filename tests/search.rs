@@ -115,10 +115,13 @@ async fn misspellings_are_forgiven() {
 async fn lay_terms_find_clinical_codes() {
     assert_eq!(codes("q=high blood pressure").await[0], "I10");
     let heart_attack = search("q=heart attack").await;
-    assert!(heart_attack.results.iter().any(|h| h.display_code == "I21.9"));
     let first = &heart_attack.results[0];
+    assert_eq!(first.display_code, "I21.9");
+    assert_eq!(first.via.as_deref(), Some("Index: Attack, heart (see infarct, myocardium)"));
+    let clot = search("q=blood clot in lung").await;
+    let first = &clot.results[0];
     let marked: Vec<String> = highlighted(first).iter().map(|w| w.to_lowercase()).collect();
-    assert!(marked.contains(&"myocardial".to_string()) && marked.contains(&"infarction".to_string()), "{first:?}");
+    assert!(marked.contains(&"pulmonary".to_string()) && marked.contains(&"embolism".to_string()), "{first:?}");
     assert_eq!(codes("q=kidney stone").await[0], "N20.0");
 }
 
@@ -207,4 +210,66 @@ async fn bad_requests_are_json_errors_with_clear_kinds() {
         assert!(body.error.message.contains(bad.split('=').next().unwrap()), "{bad}: {}", body.error.message);
     }
     assert_eq!(error("q=asthma&system=snomed").await.error.kind, ErrorKind::UnknownSystem);
+}
+
+#[tokio::test]
+async fn an_index_entry_finds_a_code_its_title_does_not_name_and_says_which() {
+    let dandruff = search("q=dandruff").await;
+    assert_eq!(dandruff.results[0].display_code, "L21.0");
+    assert_eq!(dandruff.results[0].via.as_deref(), Some("Index: Dandruff"));
+    let pinched = search("q=pinched nerve").await;
+    assert_eq!(pinched.results[0].display_code, "G58.9");
+    assert_eq!(pinched.results[0].via.as_deref(), Some("Index: Pinched nerve (see Neuropathy, entrapment)"));
+    // Found by its own title, a result names no index entry.
+    let (_, _, body) = get("/v1/search?q=essential%20hypertension").await;
+    let first = &serde_json::from_slice::<serde_json::Value>(&body).unwrap()["results"][0];
+    assert_eq!(first["display_code"], "I10");
+    assert!(first.get("via").is_none(), "{first}");
+}
+
+#[tokio::test]
+async fn an_index_code_to_be_completed_leads_to_its_category() {
+    // "Bunion M21.61-": the category, whose children name the side.
+    let bunion = search("q=bunion").await;
+    assert_eq!((bunion.results[0].display_code.as_str(), bunion.results[0].billable), ("M21.61", false));
+    assert!(bunion.results.iter().any(|h| h.display_code == "M21.611"));
+}
+
+#[tokio::test]
+async fn an_index_path_covered_entirely_wins_over_one_covered_in_part() {
+    // "Fit" (R56.9) against "Cysticercosis, with, epileptiform fits", whose word is rarer.
+    assert_eq!(codes("q=fits").await[0], "R56.9");
+    assert_eq!(codes("q=umbilical hernia").await[0], "K42.9");
+    assert_eq!(codes("q=swollen ankle").await[0], "M25.47");
+}
+
+#[tokio::test]
+async fn spellings_people_use_find_the_same_code() {
+    for (query, code) in [
+        ("q=haemorrhoids", "K64.9"),
+        ("q=anaemia", "D64.9"),
+        ("q=oesophagitis", "K20.90"),
+        ("q=diarrhoea", "R19.7"),
+        ("q=bell's palsy", "G51.0"),
+        ("q=bells palsy", "G51.0"),
+        ("q=bell palsy", "G51.0"),
+        ("q=corns", "L84"),
+    ] {
+        assert_eq!(codes(query).await[0], code, "{query}");
+    }
+    let ways: Vec<String> = futures_join(["q=bedwetting", "q=bed wetting", "q=bed-wetting"]).await;
+    assert!(ways.iter().all(|c| *c == ways[0]) && ways[0] == "R32", "{ways:?}");
+}
+
+#[tokio::test]
+async fn everyday_question_words_do_not_hide_the_condition() {
+    assert_eq!(codes("q=why do my feet have corns").await[0], "L84");
+}
+
+async fn futures_join<const N: usize>(queries: [&str; N]) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in queries {
+        out.push(codes(q).await[0].clone());
+    }
+    out
 }

@@ -151,10 +151,15 @@ fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result
     let found: Vec<CodeSystem> = shaped.iter().copied().filter(|s| state.catalog.contains(*s, &key)).collect();
     match found.as_slice() {
         [] => Err(AppError::UnknownCode { display: code::display(shaped[0], &key), searched: shaped }),
-        [one] => state
-            .catalog
-            .card(*one, &key)
-            .ok_or_else(|| AppError::Internal(format!("{one} {key} listed but has no card"))),
+        [one] => {
+            let mut card = state
+                .catalog
+                .card(*one, &key)
+                .ok_or_else(|| AppError::Internal(format!("{one} {key} listed but has no card")))?;
+            // Public, like any printed index: added before the meter, which never removes it.
+            card.also_indexed_as = state.search_index().also_indexed_as(*one, &key);
+            Ok(card)
+        }
         _ => Err(AppError::AmbiguousCode { written: written.trim().to_string(), candidates: found }),
     }
 }

@@ -201,6 +201,10 @@ fn part_title(id: &str) -> &'static str {
 /// came from. Everything else of the description part is gated.
 pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
     let allowed = |id: &str| !paywalled && sections.includes(id);
+    // Index terms are public for any plan, but a paywalled card carries no text at all.
+    if paywalled {
+        card.also_indexed_as.clear();
+    }
     let mut locked = Vec::new();
     if !allowed(parts::DESCRIPTION) {
         // The title is the long description where there is one, else the short one.

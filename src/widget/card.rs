@@ -25,6 +25,7 @@ pub fn CardView(
         descriptor_note,
         plain_language,
         hierarchy,
+        also_indexed_as,
         axes,
         attribution,
         sections,
@@ -79,6 +80,7 @@ pub fn CardView(
             {sections.into_iter().map(|section| view! { <CardSection section open_related /> }).collect_view()}
             {locked}
             {ask}
+            {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
             <footer class="cc-attribution">{attribution}</footer>
             {meter.map(|meter| view! { <MeterBar meter /> })}
         </div>

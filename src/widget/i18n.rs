@@ -102,6 +102,10 @@ pub struct Strings {
     pub locked_member: (&'static str, &'static str),
     /// The "Ask about this code" button.
     pub ask: &'static str,
+    /// Before the Index entry that found a search result.
+    pub from_index: &'static str,
+    /// Before the Index terms a card lists.
+    pub also_indexed_as: &'static str,
     /// Titles for the `related` and `coding_tips` sections; `None` keeps the server's English.
     pub section_titles: Option<(&'static str, &'static str)>,
     /// The search field's label when the page gives none.
@@ -150,6 +154,8 @@ static EN: Strings = Strings {
     locked_guest: ("Register to view content", "Create a free account to unlock this content"),
     locked_member: ("Upgrade to view content", "A paid plan unlocks this content"),
     ask: "Ask about this code",
+    from_index: "from the index: ",
+    also_indexed_as: "Also indexed as: ",
     section_titles: None,
     search_label: "Search medical codes",
     search_placeholder: "Code or words, e.g. E11.9 or heart attack",
@@ -189,6 +195,8 @@ static ES: Strings = Strings {
     locked_guest: ("Regístrese para ver el contenido", "Cree una cuenta gratuita para desbloquear este contenido"),
     locked_member: ("Mejore su plan para ver el contenido", "Un plan de pago desbloquea este contenido"),
     ask: "Preguntar sobre este código",
+    from_index: "del índice: ",
+    also_indexed_as: "También en el índice como: ",
     section_titles: Some(("Códigos relacionados", "Consejos de codificación")),
     search_label: "Buscar códigos médicos",
     search_placeholder: "Código o palabras, p. ej. E11.9 o infarto",

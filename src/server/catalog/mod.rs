@@ -155,6 +155,7 @@ pub(crate) fn base_card(system: CodeSystem, key: &str, version: &Version) -> Car
         attribution: String::new(),
         sections: Vec::new(),
         deleted_in: version.deleted_in.as_deref().map(String::from),
+        also_indexed_as: Vec::new(),
         meter: None,
         paywalled: false,
         visitor_token: None,

@@ -10,10 +10,19 @@
 //! How a query is read:
 //! - a single token shaped like a code (`e119`, `E11.9`, `E11`, `0DT`) lists that code, then
 //!   the codes under it, shortest (the direct children) first;
-//! - otherwise its words are rewritten by the synonym list (lay terms, abbreviations), and each
-//!   word must match a word of the description: exactly, as a prefix (the last word always, the
-//!   others when they are not whole words), or, failing both, within 1 (5-7 letters) or 2 (8
-//!   or more) edits;
+//! - otherwise words of everyday questions (`my`, `why`) go, two words the dictionary has as
+//!   one are joined (`bed wetting` → `bedwetting`), a word it only has as two is split, the
+//!   rest are rewritten by the synonym list (abbreviations, lay terms the Index lacks), and each
+//!   word must match a word of the description or of a way in (below): exactly, in its other
+//!   number (`corns` → `corn`), as a prefix (the last word always, the others when they are not
+//!   whole words), or, failing these, within 1 (5-7 letters) or 2 (8 or more) edits; British
+//!   spellings and accents are folded on both sides ([`text::words`]);
+//! - besides its title, a code is reached through its ways in ([`ways_in`]): the paths of the
+//!   ICD-10-CM Alphabetic Index ([`index_terms`]), each indexed as a document of its own that
+//!   stands for its code. A way in the query covers completely ranks its code above title
+//!   matches ([`WayKind::full_match`]); a partly covered one ranks by coverage like a title,
+//!   so a title matching all its words wins over it. A code ranks by its best document, and
+//!   a result found through a way in names it (`via`);
 //! - codes matching every word rank by how much of their description the query covers
 //!   (so `hypertension` finds `Essential (primary) hypertension` before `Hypertensive heart
 //!   disease with heart failure`), then by word rarity and match quality, then billable codes
@@ -21,8 +30,10 @@
 //!   matching the most words are returned and `complete` is false.
 
 mod endpoint;
+pub mod index_terms;
 mod synonyms;
 pub mod text;
+pub mod ways_in;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -32,6 +43,7 @@ use fst::{Automaton, IntoStreamer, Streamer};
 
 pub use endpoint::search;
 pub use synonyms::Synonyms;
+pub use ways_in::{WayIn, WayKind};
 
 use super::catalog::Catalog;
 use crate::api::{CodeSystem, Highlight, SearchHit};
@@ -53,15 +65,36 @@ const MAX_EXPANSIONS: [usize; 5] = [0, 0, 8, 40, 100];
 /// plain-language text), not in the title the person sees: it counts, but less.
 const EXTRA_ONLY: u32 = 1 << 31;
 const EXTRA_WEIGHT: f32 = 0.5;
+/// Marks a posting whose word is another form of a way in's word (`hernial`, or `bedwetting`
+/// for "Enuresis"): it covers the way in, but the way in that has the word itself wins.
+const ALTERNATIVE: u32 = 1 << 30;
+const ALTERNATIVE_WEIGHT: f32 = 0.9;
+/// Marks, in scoring, a code whose own title covers the query.
+const TITLE_COVERS: u32 = 1 << 31;
+/// A posting's document id, without its flags.
+const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE);
 /// How much a common completion of a prefix or misspelling is preferred over a rare one, at most.
 const POPULAR: f32 = 0.5;
 /// Words of a query beyond this are ignored (a query is at most 200 characters anyway).
 const MAX_WORDS: usize = 24;
+/// A word's other number (`corns` for `corn`) is almost as good as the word.
+const OTHER_NUMBER: f32 = 0.95;
+/// What matching a generic word is worth at most.
+const GENERIC_MOST: f32 = 1.0;
+/// A card lists at most this many Index terms.
+const CARD_TERMS: usize = 5;
 
 /// One indexed code.
 struct Doc {
     key: Box<str>,
     title: Box<str>,
+}
+
+/// One way in, indexed as a document after the codes: the code it stands for and its label.
+struct Way {
+    target: u32,
+    kind: WayKind,
+    label: Box<str>,
 }
 
 /// What scoring reads of every candidate, packed small and apart from the strings so that a
@@ -106,7 +139,13 @@ pub struct Found {
 
 /// The search index over a [`Catalog`]. Immutable once built; share it behind an `Arc`.
 pub struct SearchIndex {
+    /// The codes: document ids `0..docs.len()`.
     docs: Vec<Doc>,
+    /// The ways in: document `docs.len() + i` is `ways[i]`.
+    ways: Vec<Way>,
+    /// Ways in of the Alphabetic Index by code, then prominence: what a card lists.
+    card_ways: Vec<u32>,
+    /// Every document's scoring data, codes then ways in (a way in has its code's).
     meta: Vec<Meta>,
     /// Dictionary: word → term id.
     terms: fst::Map<Vec<u8>>,
@@ -116,6 +155,9 @@ pub struct SearchIndex {
     starts: Vec<u32>,
     /// Inverse document frequency of each term.
     idf: Vec<f32>,
+    /// How many codes have each term (how many ways in, for a term only ways in have): how
+    /// common a completion is, as it was before ways in were indexed.
+    df: Vec<u32>,
     /// Whether each term is a generic word (see [`text::is_generic`]).
     generic: Vec<bool>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
@@ -130,6 +172,9 @@ struct Scratch {
     mask: Vec<u32>,
     specific: Vec<u8>,
     touched: Vec<u32>,
+    /// Per code: the best rank of its documents and which document (itself or a way in).
+    best: Vec<f32>,
+    best_doc: Vec<u32>,
 }
 
 impl Scratch {
@@ -146,12 +191,53 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The words one query word may stand for: (term id, what matching it is worth).
-type Group = Vec<(u32, f32)>;
+/// What a match through `posting` is worth, against one in a title or a way in's own words.
+fn weight(posting: u32) -> f32 {
+    if posting & EXTRA_ONLY != 0 {
+        EXTRA_WEIGHT
+    } else if posting & ALTERNATIVE != 0 {
+        ALTERNATIVE_WEIGHT
+    } else {
+        1.0
+    }
+}
+
+/// How a dictionary word stands for a query word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// The word itself (or its other number, or the synonym list's word).
+    Whole,
+    /// A completion of a prefix or a correction of a misspelling.
+    Guess,
+    /// A completion of a prefix of three letters or fewer: titles only. While someone types
+    /// `lo`, ways in add little and would double the postings walked.
+    Hint,
+}
+
+/// The words one query word may stand for: (term id, what matching it is worth, how).
+type Group = Vec<(u32, f32, Match)>;
 
 impl SearchIndex {
-    /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time).
+    /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
+    /// with the ICD-10-CM Alphabetic Index as ways in.
     pub fn build(catalog: &Catalog) -> SearchIndex {
+        let ways = match index_terms::load(catalog) {
+            Ok(terms) => {
+                tracing::debug!(ways = terms.ways.len(), mapped = terms.mapped, dropped = terms.dropped, "Index read");
+                terms.ways
+            }
+            Err(error) => {
+                // The file is compiled in and tested; should it ever fail, titles still work.
+                tracing::error!(%error, "the Alphabetic Index did not load: search uses titles only");
+                Vec::new()
+            }
+        };
+        SearchIndex::with_ways(catalog, ways)
+    }
+
+    /// Indexes every code of `catalog` and every way in of `ways` (ways to codes the catalog
+    /// does not have are skipped).
+    pub fn with_ways(catalog: &Catalog, ways_in: Vec<WayIn>) -> SearchIndex {
         let entries = catalog.search_entries();
         let mut docs = Vec::with_capacity(entries.len());
         let mut meta = Vec::with_capacity(entries.len());
@@ -187,12 +273,57 @@ impl SearchIndex {
                 title_len: entry.title.len().min(u16::MAX as usize) as u16,
             });
         }
+        // The ways in, as documents after the codes.
+        let codes = docs.len() as u32;
+        let id_of: std::collections::HashMap<(CodeSystem, &str), u32> =
+            docs.iter().zip(&meta).enumerate().map(|(id, (d, m))| ((m.system, &*d.key), id as u32)).collect();
+        let mut ways = Vec::with_capacity(ways_in.len());
+        let mut prominence = Vec::with_capacity(ways_in.len());
+        for way in &ways_in {
+            let Some(&target) = id_of.get(&(way.system, way.code.as_str())) else { continue };
+            let id = codes + ways.len() as u32;
+            in_title.clear();
+            in_title.extend(text::terms(&way.phrase));
+            in_title.sort_unstable();
+            in_title.dedup();
+            // Every word of a path is a detail to cover, generic ones too: `Migraine, specified
+            // NEC` is a narrower entry than `Migraine`, not the same one.
+            let specific_words = in_title.iter().filter(|t| !text::is_stopword(t)).count();
+            let mut other_forms = text::terms(&way.alternatives);
+            other_forms.retain(|t| in_title.binary_search(t).is_err());
+            other_forms.sort_unstable();
+            other_forms.dedup();
+            seen.clear();
+            seen.extend(text::terms(&way.optional).into_iter().filter(|t| {
+                in_title.binary_search(t).is_err() && other_forms.binary_search(t).is_err()
+            }));
+            seen.sort_unstable();
+            seen.dedup();
+            let essential = in_title.iter().map(|t| (t, id));
+            let alternative = other_forms.iter().map(|t| (t, id | ALTERNATIVE));
+            let optional = seen.iter().map(|t| (t, id | EXTRA_ONLY));
+            for (term, posting) in essential.chain(alternative).chain(optional) {
+                match dictionary.get_mut(term.as_str()) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        dictionary.insert(term.clone(), vec![posting]);
+                    }
+                }
+            }
+            meta.push(Meta { specific_words: specific_words.min(255) as u8, ..meta[target as usize] });
+            ways.push(Way { target, kind: way.kind, label: way.via().into() });
+            prominence.push(way.prominence);
+        }
+        let mut card_ways: Vec<u32> =
+            (0..ways.len() as u32).filter(|w| ways[*w as usize].kind == WayKind::AlphabeticIndex).collect();
+        card_ways.sort_by_key(|w| (ways[*w as usize].target, prominence[*w as usize], *w));
         let mut dictionary: Vec<(String, Vec<u32>)> = dictionary.into_iter().collect();
         dictionary.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut builder = fst::MapBuilder::memory();
         let mut postings: Vec<u32> = Vec::with_capacity(dictionary.iter().map(|(_, l)| l.len()).sum());
         let mut starts = Vec::with_capacity(dictionary.len() + 1);
         let mut idf = Vec::with_capacity(dictionary.len());
+        let mut df = Vec::with_capacity(dictionary.len());
         let mut generic = Vec::with_capacity(dictionary.len());
         let n = docs.len() as f32;
         for (id, (term, list)) in dictionary.iter().enumerate() {
@@ -200,8 +331,12 @@ impl SearchIndex {
             starts.push(postings.len() as u32);
             let first = postings.len();
             postings.extend_from_slice(list);
-            postings[first..].sort_unstable_by_key(|p| p & !EXTRA_ONLY);
-            idf.push((1.0 + n / list.len() as f32).ln());
+            postings[first..].sort_unstable_by_key(|p| p & ID);
+            // Rarity among codes, as before ways in existed; a word only ways in have is rare.
+            let in_codes = list.iter().filter(|p| *p & ID < codes).count();
+            let count = if in_codes > 0 { in_codes } else { list.len() };
+            idf.push((1.0 + n / count as f32).ln());
+            df.push(count as u32);
             generic.push(text::is_generic(term));
         }
         starts.push(postings.len() as u32);
@@ -211,12 +346,60 @@ impl SearchIndex {
             let (a, b) = (*a as usize, *b as usize);
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
-        SearchIndex { docs, meta, terms, postings, starts, idf, generic, by_code, synonyms: Synonyms::builtin() }
+        SearchIndex {
+            docs,
+            ways,
+            card_ways,
+            meta,
+            terms,
+            postings,
+            starts,
+            idf,
+            df,
+            generic,
+            by_code,
+            synonyms: Synonyms::builtin(),
+        }
+    }
+
+    /// Up to five Alphabetic Index terms that lead to `key` (normalised) in `system`, main
+    /// terms first, without the one that only repeats the title; empty for other systems.
+    pub fn also_indexed_as(&self, system: CodeSystem, key: &str) -> Vec<String> {
+        let start = self.by_code.partition_point(|id| {
+            let d = *id as usize;
+            (&*self.docs[d].key, self.meta[d].system) < (key, system)
+        });
+        let Some(&id) = self.by_code.get(start).filter(|id| {
+            let d = **id as usize;
+            &*self.docs[d].key == key && self.meta[d].system == system
+        }) else {
+            return Vec::new();
+        };
+        let first = self.card_ways.partition_point(|w| self.ways[*w as usize].target < id);
+        let title = text::terms(&self.docs[id as usize].title);
+        let mut out: Vec<String> = Vec::new();
+        for w in self.card_ways[first..].iter().take_while(|w| self.ways[**w as usize].target == id) {
+            let way = &self.ways[*w as usize];
+            let label = way.label.split_once(": ").map_or(&*way.label, |(_, l)| l);
+            if text::terms(label) == title || out.iter().any(|o| o == label) {
+                continue;
+            }
+            out.push(label.to_string());
+            if out.len() == CARD_TERMS {
+                break;
+            }
+        }
+        out
     }
 
     /// How many codes are indexed.
     pub fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    /// How many ways in are indexed besides the codes' titles.
+    pub fn ways_in(&self) -> usize {
+        self.ways.len()
     }
 
     /// Whether no code is indexed.
@@ -230,15 +413,20 @@ impl SearchIndex {
         let docs: usize =
             self.docs.iter().map(|d| std::mem::size_of::<Doc>() + d.key.len() + d.title.len()).sum::<usize>()
                 + (self.docs.capacity() - self.docs.len()) * std::mem::size_of::<Doc>();
-        docs + self.terms.as_fst().as_bytes().len()
+        let ways: usize = self.ways.iter().map(|w| std::mem::size_of::<Way>() + w.label.len()).sum::<usize>()
+            + self.card_ways.capacity() * 4;
+        docs + ways
+            + self.terms.as_fst().as_bytes().len()
             + self.postings.capacity() * 4
             + self.starts.capacity() * 4
             + self.idf.capacity() * 4
+            + self.df.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
-            + self.docs.len() * (4 + 4 + 1)
+            + self.meta.len() * (4 + 4 + 1)
+            + self.docs.len() * (4 + 4)
     }
 
     /// Runs `query`.
@@ -290,48 +478,78 @@ impl SearchIndex {
     /// A query of words: every matching code, ranked, and the terms that matched (to highlight).
     fn word_matches(&self, query: &Query) -> (Vec<u32>, bool, Vec<u32>) {
         let mut words = text::terms(query.text);
-        if words.iter().any(|w| !text::is_stopword(w)) {
-            words.retain(|w| !text::is_stopword(w));
+        if words.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w)) {
+            words.retain(|w| !text::is_stopword(w) && !text::is_filler(w));
         }
         words.truncate(MAX_WORDS);
-        let parts = self.synonyms.rewrite(&words);
+        let parts = self.compounds(self.synonyms.rewrite(&words));
         let last = parts.len().saturating_sub(1);
         let groups: Vec<Group> = parts.iter().enumerate().map(|(i, part)| self.group(part, i == last)).collect();
         if groups.is_empty() {
             return (Vec::new(), true, Vec::new());
         }
         let matched_terms: Vec<u32> = {
-            let mut all: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
+            let mut all: Vec<u32> = groups.iter().flatten().map(|(t, _, _)| *t).collect();
             all.sort_unstable();
             all.dedup();
             all
         };
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            if scratch.score.len() != self.docs.len() {
-                scratch.score = vec![0.0; self.docs.len()];
-                scratch.mask = vec![0; self.docs.len()];
-                scratch.specific = vec![0; self.docs.len()];
+            if scratch.score.len() != self.meta.len() {
+                scratch.score = vec![0.0; self.meta.len()];
+                scratch.mask = vec![0; self.meta.len()];
+                scratch.specific = vec![0; self.meta.len()];
             }
             self.match_all_words(&groups, query, &mut scratch);
-            let Scratch { score, mask, specific, touched } = &mut *scratch;
+            if scratch.best.len() != self.docs.len() {
+                scratch.best = vec![f32::NEG_INFINITY; self.docs.len()];
+                scratch.best_doc = vec![0; self.docs.len()];
+            }
+            let Scratch { score, mask, specific, touched, best: best_rank, best_doc } = &mut *scratch;
             let best = touched.iter().map(|id| mask[*id as usize].count_ones()).max().unwrap_or(0);
             let complete = best as usize == groups.len();
-            let mut ranked: Vec<(f32, u32)> = touched
-                .iter()
-                .filter(|id| mask[**id as usize].count_ones() == best)
-                .map(|&id| {
-                    let meta = &self.meta[id as usize];
-                    let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
-                    let rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
-                    (rank, id)
-                })
-                .collect();
+            let codes = self.docs.len() as u32;
+            // Each code ranks by its best document: its title or one of its ways in. On a tie
+            // the title wins (the result then needs no `via`).
+            let mut ranked: Vec<(f32, u32)> = Vec::new();
+            for &id in touched.iter().filter(|id| mask[**id as usize].count_ones() == best) {
+                let meta = &self.meta[id as usize];
+                let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
+                let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
+                let code = if id < codes {
+                    id
+                } else {
+                    let way = &self.ways[(id - codes) as usize];
+                    if coverage >= 1.0 {
+                        rank += way.kind.full_match();
+                    }
+                    way.target
+                };
+                let slot = code as usize;
+                if best_rank[slot] == f32::NEG_INFINITY {
+                    ranked.push((0.0, code));
+                }
+                // A title that covers the query keeps the result's own name: no `via` needed.
+                let title_covers = id < codes && coverage >= 1.0;
+                let better = rank > best_rank[slot] || (rank == best_rank[slot] && id < codes);
+                if title_covers || (better && best_doc[slot] & TITLE_COVERS == 0) {
+                    best_doc[slot] = if title_covers { id | TITLE_COVERS } else { id };
+                }
+                if better {
+                    best_rank[slot] = rank;
+                }
+            }
+            for entry in &mut ranked {
+                let slot = entry.1 as usize;
+                *entry = (best_rank[slot], best_doc[slot] & !TITLE_COVERS);
+                (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
+            }
             scratch.reset();
             let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
                 b.0.total_cmp(&a.0)
                     .then_with(|| self.meta[a.1 as usize].title_len.cmp(&self.meta[b.1 as usize].title_len))
-                    .then_with(|| a.1.cmp(&b.1))
+                    .then_with(|| self.code_of(a.1).cmp(&self.code_of(b.1)))
             };
             // Only the requested page needs ordering; the rest is only counted, never returned.
             let wanted = (query.offset + query.limit).min(ranked.len());
@@ -351,7 +569,7 @@ impl SearchIndex {
     /// every group, scores every code matching any group instead (the caller keeps those that
     /// match the most).
     fn match_all_words(&self, groups: &[Group], query: &Query, scratch: &mut Scratch) {
-        let cost = |group: &Group| -> usize { group.iter().map(|(t, _)| self.postings_of(*t).len()).sum() };
+        let cost = |group: &Group| -> usize { group.iter().map(|(t, _, _)| self.postings_of(*t).len()).sum() };
         let mut order: Vec<usize> = (0..groups.len()).collect();
         order.sort_by_key(|g| (cost(&groups[*g]), *g));
         let mut required = 0u32;
@@ -384,11 +602,14 @@ impl SearchIndex {
     /// Walks `group`'s posting lists, crediting `bit` to each admitted code: any code (`only`
     /// is `None`) or only those whose mask is exactly `only`.
     fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, scratch: &mut Scratch) {
-        let Scratch { score, mask, specific, touched } = scratch;
-        for &(term, value) in group {
+        let Scratch { score, mask, specific, touched, .. } = scratch;
+        let codes = self.docs.len() as u32;
+        for &(term, value, how) in group {
             let is_specific = !self.generic[term as usize];
-            for &posting in self.postings_of(term) {
-                let id = posting & !EXTRA_ONLY;
+            let list = self.postings_of(term);
+            let list = if how == Match::Hint { &list[..list.partition_point(|p| p & ID < codes)] } else { list };
+            for &posting in list {
+                let id = posting & ID;
                 let d = id as usize;
                 if mask[d] & bit != 0 || only.is_some_and(|m| mask[d] != m) {
                     continue;
@@ -401,8 +622,10 @@ impl SearchIndex {
                 }
                 let in_title = posting & EXTRA_ONLY == 0;
                 mask[d] |= bit;
-                score[d] += if in_title { value } else { value * EXTRA_WEIGHT };
-                specific[d] += u8::from(is_specific && in_title);
+                score[d] += value * weight(posting);
+                // A way in counts only words typed whole: a completion (`colic` → `colicystitis`)
+                // must not make a way in look fully covered.
+                specific[d] += u8::from(in_title && if id < codes { is_specific } else { how == Match::Whole });
             }
         }
     }
@@ -410,23 +633,75 @@ impl SearchIndex {
     /// Credits `bit` to each candidate (mask exactly `required`) that one of `group`'s words
     /// has, found by binary search; the group's best word wins.
     fn probe(&self, group: &Group, bit: u32, required: u32, scratch: &mut Scratch) {
-        let Scratch { score, mask, specific, touched } = scratch;
+        let Scratch { score, mask, specific, touched, .. } = scratch;
         for &id in touched.iter() {
             let d = id as usize;
             if mask[d] != required {
                 continue;
             }
-            for &(term, value) in group {
+            for &(term, value, how) in group {
+                if how == Match::Hint && id >= self.docs.len() as u32 {
+                    continue;
+                }
                 let list = self.postings_of(term);
-                if let Ok(at) = list.binary_search_by_key(&id, |p| p & !EXTRA_ONLY) {
+                if let Ok(at) = list.binary_search_by_key(&id, |p| p & ID) {
                     let in_title = list[at] & EXTRA_ONLY == 0;
                     mask[d] |= bit;
-                    score[d] += if in_title { value } else { value * EXTRA_WEIGHT };
-                    specific[d] += u8::from(!self.generic[term as usize] && in_title);
+                    score[d] += value * weight(list[at]);
+                    let counts = if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
+                    specific[d] += u8::from(in_title && counts);
                     break;
                 }
             }
         }
+    }
+
+    /// The code a document stands for: itself, or the code of a way in.
+    fn code_of(&self, id: u32) -> u32 {
+        let codes = self.docs.len() as u32;
+        if id < codes { id } else { self.ways[(id - codes) as usize].target }
+    }
+
+    /// Joins two neighbouring words the dictionary has as one (`bed wetting`, `bed-wetting` →
+    /// `bedwetting`) and splits a word it only has as two (`heartburn` when titles said
+    /// `heart burn`). A word that is a prefix of a known word is left alone: it may still be
+    /// being typed.
+    /// Only words as typed are joined or split: the synonym list has had its say.
+    fn compounds(&self, parts: Vec<synonyms::Part>) -> Vec<synonyms::Part> {
+        use synonyms::Part::Typed;
+        let mut out: Vec<synonyms::Part> = Vec::with_capacity(parts.len());
+        let mut i = 0;
+        while i < parts.len() {
+            let Typed(word) = &parts[i] else {
+                out.push(parts[i].clone());
+                i += 1;
+                continue;
+            };
+            if let Some(Typed(next)) = parts.get(i + 1) {
+                let joined = format!("{word}{next}");
+                if word.len() >= 2 && next.len() >= 2 && self.terms.get(&joined).is_some() {
+                    out.push(Typed(joined));
+                    i += 2;
+                    continue;
+                }
+            }
+            let known = self.terms.get(word).is_some()
+                || text::other_numbers(word).iter().any(|w| self.terms.get(w).is_some())
+                || self.terms.search(Str::new(word).starts_with()).into_stream().next().is_some();
+            let split = (!known && word.len() >= 6 && word.is_ascii())
+                .then(|| {
+                    (3..=word.len() - 3)
+                        .filter(|at| self.terms.get(&word[..*at]).is_some() && self.terms.get(&word[*at..]).is_some())
+                        .max_by_key(|at| (*at).min(word.len() - *at))
+                })
+                .flatten();
+            match split {
+                Some(at) => out.extend([Typed(word[..at].to_string()), Typed(word[at..].to_string())]),
+                None => out.push(Typed(word.clone())),
+            }
+            i += 1;
+        }
+        out
     }
 
     fn postings_of(&self, term: u32) -> &[u32] {
@@ -446,14 +721,19 @@ impl SearchIndex {
             synonyms::Part::Rewritten { term, also } => {
                 for word in std::iter::once(term).chain(also) {
                     if let Some(id) = self.terms.get(word) {
-                        exact.push((id as u32, self.idf[id as usize]));
+                        exact.push((id as u32, self.idf[id as usize], Match::Whole));
                     }
                 }
             }
             synonyms::Part::Typed(word) => {
                 let found = self.terms.get(word);
                 if let Some(id) = found {
-                    exact.push((id as u32, self.idf[id as usize]));
+                    exact.push((id as u32, self.idf[id as usize], Match::Whole));
+                }
+                for other in text::other_numbers(word) {
+                    if let Some(id) = self.terms.get(&other) {
+                        exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
+                    }
                 }
                 let chars = word.chars().count();
                 // While typing, the last word is a prefix; inner words may be abbreviations by
@@ -464,17 +744,28 @@ impl SearchIndex {
                     let most = MAX_EXPANSIONS[chars.min(MAX_EXPANSIONS.len() - 1)];
                     self.expand(Str::new(word).starts_with(), weight, found, most, &mut guessed);
                 }
-                if found.is_none() && guessed.is_empty() && chars >= 5 {
+                if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 5 {
                     self.misspelt(word, chars, &mut guessed);
                 }
             }
         }
+        let how = match part {
+            synonyms::Part::Typed(word) if word.chars().count() <= 3 => Match::Hint,
+            _ => Match::Guess,
+        };
         if !guessed.is_empty() {
             let common = guessed.iter().map(|(t, _)| self.idf[*t as usize]).fold(f32::INFINITY, f32::min);
             let most = (self.docs.len() as f32).ln();
             for (term, weight) in guessed {
-                let df = (self.starts[term as usize + 1] - self.starts[term as usize]) as f32;
-                exact.push((term, weight * common + POPULAR * (1.0 + df).ln() / most));
+                let df = self.df[term as usize] as f32;
+                exact.push((term, weight * common + POPULAR * (1.0 + df).ln() / most, how));
+            }
+        }
+        // A generic word (`nos`, `unspecified`) says no more when rare: only paths of the
+        // Index spell `NOS` out, which must not make them outrank the plain code.
+        for (term, value, how) in &mut exact {
+            if *how == Match::Whole && self.generic[*term as usize] {
+                *value = value.min(GENERIC_MOST);
             }
         }
         exact.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -499,7 +790,7 @@ impl SearchIndex {
             }
         }
         if found.len() > most {
-            found.sort_by_key(|t| (std::cmp::Reverse(self.postings_of(*t).len()), *t));
+            found.sort_by_key(|t| (std::cmp::Reverse(self.df[*t as usize]), *t));
             found.truncate(most);
         }
         group.extend(found.into_iter().map(|t| (t, weight)));
@@ -525,8 +816,11 @@ impl SearchIndex {
         }
     }
 
-    /// A result row: the code and its title with the matched words marked.
-    fn hit(&self, id: u32, matched_terms: &[u32]) -> SearchHit {
+    /// A result row: the code and its title with the matched words marked, and the way in
+    /// that found it, if it was one.
+    fn hit(&self, found: u32, matched_terms: &[u32]) -> SearchHit {
+        let id = self.code_of(found);
+        let via = (id != found).then(|| self.ways[found as usize - self.docs.len()].label.to_string());
         let doc = &self.docs[id as usize];
         let system = self.meta[id as usize].system;
         let highlights = if matched_terms.is_empty() {
@@ -545,6 +839,7 @@ impl SearchIndex {
             billable: self.meta[id as usize].billable,
             title: doc.title.to_string(),
             highlights,
+            via,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Lay terms and coding abbreviations, rewritten into the words the code sets use.
 //!
-//! The list (`assets/data/search-synonyms.tsv`) is written by codecard: "heart attack" →
-//! "myocardial infarction", "w/o" → "without", "fx" → "fracture". It is compiled in.
+//! The list (`assets/data/search-synonyms.tsv`) is written by codecard and holds only what the
+//! ICD-10-CM Alphabetic Index lacks: coding abbreviations ("w/o" → "without", "fx" →
+//! "fracture", "htn"), lay words for procedures and supplies (CPT, HCPCS, ICD-10-PCS), and the
+//! few lay phrases the Index words differently. It is compiled in.
 
 use super::text;
 
@@ -95,10 +97,10 @@ mod tests {
 
     #[test]
     fn lay_phrases_become_clinical_words() {
-        let parts = rewrite("old heart attack");
+        let parts = rewrite("old mini stroke");
         assert_eq!(parts[0], Part::Typed("old".into()));
-        assert_eq!(parts[1], Part::Rewritten { term: "myocardial".into(), also: None });
-        assert_eq!(parts[2], Part::Rewritten { term: "infarction".into(), also: None });
+        assert_eq!(parts[1], Part::Rewritten { term: "transient".into(), also: None });
+        assert_eq!(parts[2], Part::Rewritten { term: "cerebral".into(), also: None });
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct Word {
 
 /// Cuts `text` into words: runs of letters and digits. An apostrophe inside a word is dropped
 /// (`Crohn's` → `crohns`), so possessives match either way; everything else separates words.
+/// Each word is folded to ASCII (`deunicode`: Ménière → meniere, Sjögren → sjogren) and British
+/// spellings to American ones (see [`us_spelling`]), so that both sides of a comparison agree.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut current: Option<Word> = None;
@@ -24,7 +26,7 @@ pub fn words(text: &str) -> Vec<Word> {
         let i = i as u32;
         if let Some(folded) = fold(c) {
             let word = current.get_or_insert_with(|| Word { term: String::new(), start: i, end: i });
-            word.term.push(folded);
+            word.term.push_str(folded);
             word.end = i + 1;
         } else if (c == '\'' || c == '’')
             && current.is_some()
@@ -36,6 +38,9 @@ pub fn words(text: &str) -> Vec<Word> {
         }
     }
     out.extend(current);
+    for word in &mut out {
+        us_spelling(&mut word.term);
+    }
     out
 }
 
@@ -44,23 +49,148 @@ pub fn terms(text: &str) -> Vec<String> {
     words(text).into_iter().map(|w| w.term).collect()
 }
 
-/// Lower-cases ASCII and folds the accented Latin letters medical titles use (Ménière,
-/// Sjögren); `None` for anything that is not part of a word.
-fn fold(c: char) -> Option<char> {
-    if c.is_ascii_alphanumeric() {
-        return Some(c.to_ascii_lowercase());
+/// Lower-case ASCII for a character that is part of a word (`é` → `e`, `æ` → `ae`, `ß` → `ss`);
+/// `None` for anything else. ASCII is handled without a table look-up.
+fn fold(c: char) -> Option<&'static str> {
+    const ASCII: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
+    if c.is_ascii() {
+        let at = match c.to_ascii_lowercase() {
+            d @ '0'..='9' => d as usize - '0' as usize,
+            l @ 'a'..='z' => 10 + l as usize - 'a' as usize,
+            _ => return None,
+        };
+        return Some(&ASCII[at..at + 1]);
     }
-    let base = match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
-        'ç' | 'Ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' | 'Ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ö' | 'Ó' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'Ü' => 'u',
-        _ => return None,
-    };
-    Some(base)
+    if !c.is_alphanumeric() {
+        return None;
+    }
+    // Letters only: deunicode also spells out symbols; it gives capitals for capitals.
+    let ascii = deunicode::deunicode_char(c)?;
+    let ok = !ascii.is_empty() && ascii.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if ok {
+        return Some(ascii);
+    }
+    let lower = deunicode::deunicode_char(c.to_lowercase().next()?)?;
+    (!lower.is_empty() && lower.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())).then_some(lower)
+}
+
+/// Rewrites a British spelling into the American one the code sets use, in place:
+/// `haemorrhoids` → `hemorrhoids`, `anaemia` → `anemia`, `paediatric` → `pediatric`,
+/// `oesophagitis` → `esophagitis`, `diarrhoea` → `diarrhea`, `coeliac` → `celiac`,
+/// `foetal` → `fetal`, `tumour` → `tumor`, `goitre` → `goiter`, `immunisation` → `immunization`.
+/// Applied to titles and queries alike. A leading `ae` (aerobic) and a final `ae` (vertebrae)
+/// stay, so a half-typed word still reaches the full one by prefix.
+pub fn us_spelling(term: &mut String) {
+    const WORDS: [(&str, &str); 12] = [
+        ("tumour", "tumor"),
+        ("tumours", "tumors"),
+        ("colour", "color"),
+        ("behaviour", "behavior"),
+        ("behavioural", "behavioral"),
+        ("labour", "labor"),
+        ("odour", "odor"),
+        ("goitre", "goiter"),
+        ("centre", "center"),
+        ("fibre", "fiber"),
+        ("manoeuvre", "maneuver"),
+        ("grey", "gray"),
+    ];
+    if let Some((_, us)) = WORDS.iter().find(|(uk, _)| uk == term) {
+        *term = (*us).to_string();
+        return;
+    }
+    if !term.contains("ae") && !term.contains("oe") && !term.contains("isation") && !term.contains("ysed") {
+        return;
+    }
+    let mut out = term.clone();
+    if out.starts_with("oe") && out.len() > 3 {
+        out.remove(0);
+    }
+    for (uk, us) in
+        [("rrhoea", "rrhea"), ("foet", "fet"), ("coel", "cel"), ("amoeb", "ameb"), ("isation", "ization"), ("ysed", "yzed")]
+    {
+        if out.contains(uk) {
+            out = out.replace(uk, us);
+        }
+    }
+    // `ae` inside a word: anaemia, haem-, paediatric, gynaecology, caecum, ischaemic.
+    while let Some(at) = out.get(1..).and_then(|rest| rest.find("ae")).map(|i| i + 1).filter(|at| at + 2 < out.len()) {
+        out.replace_range(at..at + 2, "e");
+    }
+    *term = out;
+}
+
+/// The other number of a word: `corns` → `corn`, `bell` → `bells`, `injuries` → `injury`,
+/// `feet` → `foot`; for an adjective in `-y`, its noun too (`itchy` → `itch`).
+pub fn other_numbers(term: &str) -> Vec<String> {
+    const IRREGULAR: [(&str, &str); 4] = [("feet", "foot"), ("teeth", "tooth"), ("lice", "louse"), ("women", "woman")];
+    if let Some((a, b)) = IRREGULAR.iter().find(|(a, b)| *a == term || *b == term) {
+        return vec![if *a == term { b } else { a }.to_string()];
+    }
+    if term.len() < 3 || term.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    if let Some(stem) = term.strip_suffix("ies") {
+        vec![format!("{stem}y")]
+    } else if let Some(stem) = term.strip_suffix("es").filter(|s| s.ends_with(['s', 'x', 'z', 'h'])) {
+        vec![stem.to_string()]
+    } else if let Some(stem) = term.strip_suffix('s').filter(|s| !s.ends_with(['s', 'u', 'i'])) {
+        vec![stem.to_string()]
+    } else if let Some(stem) = term.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        // Also the noun of an everyday adjective: `itchy` → `itch`, `lumpy` → `lump`.
+        let mut forms = vec![format!("{stem}ies")];
+        if stem.len() >= 4 {
+            forms.push(stem.to_string());
+        }
+        forms
+    } else if term.ends_with(['s', 'x', 'z', 'h']) {
+        vec![format!("{term}es")]
+    } else {
+        vec![format!("{term}s")]
+    }
+}
+
+/// Words of everyday questions that name no condition (`why do my ears ring`, `what causes a
+/// stiff neck`): dropped from a query that has other words. Titles do not use them as details.
+pub fn is_filler(term: &str) -> bool {
+    matches!(
+        term,
+        "my" | "i"
+            | "im"
+            | "ive"
+            | "me"
+            | "mine"
+            | "we"
+            | "you"
+            | "your"
+            | "why"
+            | "what"
+            | "whats"
+            | "how"
+            | "do"
+            | "does"
+            | "did"
+            | "have"
+            | "has"
+            | "had"
+            | "got"
+            | "getting"
+            | "get"
+            | "keeps"
+            | "keep"
+            | "causes"
+            | "cause"
+            | "can"
+            | "cant"
+            | "it"
+            | "its"
+            | "are"
+            | "am"
+            | "this"
+            | "that"
+            | "there"
+            | "when"
+    )
 }
 
 /// How many distinct words of a title are details a query must name to cover it: not generic
@@ -136,6 +266,7 @@ pub fn is_generic(term: &str) -> bool {
             | "uncomplicated"
             | "organism"
             | "closed"
+            | "nec"
     ) || is_stopword(term)
 }
 
@@ -158,6 +289,32 @@ mod tests {
         assert_eq!(specific_words("Essential (primary) hypertension"), 1);
         assert_eq!(specific_words("Migraine, unspecified, not intractable, without status migrainosus"), 1);
         assert_eq!(specific_words("Type 2 diabetes mellitus with hyperglycemia"), 4);
+    }
+
+    #[test]
+    fn british_spellings_become_american() {
+        assert_eq!(
+            terms("haemorrhoids oesophagitis anaemia paediatric diarrhoea coeliac goitre immunisation"),
+            ["hemorrhoids", "esophagitis", "anemia", "pediatric", "diarrhea", "celiac", "goiter", "immunization"]
+        );
+        // A leading or final `ae` stays: `aerobic`, `vertebrae` still reach their words by prefix.
+        assert_eq!(terms("aerobic vertebrae"), ["aerobic", "vertebrae"]);
+    }
+
+    #[test]
+    fn any_latin_letter_folds_to_ascii() {
+        assert_eq!(terms("Ménière Sjögren Ångström Łódź Straße"), ["meniere", "sjogren", "angstrom", "lodz", "strasse"]);
+    }
+
+    #[test]
+    fn a_word_has_its_other_number() {
+        assert_eq!(other_numbers("corns"), ["corn"]);
+        assert_eq!(other_numbers("bell"), ["bells"]);
+        assert_eq!(other_numbers("injuries"), ["injury"]);
+        assert_eq!(other_numbers("feet"), ["foot"]);
+        assert_eq!(other_numbers("boxes"), ["box"]);
+        assert_eq!(other_numbers("itchy"), ["itchies", "itch"]);
+        assert!(other_numbers("abscess").iter().all(|w| w != "absces"));
     }
 
     #[test]
