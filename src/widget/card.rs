@@ -20,6 +20,7 @@ pub fn CardView(
         system,
         release,
         billable,
+        deleted_in,
         short_description,
         long_description,
         descriptor_note,
@@ -52,13 +53,19 @@ pub fn CardView(
         }
         .into_any();
     }
-    let status = if billable { text.billable } else { text.header };
+    // A code a newer release deleted says so instead of billable/header: it is kept only so that
+    // old records resolve.
+    let (status, status_class) = match &deleted_in {
+        Some(release) => (format!("{} {release}", text.deleted_in), "cc-badge cc-deleted"),
+        None if billable => (text.billable.to_string(), "cc-badge cc-billable"),
+        None => (text.header.to_string(), "cc-badge cc-header-code"),
+    };
     let shown_description = long_description.clone().or_else(|| short_description.clone());
     let show_short = matches!((&long_description, &short_description), (Some(long), Some(short)) if long != short);
     view! {
         <div class="cc-card" data-code=display_code.clone() data-system=system.id()>
             <p class="cc-meta">
-                <span class=if billable { "cc-badge cc-billable" } else { "cc-badge cc-header-code" }>{status}</span>
+                <span class=status_class>{status}</span>
                 <span class="cc-release">{release}</span>
             </p>
             {shown_description.map(|description| view! {

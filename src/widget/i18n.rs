@@ -70,6 +70,8 @@ pub struct Strings {
     pub billable: &'static str,
     /// Badge of a category header.
     pub header: &'static str,
+    /// Badge of a deleted code, before the release that deleted it.
+    pub deleted_in: &'static str,
     /// Heading of the official descriptor.
     pub official: &'static str,
     /// Heading when only a summary is available.
@@ -138,6 +140,7 @@ static EN: Strings = Strings {
     not_here: "Not available on this site",
     billable: "Billable",
     header: "Header: not billable",
+    deleted_in: "Deleted in",
     official: "Official description",
     summary: "Summary",
     short: "Short: ",
@@ -179,6 +182,7 @@ static ES: Strings = Strings {
     not_here: "No disponible en este sitio",
     billable: "Facturable",
     header: "Encabezado: no facturable",
+    deleted_in: "Eliminado en",
     official: "Descripción oficial",
     summary: "Resumen",
     short: "Corta: ",
@@ -339,15 +343,16 @@ static NOTES_EN: NoteStrings = NoteStrings {
         NoteKind::UseAdditionalCode => "Use additional code",
         NoteKind::CodeAlso => "Code also",
         NoteKind::Note => "Note",
-        NoteKind::SeventhCharacterNote => "7th character",
+        NoteKind::SeventhCharacterNote => "7th-character note",
     },
-    excludes1: "Never report these together with this code: the conditions cannot occur together.",
+    excludes1: "Not coded here: do not report these with this code, unless the two conditions are unrelated \
+                (guideline I.A.12.a); if unclear, query the provider.",
     excludes2: "Not part of this code, but both may be reported when the patient has both conditions.",
     from: |level| match level {
-        NoteLevel::Chapter => "from chapter",
-        NoteLevel::Block => "from block",
-        NoteLevel::Category => "from category",
-        NoteLevel::Subcategory => "from",
+        NoteLevel::Chapter => "Written at chapter",
+        NoteLevel::Block => "Written at block",
+        NoteLevel::Category => "Written at category",
+        NoteLevel::Subcategory => "Written at subcategory",
     },
     seventh: "7th character",
     this_code: "This code's 7th character",
@@ -366,20 +371,21 @@ static NOTES_ES: NoteStrings = NoteStrings {
         NoteKind::UseAdditionalCode => "Use un código adicional",
         NoteKind::CodeAlso => "Codifique también",
         NoteKind::Note => "Nota",
-        NoteKind::SeventhCharacterNote => "7.º carácter",
+        NoteKind::SeventhCharacterNote => "Nota sobre el 7.º carácter",
     },
-    excludes1: "Nunca se informan junto con este código: las afecciones no pueden darse a la vez.",
-    excludes2: "No forma parte de este código, pero ambos pueden informarse si el paciente tiene las dos afecciones.",
+    excludes1: "No se codifica aquí: no reporte estos códigos con este, salvo que las dos afecciones no estén \
+                relacionadas (directriz I.A.12.a); si no está claro, consulte al médico.",
+    excludes2: "No forma parte de este código, pero ambos pueden reportarse si el paciente tiene las dos afecciones.",
     from: |level| match level {
-        NoteLevel::Chapter => "del capítulo",
-        NoteLevel::Block => "del bloque",
-        NoteLevel::Category => "de la categoría",
-        NoteLevel::Subcategory => "de",
+        NoteLevel::Chapter => "Escrita en el capítulo",
+        NoteLevel::Block => "Escrita en el bloque",
+        NoteLevel::Category => "Escrita en la categoría",
+        NoteLevel::Subcategory => "Escrita en la subcategoría",
     },
     seventh: "7.º carácter",
     this_code: "7.º carácter de este código",
     placeholder: "Este código usa el marcador X para llenar las posiciones vacías antes del 7.º carácter.",
-    valid_for: "7.º caracteres válidos, definidos en",
+    valid_for: "Valores válidos del 7.º carácter, definidos en",
 };
 
 #[cfg(test)]

@@ -39,10 +39,10 @@ fn Group(group: NoteGroup, open_related: Callback<(String, Option<CodeSystem>)>)
     };
     view! {
         <div class="cc-notes" data-kind=kind>
-            <p class="cc-notes-head">
-                <strong>{(words.kinds)(group.kind)}</strong>
-                {group.from.map(|from| view! { <span class="cc-notes-from">{format!(" {} {}", (words.from)(from.level), from.code)}</span> })}
-            </p>
+            <p class="cc-notes-head"><strong>{(words.kinds)(group.kind)}</strong></p>
+            // Where an inherited note is written, on its own line: beside the heading it read as
+            // part of the instruction ("Code first from category A40").
+            {group.from.map(|from| view! { <p class="cc-notes-from">{format!("{} {}", (words.from)(from.level), from.code)}</p> })}
             {explanation.map(|e| view! { <p class="cc-notes-explain">{e}</p> })}
             <ul lang="en">
                 {group.notes.into_iter().map(|note| view! { <li><NoteLine note open_related /></li> }).collect_view()}

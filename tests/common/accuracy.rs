@@ -199,7 +199,11 @@ pub fn evaluate(index: &SearchIndex, fts: &Fts, set: &[Labelled]) -> Report {
         all.1.add(fts_rank);
         if ours_rank != Some(0) {
             let got: Vec<&str> = ours.hits.iter().map(|h| h.display_code.as_str()).collect();
-            let want = if l.codes.len() > 1 { format!("{} (or {} more)", l.codes[0], l.codes.len() - 1) } else { l.codes[0].clone() };
+            let want = if l.codes.len() > 1 {
+                format!("{} (or {} more)", l.codes[0], l.codes.len() - 1)
+            } else {
+                l.codes[0].clone()
+            };
             misses.push(format!("{:?} → want {want} ({:?}), got {:?}", l.query, ours_rank, got));
         }
     }

@@ -18,8 +18,8 @@ test.describe("coding notes", () => {
     const notes = dialog(page).locator('[data-section="coding_notes"]');
     await expect(notes).toContainText("Coding notes");
     await expect(notes).toContainText("Excludes1");
-    await expect(notes).toContainText("from category E11");
-    await expect(notes).toContainText("Never report these together with this code");
+    await expect(notes).toContainText("Written at category E11");
+    await expect(notes).toContainText("Not coded here: do not report these with this code");
     await expect(notes).toContainText("insulin (Z79.4)");
     await notes.scrollIntoViewIfNeeded();
     const shot = info.outputPath("card-notes-E11.65.png");
@@ -32,6 +32,12 @@ test.describe("coding notes", () => {
     await notes.locator('button[data-opens="Z79.4"]').first().click();
     await expect(dialog(page)).toContainText("Long term (current) use of insulin");
     await expect(dialog(page).locator(".cc-card")).toHaveAttribute("data-code", "Z79.4");
+  });
+
+  test("a deleted code says so instead of Billable", async ({ page }) => {
+    await page.evaluate(() => window.CodeCard.open("S30.1XXA"));
+    await expect(dialog(page).locator(".cc-deleted")).toHaveText("Deleted in FY2026 (April 1, 2026 update)");
+    await expect(dialog(page).locator(".cc-billable")).toHaveCount(0);
   });
 
   test("a 7th-character code shows its character's meaning and the others", async ({ page }) => {

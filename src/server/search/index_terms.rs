@@ -142,7 +142,11 @@ fn forms(term: &str) -> Vec<String> {
             _ => {}
         }
     }
-    plain.split(',').map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).filter(|p| !p.is_empty()).collect()
+    plain
+        .split(',')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// The Index as a tree, with main terms findable by name for cross-references.
@@ -209,7 +213,8 @@ impl Tree {
         let parts: Vec<String> = forms(reference);
         // The main term may itself hold a comma ("Foreign body", "Hernia, hernial"): try the
         // longest run of leading parts first.
-        let (mut at, mut used) = (1..=parts.len()).rev().find_map(|n| self.main(&parts[..n].join(", ")).map(|id| (id, n)))?;
+        let (mut at, mut used) =
+            (1..=parts.len()).rev().find_map(|n| self.main(&parts[..n].join(", ")).map(|id| (id, n)))?;
         while used < parts.len() {
             let next = self.entries[at].children.iter().find_map(|&child| {
                 let child_forms = &self.forms[child];
@@ -405,7 +410,10 @@ mod tests {
     fn see_leads_to_the_code_of_the_entry_it_names() {
         let terms = ways(&LIVE);
         assert_eq!(leading_to(&terms, "R32"), ["Bedwetting (see Enuresis)", "Enuresis"]);
-        assert_eq!(leading_to(&terms, "G589"), ["Pinched nerve (see Neuropathy, entrapment)", "Neuropathy, entrapment"]);
+        assert_eq!(
+            leading_to(&terms, "G589"),
+            ["Pinched nerve (see Neuropathy, entrapment)", "Neuropathy, entrapment"]
+        );
     }
 
     #[test]
@@ -427,7 +435,8 @@ mod tests {
 
     #[test]
     fn a_subterm_without_its_parent_is_an_error() {
-        let text = "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code\n1,A,0,Abscess,,,,L02.91\n2,A,2,deep,,,,L02.91\n";
+        let text =
+            "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code\n1,A,0,Abscess,,,,L02.91\n2,A,2,deep,,,,L02.91\n";
         assert!(matches!(read(text, &|_| true), Err(IndexError::Level { row: 2 })));
     }
 

@@ -294,9 +294,11 @@ impl SearchIndex {
             other_forms.sort_unstable();
             other_forms.dedup();
             seen.clear();
-            seen.extend(text::terms(&way.optional).into_iter().filter(|t| {
-                in_title.binary_search(t).is_err() && other_forms.binary_search(t).is_err()
-            }));
+            seen.extend(
+                text::terms(&way.optional)
+                    .into_iter()
+                    .filter(|t| in_title.binary_search(t).is_err() && other_forms.binary_search(t).is_err()),
+            );
             seen.sort_unstable();
             seen.dedup();
             let essential = in_title.iter().map(|t| (t, id));
@@ -648,7 +650,8 @@ impl SearchIndex {
                     let in_title = list[at] & EXTRA_ONLY == 0;
                     mask[d] |= bit;
                     score[d] += value * weight(list[at]);
-                    let counts = if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
+                    let counts =
+                        if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
                     specific[d] += u8::from(in_title && counts);
                     break;
                 }

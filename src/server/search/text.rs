@@ -106,9 +106,14 @@ pub fn us_spelling(term: &mut String) {
     if out.starts_with("oe") && out.len() > 3 {
         out.remove(0);
     }
-    for (uk, us) in
-        [("rrhoea", "rrhea"), ("foet", "fet"), ("coel", "cel"), ("amoeb", "ameb"), ("isation", "ization"), ("ysed", "yzed")]
-    {
+    for (uk, us) in [
+        ("rrhoea", "rrhea"),
+        ("foet", "fet"),
+        ("coel", "cel"),
+        ("amoeb", "ameb"),
+        ("isation", "ization"),
+        ("ysed", "yzed"),
+    ] {
         if out.contains(uk) {
             out = out.replace(uk, us);
         }
@@ -303,7 +308,10 @@ mod tests {
 
     #[test]
     fn any_latin_letter_folds_to_ascii() {
-        assert_eq!(terms("Ménière Sjögren Ångström Łódź Straße"), ["meniere", "sjogren", "angstrom", "lodz", "strasse"]);
+        assert_eq!(
+            terms("Ménière Sjögren Ångström Łódź Straße"),
+            ["meniere", "sjogren", "angstrom", "lodz", "strasse"]
+        );
     }
 
     #[test]
