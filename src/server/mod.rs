@@ -4,6 +4,7 @@ mod account_pages;
 pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod fhir;
 pub mod import;
 mod lookup;
 pub mod meter;
@@ -161,6 +162,8 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/account/account.css", get(account_pages::styles))
         .route("/widget/loader.js", get(widget_files::loader))
         .route("/widget/{build}/{file}", get(widget_files::versioned));
+    // FHIR R4 terminology operations: OperationOutcome errors, their own fallbacks.
+    let api = api.nest("/fhir", fhir::routes(&state));
     let pages = ServeDir::new(&dirs.www)
         .append_index_html_on_directories(true)
         .not_found_service(get(|| async { AppError::NotFound }).with_state(()));

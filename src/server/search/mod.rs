@@ -20,6 +20,7 @@
 //!   first, then shorter titles, then code order. When no code matches every word, the codes
 //!   matching the most words are returned and `complete` is false.
 
+mod codes;
 mod endpoint;
 mod synonyms;
 pub mod text;
@@ -30,7 +31,8 @@ use std::cmp::Ordering;
 use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Streamer};
 
-pub use endpoint::search;
+pub use codes::CodeEntry;
+pub use endpoint::{MAX_OFFSET, MAX_QUERY_CHARS, search};
 pub use synonyms::Synonyms;
 
 use super::catalog::Catalog;
@@ -120,6 +122,9 @@ pub struct SearchIndex {
     generic: Vec<bool>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
     by_code: Vec<u32>,
+    /// The ids of codes no newer release deleted, in document (system, code) order: a page of
+    /// a system's codes is a slice of it (see `codes.rs`).
+    current: Vec<u32>,
     synonyms: Synonyms,
 }
 
@@ -211,7 +216,19 @@ impl SearchIndex {
             let (a, b) = (*a as usize, *b as usize);
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
-        SearchIndex { docs, meta, terms, postings, starts, idf, generic, by_code, synonyms: Synonyms::builtin() }
+        let current = (0..docs.len() as u32).filter(|id| !meta[*id as usize].deleted).collect();
+        SearchIndex {
+            docs,
+            meta,
+            terms,
+            postings,
+            starts,
+            idf,
+            generic,
+            by_code,
+            current,
+            synonyms: Synonyms::builtin(),
+        }
     }
 
     /// How many codes are indexed.
@@ -236,6 +253,7 @@ impl SearchIndex {
             + self.idf.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
+            + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
             + self.docs.len() * (4 + 4 + 1)
