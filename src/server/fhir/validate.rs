@@ -90,7 +90,7 @@ fn answer(state: &AppState, target: Target, mut inputs: Inputs, operation: &str)
     let index = state.search_index();
     let proper = code::display(system, &key);
     let Some(entry) = index.code(system, &key) else {
-        return Ok(reply(false, Some(format!("{proper} is not a {label} code.")), None));
+        return Ok(reply(false, Some(format!("{proper} is not a code of {label}.")), None));
     };
     let title = Some(entry.title.to_string());
     if let Some(deleted_in) =

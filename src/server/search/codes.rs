@@ -74,7 +74,7 @@ impl SearchIndex {
     }
 
     /// The code directly above `key`: the longest shorter code of `system` that `key` starts
-    /// with (`E11` for `E11.9`; `S03.4` for `S03.4XXA`, which has no `S03.4X`).
+    /// with (`E11` for `E11.9`; `S00.00` for `S00.00XA`, which has no `S00.00X`).
     pub fn parent(&self, system: CodeSystem, key: &str) -> Option<CodeEntry<'_>> {
         (1..key.len()).rev().find_map(|len| self.code(system, &key[..len]).filter(|e| !e.deleted))
     }
