@@ -77,15 +77,24 @@ fn main() {
         }
         let mut times = Vec::with_capacity(uris.len() * 3);
         for _ in 0..3 {
-            for uri in &uris {
+            for (i, uri) in uris.iter().enumerate() {
                 let t = Instant::now();
                 std::hint::black_box(call(uri).await);
-                times.push(t.elapsed());
+                times.push((t.elapsed(), i));
             }
         }
         times
     });
-    let mut times = times;
+    let by_kind = |filtered_only: bool| -> Vec<Duration> {
+        let mut kind: Vec<Duration> =
+            times.iter().filter(|(_, i)| (*i < filtered) == filtered_only).map(|(t, _)| *t).collect();
+        kind.sort_unstable();
+        kind
+    };
+    let (typed, pages) = (by_kind(true), by_kind(false));
+    let mut slowest: Vec<(Duration, usize)> = times.clone();
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    let mut times: Vec<Duration> = times.into_iter().map(|(t, _)| t).collect();
     times.sort_unstable();
     println!(
         "$expand requests timed:   {} ({} filtered as typed, {} unfiltered pages of 100; 3 rounds)",
@@ -96,4 +105,14 @@ fn main() {
     println!("$expand latency p50:      {:.1} µs", percentile(&times, 0.50).as_secs_f64() * 1e6);
     println!("$expand latency p99:      {:.1} µs (budget 2000 µs)", percentile(&times, 0.99).as_secs_f64() * 1e6);
     println!("$expand latency max:      {:.1} µs", times.last().unwrap().as_secs_f64() * 1e6);
+    for (name, kind) in [("filtered", &typed), ("unfiltered", &pages)] {
+        println!(
+            "  {name:<10} p50 {:.1} µs, p99 {:.1} µs",
+            percentile(kind, 0.50).as_secs_f64() * 1e6,
+            percentile(kind, 0.99).as_secs_f64() * 1e6
+        );
+    }
+    let names: Vec<String> =
+        slowest.iter().take(5).map(|(t, i)| format!("{} {:.0} µs", &uris[*i][22..], t.as_secs_f64() * 1e6)).collect();
+    println!("slowest:                  {}", names.join(", "));
 }
