@@ -73,16 +73,7 @@ struct Contains {
 
 /// `GET|POST /fhir/ValueSet/$expand?url=<system>?fhir_vs&filter=&count=&offset=&excludeNotForUI=`.
 pub async fn expand(State(state): State<AppState>, mut inputs: Inputs) -> Result<Response, FhirError> {
-    let url = inputs.text("url")?.ok_or_else(|| {
-        FhirError::invalid("url", IssueType::Required, format!("Name the value set (url): {}.", value_sets()))
-    })?;
-    let system = systems::from_value_set(&url).ok_or_else(|| {
-        FhirError::invalid(
-            "url",
-            IssueType::NotSupported,
-            format!("{url:?} is not a value set this server can expand; it expands {}.", value_sets()),
-        )
-    })?;
+    let (system, _) = inputs.value_set()?;
     let filter = inputs.text("filter")?;
     let count = inputs.number("count", 0, MAX_COUNT)?.unwrap_or(DEFAULT_COUNT);
     let offset = inputs.number("offset", 0, usize::MAX)?.unwrap_or(0);
@@ -151,9 +142,4 @@ pub fn expansion(
         status: "active",
         expansion: Expansion { timestamp: now_datetime(), total, offset, parameter, contains },
     })
-}
-
-/// The value sets, for messages.
-pub fn value_sets() -> String {
-    CodeSystem::ALL.iter().map(|s| systems::implicit_value_set(*s)).collect::<Vec<_>>().join(", ")
 }

@@ -192,6 +192,23 @@ impl Inputs {
         }
     }
 
+    /// The implicit all-codes value set named by `url` (`<system URI>?fhir_vs`): its system,
+    /// and the url as sent.
+    pub fn value_set(&mut self) -> Result<(CodeSystem, String), FhirError> {
+        let known = || CodeSystem::ALL.map(systems::implicit_value_set).join(", ");
+        let url = self.text("url")?.ok_or_else(|| {
+            FhirError::invalid("url", IssueType::Required, format!("Name the value set (url): {}.", known()))
+        })?;
+        let system = systems::from_value_set(&url).ok_or_else(|| {
+            FhirError::invalid(
+                "url",
+                IssueType::NotSupported,
+                format!("{url:?} is not a value set this server knows; it knows {}.", known()),
+            )
+        })?;
+        Ok((system, url))
+    }
+
     /// The code to work on: `system` and `code`, or a `coding` (one or the other). `system` is
     /// named by `system_param` (`system` for `$lookup`, `url` for `CodeSystem/$validate-code`).
     pub fn target(&mut self, system_param: &str) -> Result<Target, FhirError> {

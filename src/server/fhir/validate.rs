@@ -12,7 +12,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::expand::value_sets;
 use super::outcome::{FhirError, IssueType};
 use super::params::{Inputs, Target, system_of};
 use super::types::{Parameter, Parameters, Value};
@@ -29,16 +28,7 @@ pub async fn code_system(State(state): State<AppState>, mut inputs: Inputs) -> R
 
 /// `GET|POST /fhir/ValueSet/$validate-code?url=<system>?fhir_vs&system=&code=` (or `coding`).
 pub async fn value_set(State(state): State<AppState>, mut inputs: Inputs) -> Result<Response, FhirError> {
-    let url = inputs.text("url")?.ok_or_else(|| {
-        FhirError::invalid("url", IssueType::Required, format!("Name the value set (url): {}.", value_sets()))
-    })?;
-    let value_set = systems::from_value_set(&url).ok_or_else(|| {
-        FhirError::invalid(
-            "url",
-            IssueType::NotSupported,
-            format!("{url:?} is not a value set this server knows; it knows {}.", value_sets()),
-        )
-    })?;
+    let (value_set, url) = inputs.value_set()?;
     // The system may be left out: the implicit value set has one.
     let (code, coding) = (inputs.text("code")?, inputs.coding("coding")?);
     let system = match (&coding, inputs.text("system")?) {
