@@ -74,7 +74,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    fn status_and_body(&self) -> (StatusCode, ApiError) {
+    /// The status and the body this error answers with; the FHIR routes word the same pair as
+    /// an `OperationOutcome`, so a status is decided here only.
+    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
         let error = |kind, message: String| ApiError { kind, message, candidates: Vec::new() };
         match self {
             AppError::MalformedCode { written, system } => (
@@ -179,11 +181,7 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        match &self {
-            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Storage(detail) => tracing::error!(%detail, "storage error"),
-            _ => {}
-        }
+        self.log();
         let (status, error) = self.status_and_body();
         let mut response = (status, Json(ErrorBody { error })).into_response();
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -191,6 +189,17 @@ impl IntoResponse for AppError {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
         }
         response
+    }
+}
+
+impl AppError {
+    /// Logs the detail that the answer leaves out (faults on our side only).
+    pub(crate) fn log(&self) {
+        match self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Storage(detail) => tracing::error!(%detail, "storage error"),
+            _ => {}
+        }
     }
 }
 

@@ -49,8 +49,7 @@ pub async fn card_by_system_and_code(
     metered(&state, &method, &headers, &ip, card).await
 }
 
-/// Counts the view and cuts the card down to what the visitor is entitled to. Unknown and
-/// malformed codes never get here, so they cost no view.
+/// Answers with the card as [`entitled`] leaves it.
 async fn metered(
     state: &AppState,
     method: &Method,
@@ -58,17 +57,30 @@ async fn metered(
     ip: &ClientIp,
     card: Card,
 ) -> Result<Response, AppError> {
+    let card = entitled(state, method, headers, ip, card).await?;
+    let mut response = Json(card).into_response();
+    cache_by_visitor(state, response.headers_mut());
+    Ok(response)
+}
+
+/// Counts the view and cuts the card down to what the visitor is entitled to; it then carries
+/// the visitor's meter (and a new visitor token, when one was issued). Unmetered, the card is
+/// complete and carries no meter. Unknown and malformed codes never get here, so they cost no
+/// view. The FHIR `$lookup` goes through here too: one meter for both.
+pub(super) async fn entitled(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    ip: &ClientIp,
+    card: Card,
+) -> Result<Card, AppError> {
     let config = &state.config.meter;
     if !config.enabled {
-        let mut response = Json(card).into_response();
-        // Code data changes once a year; a short cache still lets a fix reach pages quickly.
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-        return Ok(response);
+        return Ok(card);
     }
     if method == Method::HEAD {
         // A HEAD answer has no body to show: it creates no guest and spends no view.
-        let card = meter::redact(card, config.sections(crate::api::Plan::Guest), true);
-        return Ok(private(Json(card).into_response()));
+        return Ok(meter::redact(card, config.sections(crate::api::Plan::Guest), true));
     }
     let now = unix_now();
     let visitor = visitor::resolve(state, headers, ip, now).await?;
@@ -78,15 +90,20 @@ async fn metered(
     let mut card = meter::redact(card, config.sections(visitor.plan), !outcome.granted);
     card.meter = Some(meter::meter(config, visitor.plan, outcome.used, outcome.counted, visitor.account));
     card.visitor_token = visitor.issued_token;
-    Ok(private(Json(card).into_response()))
+    Ok(card)
 }
 
-/// The answer depends on who asks: never store it in a shared cache.
-fn private(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
-    response
+/// Cache headers of an answer cut to its visitor: shared caches may keep an unmetered card
+/// briefly, never a metered one.
+pub(super) fn cache_by_visitor(state: &AppState, headers: &mut HeaderMap) {
+    if state.config.meter.enabled {
+        // The answer depends on who asks: never store it in a shared cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
+    } else {
+        // Code data changes once a year; a short cache still lets a fix reach pages quickly.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    }
 }
 
 /// `GET /v1/health`: what is loaded.
@@ -135,7 +152,7 @@ fn parse_system(name: &str) -> Result<CodeSystem, AppError> {
 
 /// Finds the card for a written code: 400 if no system's shape fits, 404 if no fitting system
 /// has it, 300 if several do.
-fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result<Card, AppError> {
+pub(super) fn lookup(state: &AppState, written: &str, system: Option<CodeSystem>) -> Result<Card, AppError> {
     let malformed = || AppError::MalformedCode { written: written.to_string(), system };
     let key = code::normalize(written).ok_or_else(malformed)?;
     // A dot is only ever written in ICD-10-CM codes.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod connections;
 pub mod error;
+pub mod fhir;
 pub mod hashing;
 pub mod import;
 mod lookup;
@@ -193,6 +194,8 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/account/account.css", get(account_pages::styles))
         .route("/widget/loader.js", get(widget_files::loader))
         .route("/widget/{build}/{file}", get(widget_files::versioned));
+    // FHIR R4 terminology operations: OperationOutcome errors, their own fallbacks.
+    let api = api.nest("/fhir", fhir::routes(&state));
     let pages = ServeDir::new(&dirs.www)
         .append_index_html_on_directories(true)
         .not_found_service(get(|| async { AppError::NotFound }).with_state(()));

@@ -29,6 +29,7 @@
 //!   first, then shorter titles, then code order. When no code matches every word, the codes
 //!   matching the most words are returned and `complete` is false.
 
+mod codes;
 mod endpoint;
 pub mod index_terms;
 mod synonyms;
@@ -41,7 +42,8 @@ use std::cmp::Ordering;
 use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Streamer};
 
-pub use endpoint::search;
+pub use codes::CodeEntry;
+pub use endpoint::{MAX_OFFSET, MAX_QUERY_CHARS, search};
 pub use synonyms::Synonyms;
 pub use ways_in::{WayIn, WayKind};
 
@@ -162,6 +164,9 @@ pub struct SearchIndex {
     generic: Vec<bool>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
     by_code: Vec<u32>,
+    /// The ids of codes no newer release deleted, in document (system, code) order: a page of
+    /// a system's codes is a slice of it (see `codes.rs`).
+    current: Vec<u32>,
     synonyms: Synonyms,
 }
 
@@ -348,6 +353,7 @@ impl SearchIndex {
             let (a, b) = (*a as usize, *b as usize);
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
+        let current = (0..docs.len() as u32).filter(|id| !meta[*id as usize].deleted).collect();
         SearchIndex {
             docs,
             ways,
@@ -360,6 +366,7 @@ impl SearchIndex {
             df,
             generic,
             by_code,
+            current,
             synonyms: Synonyms::builtin(),
         }
     }
@@ -425,6 +432,7 @@ impl SearchIndex {
             + self.df.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
+            + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
             + self.meta.len() * (4 + 4 + 1)
