@@ -273,3 +273,22 @@ async fn futures_join<const N: usize>(queries: [&str; N]) -> Vec<String> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_tabular_inclusion_term_finds_its_code() {
+    // E10.A1's inclusion term is new in FY2026: neither its title nor the FY2025 Index has it.
+    let found = search("q=confirmed islet autoantibodies normoglycemia").await;
+    assert_eq!(found.results[0].display_code, "E10.A1");
+    assert!(found.results[0].via.is_some(), "found through a way in, not its title");
+    let ways = codecard::server::search::inclusion_terms::load(&common::catalog());
+    let way = ways.iter().find(|w| w.code == "E10A1").expect("E10.A1's inclusion term is a way in");
+    assert_eq!(way.via(), "Tabular: Multiple confirmed islet autoantibodies with normoglycemia");
+}
+
+#[tokio::test]
+async fn a_title_match_ranks_above_an_inclusion_term_match() {
+    // "Type 2 diabetes mellitus with hyperglycemia" is E11.65's title; E11.65 must stay first.
+    let found = search("q=type 2 diabetes mellitus with hyperglycemia").await;
+    assert_eq!(found.results[0].display_code, "E11.65");
+    assert!(found.results[0].via.is_none());
+}

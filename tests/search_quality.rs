@@ -46,7 +46,7 @@ fn everyday_lay_phrasings_reach_the_floors() {
     let set = accuracy::lay(&catalog);
     assert!(set.len() >= 100, "at least 100 lay phrasings, found {}", set.len());
     let report = report("everyday lay set (tests/search-lay.tsv)", &set);
-    assert_floor(&report, "lay", 76.0, 82.5);
+    assert_floor(&report, "lay", 76.0, 83.5);
 }
 
 #[test]
@@ -57,7 +57,9 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
     let report = report("regression set (tests/search-labelled.tsv)", &set);
     assert_floor(&report, "code", 100.0, 100.0);
     assert_floor(&report, "professional", 95.0, 98.8);
-    assert_floor(&report, "lay", 91.0, 97.6);
+    // 90.7% since the Tabular List's inclusion terms joined search: "pap smear screening" now
+    // finds Z12.4 (its inclusion term) before the HCPCS code Q0091 the set labels; both are right.
+    assert_floor(&report, "lay", 90.5, 97.6);
     assert_floor(&report, "typo", 72.0, 100.0);
     assert_floor(&report, "prefix", 90.0, 100.0);
     let (ours, baseline) = report.all();

@@ -31,6 +31,7 @@
 
 mod codes;
 mod endpoint;
+pub mod inclusion_terms;
 pub mod index_terms;
 mod synonyms;
 pub mod text;
@@ -224,9 +225,9 @@ type Group = Vec<(u32, f32, Match)>;
 
 impl SearchIndex {
     /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
-    /// with the ICD-10-CM Alphabetic Index as ways in.
+    /// with the ICD-10-CM Alphabetic Index and the Tabular List's inclusion terms as ways in.
     pub fn build(catalog: &Catalog) -> SearchIndex {
-        let ways = match index_terms::load(catalog) {
+        let mut ways = match index_terms::load(catalog) {
             Ok(terms) => {
                 tracing::debug!(ways = terms.ways.len(), mapped = terms.mapped, dropped = terms.dropped, "Index read");
                 terms.ways
@@ -237,6 +238,7 @@ impl SearchIndex {
                 Vec::new()
             }
         };
+        ways.extend(inclusion_terms::load(catalog));
         SearchIndex::with_ways(catalog, ways)
     }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::release::{Releases, Version, VersionedRow, newest};
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card, check_key};
-use crate::api::{Card, CodeRef, CodeSystem, HierarchyLevel, Section, SectionContent, SystemCount};
+use crate::api::{Card, CodeRef, CodeSystem, HierarchyLevel, NoteKind, Section, SectionContent, SystemCount};
 use crate::code;
 pub use tabular::Tabular;
 
@@ -102,6 +102,23 @@ impl Icd10cm {
         let mut sorted: Vec<Box<str>> = entries.keys().cloned().collect();
         sorted.sort_unstable();
         Ok(Icd10cm { entries, sorted, tabular })
+    }
+
+    /// The Tabular List's inclusion terms and "includes" phrases of every live code, as
+    /// `(code, phrase)`: other names of the condition the code is for, which search uses.
+    pub fn inclusion_terms(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.tabular
+            .order
+            .iter()
+            .filter(|code| self.entries.get(&***code).is_some_and(|e| !e.version.deleted()))
+            .flat_map(move |code| {
+                self.tabular.diags[code]
+                    .notes
+                    .0
+                    .iter()
+                    .filter(|(kind, _)| matches!(kind, NoteKind::InclusionTerm | NoteKind::Includes))
+                    .flat_map(move |(_, texts)| texts.iter().map(move |text| (&**code, &**text)))
+            })
     }
 
     /// Every code (normalised, headers included), in code order.
