@@ -44,8 +44,10 @@ impl SearchIndex {
     /// The code `key` (normalised) of `system`, deleted or not.
     pub fn code(&self, system: CodeSystem, key: &str) -> Option<CodeEntry<'_>> {
         // Documents are in (system, code) order: find the system's run, then the code in it.
-        let start = self.meta.partition_point(|m| m.system < system);
-        let end = self.meta.partition_point(|m| m.system <= system);
+        // `meta` holds the codes, then the ways in: only the codes' part is in that order.
+        let codes = &self.meta[..self.docs.len()];
+        let start = codes.partition_point(|m| m.system < system);
+        let end = codes.partition_point(|m| m.system <= system);
         let at = self.docs[start..end].binary_search_by(|d| (*d.key).cmp(key)).ok()?;
         Some(self.entry((start + at) as u32))
     }
