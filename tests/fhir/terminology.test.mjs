@@ -121,7 +121,10 @@ describe("$expand", () => {
     assert.equal(second.expansion.offset, 5);
     assert.equal(first.expansion.contains.length, 5);
     const contains = first.expansion.contains;
-    assert.ok(contains.every((c) => c.system === CM && /asthma/i.test(c.display)), JSON.stringify(contains));
+    // The search ranking: titles naming asthma first; the Alphabetic Index may add codes whose
+    // title does not (laryngeal spasm is indexed under "Asthma").
+    assert.ok(contains.every((c) => c.system === CM), JSON.stringify(contains));
+    assert.ok(/asthma/i.test(contains[0].display) && contains.filter((c) => /asthma/i.test(c.display)).length >= 3, JSON.stringify(contains));
     const overlap = first.expansion.contains.filter((a) => second.expansion.contains.some((b) => b.code === a.code));
     assert.deepEqual(overlap, []);
   });
