@@ -182,6 +182,10 @@ struct ServeArgs {
     /// Seconds a request may take before it is answered 503.
     #[arg(long, env = "CODECARD_REQUEST_TIMEOUT_SECS", default_value = "30")]
     request_timeout_secs: NonZeroU64,
+    /// Seconds one write to a client may wait before the connection is closed (a client that
+    /// stops reading its answers cannot hold a connection).
+    #[arg(long, env = "CODECARD_WRITE_TIMEOUT_SECS", default_value = "30")]
+    write_timeout_secs: NonZeroU64,
     /// Connections open at once (lowered to fit the open-file limit); more wait to be accepted.
     #[arg(long, env = "CODECARD_MAX_CONNECTIONS", default_value = "8192")]
     max_connections: NonZeroUsize,
@@ -259,10 +263,14 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
     }
 }
 
-/// `text` with control characters written as `\u{..}` escapes, so that stored text (an email
-/// registered before emails were validated, say) cannot drive the administrator's terminal.
+/// `text` with control and invisible characters (bidi overrides, zero-width spaces, line
+/// separators) written as `\u{..}` escapes, so that stored text (an email registered before
+/// emails were validated, say) can neither drive the administrator's terminal nor pass for
+/// another address.
 fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    text.chars()
+        .map(|c| if codecard::server::accounts::is_hidden(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }
 
 fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
@@ -411,6 +419,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let limits = ConnectionLimits {
         header_timeout: Duration::from_secs(args.header_timeout_secs.get()),
         max_connections: server::connections::fit_file_limit(args.max_connections.get()),
+        write_timeout: Duration::from_secs(args.write_timeout_secs.get()),
     };
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;

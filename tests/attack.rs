@@ -266,7 +266,16 @@ fn one_address_registers_few_accounts_and_a_tokenless_one_gets_no_extra_views() 
 #[test]
 fn emails_with_control_characters_are_refused_and_never_printed_raw() {
     let server = Server::start(|_| {});
-    for bad in ["ana\u{1b}[2J@example.org", "ana\u{0}@example.org", "\"a\u{7}\"@example.org"] {
+    for bad in [
+        "ana\u{1b}[2J@example.org",
+        "ana\u{0}@example.org",
+        "\"a\u{7}\"@example.org",
+        // Invisible characters that make one address pass for another, in a list or a log.
+        "admin\u{202e}moc.elpmaxe@evil.com",
+        "ana\u{200b}@example.org",
+        "ana\u{feff}@example.org",
+        "a\u{2028}b@example.org",
+    ] {
         let answer = send(post(&server, "/v1/account/register", credentials(bad, "correct horse")));
         assert_eq!((answer.status, answer.kind()), (StatusCode::BAD_REQUEST, ErrorKind::InvalidInput), "{bad:?}");
     }
@@ -281,6 +290,29 @@ fn emails_with_control_characters_are_refused_and_never_printed_raw() {
     let list = admin(&server.db, &["users", "list"]).unwrap();
     assert!(!list.contains('\u{1b}') && !list.contains('\u{7}'), "{list:?}");
     assert!(list.contains("old\\u{1b}]0;owned\\u{7}@example.org"), "{list}");
+}
+
+#[test]
+fn a_client_that_stops_reading_its_answers_loses_the_connection() {
+    let server = Server::start(|c| {
+        c.args(["--max-connections", "2", "--write-timeout-secs", "2"]);
+    });
+    // Both connection slots take thousands of pipelined searches and never read an answer:
+    // the answers fill the socket buffers and the server's writes stall.
+    let request = b"GET /v1/search?q=a&limit=50 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3000);
+    let stalled: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr()).unwrap();
+            stream.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+            let _ = stream.write_all(&request);
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    // A real request gets a slot once a stalled write times out.
+    let answer = send(get(&server, "/v1/health"));
+    assert_eq!(answer.status, StatusCode::OK);
+    drop(stalled);
 }
 
 #[test]

@@ -114,13 +114,24 @@ fn credentials(body: Result<Json<Credentials>, JsonRejection>) -> Result<Credent
     Ok(Credentials { email, ..credentials })
 }
 
-/// An email address by RFC 5322 (no display name, no IP literal, a dot in the domain) and
-/// nothing a terminal would act on.
+/// An email address by RFC 5322 (no display name, no IP literal, a dot in the domain) with
+/// nothing a terminal would act on and nothing invisible (one address must not pass for another).
 fn valid_email(email: &str) -> bool {
     let options = email_address::Options::default().with_required_tld().without_domain_literal().without_display_text();
     email.len() <= MAX_EMAIL
-        && !email.chars().any(char::is_control)
+        && !email.chars().any(is_hidden)
         && email_address::EmailAddress::parse_with_options(email, options).is_ok()
+}
+
+/// Whether `c` is a control character or one that changes how text around it shows without
+/// showing itself: bidi controls, zero-width and invisible format characters, line and
+/// paragraph separators, the byte-order mark.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}')
 }
 
 const MIN_PASSWORD: usize = 8;

@@ -26,11 +26,18 @@ pub struct ConnectionLimits {
     pub header_timeout: Duration,
     /// Connections open at once; further clients wait in the kernel's backlog until one closes.
     pub max_connections: usize,
+    /// Time one write to a client may wait: a client that stops reading its answers (and so
+    /// fills its socket's buffers) loses the connection instead of holding it for ever.
+    pub write_timeout: Duration,
 }
 
 impl Default for ConnectionLimits {
     fn default() -> Self {
-        ConnectionLimits { header_timeout: Duration::from_secs(10), max_connections: 8192 }
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 8192,
+            write_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -95,7 +102,9 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(peer));
             router.clone().oneshot(request)
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.write_timeout));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(Box::pin(stream)), service));
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %peer, "connection ended with an error");

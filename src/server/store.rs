@@ -235,9 +235,29 @@ fn record_view_in(
 }
 
 /// Creates the database file readable by its owner only (it holds the signing secret, sessions
-/// and password hashes), and takes group and other access away from an existing one. SQLite
-/// gives its WAL and shared-memory files the main file's mode.
+/// and password hashes), and takes group and other access away from an existing one and from
+/// WAL and shared-memory files an unclean stop left behind (SQLite reuses them as they are).
 fn owner_only(path: &Path) -> StoreResult<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["-wal", "-shm"] {
+        let side = path.with_file_name(format!(
+            "{}{suffix}",
+            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        ));
+        if let Ok(meta) = std::fs::metadata(&side) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(&side, std::fs::Permissions::from_mode(mode & 0o700))
+                    .map_err(|e| StoreError(format!("{}: {e}", side.display())))?;
+                tracing::warn!(file = %side.display(), "a database side file was readable by others; now owner-only");
+            }
+        }
+    }
+    owner_only_main(path)
+}
+
+/// [`owner_only`] for the main file.
+fn owner_only_main(path: &Path) -> StoreResult<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let fail = |e: std::io::Error| StoreError(format!("{}: {e}", path.display()));
     match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
@@ -589,10 +609,20 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
         }
         drop(store);
-        // An existing file others could read is tightened on open.
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // An existing file others could read is tightened on open, and so are the WAL and
+        // shared-memory files an unclean stop left (SQLite reuses them as they are).
+        for file in ["test.db", "test.db-wal", "test.db-shm"] {
+            let side = dir.path().join(file);
+            if !side.exists() {
+                std::fs::write(&side, b"").unwrap();
+            }
+            std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
         SqliteStore::open(&path).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        for file in ["test.db", "test.db-wal", "test.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
+        }
     }
 
     #[test]
