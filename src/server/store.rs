@@ -240,10 +240,8 @@ fn record_view_in(
 fn owner_only(path: &Path) -> StoreResult<()> {
     use std::os::unix::fs::PermissionsExt;
     for suffix in ["-wal", "-shm"] {
-        let side = path.with_file_name(format!(
-            "{}{suffix}",
-            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-        ));
+        let side = path
+            .with_file_name(format!("{}{suffix}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
         if let Ok(meta) = std::fs::metadata(&side) {
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
@@ -618,7 +616,8 @@ mod tests {
             }
             std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o644)).unwrap();
         }
-        SqliteStore::open(&path).unwrap();
+        // (Kept open: SQLite removes the side files when its last connection closes.)
+        let _store = SqliteStore::open(&path).unwrap();
         for file in ["test.db", "test.db-wal", "test.db-shm"] {
             let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
