@@ -227,24 +227,47 @@ impl SearchIndex {
     /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
     /// with the ICD-10-CM Alphabetic Index and the Tabular List's inclusion terms as ways in.
     pub fn build(catalog: &Catalog) -> SearchIndex {
-        let mut ways = match index_terms::load(catalog) {
-            Ok(terms) => {
-                tracing::debug!(ways = terms.ways.len(), mapped = terms.mapped, dropped = terms.dropped, "Index read");
-                terms.ways
-            }
-            Err(error) => {
-                // The file is compiled in and tested; should it ever fail, titles still work.
-                tracing::error!(%error, "the Alphabetic Index did not load: search uses titles only");
-                Vec::new()
-            }
-        };
-        ways.extend(inclusion_terms::load(catalog));
-        SearchIndex::with_ways(catalog, ways)
+        // The ways in are read on a second core while the titles are indexed: start-up time is a
+        // budget.
+        SearchIndex::with_ways_from(catalog, || {
+            let mut ways = match index_terms::load(catalog) {
+                Ok(terms) => {
+                    tracing::debug!(
+                        ways = terms.ways.len(),
+                        mapped = terms.mapped,
+                        dropped = terms.dropped,
+                        "Index read"
+                    );
+                    terms.ways
+                }
+                Err(error) => {
+                    // The file is compiled in and tested; should it ever fail, titles still work.
+                    tracing::error!(%error, "the Alphabetic Index did not load: search uses titles only");
+                    Vec::new()
+                }
+            };
+            ways.extend(inclusion_terms::load(catalog));
+            ways
+        })
     }
 
     /// Indexes every code of `catalog` and every way in of `ways` (ways to codes the catalog
     /// does not have are skipped).
     pub fn with_ways(catalog: &Catalog, ways_in: Vec<WayIn>) -> SearchIndex {
+        SearchIndex::with_ways_from(catalog, move || ways_in)
+    }
+
+    /// [`SearchIndex::with_ways`], with the ways in made by `ways` on another thread while the
+    /// codes' titles are indexed.
+    fn with_ways_from(catalog: &Catalog, ways: impl FnOnce() -> Vec<WayIn> + Send) -> SearchIndex {
+        std::thread::scope(|scope| {
+            let ways = scope.spawn(ways);
+            SearchIndex::index(catalog, || ways.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
+    }
+
+    /// Indexes the codes' titles, then the ways in `ways` gives.
+    fn index(catalog: &Catalog, ways: impl FnOnce() -> Vec<WayIn>) -> SearchIndex {
         let entries = catalog.search_entries();
         let mut docs = Vec::with_capacity(entries.len());
         let mut meta = Vec::with_capacity(entries.len());
@@ -281,6 +304,7 @@ impl SearchIndex {
             });
         }
         // The ways in, as documents after the codes.
+        let ways_in = ways();
         let codes = docs.len() as u32;
         let id_of: std::collections::HashMap<(CodeSystem, &str), u32> =
             docs.iter().zip(&meta).enumerate().map(|(id, (d, m))| ((m.system, &*d.key), id as u32)).collect();
