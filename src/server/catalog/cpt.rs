@@ -3,13 +3,12 @@
 //! codecard ships no AMA text: the embedded rows carry a summary and a plain-language text
 //! written by codecard; the official descriptor arrives only through a licensee's import.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::release::{Releases, Version, VersionedRow, newest};
+use super::codes::{Codes, Versioned};
+use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError};
-use super::{CodeSet, SearchEntry, base_card, check_key};
+use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{Card, CodeSystem, HierarchyLevel, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format};
@@ -69,50 +68,40 @@ struct Entry {
 
 /// The loaded CPT® set.
 pub struct Cpt {
-    entries: HashMap<Box<str>, Entry>,
+    codes: Codes<Entry>,
 }
 
 impl Cpt {
     /// Loads and validates [`FILE`].
     pub fn load(source: &DataSource) -> Result<Cpt, LoadError> {
-        let mut releases = Releases::default();
-        let mut entries = HashMap::new();
-        for (line, row) in source.rows::<Row>(FILE)? {
-            check_key(FILE, line, CodeSystem::Cpt, &row.code)?;
-            let entry = Entry {
-                version: releases.version(&row.release, &row.deleted_in, DEFAULT_RELEASE),
-                section: row.section.into(),
-                section_range: row.section_range.into(),
-                subsection: row.subsection.into(),
-                subsection_range: row.subsection_range.into(),
-                summary: row.summary.into(),
-                plain_language: row.plain_language.into(),
-                descriptor: row.licensed_descriptor.into(),
-            };
-            entries.insert(row.code.into_boxed_str(), entry);
-        }
-        Ok(Cpt { entries })
+        let codes = Codes::load(source, FILE, CodeSystem::Cpt, DEFAULT_RELEASE, |row: Row, version| Entry {
+            version,
+            section: row.section.into(),
+            section_range: row.section_range.into(),
+            subsection: row.subsection.into(),
+            subsection_range: row.subsection_range.into(),
+            summary: row.summary.into(),
+            plain_language: row.plain_language.into(),
+            descriptor: row.licensed_descriptor.into(),
+        })?;
+        Ok(Cpt { codes })
     }
 }
 
 impl CodeSet for Cpt {
     /// Whether `key` is a code of the set.
     fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.codes.contains(key)
     }
 
     /// How many codes the set holds, and its newest release.
     fn count(&self) -> SystemCount {
-        SystemCount {
-            system: CodeSystem::Cpt,
-            release: newest(self.entries.values().map(|e| &e.version), DEFAULT_RELEASE),
-            codes: self.entries.len(),
-        }
+        self.codes.count()
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.entries.iter().map(|(key, e)| SearchEntry {
+        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
             system: CodeSystem::Cpt,
             key,
             billable: true,
@@ -127,7 +116,7 @@ impl CodeSet for Cpt {
     /// The card of `key`: codecard's summary (or the licensed descriptor), the plain-language
     /// text, section and subsection.
     fn card(&self, key: &str) -> Option<Card> {
-        let entry = self.entries.get(key)?;
+        let entry = self.codes.get(key)?;
         let licensed = !entry.descriptor.is_empty();
         Some(Card {
             short_description: Some(entry.summary.to_string()),
@@ -285,5 +274,11 @@ impl Format for LicenseeImport {
                 row.plain_language = consumer;
             }
         }
+    }
+}
+
+impl Versioned for Entry {
+    fn version(&self) -> &Version {
+        &self.version
     }
 }

@@ -1,13 +1,12 @@
 //! HCPCS Level II: the file layout, rows, cards and search entries of CMS's supply, drug and
 //! service codes.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::release::{Releases, Version, VersionedRow, newest};
+use super::codes::{Codes, Versioned};
+use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError};
-use super::{CodeSet, SearchEntry, base_card, check_key};
+use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{Card, CodeSystem, HierarchyLevel, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format, fixed_width};
@@ -57,47 +56,37 @@ struct Entry {
 
 /// The loaded HCPCS Level II set.
 pub struct Hcpcs {
-    entries: HashMap<Box<str>, Entry>,
+    codes: Codes<Entry>,
 }
 
 impl Hcpcs {
     /// Loads and validates [`FILE`].
     pub fn load(source: &DataSource) -> Result<Hcpcs, LoadError> {
-        let mut releases = Releases::default();
-        let mut entries = HashMap::new();
-        for (line, row) in source.rows::<Row>(FILE)? {
-            check_key(FILE, line, CodeSystem::Hcpcs, &row.code)?;
-            let entry = Entry {
-                version: releases.version(&row.release, &row.deleted_in, DEFAULT_RELEASE),
-                section: row.section.into(),
-                section_range: row.section_range.into(),
-                short: row.short_description.into(),
-                long: row.long_description.into(),
-            };
-            entries.insert(row.code.into_boxed_str(), entry);
-        }
-        Ok(Hcpcs { entries })
+        let codes = Codes::load(source, FILE, CodeSystem::Hcpcs, DEFAULT_RELEASE, |row: Row, version| Entry {
+            version,
+            section: row.section.into(),
+            section_range: row.section_range.into(),
+            short: row.short_description.into(),
+            long: row.long_description.into(),
+        })?;
+        Ok(Hcpcs { codes })
     }
 }
 
 impl CodeSet for Hcpcs {
     /// Whether `key` is a code of the set.
     fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.codes.contains(key)
     }
 
     /// How many codes the set holds, and its newest release.
     fn count(&self) -> SystemCount {
-        SystemCount {
-            system: CodeSystem::Hcpcs,
-            release: newest(self.entries.values().map(|e| &e.version), DEFAULT_RELEASE),
-            codes: self.entries.len(),
-        }
+        self.codes.count()
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.entries.iter().map(|(key, e)| SearchEntry {
+        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
             system: CodeSystem::Hcpcs,
             key,
             billable: true,
@@ -109,7 +98,7 @@ impl CodeSet for Hcpcs {
 
     /// The card of `key`: CMS's descriptions and the section.
     fn card(&self, key: &str) -> Option<Card> {
-        let entry = self.entries.get(key)?;
+        let entry = self.codes.get(key)?;
         Some(Card {
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
@@ -220,5 +209,11 @@ impl Format for AnwebImport {
         if row.short_description.is_empty() {
             row.short_description = row.long_description.clone();
         }
+    }
+}
+
+impl Versioned for Entry {
+    fn version(&self) -> &Version {
+        &self.version
     }
 }

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::release::{Releases, Version, VersionedRow, newest};
+use super::codes::{Codes, Versioned};
+use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError, flag};
-use super::{CodeSet, SearchEntry, base_card, check_key};
+use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format, order_file};
@@ -95,16 +96,14 @@ struct Entry {
 
 /// The loaded ICD-10-PCS set.
 pub struct Icd10pcs {
-    entries: HashMap<Box<str>, Entry>,
+    codes: Codes<Entry>,
 }
 
 impl Icd10pcs {
     /// Loads and validates [`FILE`].
     pub fn load(source: &DataSource) -> Result<Icd10pcs, LoadError> {
-        let mut releases = Releases::default();
-        let rows: Vec<(usize, Row)> = source.rows(FILE)?;
         let mut interned: HashSet<Arc<str>> = HashSet::new();
-        let mut intern = |s: &str| -> Arc<str> {
+        let mut intern = move |s: &str| -> Arc<str> {
             if let Some(shared) = interned.get(s) {
                 return shared.clone();
             }
@@ -112,44 +111,37 @@ impl Icd10pcs {
             interned.insert(shared.clone());
             shared
         };
-        let mut entries = HashMap::with_capacity(rows.len());
-        for (line, row) in rows {
-            check_key(FILE, line, CodeSystem::Icd10pcs, &row.code)?;
+        let codes = Codes::load(source, FILE, CodeSystem::Icd10pcs, DEFAULT_RELEASE, |row: Row, version| {
             // "Bypass: Altering the route of passage ..." holds the name and its definition.
             let (operation, definition) = row.root_operation.split_once(": ").unwrap_or((&row.root_operation, ""));
             let mut axes = row.axes().map(&mut intern);
             axes[2] = intern(operation);
-            let entry = Entry {
-                version: releases.version(&row.release, &row.deleted_in, DEFAULT_RELEASE),
+            Entry {
+                version,
                 short: row.short_description.as_str().into(),
                 long: row.long_description.as_str().into(),
                 axes,
                 root_operation_definition: intern(definition),
-            };
-            entries.insert(row.code.into_boxed_str(), entry);
-        }
-        Ok(Icd10pcs { entries })
+            }
+        })?;
+        Ok(Icd10pcs { codes })
     }
 }
 
 impl CodeSet for Icd10pcs {
     /// Whether `key` is a code of the set.
     fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.codes.contains(key)
     }
 
     /// How many codes the set holds, and its newest release.
     fn count(&self) -> SystemCount {
-        SystemCount {
-            system: CodeSystem::Icd10pcs,
-            release: newest(self.entries.values().map(|e| &e.version), DEFAULT_RELEASE),
-            codes: self.entries.len(),
-        }
+        self.codes.count()
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.entries.iter().map(|(key, e)| SearchEntry {
+        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
             system: CodeSystem::Icd10pcs,
             key,
             billable: true,
@@ -162,7 +154,7 @@ impl CodeSet for Icd10pcs {
     /// The card of `key`: descriptions, the meaning of each character, the first three axes as
     /// the hierarchy.
     fn card(&self, key: &str) -> Option<Card> {
-        let entry = self.entries.get(key)?;
+        let entry = self.codes.get(key)?;
         let axes = key
             .chars()
             .zip(AXIS_NAMES)
@@ -262,5 +254,11 @@ impl Format for OrderFileImport {
             None => std::array::from_fn(|p| self.labels.get(&Self::context(&row.code, p)).cloned().unwrap_or_default()),
         };
         row.set_axes(labels);
+    }
+}
+
+impl Versioned for Entry {
+    fn version(&self) -> &Version {
+        &self.version
     }
 }

@@ -7,6 +7,7 @@
 //! The default data is compiled into the binary (`assets/data/`), so `codecard serve` works
 //! from any directory; `--data-dir` points at a folder with files of the same names instead.
 
+mod codes;
 pub mod cpt;
 pub mod hcpcs;
 pub mod icd10cm;
