@@ -17,6 +17,7 @@
   var files = new URL(BUILD + "/", script.src).href;
   var module = null; // Promise of [the initialised wasm-bindgen module, the CSS text], shared by instances
   var attempts = 0;
+  var blocked = false; // the page's Content-Security-Policy refused to compile the wasm
 
   // The card's CSS travels over connect-src (fetch) and is adopted as a constructed stylesheet,
   // so a page whose style-src admits only itself still gets a styled card.
@@ -35,7 +36,10 @@
       ]);
       module.catch(function (error) {
         module = null; // a later interaction tries again
-        console.warn("codecard: the card could not be loaded:", error);
+        // Said to the site owner in the console, and to the reader by the fallback card.
+        blocked = /Content.Security.Policy/i.test(error && error.message);
+        console.warn(blocked ? "codecard: the page's CSP blocks WebAssembly: script-src needs 'wasm-unsafe-eval'"
+          : "codecard: the card could not be loaded:", error);
       });
     }
     return module;
@@ -61,11 +65,12 @@
 
   // The loader's own words: what its fallback card says when the card module cannot be loaded.
   var WORDS = {
-    en: ["The code lookup service cannot be reached right now.", "Try again", "Close"],
-    es: ["No se puede acceder al servicio de códigos en este momento.", "Reintentar", "Cerrar"],
+    en: ["The code lookup service cannot be reached right now.", "Try again", "Close", "This page's security policy blocks the code lookup."],
+    es: ["No se puede acceder al servicio de códigos en este momento.", "Reintentar", "Cerrar", "La política de seguridad de esta página bloquea la consulta de códigos."],
   };
+  // Isolated from the page like the card: the host's properties are reset, direction included (by dir).
   var FALLBACK_CSS =
-    "div{position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
+    ":host{all:initial!important;display:block!important}div{display:block;position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
     "font:15px/1.45 system-ui,sans-serif;color:#1c2430;background:#fff;border:1px solid #c9d1da;border-radius:10px;" +
     "box-shadow:0 8px 24px rgba(16,24,40,.22)}p{margin:0 28px 12px 0}button{font:inherit;cursor:pointer;border:0;border-radius:6px}" +
     ".r{padding:6px 14px;background:#1a5fb4;color:#fff}.x{position:absolute;top:6px;right:6px;width:32px;height:32px;" +
@@ -103,6 +108,7 @@
     self.queue = [];
     self.sheet = null;
     self.boxes = []; // [element, mounted search box]
+    self.parts = new Map(); // a text node of the page's that held codes -> the nodes we added after it
 
     function codeOf(event) {
       var t = event.target;
@@ -129,7 +135,9 @@
 
     if (o.affordance !== "none") self.affordance();
     self.observer = new MutationObserver(function (records) { self.mutated(records); });
-    self.observer.observe(self.root === document ? document.documentElement : self.root, { childList: true, subtree: true });
+    // Text changed in place (a framework updating its own text node) is scanned again too.
+    self.observer.observe(self.root === document ? document.documentElement : self.root,
+      { childList: true, subtree: true, characterData: self.systems.length > 0 });
     self.scan(self.root);
     self.searchBoxes();
     self.idle();
@@ -153,8 +161,9 @@
       var self = this;
       if (!self.widget) {
         self.widget = loadModule().then(function (loaded) {
+          if (self.dead) throw new Error("destroyed");
           self.options.styles = loaded[1];
-          return loaded[0].mount(JSON.stringify(self.options));
+          return (self.w = loaded[0].mount(JSON.stringify(self.options)));
         });
         self.widget.catch(function () { self.widget = null; });
       }
@@ -219,12 +228,22 @@
     show: function (el, code, system) {
       var self = this;
       self.current = el;
+      self.origin = document.activeElement; // where focus goes if the page removes the code
       return self.load().then(function (w) {
         self.unfallback(false);
+        self.solo();
         w.open(el, code, system);
       }, function () {
+        if (self.dead) return;
+        self.solo();
         self.fallback(el, code, system);
       });
+    },
+
+    // One card at a time on the page, whichever instance (or loader copy) opened it.
+    solo: function () {
+      var self = this;
+      window.CodeCard.instances.forEach(function (i) { if (i !== self) i.close(); });
     },
 
     // A small non-modal dialog of the loader's own (the card module is what failed), styled by a
@@ -242,10 +261,12 @@
       }
       var box = document.createElement("div"), text = document.createElement("p");
       var retry = document.createElement("button"), close = document.createElement("button");
+      box.dir = "ltr";
       box.setAttribute("role", "dialog");
       box.setAttribute("aria-label", code);
       box.setAttribute("popover", "manual");
-      text.textContent = w[0];
+      text.textContent = w[blocked ? 3 : 0];
+      retry.hidden = blocked; // trying again cannot help until the page's policy changes
       retry.className = "r";
       retry.textContent = w[1];
       close.className = "x";
@@ -255,24 +276,32 @@
       root.append(box);
       document.body.append(host);
       if (box.showPopover) box.showPopover();
-      var r = el.getBoundingClientRect();
-      box.style.top = Math.min(r.bottom + 8, innerHeight - box.offsetHeight - 8) + "px";
-      box.style.left = Math.max(8, Math.min(r.left, innerWidth - box.offsetWidth - 8)) + "px";
-      retry.focus();
+      // Kept next to the code as the page scrolls; closed when the code is no longer rendered.
+      function place() {
+        if (!el.getClientRects().length) return self.unfallback(false);
+        var r = el.getBoundingClientRect();
+        box.style.top = Math.min(r.bottom + 8, innerHeight - box.offsetHeight - 8) + "px";
+        box.style.left = Math.max(8, Math.min(r.left, innerWidth - box.offsetWidth - 8)) + "px";
+      }
+      place();
+      var first = blocked ? close : retry;
+      first.focus();
       retry.onclick = function () { self.unfallback(false); self.show(el, code, system); };
       close.onclick = function () { self.unfallback(true); };
       box.onkeydown = function (e) {
         if (e.key === "Escape") { e.preventDefault(); self.unfallback(true); }
         // Tab past the last button goes on after the code; Shift+Tab before the first, to it.
-        else if (e.key === "Tab" && (e.shiftKey ? root.activeElement === retry : root.activeElement === close)) {
+        else if (e.key === "Tab" && root.activeElement === (e.shiftKey ? first : close)) {
           if (e.shiftKey) e.preventDefault();
           self.unfallback(true);
         }
       };
       function outside(e) { if (e.composedPath().indexOf(host) < 0) self.unfallback(false); }
       document.addEventListener("pointerdown", outside, true);
+      document.addEventListener("scroll", place, true);
+      addEventListener("resize", place);
       el.setAttribute("aria-expanded", "true");
-      self.down = [host, el, outside];
+      self.down = [host, el, outside, place];
     },
 
     unfallback: function (focus) {
@@ -280,6 +309,8 @@
       if (!down) return;
       this.down = null;
       document.removeEventListener("pointerdown", down[2], true);
+      document.removeEventListener("scroll", down[3], true);
+      removeEventListener("resize", down[3]);
       down[0].remove();
       down[1].setAttribute("aria-expanded", "false");
       if (focus) down[1].focus({ preventScroll: true });
@@ -303,22 +334,62 @@
     },
 
     close: function () {
-      if (this.widget) this.widget.then(function (w) { w.close(); }, function () {});
+      if (this.w && this.w.isOpen) this.w.close();
+      this.unfallback(false);
     },
 
     mutated: function (records) {
-      if (this.current && !this.current.isConnected) this.close();
-      for (var i = 0; i < records.length; i++) {
-        var nodes = records[i].addedNodes;
-        for (var j = 0; j < nodes.length; j++) {
-          var node = nodes[j];
+      var self = this, el = self.current, home = el && el.parentNode;
+      records.forEach(function (r) {
+        // A text node of the page's that we split: the page changed its text (our pieces go, its
+        // new text is scanned), moved it (it gets its whole text back first) or removed it.
+        if (r.type === "characterData") {
+          if (self.parts.has(r.target)) self.unsplit(r.target);
+          if (r.target.parentNode) self.detect(r.target.parentNode);
+        }
+        r.removedNodes.forEach(function (node) { if (self.parts.has(node)) self.unsplit(node); });
+        r.addedNodes.forEach(function (node) {
           if (node.nodeType === 1 && !node.hasAttribute("data-codecard-auto") && !node.hasAttribute("data-codecard-host")) {
-            this.scan(node);
-          } else if (node.nodeType === 3 && this.systems.length && node.parentNode) {
-            this.detect(node.parentNode);
+            self.scan(node);
+          } else if (node.nodeType === 3 && self.systems.length && node.parentNode) {
+            if (self.parts.has(node)) self.unsplit(node, true);
+            self.detect(node.parentNode);
           }
+        });
+      });
+      if (el && !el.isConnected && ((self.w && self.w.isOpen) || self.down)) {
+        records.forEach(function (r) {
+          r.removedNodes.forEach(function (node) { if (node.contains(el)) home = r.target; });
+        });
+        self.lost(home);
+      }
+      self.observer.takeRecords(); // our own changes are not new content
+    },
+
+    // The page removed the code whose card is open: the card closes. Focus that was in the card
+    // (or fell to <body>) goes back where it came from if that is still there, else to the
+    // nearest focusable container of the removed code; focus the page moved itself stays.
+    // `home` is where the code was (the element it was removed from).
+    lost: function (home) {
+      var body = document.body, active = document.activeElement, next = this.origin;
+      var ours = !active || active === body || active.hasAttribute("data-codecard-host");
+      this.close();
+      if (!ours) return;
+      if (!next || !next.isConnected || next === body) {
+        next = home;
+        while (next && next.nodeType === 1 && next !== body && !(next.tabIndex >= 0 || next.hasAttribute("tabindex"))) {
+          next = next.parentNode;
         }
       }
+      if (next && next.focus && next !== body && next.isConnected) next.focus({ preventScroll: true });
+    },
+
+    // Takes our nodes out from after `node`; with `whole`, gives it back the text they held.
+    unsplit: function (node, whole) {
+      var pieces = this.parts.get(node);
+      this.parts.delete(node);
+      if (whole) node.nodeValue += pieces.map(function (p) { return p.textContent; }).join("");
+      pieces.forEach(function (p) { p.remove(); });
     },
 
     // Auto-detection: collect candidates from text nodes in slices, confirm them with the
@@ -352,7 +423,7 @@
             for (var k = 1; k < m.length && !m[k]; k++);
             (hits = hits || []).push([m.index, m.index + m[0].length, m[0], self.systems[k - 1]]);
           }
-          if (hits) found.push([node, hits]);
+          if (hits) found.push([node, hits, text]);
         }
         later(collect);
       }
@@ -375,7 +446,7 @@
         })).then(function (answers) {
           var known = [].concat.apply([], answers.map(function (a) { return a.known || []; }));
           found = found.map(function (f) {
-            return [f[0], f[1].filter(function (h) { return known[unique[h[3] + ":" + h[2]]] === true; })];
+            return [f[0], f[1].filter(function (h) { return known[unique[h[3] + ":" + h[2]]] === true; }), f[2]];
           }).filter(function (f) { return f[1].length; });
           mark();
         }, function (error) {
@@ -383,12 +454,15 @@
           done();
         });
       }
+      // The page's text node stays where it is, holding the text before the first code (scripts and
+      // frameworks such as React keep references to their text nodes, to set their nodeValue or
+      // remove them later); the codes and the text after them are new nodes inserted after it.
       function mark() {
         var start = performance.now();
         while (found.length && performance.now() - start < SLICE_MS) {
-          var f = found.shift(), node = f[0], hits = f[1];
-          if (!node.parentNode || !node.isConnected) continue;
-          var text = node.nodeValue, at = 0, pieces = document.createDocumentFragment();
+          var f = found.shift(), node = f[0], hits = f[1], text = f[2];
+          if (!node.isConnected || node.nodeValue !== text || self.parts.has(node)) continue;
+          var at = hits[0][0], pieces = document.createDocumentFragment();
           hits.forEach(function (h) {
             if (h[0] > at) pieces.appendChild(document.createTextNode(text.slice(at, h[0])));
             var span = document.createElement("span");
@@ -401,7 +475,9 @@
             at = h[1];
           });
           if (at < text.length) pieces.appendChild(document.createTextNode(text.slice(at)));
-          node.parentNode.replaceChild(pieces, node);
+          self.parts.set(node, [].slice.call(pieces.childNodes));
+          node.nodeValue = text.slice(0, hits[0][0]);
+          node.after(pieces);
         }
         self.observer.takeRecords(); // our own changes are not new content
         if (found.length) later(mark); else { self.idle(); done(); }
@@ -437,14 +513,18 @@
       self.observer.disconnect();
       self.listeners.forEach(function (l) { self.root.removeEventListener(l[0], l[1], l[2]); });
       self.listeners = [];
-      if (self.widget) self.widget.then(function (w) { w.destroy(); }, function () {});
+      // At once, not when a pending load settles: the card and its code's state go now, and a
+      // module still loading never mounts (see load).
+      self.dead = true;
+      if (self.w) self.w.destroy();
+      self.w = null;
       self.widget = Promise.reject(new Error("destroyed"));
       self.widget.catch(function () {});
+      self.parts.forEach(function (pieces, node) { self.unsplit(node, true); });
       var marked = self.root.querySelectorAll("[data-codecard-ready]");
       for (var i = 0; i < marked.length; i++) {
         var el = marked[i], added = self.added.get(el);
         if (!added) continue;
-        if (el.hasAttribute("data-codecard-auto")) { el.replaceWith(document.createTextNode(el.textContent)); continue; }
         added.forEach(function (name) { el.removeAttribute(name); });
         self.added.delete(el);
       }
@@ -469,7 +549,18 @@
         this.sync();
         if (!this.textContent.trim()) this.textContent = this.getAttribute("code") || "";
       }
-      attributeChangedCallback() { this.sync(); }
+      // A new code: the text we wrote (or the page's, when it was the old code) follows, in place
+      // (a framework may own that text node), and a card open on it shows the new code.
+      attributeChangedCallback(name, old, value) {
+        this.sync();
+        var t = this.firstChild, self = this;
+        if (name !== "code" || old == null || old === value) return;
+        if (!t && this.isConnected) this.textContent = value || "";
+        else if (t && t === this.lastChild && t.nodeType === 3 && t.nodeValue === old) t.nodeValue = value || "";
+        (window.CodeCard ? CodeCard.instances : []).forEach(function (i) {
+          if (i.current === self && i.w && i.w.isOpen) i.openElement(self);
+        });
+      }
       sync() {
         var code = this.getAttribute("code"), system = this.getAttribute("system");
         if (code) this.setAttribute("data-code", code);

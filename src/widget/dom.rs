@@ -56,6 +56,9 @@ pub fn shadow_container(host: &HtmlElement, look: &ShadowLook, class: &str) -> R
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_attribute("class", class)?;
     container.set_attribute("lang", look.lang)?;
+    // `all: initial` on the host resets everything but `direction`: without this a card on a
+    // right-to-left page would be mirrored. Both of the widget's languages are left to right.
+    container.set_attribute("dir", "ltr")?;
     if let Some(theme) = look.theme {
         container.set_attribute("data-theme", theme)?;
     }
@@ -190,6 +193,30 @@ impl ResizeWatch {
 }
 
 impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// An `IntersectionObserver` on one element that disconnects when this value is dropped. It
+/// sees an element stop being rendered (`display: none` on it or an ancestor), which a
+/// `ResizeObserver` cannot for an inline element (those always measure 0 × 0 to it).
+pub struct VisibilityWatch {
+    observer: web_sys::IntersectionObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl VisibilityWatch {
+    /// Calls `callback` whenever `element` starts or stops showing (and once when observed).
+    pub fn new(element: &web_sys::Element, callback: impl FnMut() + 'static) -> Option<VisibilityWatch> {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(VisibilityWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for VisibilityWatch {
     fn drop(&mut self) {
         self.observer.disconnect();
     }

@@ -55,8 +55,8 @@ test.describe("1. auto-detection on a React page", () => {
     await expect(dx.locator("[data-code='E11.9']")).toHaveCount(0);
     await dx.locator("[data-code='I10']").click();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
-    // React removes that text node from its parent.
-    await page.locator("#hide").click();
+    // React removes that text node from its parent (the button is under the open card: clicked by script).
+    await page.locator("#hide").evaluate((b) => b.click());
     await expect(page.locator("#alive")).toHaveText("hidden");
     await expect(dx).toHaveText("Diagnosis:  confirmed");
     await expect(dialog(page)).toHaveCount(0);
@@ -235,7 +235,7 @@ test.describe("9. destroy()", () => {
 });
 
 test.describe("10. one card at a time, page-wide", () => {
-  const body = `<p id="a">A: <span data-code="I10">I10</span></p><p id="b">B: <span data-code="E11.9">E11.9</span></p>`;
+  const body = `<p id="a">A: <span data-code="I10">I10</span></p><p id="b" style="margin-left: 700px">B: <span data-code="E11.9">E11.9</span></p>`;
 
   test("two instances over separate parts of the page", async ({ page, baseURL }) => {
     await hostPage(page, baseURL, { attributes: { "data-root": "#a" }, body });

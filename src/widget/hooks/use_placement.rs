@@ -12,7 +12,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::{DomRect, Element, HtmlElement};
 
-use crate::widget::dom::{Listener, ResizeWatch};
+use crate::widget::dom::{Listener, ResizeWatch, VisibilityWatch};
 
 /// Gap between the code and the card, in CSS pixels.
 const GAP: f64 = 8.0;
@@ -165,6 +165,23 @@ pub fn anchor_in_view(anchor: &Element, view: &Viewport) -> bool {
     right > left && bottom > top
 }
 
+/// Scrolls the page (and any scrolling panel) so that `anchor`, at `at`, shows above a bottom
+/// sheet `covered` pixels tall: a sheet over its own code hides what the reader asked about.
+/// The margin is the code's own for this one call, then its style is as the page left it.
+fn reveal_above(anchor: &HtmlElement, at: &DomRect, covered: f64, view: &Viewport) {
+    if at.bottom() <= view.top + view.height - covered && at.top() >= view.top {
+        return;
+    }
+    let (style, had_style) = (anchor.style(), anchor.has_attribute("style"));
+    let before = style.get_property_value("scroll-margin-bottom").unwrap_or_default();
+    let _ = style.set_property("scroll-margin-bottom", &format!("{covered}px"));
+    anchor.scroll_into_view_with_bool(false);
+    let _ = style.set_property("scroll-margin-bottom", &before);
+    if !had_style {
+        let _ = anchor.remove_attribute("style");
+    }
+}
+
 /// The parent element, or the host of the shadow root `element` sits in; `None` at the root.
 fn parent_across_shadow(element: &Element) -> Option<Element> {
     if let Some(parent) = element.parent_element() {
@@ -186,11 +203,15 @@ pub fn use_placement(
     placed: impl Fn() + Clone + 'static,
 ) -> (RwSignal<Placement>, impl Fn() + Clone + 'static) {
     let placement = RwSignal::new(Placement::Unplaced);
+    // The sheet height the code was last made visible above.
+    let revealed = std::rc::Rc::new(std::cell::Cell::new(0.0));
+    let watched = anchor.clone();
     let reposition = move || {
         // Runs from listeners and observers, which can fire after the card closed and its
         // reactive values were disposed: `try_` reads make that a no-op instead of a panic.
         let Some(dialog) = dialog.try_get_untracked().flatten() else { return };
-        if !anchor.is_connected() {
+        // Removed, or no longer rendered (display:none on it or an ancestor): nothing to point at.
+        if !anchor.is_connected() || anchor.get_client_rects().length() == 0 {
             lost();
             return;
         }
@@ -214,11 +235,21 @@ pub fn use_placement(
             .and_then(|z| z.as_f64())
             .filter(|z| *z > 0.0)
             .unwrap_or(1.0);
-        let _ = placement.try_set(place(&anchor.get_bounding_client_rect(), size.width(), wanted, &view, page_zoom));
+        let at = anchor.get_bounding_client_rect();
+        let new = place(&at, size.width(), wanted, &view, page_zoom);
+        if matches!(new, Placement::Sheet { .. }) {
+            let covered = wanted.min(view.height * SHEET_SHARE) + GAP;
+            if covered > revealed.get() + 1.0 {
+                revealed.set(covered);
+                reveal_above(&anchor, &at, covered, &view);
+            }
+        }
+        let _ = placement.try_set(new);
         placed();
     };
 
-    let watchers = StoredValue::new(None::<SendWrapper<(Vec<Listener>, Option<ResizeWatch>)>>);
+    type Watchers = (Vec<Listener>, Option<ResizeWatch>, Option<VisibilityWatch>);
+    let watchers = StoredValue::new(None::<SendWrapper<Watchers>>);
     let start = reposition.clone();
     dialog.on_load(move |element| {
         let window: web_sys::EventTarget = window().into();
@@ -235,7 +266,9 @@ pub fn use_placement(
         }
         let resized = start.clone();
         let watch = ResizeWatch::new(&[&element], resized);
-        watchers.set_value(Some(SendWrapper::new((listeners, watch))));
+        // The code hidden (display: none) loses its box, and the card closes.
+        let shown = VisibilityWatch::new(&watched, start.clone());
+        watchers.set_value(Some(SendWrapper::new((listeners, watch, shown))));
     });
     (placement, reposition)
 }
