@@ -254,3 +254,44 @@ fn a_database_in_a_missing_folder_is_a_clear_start_up_error() {
     let stderr = start_up_error(&["--db", "/nonexistent/codecard/codecard.db"], |_| {});
     assert!(stderr.contains("the folder /nonexistent/codecard does not exist"), "{stderr}");
 }
+
+/// The build a served loader asks its files from.
+fn build_of(loader: &str) -> String {
+    let at = loader.find("BUILD = \"").expect("the loader names its build") + "BUILD = \"".len();
+    loader[at..at + 16].to_string()
+}
+
+#[test]
+fn a_page_of_the_previous_build_still_gets_its_own_files() {
+    let widget = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir = widget.path().to_str().unwrap().to_string();
+    let deploy = |glue: &str, wasm: &[u8]| {
+        std::fs::write(widget.path().join("codecard.js"), glue).unwrap();
+        std::fs::write(widget.path().join("codecard_bg.wasm"), wasm).unwrap();
+        Server::start(|c| {
+            c.args(["--widget-dir", &dir]);
+        })
+    };
+    let first = deploy("// glue one", b"\0asm one");
+    let old = build_of(&first.get("/widget/loader.js").text().unwrap());
+    drop(first);
+
+    // Redeployed with other files: a page that loaded the old loader asks for the old build.
+    let second = deploy("// glue two", b"\0asm two");
+    let new = build_of(&second.get("/widget/loader.js").text().unwrap());
+    assert_ne!(old, new);
+    let response = second.get(&format!("/widget/{old}/codecard.js"));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(response.text().unwrap(), "// glue one");
+    assert_eq!(&second.get(&format!("/widget/{old}/codecard_bg.wasm")).bytes().unwrap()[..], b"\0asm one");
+    assert!(second.get(&format!("/widget/{old}/codecard.css")).text().unwrap().contains(":host"));
+    assert_eq!(second.get(&format!("/widget/{new}/codecard.js")).text().unwrap(), "// glue two");
+
+    // A build no longer kept (or never built) gets the current files, not cached.
+    let response = second.get("/widget/0123456789abcdef/codecard.js");
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(response.text().unwrap(), "// glue two");
+    assert_eq!(second.get("/widget/..%2F..%2Fx/codecard.js").text().unwrap(), "// glue two");
+    assert_eq!(second.get(&format!("/widget/{old}/secret.txt")).status(), 404);
+}

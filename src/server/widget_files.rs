@@ -4,9 +4,14 @@
 //! reaches every page within minutes. Everything it loads lives under `/widget/{build}/`, where
 //! `build` is a hash of the files' contents: those addresses never change meaning, so browsers
 //! may keep them for a year.
+//!
+//! A page that loaded the loader before a redeploy asks for the previous build's files later
+//! (the card module loads on first use): each build's files are kept in `builds/{build}/` of the
+//! widget folder, and such a page gets exactly the files its loader was built with, never the
+//! new glue with the old wasm or the reverse.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
@@ -28,12 +33,19 @@ const PKG_FILES: [&str; 2] = ["codecard.js", "codecard_bg.wasm"];
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// How many builds the widget folder keeps (the current one included): a loader is cached five
+/// minutes, so a page can ask for any build deployed since it was opened, which for a page left
+/// open over several deploys can be more than one back.
+const KEPT_BUILDS: usize = 8;
+
 /// The widget's files, read once at start.
 pub struct WidgetFiles {
     build: String,
     loader: Bytes,
     files: HashMap<&'static str, Bytes>,
     missing: Vec<&'static str>,
+    /// Where the files of this and earlier builds are kept: `{pkg_dir}/builds/`.
+    archive: PathBuf,
 }
 
 impl WidgetFiles {
@@ -65,13 +77,56 @@ impl WidgetFiles {
         let build: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
         let template = std::fs::read_to_string(pkg_dir.join("loader.js")).unwrap_or_else(|_| LOADER_SOURCE.to_string());
         let loader = Bytes::from(template.replace("__CODECARD_BUILD__", &build));
-        WidgetFiles { build, loader, files, missing }
+        let archive = pkg_dir.join("builds");
+        if missing.is_empty()
+            && let Err(error) = keep(&archive, &build, &files)
+        {
+            tracing::warn!(dir = %archive.display(), %error, "the widget's files could not be kept for pages of this build after the next deploy");
+        }
+        WidgetFiles { build, loader, files, missing, archive }
+    }
+
+    /// A file of an earlier build, from the archive; `None` when that build is not kept.
+    async fn previous(&self, build: &str, name: &str) -> Option<Bytes> {
+        // A build is 16 hex digits: nothing else reaches the file system.
+        if build.len() != 16 || !build.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        tokio::fs::read(self.archive.join(build).join(name)).await.ok().map(Bytes::from)
     }
 
     /// The wasm-pack outputs that were not found (the widget cannot start without them).
     pub fn missing(&self) -> &[&'static str] {
         &self.missing
     }
+}
+
+/// Writes `files` to `archive/{build}/` (each through a temporary file, so a reader never sees
+/// half of one), then removes the oldest builds beyond [`KEPT_BUILDS`].
+fn keep(archive: &Path, build: &str, files: &HashMap<&'static str, Bytes>) -> std::io::Result<()> {
+    let dir = archive.join(build);
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if !path.exists() {
+            let partial = dir.join(format!("{name}.partial"));
+            std::fs::write(&partial, bytes)?;
+            std::fs::rename(&partial, &path)?;
+        }
+    }
+    let mut builds: Vec<_> = std::fs::read_dir(archive)?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let modified = entry.metadata().ok()?.modified().ok()?;
+            Some((modified, entry.path()))
+        })
+        .filter(|(_, path)| path.is_dir() && *path != dir)
+        .collect();
+    builds.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, old) in builds.into_iter().skip(KEPT_BUILDS - 1) {
+        std::fs::remove_dir_all(old)?;
+    }
+    Ok(())
 }
 
 fn content_type(name: &str) -> &'static str {
@@ -95,20 +150,28 @@ pub async fn loader(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `GET /widget/{build}/{file}`: immutable when `build` is the current one. A page whose loader
-/// is older still gets the current files, uncached, rather than a broken card.
+/// `GET /widget/{build}/{file}`: immutable for the current build and for a kept earlier one. A
+/// page whose loader is older than every kept build still gets the current files, uncached,
+/// rather than a broken card.
 pub async fn versioned(
     State(state): State<AppState>,
     UrlPath((build, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (name, bytes) = state.widget.files.get_key_value(file.as_str()).ok_or(AppError::NotFound)?;
-    let cache = if build == state.widget.build { IMMUTABLE } else { "no-cache" };
+    let (name, current) = state.widget.files.get_key_value(file.as_str()).ok_or(AppError::NotFound)?;
+    let (cache, bytes) = if build == state.widget.build {
+        (IMMUTABLE, current.clone())
+    } else {
+        match state.widget.previous(&build, name).await {
+            Some(kept) => (IMMUTABLE, kept),
+            None => ("no-cache", current.clone()),
+        }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name))),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        bytes.clone(),
+        bytes,
     )
         .into_response())
 }
