@@ -38,8 +38,8 @@
         module = null; // a later interaction tries again
         // Said to the site owner in the console, and to the reader by the fallback card.
         blocked = /Content.Security.Policy/i.test(error && error.message);
-        console.warn(blocked ? "codecard: the page's CSP blocks WebAssembly: script-src needs 'wasm-unsafe-eval'"
-          : "codecard: the card could not be loaded:", error);
+        console.warn(blocked ? "codecard: add 'wasm-unsafe-eval' to the page's CSP script-src"
+          : "codecard: card not loaded:", error);
       });
     }
     return module;
@@ -135,9 +135,10 @@
 
     if (o.affordance !== "none") self.affordance();
     self.observer = new MutationObserver(function (records) { self.mutated(records); });
-    // Text changed in place (a framework updating its own text node) is scanned again too.
+    // Text changed in place (a framework updating its own text node) is scanned again too, and
+    // so is an element given a code (or another code) later.
     self.observer.observe(self.root === document ? document.documentElement : self.root,
-      { childList: true, subtree: true, characterData: self.systems.length > 0 });
+      { childList: true, subtree: true, characterData: self.systems.length > 0, attributeFilter: ["data-code"] });
     self.scan(self.root);
     self.searchBoxes();
     self.idle();
@@ -214,7 +215,7 @@
           try {
             self.boxes.push([boxes[i], loaded[1][0].mount_search(loaded[0], boxes[i])]);
           } catch (error) {
-            console.warn("codecard: a search box could not start:", error);
+            console.warn("codecard: search box failed:", error);
           }
         }
       }, function () { /* reported by load(); the box's own content stays */ });
@@ -279,8 +280,9 @@
       // Kept next to the code as the page scrolls; closed when the code is no longer rendered.
       function place() {
         if (!el.getClientRects().length) return self.unfallback(false);
-        var r = el.getBoundingClientRect();
-        box.style.top = Math.min(r.bottom + 8, innerHeight - box.offsetHeight - 8) + "px";
+        var r = el.getBoundingClientRect(), h = box.offsetHeight;
+        // Below the code, or above it when there is no room below: never over it.
+        box.style.top = (r.bottom + h + 16 > innerHeight ? Math.max(8, r.top - h - 8) : r.bottom + 8) + "px";
         box.style.left = Math.max(8, Math.min(r.left, innerWidth - box.offsetWidth - 8)) + "px";
       }
       place();
@@ -343,7 +345,12 @@
       records.forEach(function (r) {
         // A text node of the page's that we split: the page changed its text (our pieces go, its
         // new text is scanned), moved it (it gets its whole text back first) or removed it.
-        if (r.type === "characterData") {
+        // A code changed under its open card: the card shows the new one.
+        if (r.attributeName) {
+          self.scan(r.target);
+          if (r.target === el && self.w && self.w.isOpen) self.openElement(el);
+        }
+        if (r.target.nodeType === 3) { // characterData
           if (self.parts.has(r.target)) self.unsplit(r.target);
           if (r.target.parentNode) self.detect(r.target.parentNode);
         }
@@ -381,7 +388,7 @@
           next = next.parentNode;
         }
       }
-      if (next && next.focus && next !== body && next.isConnected) next.focus({ preventScroll: true });
+      if (next && next !== body && next.focus) next.focus({ preventScroll: true });
     },
 
     // Takes our nodes out from after `node`; with `whole`, gives it back the text they held.
@@ -450,7 +457,7 @@
           }).filter(function (f) { return f[1].length; });
           mark();
         }, function (error) {
-          console.warn("codecard: code detection could not reach the endpoint:", error);
+          console.warn("codecard: code detection failed:", error);
           done();
         });
       }
@@ -459,7 +466,7 @@
       // remove them later); the codes and the text after them are new nodes inserted after it.
       function mark() {
         var start = performance.now();
-        while (found.length && performance.now() - start < SLICE_MS) {
+        while (!self.dead && found.length && performance.now() - start < SLICE_MS) {
           var f = found.shift(), node = f[0], hits = f[1], text = f[2];
           if (!node.isConnected || node.nodeValue !== text || self.parts.has(node)) continue;
           var at = hits[0][0], pieces = document.createDocumentFragment();
@@ -514,12 +521,10 @@
       self.listeners.forEach(function (l) { self.root.removeEventListener(l[0], l[1], l[2]); });
       self.listeners = [];
       // At once, not when a pending load settles: the card and its code's state go now, and a
-      // module still loading never mounts (see load).
+      // module still loading (or asked for later) never mounts (see load).
       self.dead = true;
       if (self.w) self.w.destroy();
-      self.w = null;
-      self.widget = Promise.reject(new Error("destroyed"));
-      self.widget.catch(function () {});
+      self.w = self.widget = null;
       self.parts.forEach(function (pieces, node) { self.unsplit(node, true); });
       var marked = self.root.querySelectorAll("[data-codecard-ready]");
       for (var i = 0; i < marked.length; i++) {
@@ -550,16 +555,13 @@
         if (!this.textContent.trim()) this.textContent = this.getAttribute("code") || "";
       }
       // A new code: the text we wrote (or the page's, when it was the old code) follows, in place
-      // (a framework may own that text node), and a card open on it shows the new code.
+      // (a framework may own that text node); a card open on it follows data-code (see mutated).
       attributeChangedCallback(name, old, value) {
         this.sync();
-        var t = this.firstChild, self = this;
+        var t = this.firstChild;
         if (name !== "code" || old == null || old === value) return;
-        if (!t && this.isConnected) this.textContent = value || "";
+        if (!t) this.textContent = value || "";
         else if (t && t === this.lastChild && t.nodeType === 3 && t.nodeValue === old) t.nodeValue = value || "";
-        (window.CodeCard ? CodeCard.instances : []).forEach(function (i) {
-          if (i.current === self && i.w && i.w.isOpen) i.openElement(self);
-        });
       }
       sync() {
         var code = this.getAttribute("code"), system = this.getAttribute("system");

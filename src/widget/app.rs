@@ -96,8 +96,20 @@ impl PartialEq for Target {
     }
 }
 
-/// Opens a card, closing the previous one (whose code then reports `aria-expanded="false"`).
+thread_local! {
+    /// The open/close state that last opened a card. The page has one card at a time, whichever
+    /// widget (loader instance) or search box opened it.
+    static SHOWN: std::cell::Cell<Option<RwSignal<Option<Target>>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Opens a card, closing the previous one (whose code then reports `aria-expanded="false"`),
+/// also another widget's.
 pub fn open(state: RwSignal<Option<Target>>, target: Target) {
+    if let Some(other) = SHOWN.replace(Some(state))
+        && other != state
+    {
+        close(other, false);
+    }
     if let Some(previous) = state.get_untracked() {
         let _ = previous.anchor.set_attribute("aria-expanded", "false");
         announce(&previous, "codecard:close");
@@ -116,7 +128,8 @@ fn announce(target: &Target, event: &str) {
 /// Closes the card. With `return_focus`, focus goes back to the code that opened it, as a
 /// dialog must; not when the click that closed it put focus elsewhere.
 pub fn close(state: RwSignal<Option<Target>>, return_focus: bool) {
-    if let Some(previous) = state.get_untracked() {
+    // `try_`: another widget's state, closed from here, may have been disposed of.
+    if let Some(previous) = state.try_get_untracked().flatten() {
         let _ = previous.anchor.set_attribute("aria-expanded", "false");
         state.set(None);
         announce(&previous, "codecard:close");

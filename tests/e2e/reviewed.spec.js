@@ -298,3 +298,61 @@ test.describe("11. an SPA removes the code whose card is open", () => {
     await expect(page.locator("#field")).toBeFocused();
   });
 });
+
+test.describe("siblings", () => {
+  test("a search box of one instance opening a card closes another instance's card", async ({ page, baseURL }) => {
+    await hostPage(page, baseURL, {
+      attributes: { "data-root": "#a" },
+      body: `<p id="a">A: <span data-code="I10">I10</span></p><div id="b" style="margin-left: 700px"><div data-codecard-search></div></div>`,
+    });
+    await page.evaluate((endpoint) => window.CodeCard.create({ endpoint, root: "#b" }), baseURL);
+    const input = page.locator("[data-codecard-search] input[role=combobox]");
+    await expect(input).toBeVisible();
+    await code(page, "I10").click();
+    await expect(cards(page)).toContainText("Essential (primary) hypertension");
+    await input.fill("heart attack");
+    await page.locator("[data-codecard-search] [role=option]").filter({ hasText: "I21.9" }).click();
+    await expect(cards(page).filter({ hasText: "Acute myocardial infarction" })).toHaveCount(1);
+    await expect(cards(page)).toHaveCount(1);
+    await expect(code(page, "I10")).toHaveAttribute("aria-expanded", "false");
+  });
+
+  test("a data-code changed under its open card: the card shows the new code", async ({ page, baseURL }) => {
+    await hostPage(page, baseURL, { body: `<p>Dx: <span id="c" data-code="E11.9">the diagnosis</span></p>` });
+    await page.locator("#c").click();
+    await expect(dialog(page)).toContainText("Type 2 diabetes mellitus");
+    await page.evaluate(() => (document.getElementById("c").dataset.code = "I10"));
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  });
+
+  test("an element given a data-code later becomes a code", async ({ page, baseURL }) => {
+    await hostPage(page, baseURL, { body: `<p>Dx: <span data-code="E11.9">E11.9</span> <span id="later">I10</span></p>` });
+    await page.evaluate(() => (document.getElementById("later").dataset.code = "I10"));
+    await expect(page.locator("#later")).toHaveAttribute("role", "button");
+    await page.locator("#later").click();
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  });
+
+  test("the fallback card of a code low in the viewport sits above it, not over it", async ({ page, baseURL }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.route("**/widget/*/codecard.js*", (route) => route.abort());
+    await hostPage(page, baseURL, { body: `<div style="height: 640px"></div><p>Dx: <span data-code="I10">I10</span></p>` });
+    await page.evaluate(() => scrollTo(0, 0));
+    await code(page, "I10").click();
+    await expect(dialog(page)).toContainText("cannot be reached");
+    const r = await rects(page, "I10");
+    expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
+  });
+
+  test("destroy() while auto-detection is marking codes leaves the text as it was", async ({ page, baseURL }) => {
+    const text = Array.from({ length: 400 }, (_, i) => `Seen ${i}: E11.9 and I10.`).join(" ");
+    await hostPage(page, baseURL, { attributes: { "data-autodetect": "" }, body: `<div id="t">${text.split(". ").map((t) => `<p>${t}.</p>`).join("")}</div>`, ready: false });
+    const before = await page.locator("#t").evaluate((e) => e.textContent);
+    await expect(page.locator("#t [data-codecard-auto]").first()).toBeAttached();
+    await page.evaluate(() => window.CodeCard.destroy());
+    await page.waitForTimeout(500);
+    await expect(page.locator("#t [data-codecard-auto]")).toHaveCount(0);
+    expect(await page.locator("#t").evaluate((e) => e.textContent)).toBe(before);
+    expect(await page.locator("#t p").evaluateAll((ps) => ps.every((p) => p.childNodes.length === 1))).toBe(true);
+  });
+});
