@@ -164,22 +164,16 @@ test.describe("6. the card follows its code when the page scrolls", () => {
     expect(Math.abs(after.card.top - after.code.bottom - (before.card.top - before.code.bottom))).toBeLessThan(1);
   };
 
-  test("the fallback card (the card module cannot be loaded)", async ({ page, baseURL }) => {
-    await page.route("**/widget/*/codecard.js*", (route) => route.abort());
-    await hostPage(page, baseURL, { body });
-    await code(page, "I10").click();
-    await expect(dialog(page)).toContainText("cannot be reached");
-    await follows(page);
-  });
-
-  test("the fallback card in a browser without the Popover API", async ({ page, baseURL }) => {
-    await page.addInitScript(() => delete HTMLElement.prototype.showPopover);
-    await page.route("**/widget/*/codecard.js*", (route) => route.abort());
-    await hostPage(page, baseURL, { body });
-    await code(page, "I10").click();
-    await expect(dialog(page)).toContainText("cannot be reached");
-    await follows(page);
-  });
+  for (const popover of [true, false]) {
+    test(`the fallback card (the card module cannot be loaded)${popover ? "" : " in a browser without the Popover API"}`, async ({ page, baseURL }) => {
+      if (!popover) await page.addInitScript(() => delete HTMLElement.prototype.showPopover);
+      await page.route("**/widget/*/codecard.js*", (route) => route.abort());
+      await hostPage(page, baseURL, { body });
+      await code(page, "I10").click();
+      await expect(dialog(page)).toContainText("cannot be reached");
+      await follows(page);
+    });
+  }
 
   test("the card in a browser without the Popover API", async ({ page, baseURL }) => {
     const errors = watchErrors(page);
