@@ -86,9 +86,26 @@ enum UsersCommand {
     SetPlan {
         /// The account's email.
         email: String,
-        /// `free` or `paid`.
-        plan: String,
+        /// The plan.
+        #[arg(value_enum)]
+        plan: AccountPlan,
     },
+}
+
+/// The plans an administrator can give an account (a guest is not an account).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AccountPlan {
+    Free,
+    Paid,
+}
+
+impl From<AccountPlan> for Plan {
+    fn from(plan: AccountPlan) -> Plan {
+        match plan {
+            AccountPlan::Free => Plan::Free,
+            AccountPlan::Paid => Plan::Paid,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -249,10 +266,7 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
             Ok(())
         }
         UsersCommand::SetPlan { email, plan } => {
-            let plan = match Plan::parse(&plan) {
-                Some(plan @ (Plan::Free | Plan::Paid)) => plan,
-                _ => return Err(format!("{plan:?} is not a plan an account can have: use free or paid")),
-            };
+            let plan = Plan::from(plan);
             if store.set_plan(&email, plan).map_err(|e| e.to_string())? {
                 println!("{email} is now on the {} plan", plan.id());
                 Ok(())
