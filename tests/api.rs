@@ -335,3 +335,39 @@ async fn exists_refuses_oversized_and_malformed_batches() {
     let (status, _) = post_json("/v1/codes/exists", "{not json").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// `POST /demo/echo` with a form body on an endpoint built with or without `demo_echo`.
+async fn post_form(demo_echo: bool, body: &'static str) -> (StatusCode, Vec<u8>) {
+    let (_dir, state) = common::state(ServerConfig { demo_echo, ..ServerConfig::default() });
+    let response = common::router(state)
+        .oneshot(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/demo/echo")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn demo_echo_shows_a_forms_fields_in_order_with_repeated_names_escaped() {
+    let (status, body) = post_form(true, "patient=Ana+Ruiz&dx=E11.9&dx=I10&note=%3Cb%3E%26").await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let page = String::from_utf8(body).unwrap();
+    assert!(
+        page.contains(r#"<pre id="fields">[["patient","Ana Ruiz"],["dx","E11.9"],["dx","I10"],["note","&lt;b&gt;&amp;"]]</pre>"#),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn demo_echo_is_not_mounted_by_default() {
+    let (status, body) = post_form(false, "dx=E11.9").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{}", String::from_utf8_lossy(&body));
+    assert!(!String::from_utf8_lossy(&body).contains("E11.9"));
+}
