@@ -360,7 +360,9 @@ async fn demo_echo_shows_a_forms_fields_in_order_with_repeated_names_escaped() {
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     let page = String::from_utf8(body).unwrap();
     assert!(
-        page.contains(r#"<pre id="fields">[["patient","Ana Ruiz"],["dx","E11.9"],["dx","I10"],["note","&lt;b&gt;&amp;"]]</pre>"#),
+        page.contains(
+            r#"<pre id="fields">[["patient","Ana Ruiz"],["dx","E11.9"],["dx","I10"],["note","&lt;b&gt;&amp;"]]</pre>"#
+        ),
         "{page}"
     );
 }

@@ -1,11 +1,11 @@
 //! The JSON endpoint: code cards, the widget's files and the demo pages, as one axum router.
 
 mod access_log;
-mod demo_echo;
 mod account_pages;
 pub mod accounts;
 pub mod catalog;
 pub mod connections;
+mod demo_echo;
 pub mod error;
 pub mod fhir;
 pub mod hashing;
