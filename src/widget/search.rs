@@ -88,6 +88,7 @@ fn SearchBox(
         text: settled.settled.get().trim().to_string(),
         system: system.get(),
         billable_only: billable_only.get(),
+        limit: client::SEARCH_PAGE,
     });
 
     // One request per settled query; a newer query (or the box going away) aborts the one
