@@ -18,10 +18,13 @@ pub fn Popup(
     let text = lang.text();
     let p = picker.clone();
     let status = move || {
-        if let Some(problem) = p.problem.get() {
+        if let Some(problem) = p.search.problem.get() {
             return problem;
         }
-        p.shown.with(|s| s.as_ref().map(|s| i18n::search_status(lang, s.total, s.results.len()))).unwrap_or_default()
+        p.search
+            .shown
+            .with(|s| s.as_ref().map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
+            .unwrap_or_default()
     };
     let p = picker.clone();
     let open = move || p.open();

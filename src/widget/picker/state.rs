@@ -12,12 +12,12 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use super::check::{self, Verdict};
 use super::choice::Choice;
 use super::{field, words};
-use crate::api::{CodeSystem, SearchHit, SearchResults};
+use crate::api::{CodeSystem, SearchHit};
 use crate::widget::app::{self, Target};
-use crate::widget::client::{self, FetchError, SearchRequest};
+use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
-use crate::widget::hooks::{ActiveOption, Debounced, abortable_resource, use_active_option, use_debounced};
-use crate::widget::i18n::{self, Lang};
+use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
+use crate::widget::i18n::Lang;
 
 /// How long typing must pause before a search is sent (the search box's pause).
 const DEBOUNCE_MS: u32 = 180;
@@ -59,10 +59,8 @@ pub struct Inner {
     settled: Debounced<String>,
     /// A header picked where only billable codes go: its billable children are listed.
     pub header: RwSignal<Option<Choice>>,
-    /// What the list shows.
-    pub shown: RwSignal<Option<SearchResults>>,
-    /// The search failed: why.
-    pub problem: RwSignal<Option<String>>,
+    /// What the list shows, and why not when the search failed.
+    pub search: Search,
     /// The active option.
     pub option: ActiveOption,
     /// Whether the list may show.
@@ -82,15 +80,18 @@ pub struct Inner {
 /// Sets up a picker's state (in the caller's reactive owner) and the input's attributes.
 pub fn new(settings: Settings) -> Picker {
     let name = settings.input.name();
+    let (settled, header, option) =
+        (use_debounced(String::new(), DEBOUNCE_MS), RwSignal::new(None), use_active_option());
+    let request = request(&settings, settled, header);
+    let search = use_search(request, settings.endpoint.clone(), settings.timeout_ms, settings.lang, option.index);
     let inner = Rc::new(Inner {
         name,
         settings,
         text: RwSignal::new(String::new()),
-        settled: use_debounced(String::new(), DEBOUNCE_MS),
-        header: RwSignal::new(None),
-        shown: RwSignal::new(None),
-        problem: RwSignal::new(None),
-        option: use_active_option(),
+        settled,
+        header,
+        search,
+        option,
         expanded: RwSignal::new(false),
         picked: RwSignal::new(Vec::new()),
         held: RefCell::new(None),
@@ -99,9 +100,27 @@ pub fn new(settings: Settings) -> Picker {
     });
     let picker = SendWrapper::new(inner);
     picker.prepare_input();
-    picker.search();
     picker.reflect();
     picker
+}
+
+/// What the list searches: the settled text or, after a header was picked, its billable
+/// children.
+fn request(settings: &Settings, settled: Debounced<String>, header: RwSignal<Option<Choice>>) -> Memo<SearchRequest> {
+    let (systems, limit) = (settings.systems.clone(), settings.limit);
+    Memo::new(move |_| match header.get() {
+        Some(choice) => {
+            SearchRequest { text: choice.display_code, system: Some(choice.system), billable_only: true, limit }
+        }
+        // Headers are listed (marked) even where they cannot be picked: picking one explains why
+        // and offers its children.
+        None => SearchRequest {
+            text: settled.settled.get().trim().to_string(),
+            system: if let [one] = systems[..] { Some(one) } else { None },
+            billable_only: false,
+            limit,
+        },
+    })
 }
 
 impl Inner {
@@ -122,10 +141,15 @@ impl Inner {
     /// The options listed: the search's hits among the accepted systems.
     pub fn hits(&self) -> Vec<SearchHit> {
         let systems = &self.settings.systems;
-        self.shown.with(|s| {
+        self.search.shown.with(|s| {
             s.as_ref()
                 .map(|s| {
-                    s.results.iter().filter(|h| systems.is_empty() || systems.contains(&h.system)).cloned().collect()
+                    s.results
+                        .results
+                        .iter()
+                        .filter(|h| systems.is_empty() || systems.contains(&h.system))
+                        .cloned()
+                        .collect()
                 })
                 .unwrap_or_default()
         })
@@ -151,49 +175,6 @@ impl Inner {
         if self.settings.multiple {
             added.remove(input, "name");
         }
-    }
-
-    /// One search per settled text (or, after a header was picked, its billable children); a
-    /// newer one aborts the one in flight.
-    fn search(&self) {
-        let (settled, header) = (self.settled.settled, self.header);
-        let (systems, limit) = (self.settings.systems.clone(), self.settings.limit);
-        let request = Memo::new(move |_| match header.get() {
-            Some(choice) => {
-                SearchRequest { text: choice.display_code, system: Some(choice.system), billable_only: true, limit }
-            }
-            // Headers are listed (marked) even where they cannot be picked: picking one
-            // explains why and offers its children.
-            None => SearchRequest {
-                text: settled.get().trim().to_string(),
-                system: if let [one] = systems[..] { Some(one) } else { None },
-                billable_only: false,
-                limit,
-            },
-        });
-        let (endpoint, timeout_ms) = (self.settings.endpoint.clone(), self.settings.timeout_ms);
-        let results = abortable_resource(
-            move || request.get(),
-            move |request, controller| {
-                let endpoint = endpoint.clone();
-                async move {
-                    if request.text.is_empty() {
-                        return Ok(None);
-                    }
-                    client::fetch_results(&endpoint, &request, timeout_ms, &controller).await.map(Some)
-                }
-            },
-        );
-        let (shown, problem, active, lang) = (self.shown, self.problem, self.option.index, self.settings.lang);
-        Effect::new(move |_| match results.get() {
-            Some(Ok(found)) => {
-                problem.set(None);
-                active.set(None);
-                shown.set(found);
-            }
-            Some(Err(FetchError::Aborted)) | None => {}
-            Some(Err(error)) => problem.set(Some(i18n::problem_message(lang, &error))),
-        });
     }
 
     /// Mirrors the state onto the input: `aria-expanded`, `aria-activedescendant`, and in
