@@ -299,13 +299,18 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
 }
 
 async fn post_json(uri: &str, body: &str) -> (StatusCode, Vec<u8>) {
-    let response = app()
+    post(app(), uri, "application/json", body.to_string()).await
+}
+
+/// POSTs `body` as `content_type` to `uri` of `app`: the status and the body.
+async fn post(app: Router, uri: &str, content_type: &str, body: String) -> (StatusCode, Vec<u8>) {
+    let response = app
         .oneshot(
             Request::builder()
                 .method(Method::POST)
                 .uri(uri)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
                 .unwrap(),
         )
         .await
@@ -337,21 +342,9 @@ async fn exists_refuses_oversized_and_malformed_batches() {
 }
 
 /// `POST /demo/echo` with a form body on an endpoint built with or without `demo_echo`.
-async fn post_form(demo_echo: bool, body: &'static str) -> (StatusCode, Vec<u8>) {
+async fn post_form(demo_echo: bool, body: &str) -> (StatusCode, Vec<u8>) {
     let (_dir, state) = common::state(ServerConfig { demo_echo, ..ServerConfig::default() });
-    let response = common::router(state)
-        .oneshot(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/demo/echo")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    post(common::router(state), "/demo/echo", "application/x-www-form-urlencoded", body.to_string()).await
 }
 
 #[tokio::test]
