@@ -140,6 +140,9 @@ test.describe("code picker", () => {
 
   test("Alt+Enter, or the details button, opens the card first without picking", async ({ page }) => {
     await ready(page, "/picker.html");
+    const picks = [];
+    await page.exposeFunction("__picked", (code) => picks.push(code));
+    await page.evaluate(() => document.addEventListener("codecard:select", (e) => window.__picked(e.detail.display_code)));
     await search(page, "dx", "E11.9", "E11.9");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Alt+Enter");
@@ -148,6 +151,7 @@ test.describe("code picker", () => {
     await expect(dialog(page)).toHaveCount(0);
     await expect(field(page, "dx")).toBeFocused();
     await expect(field(page, "dx")).toHaveValue("E11.9"); // as typed: nothing picked yet
+    expect(picks).toEqual([]);
 
     await field(page, "dx").fill("");
     await search(page, "dx", "I10", "I10");

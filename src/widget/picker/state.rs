@@ -226,7 +226,10 @@ impl Inner {
             Listener::new(target, "blur", false, move |_| {
                 on_blur.expanded.set(false);
                 on_blur.header.set(None);
-                on_blur.validate();
+                // Focus went to the card Alt+Enter opened: the text is still being worked on.
+                if on_blur.settings.card.with_untracked(Option::is_none) {
+                    on_blur.validate();
+                }
             }),
         ]
     }
