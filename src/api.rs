@@ -44,6 +44,16 @@ impl CodeSystem {
         }
     }
 
+    /// The canonical URI FHIR (HL7 Terminology) gives the system: `Coding.system`.
+    pub fn fhir_uri(self) -> &'static str {
+        match self {
+            CodeSystem::Icd10cm => "http://hl7.org/fhir/sid/icd-10-cm",
+            CodeSystem::Icd10pcs => "http://www.cms.gov/Medicare/Coding/ICD10",
+            CodeSystem::Cpt => "http://www.ama-assn.org/go/cpt",
+            CodeSystem::Hcpcs => "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+        }
+    }
+
     /// Parses an identifier as written by people and pages: case, dashes, dots and spaces are
     /// ignored, so `ICD-10-CM`, `icd10cm` and `icd 10 cm` all name the same system.
     pub fn parse(text: &str) -> Option<CodeSystem> {

@@ -145,6 +145,9 @@ struct ServeArgs {
     /// Serve every card complete, with no meter and no visitor tokens.
     #[arg(long, env = "CODECARD_NO_METER")]
     no_meter: bool,
+    /// Answer `POST /demo/echo` with the form fields it receives (the demo's form target).
+    #[arg(long, env = "CODECARD_DEMO_ECHO")]
+    demo_echo: bool,
     /// Code views per period for a guest.
     #[arg(long, env = "CODECARD_GUEST_VIEWS", default_value_t = 1)]
     guest_views: u32,
@@ -417,6 +420,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         request_timeout: Duration::from_secs(args.request_timeout_secs.get()),
         hsts: args.hsts,
         secret: secret.map(String::into_bytes),
+        demo_echo: args.demo_echo,
     };
     let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
         .map_err(|e| format!("cannot prepare the database: {e}"))?;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
 use codecard::server::{MeterConfig, ServerConfig};
-use common::client;
+use common::client::{self, Client};
 
 /// The endpoint with the meter off: these tests are about the code data and the HTTP surface;
 /// tests/paywall.rs covers the meter.
@@ -296,4 +296,31 @@ async fn exists_refuses_oversized_and_malformed_batches() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
     let (status, _) = post_json("/v1/codes/exists", "{not json").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// `POST /demo/echo` with a form body on an endpoint built with or without `demo_echo`.
+async fn post_form(demo_echo: bool, body: &str) -> (StatusCode, Vec<u8>) {
+    let echo = Client::new(ServerConfig { demo_echo, ..ServerConfig::default() });
+    let answer = echo.send(client::post("/demo/echo", "application/x-www-form-urlencoded", body.to_string(), None)).await;
+    (answer.status, answer.bytes.to_vec())
+}
+
+#[tokio::test]
+async fn demo_echo_shows_a_forms_fields_in_order_with_repeated_names_escaped() {
+    let (status, body) = post_form(true, "patient=Ana+Ruiz&dx=E11.9&dx=I10&note=%3Cb%3E%26").await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let page = String::from_utf8(body).unwrap();
+    assert!(
+        page.contains(
+            r#"<pre id="fields">[["patient","Ana Ruiz"],["dx","E11.9"],["dx","I10"],["note","&lt;b&gt;&amp;"]]</pre>"#
+        ),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn demo_echo_is_not_mounted_by_default() {
+    let (status, body) = post_form(false, "dx=E11.9").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{}", String::from_utf8_lossy(&body));
+    assert!(!String::from_utf8_lossy(&body).contains("E11.9"));
 }
