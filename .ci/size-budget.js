@@ -7,13 +7,15 @@
 //     say why. History: 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the search box);
 //     201,992 B (+ hardened embedding: CSS adopted over connect-src, placement from the visual
 //     viewport with a resize observer, clipped-anchor and Tab handling, the loader's fallback card,
-//     +10,083 B over the main it started from); 216,284 B with main's coding notes merged in.
+//     +10,083 B over the main it started from); 216,284 B with main's coding notes merged in;
+//     237,022 B: 220,000 raised by exactly the code picker's cost (+17,022 B: 235,756 with it
+//     against main's 218,734), for the size work to bring back down.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
 
-const BUDGET = { loader: 5_000, total: 220_000 }; // bytes, brotli
+const BUDGET = { loader: 5_000, total: 237_022 }; // bytes, brotli
 
 const root = path.join(__dirname, "..");
 const pkg = process.argv[2] || path.join(root, "pkg");

@@ -15,12 +15,14 @@ mod hooks;
 pub mod i18n;
 mod notes;
 mod paywall;
+mod picker;
 mod popover;
 mod search;
 mod states;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
+pub use picker::mount_picker;
 pub use popover::Popover;
 pub use search::mount_search;
 pub use states::{Loading, Problem};

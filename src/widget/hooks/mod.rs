@@ -8,10 +8,12 @@ mod use_active_option;
 mod use_dismiss;
 mod use_placement;
 mod use_scroll_cue;
+mod use_search;
 
 pub use abortable_resource::abortable_resource;
-pub use debounced::use_debounced;
-pub use use_active_option::use_active_option;
+pub use debounced::{Debounced, use_debounced};
+pub use use_active_option::{ActiveOption, use_active_option};
 pub use use_dismiss::use_dismiss;
 pub use use_placement::use_placement;
 pub use use_scroll_cue::use_scroll_cue;
+pub use use_search::{Search, use_search};
