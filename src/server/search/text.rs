@@ -235,6 +235,19 @@ pub fn specific_words(title: &str) -> usize {
     specific.len()
 }
 
+/// Whether a title is about a condition's context rather than the condition: a family or
+/// personal history, a screening, a risk (`Family history of ischemic heart disease ...`).
+pub fn names_a_context(title: &str) -> bool {
+    const CONTEXTS: [&str; 3] = ["family history", "personal history", "risk for "];
+    let title = title.to_ascii_lowercase();
+    CONTEXTS.iter().any(|c| title.starts_with(c)) || title.contains("screening")
+}
+
+/// Whether a query word asks for such a context (see [`names_a_context`]).
+pub fn asks_for_context(term: &str) -> bool {
+    matches!(term, "history" | "hx" | "family" | "personal" | "screening" | "screen" | "risk")
+}
+
 /// Words too common to tell codes apart and never what a person is looking for.
 pub fn is_stopword(term: &str) -> bool {
     matches!(term, "a" | "an" | "and" | "as" | "at" | "by" | "for" | "in" | "is" | "of" | "on" | "or" | "the" | "to")
