@@ -53,7 +53,7 @@ fn everyday_lay_phrasings_reach_the_floors() {
     let set = accuracy::lay(&catalog);
     assert!(set.len() >= 100, "at least 100 lay phrasings, found {}", set.len());
     let report = report("everyday lay set (tests/search-lay.tsv)", &set);
-    assert_floor(&report, "lay", 76.0, 83.5);
+    assert_floor(&report, "lay", 79.0, 84.5);
 }
 
 #[test]
@@ -63,10 +63,10 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
     assert!(set.len() >= 150, "at least 150 labelled queries, found {}", set.len());
     let report = report("regression set (tests/search-labelled.tsv)", &set);
     assert_floor(&report, "code", 100.0, 100.0);
-    assert_floor(&report, "professional", 95.0, 98.8);
-    // 90.7% since the Tabular List's inclusion terms joined search: "pap smear screening" now
-    // finds Z12.4 (its inclusion term) before the HCPCS code Q0091 the set labels; both are right.
-    assert_floor(&report, "lay", 90.5, 97.6);
+    assert_floor(&report, "professional", 96.0, 98.8);
+    // "pink eye" also accepts H10.02- since the Index's own entry ("Pink, eye — see
+    // Conjunctivitis, acute, mucopurulent") is followed: a coder reading the Index lands there.
+    assert_floor(&report, "lay", 92.5, 98.5);
     assert_floor(&report, "typo", 72.0, 100.0);
     assert_floor(&report, "prefix", 90.0, 100.0);
     let (ours, baseline) = report.all();

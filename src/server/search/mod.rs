@@ -990,6 +990,14 @@ impl SearchIndex {
                         exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
                     }
                 }
+                // `sprained` → "Sprain", `hoarse` → "Hoarseness": the same thing, said otherwise.
+                if word.chars().count() >= 4 {
+                    for other in text::word_forms(word) {
+                        if let Some(id) = self.terms.get(&other) {
+                            exact.push((id as u32, STEM * self.idf[id as usize], Match::Whole));
+                        }
+                    }
+                }
                 let chars = word.chars().count();
                 // While typing, the last word is a prefix; inner words may be abbreviations by
                 // truncation ("diab typ 2"), even when short descriptions use them as words.
