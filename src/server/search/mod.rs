@@ -82,7 +82,8 @@ const POPULAR: f32 = 0.5;
 const MAX_WORDS: usize = 24;
 /// A word's other number (`corns` for `corn`) is almost as good as the word.
 const OTHER_NUMBER: f32 = 0.95;
-/// A typed word this rare (codes and ways in having it) may also be read as two words.
+/// A typed word this rare (codes and ways in having it) may also be read as two words, or in
+/// its other everyday forms.
 const RARE_WORD: u32 = 2;
 /// A word reached through its stem (`ingrown` → `ingrowing`) is worth a little less.
 const STEM: f32 = 0.85;
@@ -990,11 +991,15 @@ impl SearchIndex {
                         exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
                     }
                 }
-                // `sprained` → "Sprain", `hoarse` → "Hoarseness": the same thing, said otherwise.
-                if word.chars().count() >= 4 {
+                // `sprained` → "Sprain", `hoarse` → "Hoarseness": the same thing, said otherwise,
+                // for a word the code sets rarely use as typed (`swallowing` is common, and its
+                // `swallow` would only add noise). Never worth more than the word itself.
+                let rare = found.is_none_or(|id| self.df[id as usize] <= RARE_WORD);
+                if rare && word.chars().count() >= 4 {
                     for other in text::word_forms(word) {
                         if let Some(id) = self.terms.get(&other) {
-                            exact.push((id as u32, STEM * self.idf[id as usize], Match::Whole));
+                            let most = found.map_or(f32::INFINITY, |f| self.idf[f as usize]);
+                            exact.push((id as u32, (STEM * self.idf[id as usize]).min(most), Match::Whole));
                         }
                     }
                 }
