@@ -363,6 +363,10 @@ async fn a_nonessential_modifier_alone_does_not_make_an_index_match() {
     let through_modifier =
         found.results.iter().find(|h| h.via.as_deref().is_some_and(|v| v.contains("Ulcer, pressure")));
     assert!(through_modifier.is_none(), "{through_modifier:?}");
+    // "Angina (attack) (heart) …": typing its modifiers is not asking for angina.
+    let heart_attack = search("q=heart attack&limit=50").await;
+    assert!(heart_attack.results.iter().all(|h| !h.via.as_deref().unwrap_or("").starts_with("Index: Angina")));
+    assert_eq!(heart_attack.results[0].display_code, "I21.9");
     // A modifier still adds to a path the query covers: "Stroke (ischemic)".
     assert_eq!(codes("q=ischemic stroke").await[0], "I63.9");
 }
