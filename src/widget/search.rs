@@ -223,7 +223,7 @@ fn SearchBox(
                                     <span class="cc-search-sys">{hit.system.label()}</span>
                                     {(!hit.billable).then(|| view! { <span class="cc-search-header">{words.header_short}</span> })}
                                     <span class="cc-search-title">{marked(&hit)}</span>
-                                    {hit.via.clone().map(|via| view! { <span class="cc-search-via">{via.strip_prefix("Index: ").map_or(via.clone(), |entry| format!("{}{entry}", super::i18n::current().text().from_index))}</span> })}
+                                    {hit.via.clone().map(|via| view! { <span class="cc-search-via">{super::i18n::search_via(super::i18n::current(), &via)}</span> })}
                                 </li>
                             }
                         })
