@@ -7,12 +7,14 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-# The release widget: wasm-opt -Oz, the smallest profile, into pkg/.
+# The release widget: wasm-opt -Oz, the smallest profile, into pkg/, with brotli and gzip copies
+# of the immutable files for the server to send as they are.
 build_widget() {
-  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild)"
+  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild; precompressed)"
   wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard --out-dir pkg . -- --no-default-features --features csr
   esbuild assets/loader.js --minify --target=es2020 --legal-comments=none --log-level=warning --outfile=pkg/loader.js
+  node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm
 }
 
 build_server() {

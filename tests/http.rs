@@ -254,3 +254,81 @@ fn a_database_in_a_missing_folder_is_a_clear_start_up_error() {
     let stderr = start_up_error(&["--db", "/nonexistent/codecard/codecard.db"], |_| {});
     assert!(stderr.contains("the folder /nonexistent/codecard does not exist"), "{stderr}");
 }
+
+/// The build id the loader names (its only 16-hex-digit string literal).
+fn build_id(loader: &str) -> String {
+    loader
+        .split('"')
+        .find(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .expect("a build id in the loader")
+        .to_string()
+}
+
+fn get_accepting(url: &str, accept_encoding: Option<&str>) -> reqwest::blocking::Response {
+    let client = reqwest::blocking::Client::new();
+    let request = client.get(url);
+    let request = match accept_encoding {
+        Some(value) => request.header("Accept-Encoding", value),
+        None => request,
+    };
+    request.send().unwrap()
+}
+
+#[test]
+fn widget_files_are_sent_as_the_builds_precompressed_copies() {
+    // A widget folder as build_widget leaves it: the files and their brotli 11 and gzip 9 copies.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let wasm: Vec<u8> = (0..200_000u32).flat_map(|i| (i.wrapping_mul(2_654_435_761) >> 7).to_le_bytes()).collect();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    brotli::BrotliCompress(&mut &wasm[..], &mut br, &params).unwrap();
+    let gz = b"gzip copy written by the build".to_vec();
+    std::fs::write(dir.path().join("codecard_bg.wasm"), &wasm).unwrap();
+    std::fs::write(dir.path().join("codecard_bg.wasm.br"), &br).unwrap();
+    std::fs::write(dir.path().join("codecard_bg.wasm.gz"), &gz).unwrap();
+    std::fs::write(dir.path().join("codecard.js"), "export default function init() {}\n").unwrap();
+    let server = Server::start(|c| {
+        c.arg("--widget-dir").arg(dir.path());
+    });
+    let loader = server.get("/widget/loader.js").text().unwrap();
+    let url = format!("{}/widget/{}/codecard_bg.wasm", server.base, build_id(&loader));
+
+    let response = get_accepting(&url, Some("gzip, deflate, br, zstd"));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["vary"], "accept-encoding");
+    assert_eq!(response.headers()["content-length"], br.len().to_string().as_str());
+    assert_eq!(response.bytes().unwrap(), br);
+
+    let response = get_accepting(&url, Some("gzip"));
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.bytes().unwrap(), gz);
+
+    for accept in [None, Some("identity"), Some("br;q=0, gzip;q=0")] {
+        let response = get_accepting(&url, accept);
+        assert_eq!(response.status(), 200);
+        assert!(response.headers().get("content-encoding").is_none(), "{accept:?}");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        assert_eq!(response.bytes().unwrap(), wasm, "{accept:?}");
+    }
+}
+
+#[test]
+fn the_loader_and_styles_are_sent_in_brotli_that_decodes_to_the_identity_bytes() {
+    let server = Server::start(|_| {});
+    let loader = server.get("/widget/loader.js").text().unwrap();
+    for url in [
+        format!("{}/widget/loader.js", server.base),
+        format!("{}/widget/{}/codecard.css", server.base, build_id(&loader)),
+    ] {
+        let identity = get_accepting(&url, None).bytes().unwrap();
+        let response = get_accepting(&url, Some("br"));
+        assert_eq!(response.headers()["content-encoding"], "br", "{url}");
+        assert_eq!(response.headers()["vary"], "accept-encoding", "{url}");
+        let compressed = response.bytes().unwrap();
+        assert!(compressed.len() < identity.len() / 2, "{url}");
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &compressed[..], &mut decoded).unwrap();
+        assert_eq!(decoded, identity, "{url}");
+    }
+}

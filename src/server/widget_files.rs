@@ -4,13 +4,20 @@
 //! reaches every page within minutes. Everything it loads lives under `/widget/{build}/`, where
 //! `build` is a hash of the files' contents: those addresses never change meaning, so browsers
 //! may keep them for a year.
+//!
+//! Those files never change while the server runs, so they are served precompressed: the build
+//! writes brotli (quality 11) and gzip (level 9) copies next to the wasm-pack outputs
+//! (`.ci/precompress.js`), and the loader and styles, which the server itself finishes, are
+//! compressed once at start. A request gets the smallest copy its `Accept-Encoding` admits; the
+//! router's on-the-fly compression then leaves the answer alone and serves only dynamic answers.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use sha2::{Digest, Sha256};
@@ -28,11 +35,100 @@ const PKG_FILES: [&str; 2] = ["codecard.js", "codecard_bg.wasm"];
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// One file as served: its bytes and, when there are any, its compressed copies.
+struct Encoded {
+    identity: Bytes,
+    br: Option<Bytes>,
+    gzip: Option<Bytes>,
+}
+
+/// The content codings the server has copies in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Coding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+impl Encoded {
+    /// Compresses `identity` now (brotli 11, gzip 9): for the small files the server finishes
+    /// itself, where it takes milliseconds.
+    fn compress(identity: Bytes) -> Encoded {
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, size_hint: identity.len(), ..Default::default() };
+        brotli::BrotliCompress(&mut &identity[..], &mut br, &params).expect("brotli into memory");
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&identity).expect("gzip into memory");
+        let gzip = gzip.finish().expect("gzip into memory");
+        Encoded { identity, br: Some(br.into()), gzip: Some(gzip.into()) }
+    }
+
+    /// Reads `name` from `dir` with the `.br` and `.gz` copies the build wrote next to it. A
+    /// missing copy is not an error: that coding is then compressed on the fly.
+    fn read(dir: &Path, name: &str) -> std::io::Result<Encoded> {
+        let identity = Bytes::from(std::fs::read(dir.join(name))?);
+        let copy = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok().map(Bytes::from);
+        Ok(Encoded { identity, br: copy("br"), gzip: copy("gz") })
+    }
+
+    /// The copy to send for a request's `Accept-Encoding`, with its `Content-Encoding`.
+    fn negotiate(&self, request: &HeaderMap) -> (Option<&'static str>, Bytes) {
+        match (preferred(request, self.br.is_some(), self.gzip.is_some()), &self.br, &self.gzip) {
+            (Coding::Br, Some(br), _) => (Some("br"), br.clone()),
+            (Coding::Gzip, _, Some(gzip)) => (Some("gzip"), gzip.clone()),
+            _ => (None, self.identity.clone()),
+        }
+    }
+
+    /// Answers with the copy `request` admits; every copy says it varies by `Accept-Encoding`,
+    /// so a shared cache never hands brotli to a client that did not ask for it.
+    fn respond(&self, request: &HeaderMap, content_type: &'static str, cache: &'static str) -> Response {
+        let (coding, body) = self.negotiate(request);
+        let mut response = (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
+            body,
+        )
+            .into_response();
+        if let Some(coding) = coding {
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    }
+}
+
+/// The coding to answer in, among those there is a copy in: brotli before gzip (smaller), each
+/// only when `Accept-Encoding` lists it (or `*`) with a non-zero weight (RFC 9110, 12.5.3).
+fn preferred(request: &HeaderMap, have_br: bool, have_gzip: bool) -> Coding {
+    let mut weights = HashMap::new();
+    for item in
+        request.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','))
+    {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        weights.insert(name, weight);
+    }
+    let accepts = |name: &str| weights.get(name).or_else(|| weights.get("*")).is_some_and(|&q| q > 0.0);
+    if have_br && accepts("br") {
+        Coding::Br
+    } else if have_gzip && (accepts("gzip") || accepts("x-gzip")) {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
 /// The widget's files, read once at start.
 pub struct WidgetFiles {
     build: String,
-    loader: Bytes,
-    files: HashMap<&'static str, Bytes>,
+    loader: Encoded,
+    files: HashMap<&'static str, Encoded>,
     missing: Vec<&'static str>,
 }
 
@@ -42,11 +138,11 @@ impl WidgetFiles {
     pub fn load(pkg_dir: &Path) -> WidgetFiles {
         let mut files = HashMap::new();
         let mut missing = Vec::new();
-        files.insert("codecard.css", Bytes::from_static(STYLES.as_bytes()));
+        files.insert("codecard.css", Encoded::compress(Bytes::from_static(STYLES.as_bytes())));
         for name in PKG_FILES {
-            match std::fs::read(pkg_dir.join(name)) {
-                Ok(bytes) => {
-                    files.insert(name, Bytes::from(bytes));
+            match Encoded::read(pkg_dir, name) {
+                Ok(file) => {
+                    files.insert(name, file);
                 }
                 Err(_) => missing.push(name),
             }
@@ -59,12 +155,12 @@ impl WidgetFiles {
         for name in names {
             hasher.update((name.len() as u64).to_le_bytes());
             hasher.update(name.as_bytes());
-            hasher.update((files[name].len() as u64).to_le_bytes());
-            hasher.update(&files[name]);
+            hasher.update((files[name].identity.len() as u64).to_le_bytes());
+            hasher.update(&files[name].identity);
         }
         let build: String = hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
         let template = std::fs::read_to_string(pkg_dir.join("loader.js")).unwrap_or_else(|_| LOADER_SOURCE.to_string());
-        let loader = Bytes::from(template.replace("__CODECARD_BUILD__", &build));
+        let loader = Encoded::compress(Bytes::from(template.replace("__CODECARD_BUILD__", &build)));
         WidgetFiles { build, loader, files, missing }
     }
 
@@ -84,15 +180,8 @@ fn content_type(name: &str) -> &'static str {
 }
 
 /// `GET /widget/loader.js`.
-pub async fn loader(State(state): State<AppState>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
-        ],
-        state.widget.loader.clone(),
-    )
-        .into_response()
+pub async fn loader(State(state): State<AppState>, request: HeaderMap) -> Response {
+    state.widget.loader.respond(&request, "text/javascript; charset=utf-8", "public, max-age=300")
 }
 
 /// `GET /widget/{build}/{file}`: immutable when `build` is the current one. A page whose loader
@@ -100,15 +189,40 @@ pub async fn loader(State(state): State<AppState>) -> Response {
 pub async fn versioned(
     State(state): State<AppState>,
     UrlPath((build, file)): UrlPath<(String, String)>,
+    request: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (name, bytes) = state.widget.files.get_key_value(file.as_str()).ok_or(AppError::NotFound)?;
+    let (name, file) = state.widget.files.get_key_value(file.as_str()).ok_or(AppError::NotFound)?;
     let cache = if build == state.widget.build { IMMUTABLE } else { "no-cache" };
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type(name))),
-            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-        ],
-        bytes.clone(),
-    )
-        .into_response())
+    Ok(file.respond(&request, content_type(name), cache))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn brotli_is_preferred_when_accepted_and_present() {
+        assert_eq!(preferred(&accept("gzip, deflate, br, zstd"), true, true), Coding::Br);
+        assert_eq!(preferred(&accept("gzip, deflate, br"), false, true), Coding::Gzip);
+        assert_eq!(preferred(&accept("*"), true, true), Coding::Br);
+    }
+
+    #[test]
+    fn a_zero_weight_refuses_a_coding() {
+        assert_eq!(preferred(&accept("br;q=0, gzip"), true, true), Coding::Gzip);
+        assert_eq!(preferred(&accept("br;q=0, gzip;q=0.0"), true, true), Coding::Identity);
+        assert_eq!(preferred(&accept("*;q=0"), true, true), Coding::Identity);
+    }
+
+    #[test]
+    fn no_accept_encoding_means_identity() {
+        assert_eq!(preferred(&HeaderMap::new(), true, true), Coding::Identity);
+        assert_eq!(preferred(&accept("identity"), true, true), Coding::Identity);
+    }
 }
