@@ -17,6 +17,23 @@
   var files = new URL(BUILD + "/", script.src).href;
   var module = null; // Promise of [the initialised wasm-bindgen module, the CSS text], shared by instances
   var attempts = 0;
+  var search = null; // Promise of the search box's module, loaded only when a page has a box
+  var searchAttempts = 0;
+
+  // The search box is a module of its own, so a page without one never downloads it.
+  function loadSearch() {
+    if (!search) {
+      var retry = searchAttempts++ ? "?retry=" + searchAttempts : "";
+      search = import(files + "codecard_search.js" + retry).then(function (m) {
+        return m.default({ module_or_path: files + "codecard_search_bg.wasm" }).then(function () { return m; });
+      });
+      search.catch(function (error) {
+        search = null;
+        console.warn("codecard: the search box could not be loaded:", error);
+      });
+    }
+    return search;
+  }
 
   // The card's CSS travels over connect-src (fetch) and is adopted as a constructed stylesheet,
   // so a page whose style-src admits only itself still gets a styled card.
@@ -198,12 +215,12 @@
       var self = this;
       var boxes = self.root.querySelectorAll("[data-codecard-search]:not([data-codecard-search-ready])");
       if (!boxes.length) return;
-      Promise.all([self.load(), loadModule()]).then(function (loaded) {
+      Promise.all([self.load(), loadSearch()]).then(function (loaded) {
         for (var i = 0; i < boxes.length; i++) {
           if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
           boxes[i].setAttribute("data-codecard-search-ready", "");
           try {
-            self.boxes.push([boxes[i], loaded[1][0].mount_search(loaded[0], boxes[i])]);
+            self.boxes.push([boxes[i], loaded[1].mount_search(JSON.stringify(self.options), boxes[i], loaded[0])]);
           } catch (error) {
             console.warn("codecard: a search box could not start:", error);
           }

@@ -30,8 +30,8 @@ const LOADER_SOURCE: &str = include_str!("../../assets/loader.js");
 /// The card's styles, applied inside its shadow root.
 const STYLES: &str = include_str!("../../assets/codecard.css");
 
-/// The wasm-pack outputs the loader imports.
-const PKG_FILES: [&str; 2] = ["codecard.js", "codecard_bg.wasm"];
+/// The wasm-pack outputs the loader imports: the card's module and the search box's.
+const PKG_FILES: [&str; 4] = ["codecard.js", "codecard_bg.wasm", "codecard_search.js", "codecard_search_bg.wasm"];
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 

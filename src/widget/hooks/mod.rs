@@ -3,14 +3,19 @@
 //! it registers goes away when that component is disposed of.
 
 mod abortable_resource;
+// The search box's own (it is a module of its own: see widget/mod.rs).
+#[cfg(feature = "search-box")]
 mod debounced;
+#[cfg(feature = "search-box")]
 mod use_active_option;
 mod use_dismiss;
 mod use_placement;
 mod use_scroll_cue;
 
 pub use abortable_resource::abortable_resource;
+#[cfg(feature = "search-box")]
 pub use debounced::use_debounced;
+#[cfg(feature = "search-box")]
 pub use use_active_option::use_active_option;
 pub use use_dismiss::use_dismiss;
 pub use use_placement::use_placement;
