@@ -134,8 +134,10 @@ fn default_timeout() -> u32 {
 /// The settings in `options`, the JSON of [`MountOptions`] (the same for the card and the
 /// search boxes of one instance).
 fn config(options: &str) -> Result<WidgetConfig, JsValue> {
-    let options: MountOptions =
-        serde_json::from_str(options).map_err(|e| JsValue::from_str(&format!("codecard: bad options: {e}")))?;
+    let options: MountOptions = client::decode(options).map_err(|e| {
+        let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        JsValue::from_str(&format!("codecard: bad options: {reason}"))
+    })?;
     let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
         Some(tag) => i18n::Lang::from_tag(tag),
         None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),
