@@ -42,5 +42,5 @@ module.exports = defineConfig({
     trace: "off",
     screenshot: "only-on-failure",
   },
-  webServer: external ? undefined : [server(port, "--no-meter"), server(port + 1, "--new-guests-per-ip 100000 --registrations-per-hour 100000")],
+  webServer: external ? undefined : [server(port, "--no-meter --demo-echo"), server(port + 1, "--new-guests-per-ip 100000 --registrations-per-hour 100000")],
 });

@@ -8,7 +8,9 @@
 // shrinks the widget; raise one only on purpose, in the commit that grows it, and say why.
 // History of the single total (brotli): 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the
 // search box); 201,992 B (+ hardened embedding); 216,284 B (+ coding notes); 218,734 B before the
-// split into the card and search box modules (issue 14).
+// split into the card and search box modules (issue 14); 237,022 B with the code picker (issue 15),
+// which now lives in the search box's module (+32,282 B gzip there; +1,312 B gzip on the first card
+// from main's loader and card changes merged with it).
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -17,10 +19,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 244_000],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 236_000],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 128_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 371_000],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 245_500],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 237_000],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 160_000],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 404_500],
 ];
 
 for (const c of figures.chunks)

@@ -207,6 +207,37 @@
         if (i < found.length) later(slice);
       })();
       if (self.systems.length) self.detect(root);
+      self.pickers(root);
+    },
+
+    // Every <input data-codecard-picker> in the root becomes a code picker (see picker()).
+    pickers: function (root) {
+      var all = "input[data-codecard-picker]", found = root.querySelectorAll ? root.querySelectorAll(all) : [];
+      if (root.matches && root.matches(all)) this.picker(root);
+      for (var i = 0; i < found.length; i++) this.picker(found[i]);
+    },
+
+    // CodeCard.picker(input, {system, multiple, billable, limit}): the input becomes a search
+    // combobox that picks codes into its value; options default to the input's data- attributes.
+    picker: function (input, o) {
+      var self = this;
+      input = element(input);
+      if (!input || input.hasAttribute("data-codecard-picker-ready")) return Promise.resolve();
+      input.setAttribute("data-codecard-picker-ready", "");
+      o = o || {};
+      var d = input.dataset, multiple = o.multiple != null ? o.multiple : d.multiple;
+      var options = JSON.stringify({
+        systems: String(o.systems || o.system || d.codecardPicker || ""),
+        multiple: multiple != null && multiple !== false && multiple !== "false",
+        billable: String(o.billable != null ? o.billable : d.billable) !== "false",
+        limit: parseInt(o.limit || d.limit, 10) || 0,
+      });
+      return Promise.all([self.load(), loadSearch()]).then(function (loaded) {
+        self.boxes.push([input, loaded[1].mount_picker(JSON.stringify(self.options), loaded[0], input, options)]);
+      }).catch(function (error) {
+        input.removeAttribute("data-codecard-picker-ready");
+        console.warn("codecard: a code picker could not start:", error);
+      });
     },
 
     // Every <div data-codecard-search> in the root becomes a code search box whose results open
@@ -465,7 +496,7 @@
         added.forEach(function (name) { el.removeAttribute(name); });
         self.added.delete(el);
       }
-      self.boxes.forEach(function (b) { b[1].destroy(); b[0].removeAttribute("data-codecard-search-ready"); });
+      self.boxes.forEach(function (b) { b[1].destroy(); b[0].removeAttribute("data-codecard-search-ready"); b[0].removeAttribute("data-codecard-picker-ready"); });
       self.boxes = [];
       if (self.spot) self.spot.remove();
       self.unfallback(false);
@@ -506,6 +537,7 @@
       close: function () { if (api.instances[0]) api.instances[0].close(); },
       scan: function (root) { api.instances.forEach(function (i) { i.scan(root); }); },
       destroy: function () { api.instances.slice().forEach(function (i) { i.destroy(); }); },
+      picker: function (input, opts) { return api.instances[0] && api.instances[0].picker(input, opts); },
     };
   }
   api.create = api.create || function (options) {

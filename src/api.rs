@@ -44,6 +44,16 @@ impl CodeSystem {
         }
     }
 
+    /// The canonical URI FHIR (HL7 Terminology) gives the system: `Coding.system`.
+    pub fn fhir_uri(self) -> &'static str {
+        match self {
+            CodeSystem::Icd10cm => "http://hl7.org/fhir/sid/icd-10-cm",
+            CodeSystem::Icd10pcs => "http://www.cms.gov/Medicare/Coding/ICD10",
+            CodeSystem::Cpt => "http://www.ama-assn.org/go/cpt",
+            CodeSystem::Hcpcs => "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+        }
+    }
+
     /// Parses an identifier as written by people and pages: case, dashes, dots and spaces are
     /// ignored, so `ICD-10-CM`, `icd10cm` and `icd 10 cm` all name the same system.
     pub fn parse(text: &str) -> Option<CodeSystem> {
@@ -122,12 +132,50 @@ pub struct Card {
 /// One ancestor of a code in its classification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HierarchyLevel {
-    /// What kind of level this is (`chapter`, `block`, `category`, `section`, ...).
-    pub level: String,
+    /// What kind of level this is.
+    pub level: Level,
     /// The level's code or range (`E08-E13`, `E11`, `0`).
     pub code: String,
     /// The level's title.
     pub title: String,
+}
+
+/// The kinds of level a code's classification chain has, across the code systems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// ICD-10-CM: a chapter (`E00-E89`).
+    Chapter,
+    /// ICD-10-CM: a block of categories (`E08-E13`).
+    Block,
+    /// ICD-10-CM: a three-character category (`E11`).
+    Category,
+    /// ICD-10-CM: a subcategory (`E11.6`, `E11.65`).
+    Subcategory,
+    /// ICD-10-PCS, CPT and HCPCS: a section.
+    Section,
+    /// CPT: a subsection.
+    Subsection,
+    /// ICD-10-PCS: the body system (2nd character).
+    BodySystem,
+    /// ICD-10-PCS: the root operation (3rd character).
+    RootOperation,
+}
+
+impl Level {
+    /// The identifier used in JSON (and as the widget's `data-level`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Chapter => "chapter",
+            Level::Block => "block",
+            Level::Category => "category",
+            Level::Subcategory => "subcategory",
+            Level::Section => "section",
+            Level::Subsection => "subsection",
+            Level::BodySystem => "body_system",
+            Level::RootOperation => "root_operation",
+        }
+    }
 }
 
 /// The meaning of one character of an ICD-10-PCS code.
@@ -146,13 +194,46 @@ pub struct Axis {
     pub definition: Option<String>,
 }
 
-/// A card section beyond the descriptions: guidelines, modifiers, crosswalks, payment, ...
+/// The parts of a card a plan can see or not: the built-in parts (descriptions, plain
+/// language, hierarchy) and the sections the catalog adds. The widget words their titles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(clap::ValueEnum), value(rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum SectionId {
+    /// The short and long descriptors and the descriptor note.
+    Description,
+    /// The plain-language text.
+    PlainLanguage,
+    /// The classification chain and, for ICD-10-PCS, the seven axes.
+    Hierarchy,
+    /// Related codes (ICD-10-CM: the category's other codes).
+    Related,
+    /// Coding tips.
+    CodingTips,
+    /// ICD-10-CM: the Tabular List's instructional notes and 7th characters.
+    CodingNotes,
+}
+
+impl SectionId {
+    /// The identifier used in JSON, on the command line and as the widget's `data-section`.
+    pub fn id(self) -> &'static str {
+        match self {
+            SectionId::Description => "description",
+            SectionId::PlainLanguage => "plain_language",
+            SectionId::Hierarchy => "hierarchy",
+            SectionId::Related => "related",
+            SectionId::CodingTips => "coding_tips",
+            SectionId::CodingNotes => "coding_notes",
+        }
+    }
+}
+
+/// A card section beyond the descriptions: related codes, coding tips, coding notes; or a
+/// locked stub (no content) for a built-in part the visitor's plan does not include.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    /// A stable identifier (`guidelines`, `crosswalk`, ...).
-    pub id: String,
-    /// The title shown on the card, also when locked.
-    pub title: String,
+    /// Which section this is; the widget words its title.
+    pub id: SectionId,
     /// `None` when the visitor's plan does not include this section: the server then sends
     /// no part of its content.
     pub content: Option<SectionContent>,
@@ -343,8 +424,6 @@ pub struct Meter {
     pub free_limit: Option<u32>,
     /// Whether this answer used up one view (`false` for a code already viewed in the period).
     pub counted: bool,
-    /// The sentence the card shows, already worded for the plan.
-    pub message: String,
     /// The logged-in account's email; `None` for a guest.
     pub account: Option<String>,
 }

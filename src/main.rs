@@ -86,9 +86,26 @@ enum UsersCommand {
     SetPlan {
         /// The account's email.
         email: String,
-        /// `free` or `paid`.
-        plan: String,
+        /// The plan.
+        #[arg(value_enum)]
+        plan: AccountPlan,
     },
+}
+
+/// The plans an administrator can give an account (a guest is not an account).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AccountPlan {
+    Free,
+    Paid,
+}
+
+impl From<AccountPlan> for Plan {
+    fn from(plan: AccountPlan) -> Plan {
+        match plan {
+            AccountPlan::Free => Plan::Free,
+            AccountPlan::Paid => Plan::Paid,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -128,6 +145,9 @@ struct ServeArgs {
     /// Serve every card complete, with no meter and no visitor tokens.
     #[arg(long, env = "CODECARD_NO_METER")]
     no_meter: bool,
+    /// Answer `POST /demo/echo` with the form fields it receives (the demo's form target).
+    #[arg(long, env = "CODECARD_DEMO_ECHO")]
+    demo_echo: bool,
     /// Code views per period for a guest.
     #[arg(long, env = "CODECARD_GUEST_VIEWS", default_value_t = 1)]
     guest_views: u32,
@@ -249,10 +269,7 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
             Ok(())
         }
         UsersCommand::SetPlan { email, plan } => {
-            let plan = match Plan::parse(&plan) {
-                Some(plan @ (Plan::Free | Plan::Paid)) => plan,
-                _ => return Err(format!("{plan:?} is not a plan an account can have: use free or paid")),
-            };
+            let plan = Plan::from(plan);
             if store.set_plan(&email, plan).map_err(|e| e.to_string())? {
                 println!("{email} is now on the {} plan", plan.id());
                 Ok(())
@@ -403,6 +420,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         request_timeout: Duration::from_secs(args.request_timeout_secs.get()),
         hsts: args.hsts,
         secret: secret.map(String::into_bytes),
+        demo_echo: args.demo_echo,
     };
     let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
         .map_err(|e| format!("cannot prepare the database: {e}"))?;

@@ -2,45 +2,27 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
-use codecard::server::{AppState, MeterConfig, ServerConfig};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use codecard::server::{MeterConfig, ServerConfig};
+use common::client::{self, Client};
 
 /// The endpoint with the meter off: these tests are about the code data and the HTTP surface;
 /// tests/paywall.rs covers the meter.
 fn app() -> Router {
-    static STATE: OnceLock<(tempfile::TempDir, AppState)> = OnceLock::new();
-    let (_, state) = STATE.get_or_init(|| {
-        common::state(ServerConfig {
-            meter: MeterConfig { enabled: false, ..MeterConfig::default() },
-            ..ServerConfig::default()
-        })
-    });
-    common::router(state.clone())
+    client::shared_router(|| ServerConfig {
+        meter: MeterConfig { enabled: false, ..MeterConfig::default() },
+        ..ServerConfig::default()
+    })
 }
 
 async fn send(method: Method, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let response = app()
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .header("Origin", "https://clinic.example")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, headers, body)
+    let request =
+        Request::builder().method(method).uri(uri).header("Origin", "https://clinic.example").body(Body::empty());
+    let answer = client::send(&app(), request.unwrap()).await;
+    (answer.status, answer.headers, answer.bytes.to_vec())
 }
 
 async fn card(uri: &str) -> Card {
@@ -65,7 +47,7 @@ async fn i10_is_essential_hypertension() {
     assert!(card.billable);
     assert_eq!(card.long_description.as_deref(), Some("Essential (primary) hypertension"));
     assert_eq!(card.release, "FY2026 (April 1, 2026 update)");
-    let block = card.hierarchy.iter().find(|l| l.level == "block").expect("a block");
+    let block = card.hierarchy.iter().find(|l| l.level == codecard::api::Level::Block).expect("a block");
     assert_eq!(block.code, "I10-I1A");
     assert!(card.hierarchy[0].title.starts_with("Chapter 9: Diseases of the circulatory system"));
 }
@@ -85,7 +67,7 @@ async fn dotted_undotted_and_lower_case_forms_give_the_same_card() {
 #[tokio::test]
 async fn icd10cm_hierarchy_runs_chapter_block_category() {
     let card = card("/v1/codes/E11.65").await;
-    let chain: Vec<(&str, &str)> = card.hierarchy.iter().map(|l| (l.level.as_str(), l.code.as_str())).collect();
+    let chain: Vec<(&str, &str)> = card.hierarchy.iter().map(|l| (l.level.id(), l.code.as_str())).collect();
     assert_eq!(
         chain,
         vec![("chapter", "E00-E89"), ("block", "E08-E13"), ("category", "E11"), ("subcategory", "E11.6")]
@@ -112,7 +94,7 @@ async fn a_category_header_is_not_billable_and_lists_its_children() {
 async fn a_single_category_block_wins_over_an_enclosing_range() {
     // C7A sorts inside C76-C80 but is a block of its own.
     let card = card("/v1/codes/C7A.00").await;
-    let block = card.hierarchy.iter().find(|l| l.level == "block").unwrap();
+    let block = card.hierarchy.iter().find(|l| l.level == codecard::api::Level::Block).unwrap();
     assert_eq!(block.code, "C7A");
 }
 
@@ -220,20 +202,15 @@ async fn cards_allow_any_origin_and_cache_briefly() {
 
 #[tokio::test]
 async fn preflight_requests_are_answered() {
-    let response = app()
-        .oneshot(
-            Request::builder()
-                .method(Method::OPTIONS)
-                .uri("/v1/codes/I10")
-                .header("Origin", "https://clinic.example")
-                .header("Access-Control-Request-Method", "GET")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
-    assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/v1/codes/I10")
+        .header("Origin", "https://clinic.example")
+        .header("Access-Control-Request-Method", "GET")
+        .body(Body::empty());
+    let answer = client::send(&app(), preflight.unwrap()).await;
+    assert!(answer.status.is_success());
+    assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }
 
 #[tokio::test]
@@ -289,29 +266,14 @@ async fn demo_pages_are_served_and_missing_pages_are_json_404() {
 
 #[tokio::test]
 async fn responses_are_compressed_when_the_client_accepts_it() {
-    let response = app()
-        .oneshot(
-            Request::builder().uri("/v1/codes/0DTJ4ZZ").header("Accept-Encoding", "br").body(Body::empty()).unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    let request = Request::builder().uri("/v1/codes/0DTJ4ZZ").header("Accept-Encoding", "br").body(Body::empty());
+    let answer = client::send(&app(), request.unwrap()).await;
+    assert_eq!(answer.headers[header::CONTENT_ENCODING], "br");
 }
 
 async fn post_json(uri: &str, body: &str) -> (StatusCode, Vec<u8>) {
-    let response = app()
-        .oneshot(
-            Request::builder()
-                .method(Method::POST)
-                .uri(uri)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    let answer = client::send(&app(), client::post(uri, "application/json", body.to_string(), None)).await;
+    (answer.status, answer.bytes.to_vec())
 }
 
 #[tokio::test]
@@ -334,4 +296,32 @@ async fn exists_refuses_oversized_and_malformed_batches() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
     let (status, _) = post_json("/v1/codes/exists", "{not json").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// `POST /demo/echo` with a form body on an endpoint built with or without `demo_echo`.
+async fn post_form(demo_echo: bool, body: &str) -> (StatusCode, Vec<u8>) {
+    let echo = Client::new(ServerConfig { demo_echo, ..ServerConfig::default() });
+    let answer =
+        echo.send(client::post("/demo/echo", "application/x-www-form-urlencoded", body.to_string(), None)).await;
+    (answer.status, answer.bytes.to_vec())
+}
+
+#[tokio::test]
+async fn demo_echo_shows_a_forms_fields_in_order_with_repeated_names_escaped() {
+    let (status, body) = post_form(true, "patient=Ana+Ruiz&dx=E11.9&dx=I10&note=%3Cb%3E%26").await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let page = String::from_utf8(body).unwrap();
+    assert!(
+        page.contains(
+            r#"<pre id="fields">[["patient","Ana Ruiz"],["dx","E11.9"],["dx","I10"],["note","&lt;b&gt;&amp;"]]</pre>"#
+        ),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn demo_echo_is_not_mounted_by_default() {
+    let (status, body) = post_form(false, "dx=E11.9").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{}", String::from_utf8_lossy(&body));
+    assert!(!String::from_utf8_lossy(&body).contains("E11.9"));
 }

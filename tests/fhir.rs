@@ -5,45 +5,39 @@ mod common;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use codecard::api::Card;
-use codecard::server::{AppState, MeterConfig, ServerConfig};
-use http_body_util::BodyExt;
+use codecard::server::{MeterConfig, ServerConfig};
+use common::client::{self, Answer, Client};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 const PCS: &str = "http://www.cms.gov/Medicare/Coding/ICD10";
 const CPT: &str = "http://www.ama-assn.org/go/cpt";
 const HCPCS: &str = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
+/// What FHIR answers are checked for.
+trait FhirAnswer {
+    /// A 200 FHIR resource of type `kind`.
+    fn resource(&self, kind: &str) -> Value;
+    /// An OperationOutcome error: (status, issue code, text).
+    fn outcome(&self) -> (StatusCode, String, String);
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("JSON: {}", self.body))
-    }
-
-    /// A 200 FHIR resource of type `kind`.
+impl FhirAnswer for Answer {
     fn resource(&self, kind: &str) -> Value {
         assert_eq!(self.status, StatusCode::OK, "{}", self.body);
         assert_eq!(self.headers[header::CONTENT_TYPE], "application/fhir+json");
-        let json = self.json();
+        let json: Value = self.json();
         assert_eq!(json["resourceType"], kind, "{}", self.body);
         json
     }
 
-    /// An OperationOutcome error: (status, issue code, text).
     fn outcome(&self) -> (StatusCode, String, String) {
         assert_eq!(self.headers[header::CONTENT_TYPE], "application/fhir+json", "{}", self.body);
         assert_eq!(self.headers[header::CACHE_CONTROL], "no-store");
-        let json = self.json();
+        let json: Value = self.json();
         assert_eq!(json["resourceType"], "OperationOutcome", "{}", self.body);
         let issue = &json["issue"][0];
         assert_eq!(issue["severity"], "error");
@@ -51,48 +45,9 @@ impl Answer {
     }
 }
 
-struct Client {
-    app: Router,
-    _dir: tempfile::TempDir,
-}
-
-impl Client {
-    fn new(config: ServerConfig) -> Client {
-        let (dir, state) = common::state(config);
-        Client { app: common::router(state), _dir: dir }
-    }
-
-    fn unmetered() -> Client {
-        Client::new(ServerConfig {
-            meter: MeterConfig { enabled: false, ..MeterConfig::default() },
-            ..Default::default()
-        })
-    }
-
-    async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Answer { status, headers, body }
-    }
-
-    async fn get(&self, uri: &str) -> Answer {
-        self.get_as(uri, None).await
-    }
-
-    async fn get_as(&self, uri: &str, token: Option<&str>) -> Answer {
-        let mut request = Request::get(uri);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, uri: &str, body: Value) -> Answer {
-        let request = Request::post(uri).header(header::CONTENT_TYPE, "application/fhir+json");
-        self.send(request.body(Body::from(body.to_string())).unwrap()).await
-    }
+/// `POST uri` with a FHIR resource.
+async fn post(client: &Client, uri: &str, body: Value) -> Answer {
+    client.send(client::post(uri, "application/fhir+json", body.to_string(), None)).await
 }
 
 /// `system|code` in a query string.
@@ -131,7 +86,7 @@ fn values<'a>(props: &'a [(String, String)], code: &str) -> Vec<&'a str> {
 
 #[tokio::test]
 async fn metadata_is_an_r4_capability_statement_naming_the_terminology_operations() {
-    let statement = Client::unmetered().get("/fhir/metadata").await.resource("CapabilityStatement");
+    let statement = Client::unmetered().get("/fhir/metadata", None).await.resource("CapabilityStatement");
     assert_eq!(statement["fhirVersion"], "4.0.1");
     assert_eq!(statement["kind"], "instance");
     let resources = statement["rest"][0]["resource"].as_array().unwrap();
@@ -146,7 +101,7 @@ async fn metadata_is_an_r4_capability_statement_naming_the_terminology_operation
 #[tokio::test]
 async fn metadata_in_terminology_mode_lists_each_system_uri_with_its_loaded_release() {
     let client = Client::unmetered();
-    let caps = client.get("/fhir/metadata?mode=terminology").await.resource("TerminologyCapabilities");
+    let caps = client.get("/fhir/metadata?mode=terminology", None).await.resource("TerminologyCapabilities");
     let systems: Vec<(&str, &str)> = caps["codeSystem"]
         .as_array()
         .unwrap()
@@ -156,31 +111,31 @@ async fn metadata_in_terminology_mode_lists_each_system_uri_with_its_loaded_rele
     assert_eq!(systems.iter().map(|s| s.0).collect::<Vec<_>>(), [CM, PCS, CPT, HCPCS]);
     assert_eq!(systems[0].1, "FY2026 (April 1, 2026 update)");
     assert_eq!(caps["expansion"]["paging"], true);
-    let (status, code, _) = client.get("/fhir/metadata?mode=everything").await.outcome();
+    let (status, code, _) = client.get("/fhir/metadata?mode=everything", None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "value"));
 }
 
 #[tokio::test]
 async fn a_code_system_is_not_present_content_with_the_loaded_release_and_its_count() {
     let client = Client::unmetered();
-    let cm = client.get("/fhir/CodeSystem/icd10cm").await.resource("CodeSystem");
+    let cm = client.get("/fhir/CodeSystem/icd10cm", None).await.resource("CodeSystem");
     assert_eq!(cm["url"], CM);
     assert_eq!(cm["content"], "not-present");
     assert_eq!(cm["version"], "FY2026 (April 1, 2026 update)");
     assert_eq!(cm["count"], 98_186);
     assert_eq!(cm["valueSet"], format!("{CM}?fhir_vs"));
-    let cpt = client.get("/fhir/CodeSystem/cpt").await.resource("CodeSystem");
+    let cpt = client.get("/fhir/CodeSystem/cpt", None).await.resource("CodeSystem");
     assert!(cpt["copyright"].as_str().unwrap().contains("licensed import"), "{cpt}");
-    let (status, code, _) = client.get("/fhir/CodeSystem/snomed").await.outcome();
+    let (status, code, _) = client.get("/fhir/CodeSystem/snomed", None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "not-found"));
 }
 
 #[tokio::test]
 async fn code_system_search_finds_by_url_and_reports_parameters_it_ignored() {
     let client = Client::unmetered();
-    let all = client.get("/fhir/CodeSystem").await.resource("Bundle");
+    let all = client.get("/fhir/CodeSystem", None).await.resource("Bundle");
     assert_eq!((all["type"].as_str(), all["total"].as_u64()), (Some("searchset"), Some(4)));
-    let one = client.get(&format!("/fhir/CodeSystem?url={PCS}&publisher=x")).await.resource("Bundle");
+    let one = client.get(&format!("/fhir/CodeSystem?url={PCS}&publisher=x"), None).await.resource("Bundle");
     assert_eq!(one["total"], 1);
     assert_eq!(one["entry"][0]["resource"]["id"], "icd10pcs");
     assert_eq!(one["entry"][1]["search"]["mode"], "outcome");
@@ -189,7 +144,7 @@ async fn code_system_search_finds_by_url_and_reports_parameters_it_ignored() {
 
 #[tokio::test]
 async fn lookup_gives_display_designations_parent_and_the_inherited_coding_notes() {
-    let answer = Client::unmetered().get(&lookup_uri(CM, "E11.9")).await;
+    let answer = Client::unmetered().get(&lookup_uri(CM, "E11.9"), None).await;
     let out = answer.resource("Parameters");
     assert_eq!(param(&out, "name")["valueString"], "ICD-10-CM");
     assert_eq!(param(&out, "version")["valueString"], "FY2026 (April 1, 2026 update)");
@@ -206,14 +161,14 @@ async fn lookup_gives_display_designations_parent_and_the_inherited_coding_notes
 
 #[tokio::test]
 async fn lookup_of_a_category_names_its_children_and_marks_it_not_selectable() {
-    let out = Client::unmetered().get(&lookup_uri(CM, "E11")).await.resource("Parameters");
+    let out = Client::unmetered().get(&lookup_uri(CM, "E11"), None).await.resource("Parameters");
     let props = properties(&out);
     let children = values(&props, "child");
     assert!(children.contains(&"E11.9") && children.contains(&"E11.6"), "{children:?}");
     assert!(!children.contains(&"E11.65"), "E11.65 is a grandchild (under E11.6)");
     assert_eq!(values(&props, "notSelectable"), ["true"]);
     // A 7th-character code's parent skips the placeholder levels that are not codes.
-    let s = Client::unmetered().get(&lookup_uri(CM, "S00.00XA")).await.resource("Parameters");
+    let s = Client::unmetered().get(&lookup_uri(CM, "S00.00XA"), None).await.resource("Parameters");
     assert_eq!(values(&properties(&s), "parent"), ["S00.00"]);
 }
 
@@ -224,8 +179,8 @@ async fn lookup_by_post_parameters_with_a_coding_answers_as_get_does() {
         {"name": "coding", "valueCoding": {"system": CM, "code": "I10"}},
         {"name": "property", "valueCode": "parent"}
     ]});
-    let posted = client.post("/fhir/CodeSystem/$lookup", body).await.resource("Parameters");
-    let got = client.get(&format!("{}&property=parent", lookup_uri(CM, "I10"))).await.resource("Parameters");
+    let posted = post(&client, "/fhir/CodeSystem/$lookup", body).await.resource("Parameters");
+    let got = client.get(&format!("{}&property=parent", lookup_uri(CM, "I10")), None).await.resource("Parameters");
     assert_eq!(posted, got);
     // I10 is a category (its block is a range, not a code) and only `parent` was asked for.
     assert!(properties(&got).is_empty(), "{got}");
@@ -234,7 +189,7 @@ async fn lookup_by_post_parameters_with_a_coding_answers_as_get_does() {
 
 #[tokio::test]
 async fn cpt_lookup_gives_codecards_summary_and_says_the_descriptor_needs_a_licensed_import() {
-    let out = Client::unmetered().get(&lookup_uri(CPT, "99214")).await.resource("Parameters");
+    let out = Client::unmetered().get(&lookup_uri(CPT, "99214"), None).await.resource("Parameters");
     let designations: Vec<&Value> =
         out["parameter"].as_array().unwrap().iter().filter(|p| p["name"] == "designation").collect();
     assert_eq!(designations.len(), 1, "the summary only: no official (AMA) descriptor without a licensed import");
@@ -257,7 +212,7 @@ async fn lookup_errors_are_operation_outcomes_with_the_endpoints_statuses() {
         ("/fhir/Patient/1".into(), StatusCode::NOT_FOUND, "not-found"),
     ];
     for (uri, status, code) in cases {
-        let (got, issue, text) = client.get(&uri).await.outcome();
+        let (got, issue, text) = client.get(&uri, None).await.outcome();
         assert_eq!((got, issue.as_str()), (status, code), "{uri}: {text}");
         assert!(!text.is_empty());
     }
@@ -268,7 +223,8 @@ async fn lookup_errors_are_operation_outcomes_with_the_endpoints_statuses() {
 #[tokio::test]
 async fn post_bodies_that_are_not_parameters_are_refused_clearly() {
     let client = Client::unmetered();
-    let (status, _, text) = client.post("/fhir/CodeSystem/$lookup", json!({"resourceType": "Patient"})).await.outcome();
+    let (status, _, text) =
+        post(&client, "/fhir/CodeSystem/$lookup", json!({"resourceType": "Patient"})).await.outcome();
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.contains("Parameters"), "{text}");
     let plain = Request::post("/fhir/ValueSet/$expand").header(header::CONTENT_TYPE, "text/plain");
@@ -277,16 +233,16 @@ async fn post_bodies_that_are_not_parameters_are_refused_clearly() {
     assert!(text.contains("application/fhir+json"), "{text}");
     let huge =
         json!({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x".repeat(70_000)}]});
-    let (status, code, _) = client.post("/fhir/ValueSet/$expand", huge).await.outcome();
+    let (status, code, _) = post(&client, "/fhir/ValueSet/$expand", huge).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too-large"));
     let resource = json!({"resourceType": "Parameters", "parameter": [{"name": "valueSet", "resource": {"resourceType": "ValueSet"}}]});
-    let (status, code, _) = client.post("/fhir/ValueSet/$expand", resource).await.outcome();
+    let (status, code, _) = post(&client, "/fhir/ValueSet/$expand", resource).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "not-supported"));
 }
 
 /// `$validate-code` on the ICD-10-CM code system: (result, message, display).
 async fn validate(client: &Client, query: &str) -> (bool, Option<String>, Option<String>) {
-    let answer = client.get(&format!("/fhir/CodeSystem/$validate-code?url={CM}&{query}")).await;
+    let answer = client.get(&format!("/fhir/CodeSystem/$validate-code?url={CM}&{query}"), None).await;
     let out = answer.resource("Parameters");
     let text = |name: &str| {
         out["parameter"]
@@ -347,18 +303,18 @@ async fn validate_code_treats_a_header_as_valid_unless_abstract_is_false() {
 async fn value_set_validate_code_checks_membership_of_the_implicit_value_set() {
     let client = Client::unmetered();
     let vs = format!("/fhir/ValueSet/$validate-code?url={HCPCS}?fhir_vs");
-    let yes = client.get(&format!("{vs}&system={HCPCS}&code=J1100")).await.resource("Parameters");
+    let yes = client.get(&format!("{vs}&system={HCPCS}&code=J1100"), None).await.resource("Parameters");
     assert_eq!(param(&yes, "result")["valueBoolean"], true);
-    let other = client.get(&format!("{vs}&system={CM}&code=J11.00")).await.resource("Parameters");
+    let other = client.get(&format!("{vs}&system={CM}&code=J11.00"), None).await.resource("Parameters");
     assert_eq!(param(&other, "result")["valueBoolean"], false, "an ICD-10-CM code is not in the HCPCS value set");
     let (status, code, _) =
-        client.get("/fhir/ValueSet/$validate-code?url=http://example.org/vs&code=A").await.outcome();
+        client.get("/fhir/ValueSet/$validate-code?url=http://example.org/vs&code=A", None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "not-supported"));
 }
 
 /// A `$expand` of the ICD-10-CM value set.
 async fn expand(client: &Client, query: &str) -> Value {
-    let answer = client.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&{query}")).await;
+    let answer = client.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&{query}"), None).await;
     answer.resource("ValueSet")["expansion"].clone()
 }
 
@@ -415,7 +371,7 @@ async fn expand_refuses_bad_parameters_with_a_400_naming_them() {
         (format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&sort=code"), "not-supported"),
     ];
     for (uri, issue) in cases {
-        let (status, code, _) = client.get(&uri).await.outcome();
+        let (status, code, _) = client.get(&uri, None).await.outcome();
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, issue), "{uri}");
     }
 }
@@ -428,7 +384,7 @@ fn contains_any(body: &str, texts: &[&str]) -> Option<String> {
 #[tokio::test]
 async fn a_guests_lookup_carries_no_gated_text_and_counts_a_view() {
     let client = Client::new(ServerConfig::default());
-    let first = client.get(&lookup_uri(CM, "E11.9")).await;
+    let first = client.get(&lookup_uri(CM, "E11.9"), None).await;
     let out = first.resource("Parameters");
     assert_eq!(first.headers[header::CACHE_CONTROL], "private, no-store");
     let token = first.headers["x-codecard-visitor-token"].to_str().unwrap().to_string();
@@ -441,10 +397,10 @@ async fn a_guests_lookup_carries_no_gated_text_and_counts_a_view() {
     assert!(issue["details"]["text"].as_str().unwrap().contains("parent and child"));
 
     // That was the guest's one view: the next new code, as a card, is paywalled.
-    let card: Card = serde_json::from_str(&client.get_as("/v1/codes/I10", Some(&token)).await.body).unwrap();
+    let card: Card = serde_json::from_str(&client.get("/v1/codes/I10", Some(&token)).await.body).unwrap();
     assert!(card.paywalled, "the FHIR lookup used the guest's view");
     // And a lookup past the quota is the code and its title only.
-    let paywalled = client.get_as(&lookup_uri(CM, "I10"), Some(&token)).await;
+    let paywalled = client.get(&lookup_uri(CM, "I10"), Some(&token)).await;
     let out = paywalled.resource("Parameters");
     assert_eq!(param(&out, "display")["valueString"], "Essential (primary) hypertension");
     // The title is public (what search shows); a designation may repeat it, nothing more.
@@ -455,11 +411,11 @@ async fn a_guests_lookup_carries_no_gated_text_and_counts_a_view() {
         "{designations:?}"
     );
     let issue = &param(&out, "issues")["resource"]["issue"][0];
-    assert!(issue["details"]["text"].as_str().unwrap().contains("0 code page views remaining"));
+    assert!(issue["details"]["text"].as_str().unwrap().contains("Code views left this period: 0 of 1 (guest plan)."));
     let leak = contains_any(&paywalled.body, &["I10-I1A", "Chapter 9", "hypertensive", "\"parent\""]);
     assert_eq!(leak, None, "gated text past the quota: {}", paywalled.body);
     // Re-opening the code the guest viewed stays free and complete (descriptions).
-    let again = client.get_as(&lookup_uri(CM, "E11.9"), Some(&token)).await.resource("Parameters");
+    let again = client.get(&lookup_uri(CM, "E11.9"), Some(&token)).await.resource("Parameters");
     assert!(again["parameter"].as_array().unwrap().iter().any(|p| p["name"] == "designation"));
 }
 
@@ -467,26 +423,26 @@ async fn a_guests_lookup_carries_no_gated_text_and_counts_a_view() {
 async fn validate_and_expand_are_not_metered() {
     let client = Client::new(ServerConfig::default());
     for code in ["E11.9", "I10", "J45.909", "N39.0"] {
-        let answer = client.get(&format!("/fhir/CodeSystem/$validate-code?url={CM}&code={code}")).await;
+        let answer = client.get(&format!("/fhir/CodeSystem/$validate-code?url={CM}&code={code}"), None).await;
         assert_eq!(param(&answer.resource("Parameters"), "result")["valueBoolean"], true);
         assert!(!answer.headers.contains_key("x-codecard-visitor-token"));
     }
-    let page = client.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&filter=asthma")).await;
+    let page = client.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&filter=asthma"), None).await;
     assert_eq!(page.headers[header::CACHE_CONTROL], "public, max-age=300");
     // The guest's one view is still there for a lookup.
-    let first = client.get(&lookup_uri(CM, "E11.9")).await.resource("Parameters");
+    let first = client.get(&lookup_uri(CM, "E11.9"), None).await.resource("Parameters");
     assert!(first["parameter"].as_array().unwrap().iter().any(|p| p["name"] == "designation"));
 }
 
 #[tokio::test]
 async fn a_bad_token_is_401_login_and_a_missing_site_key_is_403_forbidden() {
     let client = Client::new(ServerConfig::default());
-    let (status, code, _) = client.get_as(&lookup_uri(CM, "E11.9"), Some("forged.token")).await.outcome();
+    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9"), Some("forged.token")).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "login"));
     let keyed = Client::new(ServerConfig { require_site_key: true, ..ServerConfig::default() });
-    let (status, code, text) = keyed.get(&lookup_uri(CM, "E11.9")).await.outcome();
+    let (status, code, text) = keyed.get(&lookup_uri(CM, "E11.9"), None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"), "{text}");
-    let expansion = keyed.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&count=1")).await;
+    let expansion = keyed.get(&format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&count=1"), None).await;
     assert_eq!(expansion.status, StatusCode::OK, "search-like operations need no site key, as /v1/search");
 }
 
@@ -496,32 +452,23 @@ async fn too_many_new_guests_is_429_throttled() {
         meter: MeterConfig { new_guests_per_ip: 1, ..MeterConfig::default() },
         ..ServerConfig::default()
     });
-    assert_eq!(client.get(&lookup_uri(CM, "E11.9")).await.status, StatusCode::OK);
-    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9")).await.outcome();
+    assert_eq!(client.get(&lookup_uri(CM, "E11.9"), None).await.status, StatusCode::OK);
+    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9"), None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "throttled"));
 }
 
 #[tokio::test]
 async fn a_locked_database_is_503_transient_and_counts_nothing() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-    let path = dir.path().join("codecard.db");
-    let store = codecard::server::SqliteStore::open_with_busy_timeout(&path, Duration::from_millis(200)).unwrap();
-    let widget = std::sync::Arc::new(codecard::server::WidgetFiles::load(std::path::Path::new("pkg")));
-    let state = AppState::new(common::catalog(), widget, std::sync::Arc::new(store), ServerConfig::default()).unwrap();
-    let client = Client { app: common::router(state), _dir: dir };
-    let token =
-        client.get(&lookup_uri(CM, "I10")).await.headers["x-codecard-visitor-token"].to_str().unwrap().to_string();
-    let views = || {
-        rusqlite::Connection::open(&path)
-            .unwrap()
-            .query_row("SELECT COUNT(*) FROM views", [], |r| r.get::<_, i64>(0))
-            .unwrap()
-    };
-    assert_eq!(views(), 1);
-    let locker = rusqlite::Connection::open(&path).unwrap();
+    let client = Client::with_busy_timeout(Duration::from_millis(200));
+    let token = client.get(&lookup_uri(CM, "I10"), None).await.headers["x-codecard-visitor-token"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(client.views_in_database(), 1);
+    let locker = rusqlite::Connection::open(&client.database).unwrap();
     locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let (status, code, _) = client.get_as(&lookup_uri(CM, "E11.9"), Some(&token)).await.outcome();
+    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9"), Some(&token)).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "transient"));
     locker.execute_batch("ROLLBACK").unwrap();
-    assert_eq!(views(), 1, "the refused lookup recorded no view");
+    assert_eq!(client.views_in_database(), 1, "the refused lookup recorded no view");
 }

@@ -82,6 +82,13 @@ fn a_missing_data_folder_is_a_clear_start_up_error() {
 }
 
 #[test]
+fn a_misspelt_section_flag_is_a_start_up_error_naming_the_section_ids() {
+    let stderr = start_up_error(&["--free-sections", "description,hierachy"], |_| {});
+    assert!(stderr.contains("\"hierachy\" is not a section id"), "{stderr}");
+    assert!(stderr.contains("plain_language"), "{stderr}");
+}
+
+#[test]
 fn a_corrupt_data_file_names_the_file_and_line() {
     let dir = std::env::temp_dir().join(format!("codecard-bad-data-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -137,8 +144,10 @@ fn the_admin_commands_manage_plans_and_site_keys_of_a_running_server() {
     assert_eq!(session.plan, Plan::Free);
     let error = admin(&db, &["users", "set-plan", "nobody@clinic.example", "paid"]).unwrap_err();
     assert!(error.contains("no account with the email nobody@clinic.example"), "{error}");
-    let error = admin(&db, &["users", "set-plan", "coder@clinic.example", "gold"]).unwrap_err();
-    assert!(error.contains("use free or paid"), "{error}");
+    for not_a_plan in ["gold", "guest"] {
+        let error = admin(&db, &["users", "set-plan", "coder@clinic.example", not_a_plan]).unwrap_err();
+        assert!(error.contains("[possible values: free, paid]"), "{error}");
+    }
     admin(&db, &["users", "set-plan", "coder@clinic.example", "paid"]).unwrap();
     let list = admin(&db, &["users", "list"]).unwrap();
     assert!(list.lines().any(|l| l.starts_with("coder@clinic.example") && l.contains(" paid ")), "{list}");

@@ -19,7 +19,11 @@ fn card(code: &str) -> Card {
 /// The notes section of a card: its groups and 7th characters.
 fn notes(code: &str) -> (Vec<NoteGroup>, Option<SeventhCharacters>) {
     let card = card(code);
-    let section = card.sections.iter().find(|s| s.id == "coding_notes").unwrap_or_else(|| panic!("{code}: notes"));
+    let section = card
+        .sections
+        .iter()
+        .find(|s| s.id == codecard::api::SectionId::CodingNotes)
+        .unwrap_or_else(|| panic!("{code}: notes"));
     match section.content.clone() {
         Some(SectionContent::Notes { groups, seventh }) => (groups, seventh),
         other => panic!("{code}: notes content, got {other:?}"),

@@ -5,97 +5,17 @@ mod common;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use codecard::api::{Card, ErrorBody, ErrorKind, Plan, Session};
+use codecard::api::{ErrorKind, Plan, SectionId};
 use codecard::server::tokens::TokenKind;
-use codecard::server::{AppState, MeterConfig, ServerConfig, unix_now};
-use http_body_util::BodyExt;
+use codecard::server::{MeterConfig, ServerConfig, unix_now};
 use serde_json::json;
-use tower::ServiceExt;
 
-const SEED_METER: &str = "0 code page views remaining. Guest accounts are limited to 1 page view. Register free account to get 5 more views.";
-
-/// An answer: status, headers and the raw body (the leak tests read the bytes, not the types).
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn card(&self) -> Card {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        serde_json::from_str(&self.body).expect("a card")
-    }
-
-    fn error(&self) -> ErrorKind {
-        serde_json::from_str::<ErrorBody>(&self.body).unwrap_or_else(|_| panic!("JSON error: {}", self.body)).error.kind
-    }
-}
-
-struct Client {
-    app: Router,
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
-impl Client {
-    fn new(config: ServerConfig) -> Client {
-        let (dir, state) = common::state(config);
-        Client { app: common::router(state.clone()), state, _dir: dir }
-    }
-
-    fn metered() -> Client {
-        Client::new(ServerConfig::default())
-    }
-
-    async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Answer { status, headers, body }
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> Answer {
-        let mut request = Request::get(path);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, body: serde_json::Value, token: Option<&str>) -> Answer {
-        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.send(request.body(Body::from(body.to_string())).unwrap()).await
-    }
-
-    /// A new guest: the token its first card came with.
-    async fn guest(&self, first_code: &str) -> (String, Card) {
-        let card = self.get(&format!("/v1/codes/{first_code}"), None).await.card();
-        (card.visitor_token.clone().expect("a visitor token on first contact"), card)
-    }
-
-    async fn register(&self, email: &str, visitor: Option<&str>) -> Session {
-        let answer = self
-            .post(
-                "/v1/account/register",
-                json!({"email": email, "password": "correct horse", "visitor_token": visitor}),
-                None,
-            )
-            .await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-        serde_json::from_str(&answer.body).unwrap()
-    }
-}
+use common::client::{self, Client};
 
 #[tokio::test]
-async fn a_guest_gets_a_token_and_one_view_worded_as_on_the_seed_site() {
+async fn a_guest_gets_a_token_one_view_and_the_numbers_of_the_seed_sites_sentence() {
     let client = Client::metered();
     let first = client.get("/v1/codes/I10", None).await;
     assert_eq!(first.headers[header::CACHE_CONTROL], "private, no-store", "metered answers are per visitor");
@@ -103,7 +23,8 @@ async fn a_guest_gets_a_token_and_one_view_worded_as_on_the_seed_site() {
     assert_eq!(card.long_description.as_deref(), Some("Essential (primary) hypertension"));
     let meter = card.meter.unwrap();
     assert_eq!((meter.plan, meter.remaining, meter.limit, meter.counted), (Plan::Guest, Some(0), Some(1), true));
-    assert_eq!(meter.message, SEED_METER);
+    // "Register free account to get 5 more views": the widget words it from these numbers.
+    assert_eq!(meter.free_limit, Some(6));
     assert!(card.visitor_token.is_some());
 }
 
@@ -115,7 +36,8 @@ async fn the_second_new_code_is_paywalled_and_carries_only_its_public_title() {
     let card = answer.card();
     assert!(card.paywalled);
     assert_eq!((card.display_code.as_str(), card.system.id()), ("E11.65", "icd10cm"));
-    assert_eq!(card.meter.unwrap().message, SEED_METER);
+    let meter = card.meter.unwrap();
+    assert_eq!((meter.plan, meter.remaining, meter.limit, meter.free_limit), (Plan::Guest, Some(0), Some(1), Some(6)));
     // The title is public (search shows it); the short description, hierarchy and sections are not.
     assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
     assert_eq!(card.short_description, None);
@@ -159,7 +81,7 @@ async fn guests_see_descriptions_but_not_the_hierarchy_or_related_codes() {
     let card = answer.card();
     assert!(card.long_description.is_some());
     assert!(card.hierarchy.is_empty());
-    let locked: Vec<&str> = card.sections.iter().filter(|s| s.content.is_none()).map(|s| s.id.as_str()).collect();
+    let locked: Vec<&str> = card.sections.iter().filter(|s| s.content.is_none()).map(|s| s.id.id()).collect();
     assert_eq!(locked, ["hierarchy", "related", "coding_notes", "coding_tips"]);
     for gated in ["Endocrine, nutritional", "E08-E13", "E11.69", "poor control"] {
         assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
@@ -175,8 +97,9 @@ async fn a_guests_raw_json_carries_no_coding_note_text_and_a_free_account_gets_t
     let client = Client::metered();
     let guest = client.get("/v1/codes/E11.9", None).await;
     let visitor = guest.card().visitor_token.expect("a visitor token");
-    let notes = guest.card().sections.into_iter().find(|s| s.id == "coding_notes").expect("a locked notes section");
-    assert_eq!((notes.title.as_str(), notes.content), ("Coding notes", None));
+    let notes =
+        guest.card().sections.into_iter().find(|s| s.id == SectionId::CodingNotes).expect("a locked notes section");
+    assert_eq!(notes.content, None);
     for note in
         ["type 1 diabetes mellitus", "E10.-", "Z79.4", "insulin", "excludes1", "use_additional_code", "Endocrine"]
     {
@@ -243,10 +166,7 @@ async fn registering_carries_the_guest_views_over_and_counts_down_five_more() {
         (meter.plan, meter.remaining, meter.account.as_deref()),
         (Plan::Free, Some(4), Some("Ana@Clinic.example"))
     );
-    assert_eq!(
-        meter.message,
-        "4 code page views remaining. Free accounts are limited to 6 page views. Upgrade to a paid plan for unlimited views."
-    );
+    assert_eq!(meter.limit, Some(6));
     for (code, remaining) in [("E11.9", 3), ("Z79.4", 2), ("E78.5", 1), ("I21.9", 0)] {
         let meter = client.get(&format!("/v1/codes/{code}"), Some(&session.token)).await.card().meter.unwrap();
         assert_eq!(meter.remaining, Some(remaining), "{code}");
@@ -262,7 +182,7 @@ async fn plans_decide_the_sections_and_paid_is_unlimited() {
     let client = Client::metered();
     let session = client.register("coder@clinic.example", None).await;
     let free = client.get("/v1/codes/I10", Some(&session.token)).await;
-    let tips = free.card().sections.into_iter().find(|s| s.id == "coding_tips").expect("a coding tips section");
+    let tips = free.card().sections.into_iter().find(|s| s.id == SectionId::CodingTips).expect("a coding tips section");
     assert!(tips.content.is_none(), "coding tips are for paid plans");
     assert!(!free.body.contains("combination categories"), "{}", free.body);
 
@@ -271,7 +191,7 @@ async fn plans_decide_the_sections_and_paid_is_unlimited() {
     assert!(paid.body.contains("combination categories"), "paid accounts see coding tips");
     let meter = paid.card().meter.unwrap();
     assert_eq!((meter.plan, meter.remaining), (Plan::Paid, None));
-    assert_eq!(meter.message, "Unlimited code page views.");
+    assert_eq!(meter.limit, None);
     for code in ["E11.9", "E11.65", "Z79.4", "E78.5", "I21.9", "I63.9", "0DTJ4ZZ"] {
         assert!(!client.get(&format!("/v1/codes/{code}"), Some(&session.token)).await.card().paywalled, "{code}");
     }
@@ -281,15 +201,17 @@ async fn plans_decide_the_sections_and_paid_is_unlimited() {
 async fn log_in_does_not_tell_unknown_emails_from_wrong_passwords() {
     let client = Client::metered();
     client.register("ana@clinic.example", None).await;
-    let wrong_password =
-        client.post("/v1/account/login", json!({"email": "ana@clinic.example", "password": "wrong horse"}), None).await;
-    let unknown_email =
-        client.post("/v1/account/login", json!({"email": "bob@clinic.example", "password": "wrong horse"}), None).await;
+    let wrong_password = client
+        .post_json("/v1/account/login", json!({"email": "ana@clinic.example", "password": "wrong horse"}), None)
+        .await;
+    let unknown_email = client
+        .post_json("/v1/account/login", json!({"email": "bob@clinic.example", "password": "wrong horse"}), None)
+        .await;
     assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
     assert_eq!((wrong_password.status, &wrong_password.body), (unknown_email.status, &unknown_email.body));
     assert_eq!(wrong_password.error(), ErrorKind::InvalidCredentials);
     let right = client
-        .post("/v1/account/login", json!({"email": "ANA@clinic.example", "password": "correct horse"}), None)
+        .post_json("/v1/account/login", json!({"email": "ANA@clinic.example", "password": "correct horse"}), None)
         .await;
     assert_eq!(right.status, StatusCode::OK, "{}", right.body);
 }
@@ -298,7 +220,7 @@ async fn log_in_does_not_tell_unknown_emails_from_wrong_passwords() {
 async fn log_in_attempts_are_rate_limited() {
     let client = Client::new(ServerConfig { attempts_per_minute: 3.try_into().unwrap(), ..ServerConfig::default() });
     let attempt =
-        || client.post("/v1/account/login", json!({"email": "x@clinic.example", "password": "guess guess"}), None);
+        || client.post_json("/v1/account/login", json!({"email": "x@clinic.example", "password": "guess guess"}), None);
     for _ in 0..3 {
         assert_eq!(attempt().await.status, StatusCode::UNAUTHORIZED);
     }
@@ -311,11 +233,11 @@ async fn logging_out_revokes_the_session() {
     let client = Client::metered();
     let session = client.register("ana@clinic.example", None).await;
     assert_eq!(client.get("/v1/codes/I10", Some(&session.token)).await.status, StatusCode::OK);
-    let out = client.post("/v1/account/logout", json!({}), Some(&session.token)).await;
+    let out = client.post_json("/v1/account/logout", json!({}), Some(&session.token)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.body);
     let after = client.get("/v1/codes/I10", Some(&session.token)).await;
     assert_eq!((after.status, after.error()), (StatusCode::UNAUTHORIZED, ErrorKind::InvalidToken));
-    let again = client.post("/v1/account/logout", json!({}), Some(&session.token)).await;
+    let again = client.post_json("/v1/account/logout", json!({}), Some(&session.token)).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -334,7 +256,7 @@ async fn registration_input_errors_are_clear() {
         (json!({"email": "bob@clinic.example"}), StatusCode::BAD_REQUEST, ErrorKind::InvalidInput),
     ];
     for (body, status, kind) in cases {
-        let answer = client.post("/v1/account/register", body.clone(), None).await;
+        let answer = client.post_json("/v1/account/register", body.clone(), None).await;
         assert_eq!((answer.status, answer.error()), (status, kind), "{body}");
     }
     let garbage = client
@@ -347,7 +269,7 @@ async fn registration_input_errors_are_clear() {
         .await;
     assert_eq!((garbage.status, garbage.error()), (StatusCode::BAD_REQUEST, ErrorKind::InvalidInput));
     let huge = json!({"email": "bob@clinic.example", "password": "x".repeat(64 * 1024)});
-    let answer = client.post("/v1/account/register", huge, None).await;
+    let answer = client.post_json("/v1/account/register", huge, None).await;
     assert_eq!((answer.status, answer.error()), (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::PayloadTooLarge));
 }
 
@@ -398,15 +320,8 @@ async fn two_hundred_concurrent_first_views_grant_exactly_the_quota() {
         .map(|code| {
             let (app, token) = (client.app.clone(), token.clone());
             tokio::spawn(async move {
-                let request = Request::get(format!("/v1/codes/icd10cm/{code}"))
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .body(Body::empty())
-                    .unwrap();
-                let response = app.oneshot(request).await.unwrap();
-                assert_eq!(response.status(), StatusCode::OK);
-                let card: Card =
-                    serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-                !card.paywalled
+                let answer = client::send(&app, client::get(&format!("/v1/codes/icd10cm/{code}"), Some(&token))).await;
+                !answer.card().paywalled
             })
         })
         .collect();
@@ -419,48 +334,20 @@ async fn two_hundred_concurrent_first_views_grant_exactly_the_quota() {
 
 #[tokio::test]
 async fn a_locked_database_is_a_503_and_counts_nothing() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-    let path = dir.path().join("codecard.db");
-    let store = codecard::server::SqliteStore::open_with_busy_timeout(&path, Duration::from_millis(200)).unwrap();
-    let state = AppState::new(
-        common::catalog(),
-        std::sync::Arc::new(codecard::server::WidgetFiles::load(std::path::Path::new("pkg"))),
-        std::sync::Arc::new(store),
-        ServerConfig::default(),
-    )
-    .unwrap();
-    let app = common::router(state.clone());
-    let get = |uri: &str, token: Option<&str>| {
-        let mut request = Request::get(uri);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        app.clone().oneshot(request.body(Body::empty()).unwrap())
-    };
+    let client = Client::with_busy_timeout(Duration::from_millis(200));
     // A guest with no views spent yet: the guest quota is one view.
-    let first = get("/v1/codes/I10", None).await.unwrap();
-    let card: Card = serde_json::from_slice(&first.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    let token = card.visitor_token.expect("a visitor token");
-    let views = || {
-        rusqlite::Connection::open(&path)
-            .unwrap()
-            .query_row("SELECT COUNT(*) FROM views", [], |r| r.get::<_, i64>(0))
-            .unwrap()
-    };
-    assert_eq!(views(), 1);
+    let (token, _) = client.guest("I10").await;
+    assert_eq!(client.views_in_database(), 1);
 
-    let locker = rusqlite::Connection::open(&path).unwrap();
+    let locker = rusqlite::Connection::open(&client.database).unwrap();
     locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let response = get("/v1/codes/E11.9", Some(&token)).await.unwrap();
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: ErrorBody = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(body.error.kind, ErrorKind::StorageUnavailable);
+    let refused = client.get("/v1/codes/E11.9", Some(&token)).await;
+    assert_eq!((refused.status, refused.error()), (StatusCode::SERVICE_UNAVAILABLE, ErrorKind::StorageUnavailable));
     locker.execute_batch("ROLLBACK").unwrap();
 
-    assert_eq!(views(), 1, "the refused request recorded no view");
-    let response = get("/v1/codes/I10", Some(&token)).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "the endpoint recovers once the lock is gone");
-    let card: Card = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(client.views_in_database(), 1, "the refused request recorded no view");
+    // The endpoint recovers once the lock is gone (`card()` insists on a 200).
+    let card = client.get("/v1/codes/I10", Some(&token)).await.card();
     assert!(!card.paywalled && !card.meter.unwrap().counted, "I10 reopens free");
 }
 
@@ -475,4 +362,17 @@ async fn the_account_pages_are_strict_and_same_origin() {
         assert!(page.body.contains(r#"type="password""#));
         assert!(!page.body.contains("{{"), "every placeholder filled");
     }
+}
+
+#[tokio::test]
+async fn the_register_page_states_the_endpoints_own_quotas_and_password_length() {
+    let client = Client::new(ServerConfig {
+        meter: MeterConfig { guest_views: 2, free_views: 12, ..MeterConfig::default() },
+        ..ServerConfig::default()
+    });
+    let page = client.get("/account/register", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("A free account gets 10 more code views."), "{}", page.body);
+    assert!(!page.body.contains("5 more"), "{}", page.body);
+    assert!(page.body.contains("At least 8 characters") && page.body.contains(r#"minlength="8""#), "{}", page.body);
 }

@@ -2,22 +2,15 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use codecard::api::{CodeSystem, ErrorBody, ErrorKind, SearchHit, SearchResults};
-use codecard::server::{AppState, MeterConfig, ServerConfig};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use codecard::server::ServerConfig;
+use common::client;
 
 /// The endpoint as served, with the meter on: search must not need (or spend) a view.
 fn app() -> Router {
-    static STATE: OnceLock<(tempfile::TempDir, AppState)> = OnceLock::new();
-    let (_, state) =
-        STATE.get_or_init(|| common::state(ServerConfig { meter: MeterConfig::default(), ..ServerConfig::default() }));
-    common::router(state.clone())
+    client::shared_router(ServerConfig::default)
 }
 
 /// Sends `uri` with its spaces and slashes in the query encoded, as a browser would.
@@ -26,9 +19,8 @@ async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         Some((path, query)) => format!("{path}?{}", query.replace(' ', "%20").replace('/', "%2F")),
         None => uri.to_string(),
     };
-    let response = app().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    let answer = client::send(&app(), client::get(&uri, None)).await;
+    (answer.status, answer.headers, answer.bytes.to_vec())
 }
 
 async fn search(query: &str) -> SearchResults {

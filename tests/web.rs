@@ -182,7 +182,7 @@ async fn an_ambiguous_code_offers_each_system() {
 }
 
 #[wasm_bindgen_test]
-async fn closing_aborts_the_request_in_flight() {
+async fn a_request_aborted_by_its_controller_ends_as_aborted() {
     let controller = web_sys::AbortController::new().unwrap();
     let request = client::fetch_card(ENDPOINT, "I10", None, None, 8000, &controller);
     controller.abort();
@@ -244,7 +244,6 @@ fn the_spanish_guest_meter_says_how_many_more_views_an_account_gives() {
         limit: Some(1),
         free_limit,
         counted: false,
-        message: String::new(),
         account: None,
     };
     assert_eq!(
@@ -254,4 +253,22 @@ fn the_spanish_guest_meter_says_how_many_more_views_an_account_gives() {
     assert!(meter_message(Lang::Es, &guest(Some(2))).ends_with("obtener 1 consulta más."));
     assert!(meter_message(Lang::Es, &guest(Some(1))).ends_with("Los invitados tienen 1 consulta."));
     assert!(meter_message(Lang::Es, &guest(None)).ends_with("obtener más."));
+}
+
+#[wasm_bindgen_test]
+fn the_english_meter_is_the_seed_sites_sentence_worded_from_the_numbers() {
+    use codecard::api::{Meter, Plan};
+    use codecard::widget::i18n::{Lang, meter_message};
+    let meter =
+        |plan, remaining, limit| Meter { plan, remaining, limit, free_limit: Some(6), counted: true, account: None };
+    assert_eq!(
+        meter_message(Lang::En, &meter(Plan::Guest, Some(0), Some(1))),
+        "0 code page views remaining. Guest accounts are limited to 1 page view. Register free account to get 5 more views."
+    );
+    assert!(meter_message(Lang::En, &meter(Plan::Guest, Some(1), Some(1))).starts_with("1 code page view remaining."));
+    assert_eq!(
+        meter_message(Lang::En, &meter(Plan::Free, Some(4), Some(6))),
+        "4 code page views remaining. Free accounts are limited to 6 page views. Upgrade to a paid plan for unlimited views."
+    );
+    assert_eq!(meter_message(Lang::En, &meter(Plan::Paid, None, None)), "Unlimited code page views.");
 }

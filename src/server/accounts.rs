@@ -134,7 +134,7 @@ pub fn is_hidden(c: char) -> bool {
             | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}')
 }
 
-const MIN_PASSWORD: usize = 8;
+pub(crate) const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 256;
 
 fn hash_password(password: &str) -> Result<String, AppError> {

@@ -73,109 +73,106 @@ pub enum AppError {
     Timeout,
 }
 
-impl AppError {
-    /// The status and the body this error answers with; the FHIR routes word the same pair as
-    /// an `OperationOutcome`, so a status is decided here only.
-    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
-        let error = |kind, message: String| ApiError { kind, message, candidates: Vec::new() };
+impl ErrorKind {
+    /// The HTTP status every error of this kind answers with; decided here only (the FHIR
+    /// routes word the same status as an `OperationOutcome`).
+    pub fn status(self) -> StatusCode {
         match self {
-            AppError::MalformedCode { written, system } => (
-                StatusCode::BAD_REQUEST,
-                error(
-                    ErrorKind::MalformedCode,
-                    match system {
-                        Some(system) => format!("{written:?} is not a well-formed {} code.", system.label()),
-                        None => format!("{written:?} is not a well-formed ICD-10-CM, ICD-10-PCS, CPT® or HCPCS code."),
-                    },
-                ),
-            ),
-            AppError::UnknownSystem(name) => (
-                StatusCode::BAD_REQUEST,
-                error(
-                    ErrorKind::UnknownSystem,
-                    format!("Unknown code system {name:?}; use icd10cm, icd10pcs, cpt or hcpcs."),
-                ),
-            ),
-            AppError::BadRequest(detail) => (StatusCode::BAD_REQUEST, error(ErrorKind::BadRequest, detail.clone())),
+            ErrorKind::MalformedCode
+            | ErrorKind::UnknownSystem
+            | ErrorKind::BadRequest
+            | ErrorKind::InvalidInput
+            | ErrorKind::EmptyQuery
+            | ErrorKind::QueryTooLong => StatusCode::BAD_REQUEST,
+            ErrorKind::UnknownCode | ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::AmbiguousCode => StatusCode::MULTIPLE_CHOICES,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::InvalidToken | ErrorKind::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ErrorKind::EmailTaken => StatusCode::CONFLICT,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::StorageUnavailable | ErrorKind::Busy | ErrorKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl AppError {
+    /// The stable kind clients branch on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::MalformedCode { .. } => ErrorKind::MalformedCode,
+            AppError::UnknownSystem(_) => ErrorKind::UnknownSystem,
+            AppError::BadRequest(_) => ErrorKind::BadRequest,
+            AppError::UnknownCode { .. } => ErrorKind::UnknownCode,
+            AppError::AmbiguousCode { .. } => ErrorKind::AmbiguousCode,
+            AppError::InvalidToken => ErrorKind::InvalidToken,
+            AppError::InvalidCredentials => ErrorKind::InvalidCredentials,
+            AppError::InvalidInput(_) => ErrorKind::InvalidInput,
+            AppError::EmailTaken => ErrorKind::EmailTaken,
+            AppError::Forbidden(_) => ErrorKind::Forbidden,
+            AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
+            AppError::RateLimited(_) => ErrorKind::RateLimited,
+            AppError::Storage(_) => ErrorKind::StorageUnavailable,
+            AppError::NotFound => ErrorKind::NotFound,
+            AppError::MethodNotAllowed => ErrorKind::MethodNotAllowed,
+            AppError::Internal(_) => ErrorKind::Internal,
+            AppError::EmptyQuery => ErrorKind::EmptyQuery,
+            AppError::QueryTooLong { .. } => ErrorKind::QueryTooLong,
+            AppError::Busy { .. } => ErrorKind::Busy,
+            AppError::Timeout => ErrorKind::Timeout,
+        }
+    }
+
+    /// What the client is told; faults on our side keep their detail to the log.
+    pub fn message(&self) -> String {
+        let names = |systems: &[CodeSystem]| systems.iter().map(|s| s.label()).collect::<Vec<_>>();
+        match self {
+            AppError::MalformedCode { written, system: Some(system) } => {
+                format!("{written:?} is not a well-formed {} code.", system.label())
+            }
+            AppError::MalformedCode { written, system: None } => {
+                format!("{written:?} is not a well-formed ICD-10-CM, ICD-10-PCS, CPT® or HCPCS code.")
+            }
+            AppError::UnknownSystem(name) => {
+                format!("Unknown code system {name:?}; use icd10cm, icd10pcs, cpt or hcpcs.")
+            }
+            AppError::BadRequest(detail) | AppError::InvalidInput(detail) => detail.clone(),
+            AppError::Forbidden(detail) | AppError::RateLimited(detail) => detail.clone(),
             AppError::UnknownCode { display, searched } => {
-                let names: Vec<&str> = searched.iter().map(|s| s.label()).collect();
-                (
-                    StatusCode::NOT_FOUND,
-                    error(ErrorKind::UnknownCode, format!("{display} is not a code in {}.", names.join(" or "))),
-                )
+                format!("{display} is not a code in {}.", names(searched).join(" or "))
             }
             AppError::AmbiguousCode { written, candidates } => {
-                let names: Vec<&str> = candidates.iter().map(|s| s.label()).collect();
-                (
-                    StatusCode::MULTIPLE_CHOICES,
-                    ApiError {
-                        kind: ErrorKind::AmbiguousCode,
-                        message: format!("{written} is a code in {}; choose a system.", names.join(" and ")),
-                        candidates: candidates.clone(),
-                    },
-                )
+                format!("{written} is a code in {}; choose a system.", names(candidates).join(" and "))
             }
-            AppError::InvalidToken => (
-                StatusCode::UNAUTHORIZED,
-                error(ErrorKind::InvalidToken, "The visitor or session token is not valid; start a new one.".into()),
-            ),
-            AppError::InvalidCredentials => (
-                StatusCode::UNAUTHORIZED,
-                error(ErrorKind::InvalidCredentials, "Email or password is incorrect.".into()),
-            ),
-            AppError::InvalidInput(message) => {
-                (StatusCode::BAD_REQUEST, error(ErrorKind::InvalidInput, message.clone()))
+            AppError::InvalidToken => "The visitor or session token is not valid; start a new one.".into(),
+            AppError::InvalidCredentials => "Email or password is incorrect.".into(),
+            AppError::EmailTaken => "An account with this email already exists. Log in instead.".into(),
+            AppError::PayloadTooLarge => "The request is larger than this endpoint accepts.".into(),
+            AppError::Storage(_) => {
+                "The view counter is unavailable right now; nothing was counted. Try again shortly.".into()
             }
-            AppError::EmailTaken => (
-                StatusCode::CONFLICT,
-                error(ErrorKind::EmailTaken, "An account with this email already exists. Log in instead.".into()),
-            ),
-            AppError::Forbidden(message) => (StatusCode::FORBIDDEN, error(ErrorKind::Forbidden, message.clone())),
-            AppError::PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                error(ErrorKind::PayloadTooLarge, "The request is larger than this endpoint accepts.".into()),
-            ),
-            AppError::RateLimited(message) => {
-                (StatusCode::TOO_MANY_REQUESTS, error(ErrorKind::RateLimited, message.clone()))
+            AppError::NotFound => "There is nothing at this address.".into(),
+            AppError::MethodNotAllowed => "This address does not accept that method.".into(),
+            AppError::EmptyQuery => "Type a code or some words to search for (q).".into(),
+            AppError::QueryTooLong { max } => format!("The search text is longer than {max} characters."),
+            AppError::Busy { retry_after } => {
+                format!("The code service is busy with other log-ins. Try again in {retry_after} s.")
             }
-            AppError::Storage(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                error(
-                    ErrorKind::StorageUnavailable,
-                    "The view counter is unavailable right now; nothing was counted. Try again shortly.".into(),
-                ),
-            ),
-            AppError::NotFound => {
-                (StatusCode::NOT_FOUND, error(ErrorKind::NotFound, "There is nothing at this address.".into()))
-            }
-            AppError::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                error(ErrorKind::MethodNotAllowed, "This address does not accept that method.".into()),
-            ),
-            AppError::EmptyQuery => (
-                StatusCode::BAD_REQUEST,
-                error(ErrorKind::EmptyQuery, "Type a code or some words to search for (q).".into()),
-            ),
-            AppError::QueryTooLong { max } => (
-                StatusCode::BAD_REQUEST,
-                error(ErrorKind::QueryTooLong, format!("The search text is longer than {max} characters.")),
-            ),
-            AppError::Busy { retry_after } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                error(
-                    ErrorKind::Busy,
-                    format!("The code service is busy with other log-ins. Try again in {retry_after} s."),
-                ),
-            ),
-            AppError::Timeout => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                error(ErrorKind::Timeout, "The request took too long. Try again shortly.".into()),
-            ),
-            AppError::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error(ErrorKind::Internal, "The code service had an internal error. Try again later.".into()),
-            ),
+            AppError::Timeout => "The request took too long. Try again shortly.".into(),
+            AppError::Internal(_) => "The code service had an internal error. Try again later.".into(),
         }
+    }
+
+    /// The status and the body this error answers with.
+    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
+        let kind = self.kind();
+        let candidates = match self {
+            AppError::AmbiguousCode { candidates, .. } => candidates.clone(),
+            _ => Vec::new(),
+        };
+        (kind.status(), ApiError { kind, message: self.message(), candidates })
     }
 }
 
@@ -205,7 +202,7 @@ impl AppError {
 
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.status_and_body().1.message)
+        f.write_str(&self.message())
     }
 }
 
@@ -235,8 +232,8 @@ mod tests {
     fn internal_errors_hide_their_detail() {
         let response = AppError::Internal("disk on fire at /secret/path".into()).into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let (_, body) = AppError::Internal("disk on fire at /secret/path".into()).status_and_body();
-        assert_eq!(body.kind, ErrorKind::Internal);
-        assert!(!body.message.contains("secret"));
+        let error = AppError::Internal("disk on fire at /secret/path".into());
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(!error.message().contains("secret"));
     }
 }

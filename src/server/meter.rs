@@ -5,18 +5,9 @@ use std::collections::BTreeSet;
 
 use time::OffsetDateTime;
 
-use crate::api::{Card, Meter, Plan, Section};
+use clap::ValueEnum;
 
-/// The card parts the server can lock, by section id. Sections the catalog adds (e.g.
-/// `related`, `coding_tips`) are gated by their own ids the same way.
-pub mod parts {
-    /// The short and long descriptors and the descriptor note.
-    pub const DESCRIPTION: &str = "description";
-    /// The plain-language text.
-    pub const PLAIN_LANGUAGE: &str = "plain_language";
-    /// The classification chain and, for ICD-10-PCS, the seven axes.
-    pub const HIERARCHY: &str = "hierarchy";
-}
+use crate::api::{Card, Meter, Plan, Section, SectionId};
 
 /// When quotas start afresh (UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -53,30 +44,42 @@ impl Period {
 pub enum Sections {
     /// Every section.
     All,
-    /// Only these section ids.
-    Only(BTreeSet<String>),
+    /// Only these sections.
+    Only(BTreeSet<SectionId>),
 }
 
 impl Sections {
-    /// Parses `all` or a comma-separated list of section ids.
+    /// Parses `all` or a comma-separated list of section ids; an id that is not one (a typo
+    /// such as `hierachy`) is an error, so that a misspelt flag stops the start instead of
+    /// silently locking a section.
     pub fn parse(text: &str) -> Result<Sections, String> {
         let text = text.trim();
         if text.eq_ignore_ascii_case("all") {
             return Ok(Sections::All);
         }
-        let ids: BTreeSet<String> =
-            text.split(',').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect();
-        if let Some(bad) = ids.iter().find(|id| !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
-            return Err(format!("{bad:?} is not a section id (lower-case letters and _)"));
-        }
-        Ok(Sections::Only(ids))
+        let known = || {
+            SectionId::value_variants().iter().filter_map(|id| id.to_possible_value()).map(|v| v.get_name().to_string())
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| {
+                SectionId::from_str(id, true).map_err(|_| {
+                    format!(
+                        "{id:?} is not a section id; use all or some of: {}",
+                        known().collect::<Vec<_>>().join(", ")
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map(Sections::Only)
     }
 
     /// Whether section `id` is included.
-    pub fn includes(&self, id: &str) -> bool {
+    pub fn includes(&self, id: SectionId) -> bool {
         match self {
             Sections::All => true,
-            Sections::Only(ids) => ids.contains(id),
+            Sections::Only(ids) => ids.contains(&id),
         }
     }
 }
@@ -111,7 +114,7 @@ pub struct MeterConfig {
 
 impl Default for MeterConfig {
     fn default() -> Self {
-        let only = |ids: &[&str]| Sections::Only(ids.iter().map(|s| s.to_string()).collect());
+        let only = |ids: &[SectionId]| Sections::Only(ids.iter().copied().collect());
         MeterConfig {
             enabled: true,
             guest_views: 1,
@@ -119,13 +122,13 @@ impl Default for MeterConfig {
             paid_views: None,
             period: Period::Month,
             new_guests_per_ip: 20,
-            guest_sections: only(&[parts::DESCRIPTION, parts::PLAIN_LANGUAGE]),
+            guest_sections: only(&[SectionId::Description, SectionId::PlainLanguage]),
             free_sections: only(&[
-                parts::DESCRIPTION,
-                parts::PLAIN_LANGUAGE,
-                parts::HIERARCHY,
-                "related",
-                "coding_notes",
+                SectionId::Description,
+                SectionId::PlainLanguage,
+                SectionId::Hierarchy,
+                SectionId::Related,
+                SectionId::CodingNotes,
             ]),
             paid_sections: Sections::All,
             visitor_token_ttl: 400 * 86_400,
@@ -152,44 +155,6 @@ impl MeterConfig {
             Plan::Paid => &self.paid_sections,
         }
     }
-
-    /// The meter sentence, worded as on the seed site: "0 code page views remaining. Guest
-    /// accounts are limited to 1 page view. Register free account to get 5 more views."
-    pub fn message(&self, plan: Plan, remaining: Option<u32>) -> String {
-        let views = |n: u32, what: &str| if n == 1 { format!("1 {what} view") } else { format!("{n} {what} views") };
-        let Some(remaining) = remaining else {
-            return "Unlimited code page views.".into();
-        };
-        let left = format!("{} remaining.", views(remaining, "code page"));
-        match (plan, self.limit(plan)) {
-            (Plan::Guest, Some(limit)) => {
-                let more = self.free_views.saturating_sub(limit);
-                let register = if more > 0 {
-                    format!(" Register free account to get {more} more {}.", if more == 1 { "view" } else { "views" })
-                } else {
-                    String::new()
-                };
-                format!("{left} Guest accounts are limited to {}.{register}", views(limit, "page"))
-            }
-            (Plan::Free, Some(limit)) => {
-                format!(
-                    "{left} Free accounts are limited to {}. Upgrade to a paid plan for unlimited views.",
-                    views(limit, "page")
-                )
-            }
-            (_, Some(limit)) => format!("{left} Your plan is limited to {}.", views(limit, "page")),
-            (_, None) => "Unlimited code page views.".into(),
-        }
-    }
-}
-
-/// The title a locked built-in part shows.
-fn part_title(id: &str) -> &'static str {
-    match id {
-        parts::DESCRIPTION => "Official description",
-        parts::PLAIN_LANGUAGE => "In plain language",
-        _ => "Where it belongs",
-    }
 }
 
 /// Removes from `card` everything `sections` does not include, leaving a locked stub (title
@@ -200,13 +165,13 @@ fn part_title(id: &str) -> &'static str {
 /// else codecard's summary) is public, as in any printed code book; it stays in the field it
 /// came from. Everything else of the description part is gated.
 pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
-    let allowed = |id: &str| !paywalled && sections.includes(id);
+    let allowed = |id: SectionId| !paywalled && sections.includes(id);
     // Index terms are public for any plan, but a paywalled card carries no text at all.
     if paywalled {
         card.also_indexed_as.clear();
     }
     let mut locked = Vec::new();
-    if !allowed(parts::DESCRIPTION) {
+    if !allowed(SectionId::Description) {
         // The title is the long description where there is one, else the short one.
         let had = if card.long_description.is_some() {
             card.short_description.take().is_some()
@@ -215,23 +180,23 @@ pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
         };
         card.descriptor_note = None;
         if had {
-            locked.push(parts::DESCRIPTION);
+            locked.push(SectionId::Description);
         }
     }
-    if !allowed(parts::PLAIN_LANGUAGE) && card.plain_language.take().is_some() {
-        locked.push(parts::PLAIN_LANGUAGE);
+    if !allowed(SectionId::PlainLanguage) && card.plain_language.take().is_some() {
+        locked.push(SectionId::PlainLanguage);
     }
-    if !(allowed(parts::HIERARCHY) || card.hierarchy.is_empty() && card.axes.is_empty()) {
+    if !(allowed(SectionId::Hierarchy) || card.hierarchy.is_empty() && card.axes.is_empty()) {
         card.hierarchy.clear();
         card.axes.clear();
-        locked.push(parts::HIERARCHY);
+        locked.push(SectionId::Hierarchy);
     }
     for section in &mut card.sections {
-        if !allowed(&section.id) {
+        if !allowed(section.id) {
             section.content = None;
         }
     }
-    let stubs = locked.into_iter().map(|id| Section { id: id.into(), title: part_title(id).into(), content: None });
+    let stubs = locked.into_iter().map(|id| Section { id, content: None });
     card.sections.splice(0..0, stubs);
     card.paywalled = paywalled;
     card
@@ -242,27 +207,12 @@ pub fn meter(config: &MeterConfig, plan: Plan, used: u32, counted: bool, account
     let limit = config.limit(plan);
     let remaining = limit.map(|limit| limit.saturating_sub(used));
     let free_limit = Some(config.free_views);
-    Meter { plan, remaining, limit, free_limit, counted, message: config.message(plan, remaining), account }
+    Meter { plan, remaining, limit, free_limit, counted, account }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_guest_message_matches_the_seed_site_word_for_word() {
-        let config = MeterConfig::default();
-        assert_eq!(
-            config.message(Plan::Guest, Some(0)),
-            "0 code page views remaining. Guest accounts are limited to 1 page view. Register free account to get 5 more views."
-        );
-        assert!(config.message(Plan::Guest, Some(1)).starts_with("1 code page view remaining."));
-        assert_eq!(
-            config.message(Plan::Free, Some(4)),
-            "4 code page views remaining. Free accounts are limited to 6 page views. Upgrade to a paid plan for unlimited views."
-        );
-        assert_eq!(config.message(Plan::Paid, None), "Unlimited code page views.");
-    }
 
     #[test]
     fn periods_are_utc_months_weeks_and_days() {
@@ -280,8 +230,15 @@ mod tests {
     #[test]
     fn section_lists_parse() {
         assert_eq!(Sections::parse("all"), Ok(Sections::All));
-        assert!(Sections::parse("description, hierarchy").unwrap().includes("hierarchy"));
-        assert!(!Sections::parse("description").unwrap().includes("related"));
+        assert!(Sections::parse("description, hierarchy").unwrap().includes(SectionId::Hierarchy));
+        assert!(!Sections::parse("description").unwrap().includes(SectionId::Related));
         assert!(Sections::parse("descr<ption").is_err());
+    }
+
+    #[test]
+    fn a_misspelt_section_id_is_an_error_naming_the_valid_ones() {
+        let error = Sections::parse("description,hierachy").unwrap_err();
+        assert!(error.contains("\"hierachy\" is not a section id"), "{error}");
+        assert!(error.contains("plain_language") && error.contains("coding_notes"), "{error}");
     }
 }

@@ -5,6 +5,7 @@ mod account_pages;
 pub mod accounts;
 pub mod catalog;
 pub mod connections;
+mod demo_echo;
 pub mod error;
 pub mod fhir;
 pub mod hashing;
@@ -67,6 +68,8 @@ pub struct ServerConfig {
     pub hsts: bool,
     /// The token signing secret; `None` uses (and on first start creates) one in the database.
     pub secret: Option<Vec<u8>>,
+    /// Mount `POST /demo/echo` (the demo pages' form target); off in production.
+    pub demo_echo: bool,
 }
 
 /// Password hashes at once by default: one core is kept for card lookups.
@@ -87,6 +90,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             hsts: false,
             secret: None,
+            demo_echo: false,
         }
     }
 }
@@ -196,6 +200,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/widget/{build}/{file}", get(widget_files::versioned));
     // FHIR R4 terminology operations: OperationOutcome errors, their own fallbacks.
     let api = api.nest("/fhir", fhir::routes(&state));
+    let api = if state.config.demo_echo { api.route("/demo/echo", post(demo_echo::echo)) } else { api };
     let pages = ServeDir::new(&dirs.www)
         .append_index_html_on_directories(true)
         .not_found_service(get(|| async { AppError::NotFound }).with_state(()));

@@ -41,7 +41,8 @@ pub fn CardView(
     // Locked sections are listed once, by title, under one notice (the title shows the system,
     // so no badge repeats it).
     let (locked, sections): (Vec<Section>, Vec<Section>) = sections.into_iter().partition(|s| s.content.is_none());
-    let locked_titles: Vec<String> = locked.iter().map(|s| text.section_title(&s.id, &s.title).to_string()).collect();
+    let lang = i18n::current();
+    let locked_titles: Vec<String> = locked.iter().map(|s| lang.section_title(s.id, billable).to_string()).collect();
     let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> });
     if paywalled {
         return view! {
@@ -84,7 +85,7 @@ pub fn CardView(
             })}
             {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
-            {sections.into_iter().map(|section| view! { <CardSection section open_related /> }).collect_view()}
+            {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }).collect_view()}
             {locked}
             {ask}
             {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
@@ -103,7 +104,7 @@ fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
             <h3 id="cc-hierarchy">{i18n::current().text().hierarchy}</h3>
             <ol class="cc-hierarchy">
                 {levels.into_iter().map(|level| view! {
-                    <li data-level=level.level>
+                    <li data-level=level.level.id()>
                         <span class="cc-hcode">{level.code}</span>
                         " "
                         <span class="cc-htitle">{level.title}</span>
@@ -140,10 +141,13 @@ fn Axes(axes: Vec<Axis>) -> impl IntoView {
 
 /// A further section the visitor may see (locked ones are listed by [`LockedSections`]).
 #[component]
-fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSystem>)>) -> impl IntoView {
-    let Section { id, title, content } = section;
-    let id_for_title = id.clone();
-    let heading_id = format!("cc-section-{id}");
+fn CardSection(
+    section: Section,
+    billable: bool,
+    open_related: Callback<(String, Option<CodeSystem>)>,
+) -> impl IntoView {
+    let Section { id, content } = section;
+    let heading_id = format!("cc-section-{}", id.id());
     let labelled_by = heading_id.clone();
     let body = match content {
         None => ().into_any(),
@@ -172,8 +176,8 @@ fn CardSection(section: Section, open_related: Callback<(String, Option<CodeSyst
         }
     };
     view! {
-        <section class="cc-section" aria-labelledby=labelled_by data-section=id>
-            <h3 id=heading_id>{i18n::current().text().section_title(&id_for_title, &title).to_string()}</h3>
+        <section class="cc-section" aria-labelledby=labelled_by data-section=id.id()>
+            <h3 id=heading_id>{i18n::current().section_title(id, billable)}</h3>
             {body}
         </section>
     }

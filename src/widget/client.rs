@@ -148,6 +148,8 @@ pub struct SearchRequest {
     pub system: Option<CodeSystem>,
     /// Only billable codes.
     pub billable_only: bool,
+    /// Results per page, 1 to 50 ([`SEARCH_PAGE`] for the search box).
+    pub limit: usize,
 }
 
 /// Results per search: enough to choose from, few enough to read.
@@ -156,9 +158,10 @@ pub const SEARCH_PAGE: usize = 10;
 /// The address of a search: `{endpoint}/v1/search?q=...`.
 pub fn search_url(endpoint: &str, request: &SearchRequest) -> String {
     let mut url = format!(
-        "{}/v1/search?q={}&limit={SEARCH_PAGE}",
+        "{}/v1/search?q={}&limit={}",
         endpoint.trim_end_matches('/'),
-        String::from(js_sys::encode_uri_component(&request.text))
+        String::from(js_sys::encode_uri_component(&request.text)),
+        request.limit.clamp(1, 50)
     );
     if let Some(system) = request.system {
         url += &format!("&system={}", system.id());

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::client::FetchError;
-use crate::api::{ErrorKind, Meter, NoteKind, NoteLevel, Plan};
+use crate::api::{ErrorKind, Meter, NoteKind, NoteLevel, Plan, SectionId};
 
 /// A language the card speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -108,8 +108,10 @@ pub struct Strings {
     pub from_index: &'static str,
     /// Before the Index terms a card lists.
     pub also_indexed_as: &'static str,
-    /// Titles for the `related` and `coding_tips` sections; `None` keeps the server's English.
-    pub section_titles: Option<(&'static str, &'static str)>,
+    /// Title of the related codes: of a billable code (its siblings), of a header (its children).
+    pub related: (&'static str, &'static str),
+    /// Title of the coding tips.
+    pub tips: &'static str,
     /// The search field's label when the page gives none.
     pub search_label: &'static str,
     /// The search field's placeholder.
@@ -159,7 +161,8 @@ static EN: Strings = Strings {
     ask: "Ask about this code",
     from_index: "from the index: ",
     also_indexed_as: "Also indexed as: ",
-    section_titles: None,
+    related: ("Other codes in this category", "Codes in this category"),
+    tips: "Coding tips",
     search_label: "Search medical codes",
     search_placeholder: "Code or words, e.g. E11.9 or heart attack",
     code_system: "Code system",
@@ -201,7 +204,8 @@ static ES: Strings = Strings {
     ask: "Preguntar sobre este código",
     from_index: "del índice: ",
     also_indexed_as: "También en el índice como: ",
-    section_titles: Some(("Códigos relacionados", "Consejos de codificación")),
+    related: ("Otros códigos de esta categoría", "Códigos de esta categoría"),
+    tips: "Consejos de codificación",
     search_label: "Buscar códigos médicos",
     search_placeholder: "Código o palabras, p. ej. E11.9 o infarto",
     code_system: "Sistema de codificación",
@@ -212,50 +216,83 @@ static ES: Strings = Strings {
     searching: "Buscando…",
 };
 
-impl Strings {
-    /// The title of a section the server sent, by its id; the server's (English) title where
-    /// this language keeps it.
-    pub fn section_title<'a>(&'a self, id: &str, sent: &'a str) -> &'a str {
-        let Some((related, tips)) = self.section_titles else { return sent };
+impl Lang {
+    /// The title of a card section; `billable` tells a code's siblings from a header's children.
+    pub fn section_title(self, id: SectionId, billable: bool) -> &'static str {
+        let text = self.text();
         match id {
-            "description" => self.official,
-            "plain_language" => self.plain,
-            "hierarchy" => self.hierarchy,
-            "related" => related,
-            "coding_tips" => tips,
-            "coding_notes" => NOTES_ES.heading,
-            _ => sent,
+            SectionId::Description => text.official,
+            SectionId::PlainLanguage => text.plain,
+            SectionId::Hierarchy => text.hierarchy,
+            SectionId::Related if billable => text.related.0,
+            SectionId::Related => text.related.1,
+            SectionId::CodingTips => text.tips,
+            SectionId::CodingNotes => self.notes().heading,
         }
     }
 }
 
-/// The meter sentence: the server's in English; built from the meter's numbers in Spanish.
+/// The meter sentence from the meter's numbers; in English as on the seed site, word for word:
+/// "0 code page views remaining. Guest accounts are limited to 1 page view. Register free
+/// account to get 5 more views."
 pub fn meter_message(lang: Lang, meter: &Meter) -> String {
-    if lang == Lang::En {
-        return meter.message.clone();
-    }
-    let Some(remaining) = meter.remaining else { return "Consultas de códigos ilimitadas.".into() };
-    let views = |n: u32| if n == 1 { "1 consulta".to_string() } else { format!("{n} consultas") };
-    let left = if remaining == 1 {
-        "Queda 1 consulta de códigos.".to_string()
-    } else {
-        format!("Quedan {remaining} consultas de códigos.")
-    };
-    let limit = meter.limit.unwrap_or(0);
-    match meter.plan {
-        Plan::Guest => {
-            // How many more an account gives, as the English sentence says; an endpoint that
-            // does not send the free quota gets the sentence without the number.
-            let register = match meter.free_limit.map(|free| free.saturating_sub(limit)) {
-                Some(0) => String::new(),
-                Some(1) => " Cree una cuenta gratuita para obtener 1 consulta más.".into(),
-                Some(more) => format!(" Cree una cuenta gratuita para obtener {more} consultas más."),
-                None => " Cree una cuenta gratuita para obtener más.".into(),
-            };
-            format!("{left} Los invitados tienen {}.{register}", views(limit))
+    let (Some(remaining), Some(limit)) = (meter.remaining, meter.limit) else {
+        return match lang {
+            Lang::En => "Unlimited code page views.",
+            Lang::Es => "Consultas de códigos ilimitadas.",
         }
-        Plan::Free => format!("{left} Las cuentas gratuitas tienen {}. Un plan de pago no tiene límite.", views(limit)),
-        Plan::Paid => format!("{left} Su plan tiene {}.", views(limit)),
+        .into();
+    };
+    // How many more an account gives a guest; an endpoint that does not send the free quota
+    // gets the sentence without the number.
+    let more = meter.free_limit.map(|free| free.saturating_sub(limit));
+    let plural = |n: u32, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    match lang {
+        Lang::En => {
+            let left = format!("{} remaining.", plural(remaining, "code page view", "code page views"));
+            let limited = plural(limit, "page view", "page views");
+            match meter.plan {
+                Plan::Guest => {
+                    let register = match more {
+                        Some(0) => String::new(),
+                        Some(more) => {
+                            format!(" Register free account to get {}.", plural(more, "more view", "more views"))
+                        }
+                        None => " Register free account to get more views.".into(),
+                    };
+                    format!("{left} Guest accounts are limited to {limited}.{register}")
+                }
+                Plan::Free => format!(
+                    "{left} Free accounts are limited to {limited}. Upgrade to a paid plan for unlimited views."
+                ),
+                Plan::Paid => format!("{left} Your plan is limited to {limited}."),
+            }
+        }
+        Lang::Es => {
+            let left = if remaining == 1 {
+                "Queda 1 consulta de códigos.".to_string()
+            } else {
+                format!("Quedan {remaining} consultas de códigos.")
+            };
+            let limited = plural(limit, "consulta", "consultas");
+            match meter.plan {
+                Plan::Guest => {
+                    let register = match more {
+                        Some(0) => String::new(),
+                        Some(more) => format!(
+                            " Cree una cuenta gratuita para obtener {}.",
+                            plural(more, "consulta más", "consultas más")
+                        ),
+                        None => " Cree una cuenta gratuita para obtener más.".into(),
+                    };
+                    format!("{left} Los invitados tienen {limited}.{register}")
+                }
+                Plan::Free => {
+                    format!("{left} Las cuentas gratuitas tienen {limited}. Un plan de pago no tiene límite.")
+                }
+                Plan::Paid => format!("{left} Su plan tiene {limited}."),
+            }
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 //! here lives in one shadow root, so the host page's CSS cannot reach it.
 //!
 //! The crate builds two modules (`build_widget`): the card (feature `csr`), which a first click
-//! needs, and the search box (feature `search-box`), which loads only on pages that have one. The
-//! search box talks to the card through the loader's JS API, the card module's [`Widget`] handle
+//! needs, and the search box and code picker (feature `search-box`), which load only on pages
+//! that have one. They talk to the card through the loader's JS API, the card module's [`Widget`] handle
 //! (its `show` and `isOpen`), so neither module carries the other's code.
 
 // Each module compiles the shared sources but exports only its own entry points; the linker
@@ -24,6 +24,8 @@ mod hooks;
 pub mod i18n;
 mod notes;
 mod paywall;
+#[cfg(feature = "search-box")]
+mod picker;
 mod popover;
 #[cfg(feature = "search-box")]
 mod search;
@@ -31,6 +33,8 @@ mod states;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
+#[cfg(feature = "search-box")]
+pub use picker::mount_picker;
 pub use popover::Popover;
 #[cfg(feature = "search-box")]
 pub use search::mount_search;

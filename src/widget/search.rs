@@ -12,10 +12,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 use super::app::WidgetConfig;
-use super::client::{self, FetchError, SearchRequest};
-use super::hooks::{abortable_resource, use_active_option, use_debounced};
+use super::client::{self, SearchRequest};
+use super::hooks::{Search, use_active_option, use_debounced, use_search};
 use super::{dom, i18n};
-use crate::api::{CodeSystem, SearchHit, SearchResults};
+use crate::api::{CodeSystem, SearchHit};
 
 /// How long typing must pause before a search is sent.
 const DEBOUNCE_MS: u32 = 180;
@@ -27,11 +27,11 @@ extern "C" {
 
     /// Opens the card for `code` next to `anchor`.
     #[wasm_bindgen(method)]
-    fn show(this: &Card, anchor: &HtmlElement, code: &str, system: &str);
+    pub fn show(this: &Card, anchor: &HtmlElement, code: &str, system: &str);
 
     /// Whether a card is open.
     #[wasm_bindgen(method, getter, js_name = isOpen)]
-    fn is_open(this: &Card) -> bool;
+    pub fn is_open(this: &Card) -> bool;
 }
 
 /// Turns `element` into a search box in its own open shadow root (so the page's CSS cannot
@@ -68,13 +68,6 @@ impl MountedSearch {
     }
 }
 
-/// The state of the listbox: what it shows and for which request.
-#[derive(Clone, Debug, PartialEq)]
-struct Shown {
-    request: SearchRequest,
-    results: SearchResults,
-}
-
 /// The search field, its filters, its status line and the listbox of results.
 #[component]
 fn SearchBox(
@@ -92,8 +85,6 @@ fn SearchBox(
     let billable_only = RwSignal::new(false);
     // The query actually sent: follows `text` after a pause in typing.
     let settled = use_debounced(String::new(), DEBOUNCE_MS);
-    let shown = RwSignal::new(None::<Shown>);
-    let problem = RwSignal::new(None::<String>);
     let option = use_active_option();
     let active = option.index;
     let expanded = RwSignal::new(false);
@@ -102,40 +93,11 @@ fn SearchBox(
         text: settled.settled.get().trim().to_string(),
         system: system.get(),
         billable_only: billable_only.get(),
+        limit: client::SEARCH_PAGE,
     });
 
-    // One request per settled query; a newer query (or the box going away) aborts the one
-    // still in flight, so a slow stale answer can never overwrite a newer one.
-    let (endpoint, timeout_ms) = (config.endpoint.clone(), config.timeout_ms);
-    let results = abortable_resource(
-        move || request.get(),
-        move |request, controller| {
-            let endpoint = endpoint.clone();
-            async move {
-                if request.text.is_empty() {
-                    return Ok(None);
-                }
-                client::fetch_results(&endpoint, &request, timeout_ms, &controller)
-                    .await
-                    .map(|results| Some(Shown { request, results }))
-            }
-        },
-    );
     let lang = config.lang;
-    Effect::new(move |_| match results.get() {
-        Some(Ok(Some(found))) => {
-            problem.set(None);
-            active.set(None);
-            shown.set(Some(found));
-        }
-        Some(Ok(None)) => {
-            problem.set(None);
-            active.set(None);
-            shown.set(None);
-        }
-        Some(Err(FetchError::Aborted)) | None => {}
-        Some(Err(error)) => problem.set(Some(i18n::problem_message(lang, &error))),
-    });
+    let Search { shown, problem } = use_search(request, config.endpoint.clone(), config.timeout_ms, lang, active);
 
     let hits = move || shown.with(|s| s.as_ref().map(|s| s.results.results.clone()).unwrap_or_default());
     let loading = move || {

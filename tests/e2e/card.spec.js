@@ -29,6 +29,33 @@ test.describe("demo page", () => {
     await expect(i10).toHaveAttribute("aria-expanded", "false");
   });
 
+  test("closing a card while its lookup is on the way aborts the request", async ({ page }) => {
+    // Record every card request's abort signal.
+    await page.addInitScript(() => {
+      window.__lookups = [];
+      const original = window.fetch;
+      window.fetch = function (input, init) {
+        const url = typeof input === "string" ? input : input.url;
+        const signal = (init && init.signal) || (typeof input === "object" && input.signal);
+        if (url.includes("/v1/codes/")) window.__lookups.push({ url, signal });
+        return original.apply(this, arguments);
+      };
+    });
+    await page.reload();
+    // Hold the answer back so that the card is closed while it is still loading.
+    await page.route(/\/v1\/codes\/.*I10/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await route.continue().catch(() => {});
+    });
+    await code(page, "I10").click();
+    await expect(dialog(page)).toContainText("Looking up");
+    await expect.poll(() => page.evaluate(() => window.__lookups.length)).toBe(1);
+    expect(await page.evaluate(() => window.__lookups[0].signal.aborted)).toBe(false);
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    await expect.poll(() => page.evaluate(() => window.__lookups[0].signal.aborted)).toBe(true);
+  });
+
   test("keyboard only: Tab to a code, Enter opens, Tab reaches Close, Enter closes", async ({ page }) => {
     for (let i = 0; i < 20; i++) {
       await page.keyboard.press("Tab");

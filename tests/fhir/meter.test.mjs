@@ -30,7 +30,7 @@ test("a guest's lookup is a view, without the hierarchy or notes, then the paywa
   assert.ok(!second.parameter.some((p) => p.name === "property" && p.part[0].valueCode === "parent"));
   const designations = second.parameter.filter((p) => p.name === "designation");
   assert.ok(designations.every((d) => JSON.stringify(d).includes("Essential (primary) hypertension")), JSON.stringify(designations));
-  assert.match(param(second, "issues").resource.issue[0].details.text, /0 code page views remaining/);
+  assert.match(param(second, "issues").resource.issue[0].details.text, /Code views left this period: 0 of 1 \(guest plan\)\./);
 });
 
 test("a forged bearer token is a 401 OperationOutcome", async () => {

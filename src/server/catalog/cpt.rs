@@ -9,7 +9,7 @@ use super::codes::{Codes, Versioned};
 use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Card, CodeSystem, HierarchyLevel, SystemCount};
+use crate::api::{Card, CodeSystem, HierarchyLevel, Level, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format};
 
@@ -128,17 +128,13 @@ impl CodeSet for Cpt {
             }),
             plain_language: (!entry.plain_language.is_empty()).then(|| entry.plain_language.to_string()),
             hierarchy: [
-                ("section", &entry.section_range, &entry.section),
-                ("subsection", &entry.subsection_range, &entry.subsection),
+                (Level::Section, &entry.section_range, &entry.section),
+                (Level::Subsection, &entry.subsection_range, &entry.subsection),
             ]
             .into_iter()
             // An imported code outside the demo set has no subsection.
             .filter(|(_, _, title)| !title.is_empty())
-            .map(|(level, code, title)| HierarchyLevel {
-                level: level.into(),
-                code: code.to_string(),
-                title: title.to_string(),
-            })
+            .map(|(level, code, title)| HierarchyLevel { level, code: code.to_string(), title: title.to_string() })
             .collect(),
             attribution: if licensed {
                 format!(

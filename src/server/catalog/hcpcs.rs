@@ -7,7 +7,7 @@ use super::codes::{Codes, Versioned};
 use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Card, CodeSystem, HierarchyLevel, SystemCount};
+use crate::api::{Card, CodeSystem, HierarchyLevel, Level, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format, fixed_width};
 
@@ -103,7 +103,7 @@ impl CodeSet for Hcpcs {
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
             hierarchy: vec![HierarchyLevel {
-                level: "section".into(),
+                level: Level::Section,
                 code: entry.section_range.to_string(),
                 title: entry.section.to_string(),
             }],

@@ -9,7 +9,7 @@ use super::codes::{Codes, Versioned};
 use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, SystemCount};
+use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Level, SystemCount};
 use crate::code;
 use crate::server::import::{Collected, Format, order_file};
 
@@ -169,15 +169,15 @@ impl CodeSet for Icd10pcs {
                     .then(|| entry.root_operation_definition.to_string()),
             })
             .collect();
-        let level = |level: &str, len: usize| HierarchyLevel {
-            level: level.into(),
+        let level = |level: Level, len: usize| HierarchyLevel {
+            level,
             code: key[..len].into(),
             title: entry.axes[len - 1].to_string(),
         };
         Some(Card {
             short_description: Some(entry.short.to_string()),
             long_description: Some(entry.long.to_string()),
-            hierarchy: vec![level("section", 1), level("body_system", 2), level("root_operation", 3)],
+            hierarchy: vec![level(Level::Section, 1), level(Level::BodySystem, 2), level(Level::RootOperation, 3)],
             axes,
             attribution: format!(
                 "ICD-10-PCS {}, Centers for Medicare & Medicaid Services; public domain.",

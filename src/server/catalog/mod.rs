@@ -16,7 +16,7 @@ pub mod release;
 pub mod source;
 mod tips;
 
-use crate::api::{Card, CodeSystem, Section, SectionContent, SystemCount};
+use crate::api::{Card, CodeSystem, Section, SectionContent, SectionId, SystemCount};
 use crate::code;
 use release::Version;
 pub use source::{DataSource, LoadError, data_dir, embedded_files, files};
@@ -129,8 +129,7 @@ impl Catalog {
         }
         if let Some(tips) = self.tips.of(system, key) {
             card.sections.push(Section {
-                id: "coding_tips".into(),
-                title: "Coding tips".into(),
+                id: SectionId::CodingTips,
                 content: Some(SectionContent::Text { paragraphs: tips.iter().map(|t| t.to_string()).collect() }),
             });
         }

@@ -12,8 +12,7 @@ use super::outcome::{FhirError, IssueType, OperationOutcome, Severity};
 use super::params::Inputs;
 use super::types::{Coding, Parameter, Parameters, Value};
 use super::{Fhir, release};
-use crate::api::{Card, CodeSystem, NoteGroup, NoteKind, NoteLevel, SectionContent};
-use crate::server::meter::parts;
+use crate::api::{Card, CodeSystem, Meter, NoteGroup, NoteKind, NoteLevel, SectionContent, SectionId};
 use crate::server::search::CodeEntry;
 use crate::server::visitor::ClientIp;
 use crate::server::{AppError, AppState, lookup as cards};
@@ -26,7 +25,6 @@ pub const VISITOR_TOKEN_HEADER: &str = "x-codecard-visitor-token";
 const SNOMED: &str = "http://snomed.info/sct";
 
 /// The card section of the ICD-10-CM coding notes, as the meter's plans name it.
-const NOTES: &str = "coding_notes";
 
 /// `GET|POST /fhir/CodeSystem/$lookup?system=&code=` (or `coding`), with `version` and
 /// `property` (repeating: only those properties; `designation` for the designations).
@@ -102,13 +100,14 @@ impl Visible {
     fn of(state: &AppState, card: &Card) -> Visible {
         let config = &state.config.meter;
         // No meter on the card: the endpoint does not meter, everything is visible.
-        let allowed =
-            |part: &str| card.meter.as_ref().is_none_or(|m| !card.paywalled && config.sections(m.plan).includes(part));
+        let allowed = |part: SectionId| {
+            card.meter.as_ref().is_none_or(|m| !card.paywalled && config.sections(m.plan).includes(part))
+        };
         Visible {
-            description: allowed(parts::DESCRIPTION),
-            plain_language: allowed(parts::PLAIN_LANGUAGE),
-            hierarchy: allowed(parts::HIERARCHY),
-            notes: allowed(NOTES),
+            description: allowed(SectionId::Description),
+            plain_language: allowed(SectionId::PlainLanguage),
+            hierarchy: allowed(SectionId::Hierarchy),
+            notes: allowed(SectionId::CodingNotes),
         }
     }
 
@@ -116,7 +115,7 @@ impl Visible {
     fn withheld(&self, card: &Card) -> Option<OperationOutcome> {
         let meter = card.meter.as_ref()?;
         let text = if card.paywalled {
-            format!("{} Only the code and its title are returned.", meter.message)
+            format!("{} Only the code and its title are returned.", allowance(meter))
         } else {
             let left_out: Vec<&str> = [
                 (!self.description, "designations"),
@@ -130,9 +129,20 @@ impl Visible {
             if left_out.is_empty() {
                 return None;
             }
-            format!("Not included in the {} plan: {}. {}", meter.plan.id(), left_out.join(", "), meter.message)
+            format!("Not included in the {} plan: {}. {}", meter.plan.id(), left_out.join(", "), allowance(meter))
         };
         Some(OperationOutcome::one(Severity::Warning, IssueType::Suppressed, text))
+    }
+}
+
+/// The meter in a sentence for a FHIR client's log (the card's own sentence is worded by the
+/// widget, in the page's language).
+fn allowance(meter: &Meter) -> String {
+    match (meter.remaining, meter.limit) {
+        (Some(remaining), Some(limit)) => {
+            format!("Code views left this period: {remaining} of {limit} ({} plan).", meter.plan.id())
+        }
+        _ => "Code views are unlimited.".into(),
     }
 }
 
@@ -212,7 +222,7 @@ fn properties(state: &AppState, card: &Card, entry: &CodeEntry, visible: &Visibl
 /// written above the code says where in its description.
 fn notes(card: &Card) -> Vec<Prop> {
     let Some(SectionContent::Notes { groups, seventh }) =
-        card.sections.iter().find(|s| s.id == NOTES).and_then(|s| s.content.as_ref())
+        card.sections.iter().find(|s| s.id == SectionId::CodingNotes).and_then(|s| s.content.as_ref())
     else {
         return Vec::new();
     };

@@ -141,7 +141,7 @@ impl FhirError {
 
 impl From<AppError> for FhirError {
     fn from(error: AppError) -> FhirError {
-        let code = IssueType::of(error.status_and_body().1.kind);
+        let code = IssueType::of(error.kind());
         FhirError { error, code, parameter: None }
     }
 }
@@ -149,11 +149,11 @@ impl From<AppError> for FhirError {
 impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
         self.error.log();
-        let (status, body) = self.error.status_and_body();
+        let status = self.error.kind().status();
         let issue = Issue {
             severity: Severity::Error,
             code: self.code,
-            details: CodeableConcept::text(body.message),
+            details: CodeableConcept::text(self.error.message()),
             expression: self.parameter.into_iter().collect(),
         };
         let mut response = Fhir(OperationOutcome { issue: vec![issue] }).into_response();

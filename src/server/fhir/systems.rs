@@ -23,7 +23,7 @@ pub struct SystemNames {
 pub fn names(system: CodeSystem) -> SystemNames {
     match system {
         CodeSystem::Icd10cm => SystemNames {
-            uri: "http://hl7.org/fhir/sid/icd-10-cm",
+            uri: CodeSystem::Icd10cm.fhir_uri(),
             oid: "2.16.840.1.113883.6.90",
             name: "ICD10CM",
             title: "International Classification of Diseases, 10th Revision, Clinical Modification (ICD-10-CM)",
@@ -31,7 +31,7 @@ pub fn names(system: CodeSystem) -> SystemNames {
             copyright: "ICD-10-CM is published by the CDC National Center for Health Statistics and CMS; public domain.",
         },
         CodeSystem::Icd10pcs => SystemNames {
-            uri: "http://www.cms.gov/Medicare/Coding/ICD10",
+            uri: CodeSystem::Icd10pcs.fhir_uri(),
             oid: "2.16.840.1.113883.6.4",
             name: "ICD10PCS",
             title: "ICD-10 Procedure Coding System (ICD-10-PCS)",
@@ -39,7 +39,7 @@ pub fn names(system: CodeSystem) -> SystemNames {
             copyright: "ICD-10-PCS is published by CMS; public domain.",
         },
         CodeSystem::Cpt => SystemNames {
-            uri: "http://www.ama-assn.org/go/cpt",
+            uri: CodeSystem::Cpt.fhir_uri(),
             oid: "2.16.840.1.113883.6.12",
             name: "CPT",
             title: "Current Procedural Terminology (CPT®)",
@@ -49,7 +49,7 @@ pub fn names(system: CodeSystem) -> SystemNames {
                 by codecard, and the official CPT® descriptor needs a licensed import.",
         },
         CodeSystem::Hcpcs => SystemNames {
-            uri: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+            uri: CodeSystem::Hcpcs.fhir_uri(),
             oid: "2.16.840.1.113883.6.285",
             name: "HCPCSLevelII",
             title: "Healthcare Common Procedure Coding System (HCPCS) Level II",

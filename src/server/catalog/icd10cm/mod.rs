@@ -7,14 +7,15 @@ pub mod expand;
 mod notes;
 pub mod tabular;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::release::{Releases, Version, VersionedRow, newest};
+use super::codes::{Codes, Versioned};
+use super::release::{Version, VersionedRow};
 use super::source::{DataSource, LoadError, flag};
-use super::{CodeSet, SearchEntry, base_card, check_key};
-use crate::api::{Card, CodeRef, CodeSystem, HierarchyLevel, NoteKind, Section, SectionContent, SystemCount};
+use super::{CodeSet, SearchEntry, base_card};
+use crate::api::{
+    Card, CodeRef, CodeSystem, HierarchyLevel, Level, NoteKind, Section, SectionContent, SectionId, SystemCount,
+};
 use crate::code;
 pub use tabular::Tabular;
 
@@ -63,9 +64,15 @@ struct Entry {
     long: Box<str>,
 }
 
+impl Versioned for Entry {
+    fn version(&self) -> &Version {
+        &self.version
+    }
+}
+
 /// The loaded ICD-10-CM set.
 pub struct Icd10cm {
-    entries: HashMap<Box<str>, Entry>,
+    entries: Codes<Entry>,
     /// The keys in order, to find a header's children by binary search.
     sorted: Vec<Box<str>>,
     /// Chapters, blocks, notes and 7th characters.
@@ -73,33 +80,23 @@ pub struct Icd10cm {
 }
 
 impl Icd10cm {
-    /// Loads and validates [`FILE`] and [`BLOCKS_FILE`].
+    /// Loads and validates [`FILE`] and [`TABULAR_FILE`].
     pub fn load(source: &DataSource) -> Result<Icd10cm, LoadError> {
-        let mut releases = Releases::default();
         // The Tabular List parses on a second core while the code list loads.
-        let (rows, tabular) = std::thread::scope(|scope| {
+        let (entries, tabular) = std::thread::scope(|scope| {
             let tabular = scope.spawn(|| {
                 tabular::parse(&source.bytes(TABULAR_FILE)?).map_err(|e| LoadError::row(TABULAR_FILE, e.line, e.reason))
             });
-            let rows: Result<Vec<(usize, Row)>, LoadError> = source.rows(FILE);
-            (rows, tabular.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            let entries = Codes::load(source, FILE, CodeSystem::Icd10cm, DEFAULT_RELEASE, |row: Row, version| Entry {
+                version,
+                billable: row.billable,
+                short: row.short_description.into(),
+                long: row.long_description.into(),
+            });
+            (entries, tabular.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        let (rows, tabular) = (rows?, tabular?);
-        let mut entries = HashMap::with_capacity(rows.len());
-        for (line, row) in rows {
-            check_key(FILE, line, CodeSystem::Icd10cm, &row.code)?;
-            let version = releases.version(&row.release, &row.deleted_in, DEFAULT_RELEASE);
-            entries.insert(
-                row.code.into_boxed_str(),
-                Entry {
-                    version,
-                    billable: row.billable,
-                    short: row.short_description.into(),
-                    long: row.long_description.into(),
-                },
-            );
-        }
-        let mut sorted: Vec<Box<str>> = entries.keys().cloned().collect();
+        let (entries, tabular) = (entries?, tabular?);
+        let mut sorted: Vec<Box<str>> = entries.iter().map(|(key, _)| key.into()).collect();
         sorted.sort_unstable();
         Ok(Icd10cm { entries, sorted, tabular })
     }
@@ -132,12 +129,12 @@ impl Icd10cm {
         if let Some(block) = self.block_of(key) {
             let chapter = &self.tabular.chapters[block.chapter];
             hierarchy.push(HierarchyLevel {
-                level: "chapter".into(),
+                level: Level::Chapter,
                 code: chapter.range.to_string(),
                 title: format!("Chapter {}: {}", chapter.number, chapter.title),
             });
             hierarchy.push(HierarchyLevel {
-                level: "block".into(),
+                level: Level::Block,
                 code: block.range.to_string(),
                 title: block.title.to_string(),
             });
@@ -147,7 +144,7 @@ impl Icd10cm {
             let prefix = &key[..len];
             if let Some(parent) = self.entries.get(prefix) {
                 hierarchy.push(HierarchyLevel {
-                    level: if len == 3 { "category" } else { "subcategory" }.into(),
+                    level: if len == 3 { Level::Category } else { Level::Subcategory },
                     code: code::display(CodeSystem::Icd10cm, prefix),
                     title: parent.long.to_string(),
                 });
@@ -163,11 +160,8 @@ impl Icd10cm {
 
     /// For a header: its direct children. For a billable code: its siblings under the same parent.
     fn related(&self, key: &str, billable: bool) -> Option<Section> {
-        let (parent, title) = if billable {
-            (self.parent(key)?, "Other codes in this category")
-        } else {
-            (key, "Codes in this category")
-        };
+        // The widget words the title from `billable` ("Other codes in this category").
+        let parent = if billable { self.parent(key)? } else { key };
         // Keys sharing a prefix are contiguous once sorted; a direct child is one whose nearest
         // existing ancestor is `parent` (placeholder-X codes skip a length: T360 → T360X1).
         let start = self.sorted.partition_point(|k| &**k < parent);
@@ -182,15 +176,14 @@ impl Icd10cm {
             return None;
         }
         Some(Section {
-            id: "related".into(),
-            title: title.into(),
+            id: SectionId::Related,
             content: Some(SectionContent::Codes {
                 codes: children
                     .into_iter()
                     .map(|k| CodeRef {
                         system: CodeSystem::Icd10cm,
                         display_code: code::display(CodeSystem::Icd10cm, k),
-                        title: self.entries[k].short.to_string(),
+                        title: self.entries.get(k).map(|e| e.short.to_string()).unwrap_or_default(),
                     })
                     .collect(),
             }),
@@ -199,23 +192,19 @@ impl Icd10cm {
 
     /// The longest proper prefix of `key` that is itself a code.
     fn parent<'k>(&self, key: &'k str) -> Option<&'k str> {
-        (3..key.len()).rev().map(|len| &key[..len]).find(|p| self.entries.contains_key(*p))
+        (3..key.len()).rev().map(|len| &key[..len]).find(|p| self.entries.contains(*p))
     }
 }
 
 impl CodeSet for Icd10cm {
     /// Whether `key` is a code (or category header) of the set.
     fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.entries.contains(key)
     }
 
     /// How many codes the set holds, and its newest release.
     fn count(&self) -> SystemCount {
-        SystemCount {
-            system: CodeSystem::Icd10cm,
-            release: newest(self.entries.values().map(|e| &e.version), DEFAULT_RELEASE),
-            codes: self.entries.len(),
-        }
+        self.entries.count()
     }
 
     /// What the search index needs of every code.

@@ -6,13 +6,10 @@
 use super::Icd10cm;
 use super::tabular::Notes;
 use crate::api::{
-    CodeSystem, NoteCode, NoteGroup, NoteLevel, NoteSource, NoteText, Section, SectionContent, SeventhCharacters,
-    SeventhValue,
+    CodeSystem, NoteCode, NoteGroup, NoteLevel, NoteSource, NoteText, Section, SectionContent, SectionId,
+    SeventhCharacters, SeventhValue,
 };
 use crate::code;
-
-/// The section id of the notes, as the meter's plan table names it.
-pub const SECTION_ID: &str = "coding_notes";
 
 impl Icd10cm {
     /// The notes section of `key`, or `None` when no note and no 7th character applies.
@@ -31,11 +28,7 @@ impl Icd10cm {
         if groups.is_empty() && seventh.is_none() {
             return None;
         }
-        Some(Section {
-            id: SECTION_ID.into(),
-            title: "Coding notes".into(),
-            content: Some(SectionContent::Notes { groups, seventh }),
-        })
+        Some(Section { id: SectionId::CodingNotes, content: Some(SectionContent::Notes { groups, seventh }) })
     }
 
     /// Where notes for `key` are written, nearest first: the code, each shorter code above it,
@@ -86,7 +79,7 @@ impl Icd10cm {
             values: defined
                 .values
                 .iter()
-                .filter(|(c, _)| !extended || self.entries.contains_key(format!("{}{c}", &key[..6]).as_str()))
+                .filter(|(c, _)| !extended || self.entries.contains(format!("{}{c}", &key[..6]).as_str()))
                 .map(|(c, m)| SeventhValue { character: c.to_string(), meaning: m.to_string() })
                 .collect(),
         })
@@ -98,7 +91,7 @@ impl Icd10cm {
         let text = text.trim_start_matches([',', ' ']);
         let codes = code_references(text)
             .into_iter()
-            .filter(|(_, _, key)| self.entries.contains_key(key.as_str()))
+            .filter(|(_, _, key)| self.entries.contains(key.as_str()))
             .map(|(start, end, key)| NoteCode {
                 start: start as u32,
                 end: end as u32,

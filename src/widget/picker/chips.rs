@@ -1,0 +1,48 @@
+//! Multiple mode: the picked codes as chips after the input, each with a remove button (a real
+//! button, so Tab reaches it and Enter or Space removes it) and a hidden input carrying the
+//! field's `name`, so the form submits one field per code (`dx=E11.9&dx=I10`).
+
+use leptos::prelude::*;
+
+use super::state::Picker;
+use super::words;
+
+/// The chips.
+#[component]
+pub fn Chips(
+    /// The picker they belong to.
+    picker: Picker,
+) -> impl IntoView {
+    let lang = picker.settings.lang;
+    let name = picker.name();
+    let p = picker.clone();
+    let chips = move || {
+        let p = p.clone();
+        p.picked
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, choice)| {
+                let remover = p.clone();
+                view! {
+                    <li>
+                        <span title=choice.title.clone()>{choice.display_code.clone()}</span>
+                        <button
+                            type="button"
+                            aria-label=words::remove(lang, &choice.display_code, &choice.title)
+                            on:click=move |_| remover.remove_and_refocus(i)
+                        >
+                            "×"
+                        </button>
+                        <input type="hidden" name=name.clone() value=choice.display_code.clone() />
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <ul aria-label=words::picked(lang) hidden=move || picker.picked.with(Vec::is_empty)>
+            {chips}
+        </ul>
+    }
+}

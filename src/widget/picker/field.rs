@@ -1,0 +1,66 @@
+//! The page's own `<input>`: its value written the way a person's typing writes it, and the
+//! attributes the picker adds to it (and takes away again on teardown).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlInputElement;
+
+/// Writes `value` through `HTMLInputElement.prototype`'s own setter, then fires `input` and
+/// `change` as typing does. React and Vue track a controlled input's value with a setter on the
+/// element itself; going around it is what makes their change handlers see the new value (a plain
+/// `input.value = ...` updates their tracker too, and they then think nothing changed).
+pub fn write(input: &HtmlInputElement, value: &str) {
+    if !native_set(input, value) {
+        input.set_value(value);
+    }
+    for name in ["input", "change"] {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        if let Ok(event) = web_sys::Event::new_with_event_init_dict(name, &init) {
+            let _ = input.dispatch_event(&event);
+        }
+    }
+}
+
+fn native_set(input: &HtmlInputElement, value: &str) -> bool {
+    let setter = (|| {
+        let class = js_sys::Reflect::get(&leptos::prelude::window(), &"HTMLInputElement".into()).ok()?;
+        let prototype = js_sys::Reflect::get(&class, &"prototype".into()).ok()?;
+        let descriptor =
+            js_sys::Object::get_own_property_descriptor(prototype.unchecked_ref::<js_sys::Object>(), &"value".into());
+        js_sys::Reflect::get(&descriptor, &"set".into()).ok()?.dyn_into::<js_sys::Function>().ok()
+    })();
+    setter.is_some_and(|set| set.call1(input, &JsValue::from_str(value)).is_ok())
+}
+
+/// The attributes the picker set on the input, with the values they had before (`None`: absent).
+#[derive(Default)]
+pub struct Added(Vec<(&'static str, Option<String>)>);
+
+impl Added {
+    /// Sets `name`, remembering its first previous value.
+    pub fn set(&mut self, input: &HtmlInputElement, name: &'static str, value: &str) {
+        if !self.0.iter().any(|(n, _)| *n == name) {
+            self.0.push((name, input.get_attribute(name)));
+        }
+        let _ = input.set_attribute(name, value);
+    }
+
+    /// Removes `name`, remembering its first previous value.
+    pub fn remove(&mut self, input: &HtmlInputElement, name: &'static str) {
+        if !self.0.iter().any(|(n, _)| *n == name) {
+            self.0.push((name, input.get_attribute(name)));
+        }
+        let _ = input.remove_attribute(name);
+    }
+
+    /// Puts every attribute back as it was.
+    pub fn restore(&self, input: &HtmlInputElement) {
+        for (name, before) in &self.0 {
+            let _ = match before {
+                Some(value) => input.set_attribute(name, value),
+                None => input.remove_attribute(name),
+            };
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! One picker's state and behaviour: what is typed, what is listed, what is picked, and the
+//! page input's listeners that drive it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+
+use super::check::{self, Verdict};
+use super::choice::Choice;
+use super::{field, words};
+use crate::api::{CodeSystem, SearchHit};
+use crate::widget::client::SearchRequest;
+use crate::widget::dom::{self, Listener};
+use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
+use crate::widget::i18n::Lang;
+use crate::widget::search::Card;
+
+/// How long typing must pause before a search is sent (the search box's pause).
+const DEBOUNCE_MS: u32 = 180;
+
+/// What a picker is given.
+pub struct Settings {
+    /// The page's input.
+    pub input: HtmlInputElement,
+    /// The prefix of the ids of its list and options.
+    pub id: String,
+    /// The systems it accepts; every system when empty.
+    pub systems: Vec<CodeSystem>,
+    /// Several codes, as chips.
+    pub multiple: bool,
+    /// Refuse category headers.
+    pub billable_only: bool,
+    /// Results listed at most.
+    pub limit: usize,
+    /// The JSON API.
+    pub endpoint: String,
+    /// A request's deadline.
+    pub timeout_ms: u32,
+    /// The language of the picker's words.
+    pub lang: Lang,
+    /// The widget's card: Alt+Enter opens it.
+    pub card: StoredValue<Card, LocalStorage>,
+    /// Where the list is rendered.
+    pub popup: HtmlElement,
+}
+
+/// A picker, shared by its listeners and views.
+pub type Picker = SendWrapper<Rc<Inner>>;
+
+/// The settings and the reactive state.
+pub struct Inner {
+    pub settings: Settings,
+    /// The text as typed.
+    pub text: RwSignal<String>,
+    settled: Debounced<String>,
+    /// A header picked where only billable codes go: its billable children are listed.
+    pub header: RwSignal<Option<Choice>>,
+    /// What the list shows, and why not when the search failed.
+    pub search: Search,
+    /// The active option.
+    pub option: ActiveOption,
+    /// Whether the list may show.
+    pub expanded: RwSignal<bool>,
+    /// The chips (multiple mode).
+    pub picked: RwSignal<Vec<Choice>>,
+    /// The code the field holds (single mode), once picked or confirmed.
+    held: RefCell<Option<Choice>>,
+    /// Set while the picker writes the input itself, so its own `input` event is not typing.
+    filling: Cell<bool>,
+    /// Attributes added to the input, restored on teardown.
+    added: RefCell<field::Added>,
+    /// The input's `name`: in multiple mode, the chips' hidden inputs carry it.
+    name: String,
+}
+
+/// Sets up a picker's state (in the caller's reactive owner) and the input's attributes.
+pub fn new(settings: Settings) -> Picker {
+    let name = settings.input.name();
+    let (settled, header, option) =
+        (use_debounced(String::new(), DEBOUNCE_MS), RwSignal::new(None), use_active_option());
+    let request = request(&settings, settled, header);
+    let search = use_search(request, settings.endpoint.clone(), settings.timeout_ms, settings.lang, option.index);
+    let inner = Rc::new(Inner {
+        name,
+        settings,
+        text: RwSignal::new(String::new()),
+        settled,
+        header,
+        search,
+        option,
+        expanded: RwSignal::new(false),
+        picked: RwSignal::new(Vec::new()),
+        held: RefCell::new(None),
+        filling: Cell::new(false),
+        added: RefCell::new(field::Added::default()),
+    });
+    let picker = SendWrapper::new(inner);
+    picker.prepare_input();
+    picker.reflect();
+    picker
+}
+
+/// What the list searches: the settled text or, after a header was picked, its billable
+/// children.
+fn request(settings: &Settings, settled: Debounced<String>, header: RwSignal<Option<Choice>>) -> Memo<SearchRequest> {
+    let (systems, limit) = (settings.systems.clone(), settings.limit);
+    Memo::new(move |_| match header.get() {
+        Some(choice) => {
+            SearchRequest { text: choice.display_code, system: Some(choice.system), billable_only: true, limit }
+        }
+        // Headers are listed (marked) even where they cannot be picked: picking one explains why
+        // and offers its children.
+        None => SearchRequest {
+            text: settled.settled.get().trim().to_string(),
+            system: if let [one] = systems[..] { Some(one) } else { None },
+            billable_only: false,
+            limit,
+        },
+    })
+}
+
+impl Inner {
+    fn input(&self) -> &HtmlInputElement {
+        &self.settings.input
+    }
+
+    /// The id of the listbox.
+    pub fn list_id(&self) -> String {
+        format!("{}-list", self.settings.id)
+    }
+
+    /// The id of option `i`.
+    pub fn option_id(&self, i: usize) -> String {
+        format!("{}-option-{i}", self.settings.id)
+    }
+
+    /// The options listed: the search's hits among the accepted systems.
+    pub fn hits(&self) -> Vec<SearchHit> {
+        let systems = &self.settings.systems;
+        self.search.shown.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.results
+                        .results
+                        .iter()
+                        .filter(|h| systems.is_empty() || systems.contains(&h.system))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
+    /// Whether the list is showing.
+    pub fn open(&self) -> bool {
+        self.expanded.get()
+            && (self.header.with(Option::is_some) || !self.text.with(|t| t.trim().is_empty()))
+            && (!self.hits().is_empty() || self.header.with(Option::is_some))
+    }
+
+    /// The combobox pattern on the page's input; in multiple mode the chips carry the `name`.
+    fn prepare_input(&self) {
+        let input = self.input();
+        let mut added = self.added.borrow_mut();
+        added.set(input, "role", "combobox");
+        added.set(input, "aria-autocomplete", "list");
+        added.set(input, "aria-controls", &self.list_id());
+        added.set(input, "aria-expanded", "false");
+        added.set(input, "autocomplete", "off");
+        added.set(input, "spellcheck", "false");
+        if self.settings.multiple {
+            added.remove(input, "name");
+        }
+    }
+
+    /// Mirrors the state onto the input: `aria-expanded`, `aria-activedescendant`, and in
+    /// multiple mode `required` (met by a chip); and places the list under the input.
+    fn reflect(self: &Rc<Self>) {
+        let this = SendWrapper::new(self.clone());
+        let required = self.input().has_attribute("required");
+        Effect::new(move |_| {
+            let open = this.open();
+            let input = this.input();
+            let mut added = this.added.borrow_mut();
+            added.set(input, "aria-expanded", if open { "true" } else { "false" });
+            match this.option.index.get().filter(|_| open) {
+                Some(i) => added.set(input, "aria-activedescendant", &this.option_id(i)),
+                None => added.remove(input, "aria-activedescendant"),
+            }
+            if this.settings.multiple && required {
+                if this.picked.with(Vec::is_empty) {
+                    added.set(input, "required", "");
+                } else {
+                    added.remove(input, "required");
+                }
+            }
+            if open {
+                let rect = input.get_bounding_client_rect();
+                let window = window();
+                let (x, y) = (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0));
+                let style = this.settings.popup.style();
+                let _ = style.set_property("top", &format!("{}px", rect.bottom() + y));
+                let _ = style.set_property("left", &format!("{}px", rect.left() + x));
+                let _ = style.set_property("width", &format!("{}px", rect.width().max(320.0)));
+            }
+        });
+    }
+
+    /// The input's listeners.
+    pub fn listen(self: &Rc<Self>) -> Vec<Listener> {
+        let target: &web_sys::EventTarget = self.input();
+        let on_input = self.clone();
+        let on_key = self.clone();
+        let on_blur = self.clone();
+        vec![
+            Listener::new(target, "input", false, move |_| on_input.typed()),
+            Listener::new(target, "keydown", false, move |event| {
+                if let Ok(event) = event.dyn_into::<KeyboardEvent>() {
+                    on_key.key(&event);
+                }
+            }),
+            Listener::new(target, "blur", false, move |_| {
+                on_blur.expanded.set(false);
+                on_blur.header.set(None);
+                // Focus went to the card Alt+Enter opened: the text is still being worked on.
+                if !on_blur.settings.card.with_value(Card::is_open) {
+                    on_blur.validate();
+                }
+            }),
+        ]
+    }
+
+    fn typed(&self) {
+        if self.filling.get() {
+            return;
+        }
+        let value = self.input().value();
+        // A new text is a new answer: the browser's verdict on the old one no longer applies.
+        self.input().set_custom_validity("");
+        self.held.replace(None);
+        self.header.set(None);
+        self.text.set(value.clone());
+        self.expanded.set(true);
+        self.settled.set(value);
+    }
+
+    fn key(self: &Rc<Self>, event: &KeyboardEvent) {
+        let hits = self.hits();
+        let open = self.open();
+        match event.key().as_str() {
+            "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
+                event.prevent_default();
+                self.expanded.set(true);
+                self.option.step(event.key() == "ArrowDown", hits.len());
+            }
+            "Enter" if event.alt_key() => {
+                event.prevent_default();
+                if open && let Some(hit) = hits.get(self.option.chosen()) {
+                    self.open_card(&hit.display_code, Some(hit.system));
+                } else if !self.input().value().trim().is_empty() {
+                    let system = if let [one] = self.settings.systems[..] { Some(one) } else { None };
+                    self.open_card(self.input().value().trim(), system);
+                }
+            }
+            "Enter" if open && !hits.is_empty() => {
+                event.prevent_default();
+                let hit = hits[self.option.chosen()].clone();
+                self.pick(&hit);
+            }
+            // A typed code becomes a chip, rather than submitting the form half-filled.
+            "Enter" if self.settings.multiple && !self.input().value().trim().is_empty() => {
+                event.prevent_default();
+                self.validate();
+            }
+            "Escape" if open => {
+                event.prevent_default();
+                self.expanded.set(false);
+                self.header.set(None);
+            }
+            "Backspace" if self.settings.multiple && self.input().value().is_empty() => {
+                self.picked.update(|p| {
+                    p.pop();
+                });
+            }
+            "Tab" => self.expanded.set(false),
+            _ => {}
+        }
+    }
+
+    /// Opens the widget's card for `code`, next to the input (focus comes back to it on close).
+    pub fn open_card(&self, code: &str, system: Option<CodeSystem>) {
+        self.expanded.set(false);
+        let anchor: HtmlElement = self.input().clone().unchecked_into();
+        self.settings.card.with_value(|card| card.show(&anchor, code, system.map_or("", CodeSystem::id)));
+    }
+
+    /// Picks `hit`: into the input's value (or a chip), unless it is a header the field cannot
+    /// take; then its billable children are listed instead.
+    pub fn pick(&self, hit: &SearchHit) {
+        if self.settings.billable_only && !hit.billable {
+            self.option.index.set(None);
+            self.header.set(Some(hit.into()));
+            self.expanded.set(true);
+            return;
+        }
+        self.accept(hit.into());
+    }
+
+    /// Puts `choice` in the field and tells the page.
+    fn accept(&self, choice: Choice) {
+        self.header.set(None);
+        self.expanded.set(false);
+        self.option.index.set(None);
+        if self.settings.multiple {
+            self.picked.update(|p| {
+                if !p.contains(&choice) {
+                    p.push(choice.clone());
+                }
+            });
+            self.write("");
+        } else {
+            self.write(&choice.display_code);
+            self.held.replace(Some(choice.clone()));
+        }
+        self.input().set_custom_validity("");
+        dom::emit(self.input(), "codecard:select", &choice.detail(), false);
+    }
+
+    /// Writes the input as typing would, without taking it for typing.
+    fn write(&self, value: &str) {
+        self.filling.set(true);
+        field::write(self.input(), value);
+        self.filling.set(false);
+        self.text.set(value.to_string());
+        self.settled.set_now(String::new());
+    }
+
+    /// Checks a code typed or pasted without picking: a known one is written in its display
+    /// form (or, in multiple mode, becomes a chip); anything else marks the field invalid.
+    pub fn validate(self: &Rc<Self>) {
+        let written = self.input().value().trim().to_string();
+        let held = self.held.borrow().as_ref().is_some_and(|c| c.display_code == written);
+        if written.is_empty() || held {
+            self.input().set_custom_validity("");
+            return;
+        }
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            let s = &this.settings;
+            let verdict = check::check(&s.endpoint, s.timeout_ms, &written, &s.systems, s.billable_only).await;
+            // Typing went on meanwhile: that text gets its own check.
+            if this.input().value().trim() != written {
+                return;
+            }
+            let all = CodeSystem::ALL;
+            let systems = if s.systems.is_empty() { &all[..] } else { &s.systems[..] };
+            let message = match verdict {
+                Verdict::Known(choice) => return this.accept(choice),
+                Verdict::Unverified => String::new(),
+                Verdict::NotACode => words::not_a_code(s.lang, &written),
+                Verdict::Unknown => words::unknown(s.lang, &written, systems),
+                Verdict::Header(choice) => words::header(s.lang, &choice.display_code),
+            };
+            this.input().set_custom_validity(&message);
+        });
+    }
+
+    /// Removes chip `i` (multiple mode).
+    pub fn remove(&self, i: usize) {
+        self.picked.update(|p| {
+            if i < p.len() {
+                p.remove(i);
+            }
+        });
+        // The field's value changed as far as the page is concerned: `input` and `change` fire.
+        let typed = self.input().value();
+        self.write(&typed);
+    }
+
+    /// Removes chip `i` from its button, and gives focus to the input (the button is gone).
+    pub fn remove_and_refocus(&self, i: usize) {
+        self.remove(i);
+        let _ = self.input().focus();
+    }
+
+    /// The field's name.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// Gives the input its attributes back.
+    pub fn restore(&self) {
+        self.added.borrow().restore(self.input());
+        self.input().set_custom_validity("");
+    }
+}
