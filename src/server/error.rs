@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::store::StoreErrorKind;
 use crate::api::{ApiError, CodeSystem, ErrorBody, ErrorKind};
 
 /// Everything a request can fail with. Handlers return `Result<_, AppError>`; the response is
@@ -49,8 +50,9 @@ pub enum AppError {
     PayloadTooLarge,
     /// Too many attempts or new guests; the message says what to do.
     RateLimited(String),
-    /// The database failed; the detail is logged, not sent.
-    Storage(String),
+    /// The database failed; the detail is logged, not sent. Its kind decides the status: 503
+    /// when it is passing, 500 when it is a fault.
+    Storage(super::store::StoreError),
     /// No such route.
     NotFound,
     /// The route exists, not for this method.
@@ -138,6 +140,10 @@ impl AppError {
             AppError::RateLimited(message) => {
                 (StatusCode::TOO_MANY_REQUESTS, error(ErrorKind::RateLimited, message.clone()))
             }
+            AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error(ErrorKind::Internal, "The code service had an internal error. Try again later.".into()),
+            ),
             AppError::Storage(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 error(
@@ -197,7 +203,9 @@ impl AppError {
     pub(crate) fn log(&self) {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Storage(detail) => tracing::error!(%detail, "storage error"),
+            AppError::Storage(error) => {
+                tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
+            }
             _ => {}
         }
     }
@@ -213,7 +221,7 @@ impl std::error::Error for AppError {}
 
 impl From<super::store::StoreError> for AppError {
     fn from(error: super::store::StoreError) -> Self {
-        AppError::Storage(error.0)
+        AppError::Storage(error)
     }
 }
 

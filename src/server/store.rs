@@ -66,21 +66,68 @@ pub struct SiteKey {
     pub origins: Vec<String>,
 }
 
-/// A storage failure. Handlers turn it into 503: nothing was counted.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// What a storage failure means for the request that met it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The database cannot be reached or is busy right now (locked, down, restarting, pool
+    /// exhausted): the request is answered 503 `storage_unavailable` and may be retried.
+    Unavailable,
+    /// The database answered, but not as the endpoint expects (a schema from a newer codecard,
+    /// a constraint it should never break, a value it cannot read): a fault, 500.
+    Fault,
 }
 
-impl std::error::Error for StoreError {}
+/// A storage failure, keeping the driver's error as its source. Nothing was counted.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file or its folder cannot be used.
+    #[error("{path}: {message}")]
+    File {
+        /// The database file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+        /// The system's error, when there is one.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// The database has migrations this codecard does not know.
+    #[error("the database has schema version {found}, newer than this codecard ({known})")]
+    NewerSchema {
+        /// The version the database has.
+        found: usize,
+        /// The newest version this codecard knows.
+        known: usize,
+    },
+    /// SQLite failed.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        StoreError(error.to_string())
+impl StoreError {
+    /// Whether the failure is passing (retry later) or a fault.
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(
+                    failure.code,
+                    rusqlite::ErrorCode::DatabaseBusy
+                        | rusqlite::ErrorCode::DatabaseLocked
+                        | rusqlite::ErrorCode::CannotOpen
+                        | rusqlite::ErrorCode::SystemIoFailure
+                        | rusqlite::ErrorCode::DiskFull
+                        | rusqlite::ErrorCode::OutOfMemory
+                ) =>
+            {
+                StoreErrorKind::Unavailable
+            }
+            StoreError::File { .. } => StoreErrorKind::Unavailable,
+            StoreError::Sqlite(_) | StoreError::NewerSchema { .. } => StoreErrorKind::Fault,
+        }
+    }
+
+    fn file(path: &Path, message: impl Into<String>, source: Option<std::io::Error>) -> StoreError {
+        StoreError::File { path: path.display().to_string(), message: message.into(), source }
     }
 }
 
@@ -246,7 +293,7 @@ fn owner_only(path: &Path) -> StoreResult<()> {
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
                 std::fs::set_permissions(&side, std::fs::Permissions::from_mode(mode & 0o700))
-                    .map_err(|e| StoreError(format!("{}: {e}", side.display())))?;
+                    .map_err(|e| StoreError::file(&side, "cannot restrict access", Some(e)))?;
                 tracing::warn!(file = %side.display(), "a database side file was readable by others; now owner-only");
             }
         }
@@ -257,7 +304,7 @@ fn owner_only(path: &Path) -> StoreResult<()> {
 /// [`owner_only`] for the main file.
 fn owner_only_main(path: &Path) -> StoreResult<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let fail = |e: std::io::Error| StoreError(format!("{}: {e}", path.display()));
+    let fail = |e: std::io::Error| StoreError::file(path, "cannot create or restrict access", Some(e));
     match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
         Ok(_) => return Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -274,15 +321,13 @@ fn owner_only_main(path: &Path) -> StoreResult<()> {
 /// Opens a connection to `path` with the store's settings.
 fn connect(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<Connection> {
     owner_only(path)?;
-    let connection = Connection::open(path).map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
-    connection
-        .execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
-        )
-        .and_then(|()| connection.busy_timeout(busy_timeout))
-        .map_err(|e| StoreError(format!("{}: {e}", path.display())))?;
+    let connection = Connection::open(path)?;
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    connection.busy_timeout(busy_timeout)?;
     Ok(connection)
 }
 
@@ -296,10 +341,10 @@ impl SqliteStore {
     /// [`SqliteStore::open`] with another wait for locks held by other connections.
     pub fn open_with_busy_timeout(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<SqliteStore> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-            return Err(StoreError(format!("{}: the folder {} does not exist", path.display(), parent.display())));
+            return Err(StoreError::file(path, format!("the folder {} does not exist", parent.display()), None));
         }
         let store = SqliteStore { connection: Mutex::new(connect(path, busy_timeout)?) };
-        store.migrate().map_err(|e| StoreError(format!("{}: migration failed: {e}", path.display())))?;
+        store.migrate()?;
         Ok(store)
     }
 
@@ -307,10 +352,7 @@ impl SqliteStore {
         let mut connection = self.lock();
         let applied: usize = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if applied > MIGRATIONS.len() {
-            return Err(StoreError(format!(
-                "the database has schema version {applied}, newer than this codecard ({})",
-                MIGRATIONS.len()
-            )));
+            return Err(StoreError::NewerSchema { found: applied, known: MIGRATIONS.len() });
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -644,6 +686,29 @@ mod tests {
     #[test]
     fn a_missing_folder_is_a_clear_error() {
         let error = SqliteStore::open(Path::new("/nonexistent/folder/codecard.db")).err().unwrap();
-        assert!(error.0.contains("does not exist"), "{error}");
+        assert!(error.to_string().contains("does not exist"), "{error}");
+    }
+
+    #[test]
+    fn errors_keep_the_driver_error_and_say_whether_to_retry() {
+        use std::error::Error;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.db");
+        let store = SqliteStore::open_with_busy_timeout(&path, std::time::Duration::from_millis(50)).unwrap();
+        let locker = Connection::open(&path).unwrap();
+        locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let busy = store.record_view(&Identity::Guest("g".into()), "2026-11", "I10", None).unwrap_err();
+        assert_eq!(busy.kind(), StoreErrorKind::Unavailable, "{busy}");
+        let source = busy.source().expect("the SQLite error is kept");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some(), "{source:?}");
+        locker.execute_batch("ROLLBACK").unwrap();
+
+        let broken = store
+            .lock()
+            .execute("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('s', 999, 0, 1)", []);
+        let fault = StoreError::from(broken.unwrap_err());
+        assert_eq!(fault.kind(), StoreErrorKind::Fault, "a broken constraint is a fault, not a retry: {fault}");
+        let newer = StoreError::NewerSchema { found: 9, known: 3 };
+        assert_eq!(newer.kind(), StoreErrorKind::Fault);
     }
 }
