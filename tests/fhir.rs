@@ -507,7 +507,8 @@ async fn a_locked_database_is_503_transient_and_counts_nothing() {
     let path = dir.path().join("codecard.db");
     let store = codecard::server::SqliteStore::open_with_busy_timeout(&path, Duration::from_millis(200)).unwrap();
     let widget = std::sync::Arc::new(codecard::server::WidgetFiles::load(std::path::Path::new("pkg")));
-    let state = AppState::new(common::catalog(), widget, std::sync::Arc::new(store), ServerConfig::default()).unwrap();
+    let state =
+        AppState::new(common::catalog(), widget, std::sync::Arc::new(store), ServerConfig::default()).await.unwrap();
     let client = Client { app: common::router(state), _dir: dir };
     let token =
         client.get(&lookup_uri(CM, "I10")).await.headers["x-codecard-visitor-token"].to_str().unwrap().to_string();

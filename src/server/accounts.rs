@@ -165,10 +165,7 @@ async fn open_session(
     let now = unix_now();
     let expires_at = now + state.config.meter.session_ttl;
     let id = tokens::random_id(24);
-    let (session_id, user_id) = (id.clone(), user.id);
-    state
-        .store_call(move |store| store.create_session(&session_id, user_id, origin.as_deref(), now, expires_at))
-        .await?;
+    state.store.create_session(&id, user.id, origin.as_deref(), now, expires_at).await?;
     Ok(Session {
         token: state.signer.sign(TokenKind::Session, &id, expires_at),
         email: user.email.clone(),
@@ -197,9 +194,8 @@ pub async fn register(
     let origin = site_keys::session_origin(&state, &credentials).await?;
     let password = credentials.password.clone();
     let hash = state.hashing.run(move || hash_password(&password)).await??;
-    let (email, now) = (credentials.email.clone(), unix_now());
-    let user =
-        state.store_call(move |store| store.create_user(&email, &hash, now)).await?.ok_or(AppError::EmailTaken)?;
+    let now = unix_now();
+    let user = state.store.create_user(&credentials.email, &hash, now).await?.ok_or(AppError::EmailTaken)?;
 
     // A valid visitor token brings the guest's views along; a bad one is ignored here (the
     // account is created either way, and the token is the widget's to replace).
@@ -213,13 +209,13 @@ pub async fn register(
     match guest {
         Some(guest) => {
             let from = Identity::Guest(guest.id);
-            state.store_call(move |store| store.copy_views(&from, &account, &period)).await?;
+            state.store.copy_views(&from, &account, &period).await?;
         }
         // Without its guest's token, an account starts as if that guest had used its views:
         // registering from a fresh browser must not give more than registering as a guest.
         None if state.config.meter.enabled => {
             let used = state.config.meter.guest_views;
-            state.store_call(move |store| store.charge_views(&account, &period, used)).await?;
+            state.store.charge_views(&account, &period, used).await?;
         }
         None => {}
     }
@@ -236,8 +232,7 @@ pub async fn login(
     let credentials = credentials(body)?;
     state.attempts.check_login(&ip.0, &credentials.email)?;
     let origin = site_keys::session_origin(&state, &credentials).await?;
-    let email = credentials.email.clone();
-    let user = state.store_call(move |store| store.user_by_email(&email)).await?;
+    let user = state.store.user_by_email(&credentials.email).await?;
     let stored = user.as_ref().map_or_else(|| decoy_hash().to_string(), |user| user.password_hash.clone());
     let password = credentials.password.clone();
     let matches = state.hashing.run(move || password_matches(&password, &stored)).await?;
@@ -252,7 +247,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     let token = visitor::bearer(&headers)?.ok_or(AppError::InvalidToken)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let (session_id, _) = visitor::session_user(&state, token, origin, unix_now()).await?;
-    state.store_call(move |store| store.delete_session(&session_id)).await?;
+    state.store.delete_session(&session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
