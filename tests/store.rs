@@ -64,6 +64,7 @@ both_backends!(
     a_setting_keeps_the_first_value_stored,
     pruning_removes_older_periods_only,
     the_store_answers_a_ping,
+    attempts_are_limited_per_key_and_window_even_all_at_once,
 );
 
 const PERIOD: &str = "2026-11";
@@ -232,6 +233,24 @@ async fn pruning_removes_older_periods_only(store: Arc<dyn Store>) {
     assert!(!store.record_view(&guest, "2026-11", "B00", Some(1)).await.unwrap().granted);
     // A pruned period starts from nothing (it is never metered again in practice).
     assert!(store.record_view(&guest, "2026-09", "A05", Some(1)).await.unwrap().counted);
+}
+
+async fn attempts_are_limited_per_key_and_window_even_all_at_once(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.count_attempt("login:k", 600, 10).await.unwrap() })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        allowed += task.await.unwrap() as usize;
+    }
+    assert_eq!(allowed, 10, "exactly the limit");
+    assert!(store.count_attempt("login:other", 600, 10).await.unwrap(), "another key has its own");
+    assert!(store.count_attempt("login:k", 660, 10).await.unwrap(), "the next window starts afresh");
+    assert_eq!(store.forget_attempts(660).await.unwrap(), 1, "the other key's old window");
+    assert_eq!(store.forget_attempts(661).await.unwrap(), 1);
 }
 
 async fn the_store_answers_a_ping(store: Arc<dyn Store>) {

@@ -101,6 +101,41 @@ impl<C: Clock + Clone> AttemptLimiter<C> {
     }
 }
 
+/// The same limits as [`AttemptLimiter`], counted in the store per fixed window (a minute for
+/// log-ins, an hour for registrations), so that instances sharing a database share them: two
+/// instances must not give a guesser twice the attempts. The in-process limiter stays in front,
+/// so a flood is turned away before it costs the database a write. Keys are hashed: the table
+/// holds no address or email.
+async fn check_shared(state: &AppState, checks: &[(&str, String, u32)], window: u64) -> Result<(), AppError> {
+    use sha2::Digest;
+    let now = unix_now();
+    let window_start = now - now % window;
+    for (kind, subject, limit) in checks {
+        let digest = sha2::Sha256::digest(subject.as_bytes());
+        let key = format!("{kind}:{}", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        if !state.store.count_attempt(&key, window_start, *limit).await? {
+            return Err(AppError::RateLimited(if window == 60 {
+                "Too many attempts. Wait a minute and try again.".into()
+            } else {
+                "Too many new accounts from your network. Try again in an hour.".into()
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// [`check_shared`] for a log-in attempt: per email and address, per address, per email.
+async fn check_shared_login(state: &AppState, ip: &str, email: &str) -> Result<(), AppError> {
+    let per_minute = state.config.attempts_per_minute.get();
+    let email = email.to_lowercase();
+    let checks = [
+        ("login", format!("{ip} {email}"), per_minute),
+        ("login-ip", ip.to_string(), per_minute.saturating_mul(3)),
+        ("login-email", email, per_minute.saturating_mul(5)),
+    ];
+    check_shared(state, &checks, 60).await
+}
+
 /// The longest email address there can be (RFC 5321 path limit).
 const MAX_EMAIL: usize = 254;
 
@@ -183,6 +218,7 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_registration(&ip.0)?;
+    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], 3600).await?;
     if !valid_email(&credentials.email) {
         return Err(AppError::InvalidInput("Enter an email address such as name@example.org.".into()));
     }
@@ -231,6 +267,7 @@ pub async fn login(
 ) -> Result<Json<Session>, AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_login(&ip.0, &credentials.email)?;
+    check_shared_login(&state, &ip.0, &credentials.email).await?;
     let origin = site_keys::session_origin(&state, &credentials).await?;
     let user = state.store.user_by_email(&credentials.email).await?;
     let stored = user.as_ref().map_or_else(|| decoy_hash().to_string(), |user| user.password_hash.clone());

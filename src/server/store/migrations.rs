@@ -47,6 +47,8 @@ pub(super) const SQLITE: &[&str] = &[
      ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
      ALTER TABLE users ADD COLUMN verification_hash TEXT;
      ALTER TABLE users ADD COLUMN verification_sent_at INTEGER;",
+    // 4: log-in and registration attempts per key and window, shared by every process.
+    "CREATE TABLE attempts (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;",
 ];
 
 /// PostgreSQL's migrations, applied in order under an advisory lock (see
@@ -93,4 +95,6 @@ pub(super) const POSTGRES: &[&str] = &[
          key TEXT PRIMARY KEY,
          origins TEXT NOT NULL,
          created_at BIGINT NOT NULL);",
+    // 2: log-in and registration attempts per key and window, shared by every instance.
+    "CREATE TABLE attempts (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count INTEGER NOT NULL);",
 ];

@@ -199,6 +199,12 @@ pub trait Store: Send + Sync + 'static {
     /// A value of the endpoint's own settings, set to `candidate` if it has none yet. Every
     /// caller, on every instance, gets the value that was stored first.
     async fn setting_or_insert(&self, name: &str, candidate: &str) -> StoreResult<String>;
+    /// Counts one attempt under `key` (log-in or registration, see `accounts`) in the window
+    /// that starts at `window_start`; whether it is within `limit` attempts in that window. Kept
+    /// in the store so that every instance counts against one limit.
+    async fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool>;
+    /// Forgets attempt counts of windows that started before `before`; how many went.
+    async fn forget_attempts(&self, before: u64) -> StoreResult<u64>;
     /// Deletes the views and counts of periods that sort before `oldest_kept` (period keys
     /// sort by time); returns how many view rows went.
     async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64>;

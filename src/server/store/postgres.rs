@@ -30,20 +30,27 @@ pub(super) fn error_kind(error: &tokio_postgres::Error) -> StoreErrorKind {
     if passing { StoreErrorKind::Unavailable } else { StoreErrorKind::Fault }
 }
 
-/// How the pool behaves; the waits are short so that a request meets a database that is down
-/// with a quick 503 instead of hanging.
+/// How the pool behaves. Connecting is given little time, so that a request meets a database
+/// that is down with a quick 503 instead of hanging (a refused connection fails at once; the
+/// timeout bounds an unreachable host). Waiting for a busy connection is given more: when the
+/// database is up, a queue behind one visitor's row lock is work, not a failure.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSettings {
     /// Connections at most, per instance.
     pub max_connections: usize,
-    /// Longest wait for a free connection, for a new one to connect, or for a returned one to be
-    /// checked.
-    pub timeout: Duration,
+    /// Longest time to connect, or to check a returned connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for a connection another request is using.
+    pub wait_timeout: Duration,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        PoolSettings { max_connections: 16, timeout: Duration::from_millis(300) }
+        PoolSettings {
+            max_connections: 16,
+            connect_timeout: Duration::from_millis(300),
+            wait_timeout: Duration::from_secs(2),
+        }
     }
 }
 
@@ -61,7 +68,7 @@ impl PostgresStore {
     pub async fn connect(url: &str, settings: PoolSettings) -> StoreResult<PostgresStore> {
         let mut config: tokio_postgres::Config = url.parse().map_err(|e| StoreError::Url(format!("{e}")))?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(settings.timeout);
+            config.connect_timeout(settings.connect_timeout);
         }
         config.application_name("codecard");
         // Fast recycling: a connection the server closed is dropped on return; checking each one
@@ -69,9 +76,9 @@ impl PostgresStore {
         let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(settings.max_connections)
-            .wait_timeout(Some(settings.timeout))
-            .create_timeout(Some(settings.timeout))
-            .recycle_timeout(Some(settings.timeout))
+            .wait_timeout(Some(settings.wait_timeout))
+            .create_timeout(Some(settings.connect_timeout))
+            .recycle_timeout(Some(settings.connect_timeout))
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Url(e.to_string()))?;
@@ -354,6 +361,27 @@ impl Store for PostgresStore {
             )
             .await?;
         Ok(client.query_one("SELECT value FROM settings WHERE name = $1", &[&name]).await?.get(0))
+    }
+
+    /// One upsert, like the guest cap: the row lock orders concurrent attempts from any instance.
+    async fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool> {
+        let client = self.pool.get().await?;
+        let statement = client
+            .prepare_cached(
+                "INSERT INTO attempts (key, window_start, count) VALUES ($1, $2, 1)
+                 ON CONFLICT (key) DO UPDATE SET
+                     count = CASE WHEN attempts.window_start = EXCLUDED.window_start THEN attempts.count + 1 ELSE 1 END,
+                     window_start = EXCLUDED.window_start
+                 RETURNING count",
+            )
+            .await?;
+        let count: i32 = client.query_one(&statement, &[&key, &(window_start as i64)]).await?.get(0);
+        Ok(count as u32 <= limit)
+    }
+
+    async fn forget_attempts(&self, before: u64) -> StoreResult<u64> {
+        let client = self.pool.get().await?;
+        Ok(client.execute("DELETE FROM attempts WHERE window_start < $1", &[&(before as i64)]).await?)
     }
 
     async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {

@@ -345,6 +345,23 @@ impl SqliteStore {
         Ok(connection.query_row("SELECT value FROM settings WHERE name = ?1", params![name], |row| row.get(0))?)
     }
 
+    fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool> {
+        let count: u32 = self.lock().query_row(
+            "INSERT INTO attempts (key, window_start, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
+                 window_start = excluded.window_start
+             RETURNING count",
+            params![key, window_start],
+            |row| row.get(0),
+        )?;
+        Ok(count <= limit)
+    }
+
+    fn forget_attempts(&self, before: u64) -> StoreResult<u64> {
+        Ok(self.lock().execute("DELETE FROM attempts WHERE window_start < ?1", params![before])? as u64)
+    }
+
     fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -460,6 +477,15 @@ impl Store for SqliteStore {
     async fn setting_or_insert(&self, name: &str, candidate: &str) -> StoreResult<String> {
         let (name, candidate) = (name.to_string(), candidate.to_string());
         self.blocking(move |store| store.setting_or_insert(&name, &candidate)).await
+    }
+
+    async fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool> {
+        let key = key.to_string();
+        self.blocking(move |store| store.count_attempt(&key, window_start, limit)).await
+    }
+
+    async fn forget_attempts(&self, before: u64) -> StoreResult<u64> {
+        self.blocking(move |store| store.forget_attempts(before)).await
     }
 
     async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
