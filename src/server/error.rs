@@ -140,10 +140,10 @@ impl AppError {
             AppError::RateLimited(message) => {
                 (StatusCode::TOO_MANY_REQUESTS, error(ErrorKind::RateLimited, message.clone()))
             }
-            AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error(ErrorKind::Internal, "The code service had an internal error. Try again later.".into()),
-            ),
+            // A fault answers as any other internal error; its detail is logged, not sent.
+            AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => {
+                AppError::Internal(String::new()).status_and_body()
+            }
             AppError::Storage(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 error(
