@@ -46,7 +46,7 @@
       module = Promise.all([
         wasm("codecard", attempts++),
         fetch(files + "codecard.css").then((r) => {
-          if (!r.ok) throw new Error("codecard.css: HTTP " + r.status);
+          if (!r.ok) throw Error("codecard.css: HTTP " + r.status);
           return r.text();
         }),
       ]);
@@ -63,7 +63,8 @@
   // Code shapes for auto-detection, exactly as src/code.rs `written_pattern` declares them (its
   // unit test checks this table); the endpoint confirms each candidate exists before it is
   // marked. ICD-10-CM is matched in its written form (dotted past three characters).
-  const SHAPES = {
+  // (var: src/code.rs and tests/e2e/shapes.spec.js read this table from the source.)
+  var SHAPES = {
     icd10cm: "[A-Z](?:\\d[0-9A-Z]|[A-Z]\\d)(?:\\.[0-9A-Z]{1,4})?",
     icd10pcs: "(?=[0-9A-HJ-NP-Z]*\\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
     cpt: "\\d{4}[0-9FTU]",
@@ -184,7 +185,7 @@
     load_() {
       if (!this.widget_) {
         this.widget_ = loadModule().then(([m, css]) => {
-          if (this.dead_) throw new Error("destroyed");
+          if (this.dead_) throw Error("destroyed");
           this.options_.styles = css;
           return (this.w_ = m.mount(JSON.stringify(this.options_)));
         });
