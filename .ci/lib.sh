@@ -18,7 +18,7 @@ build_widget() {
   wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard_search --out-dir target/pkg-search . -- --no-default-features --features search-box
   cp target/pkg-search/codecard_search.js target/pkg-search/codecard_search_bg.wasm pkg/
-  esbuild assets/loader.js --minify --target=es2020 --legal-comments=none --log-level=warning --outfile=pkg/loader.js
+  esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
   node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm pkg/codecard_search.js pkg/codecard_search_bg.wasm
 }
 

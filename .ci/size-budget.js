@@ -21,8 +21,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 245_500],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 237_000],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 160_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 404_500],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 162_145],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 410_024],
 ];
 
 for (const c of figures.chunks)
