@@ -286,7 +286,7 @@
 
     // One card at a time on the page, whichever instance (or loader copy) opened it.
     solo_() {
-      window.CodeCard.instances.forEach((i) => { if (i !== this) i.close(); });
+      api.instances.forEach((i) => { if (i !== this) i.close(); });
     }
 
     // A small non-modal dialog of the loader's own (the card module is what failed), styled by a
@@ -574,8 +574,7 @@
       self.spot_?.remove();
       self.unfallback_(false);
       if (self.sheet_) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== self.sheet_);
-      const all = window.CodeCard.instances;
-      all.splice(all.indexOf(self), 1);
+      api.instances.splice(api.instances.indexOf(self), 1);
     }
   }
 
@@ -607,9 +606,12 @@
   }
 
   // The page-wide API: the first instance answers CodeCard.open/close/scan/destroy.
+  // Another copy of the loader shares its API (and its one-card-at-a-time list); a CodeCard of
+  // the page's own is left alone, and this copy's API then lives here only.
   let api = window.CodeCard;
   if (!api?.instances) {
-    api = window.CodeCard = {
+    if (api) warn("window.CodeCard is the page's own; the API is not on window", api);
+    const ours = {
       version: BUILD,
       instances: [],
       open: (code, opts) => api.instances[0]?.open(code, opts),
@@ -618,6 +620,8 @@
       destroy: () => api.instances.slice().forEach((i) => i.destroy()),
       picker: (input, opts) => api.instances[0]?.picker(input, opts),
     };
+    if (!api) window.CodeCard = ours; // not "use strict": a read-only window.CodeCard stays as it is, quietly
+    api = ours;
   }
   api.create ||= (options) => {
     const instance = new Instance(options || {});

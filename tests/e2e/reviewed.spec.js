@@ -350,3 +350,46 @@ test.describe("siblings", () => {
     expect(await page.locator("#t p").evaluateAll((ps) => ps.every((p) => p.childNodes.length === 1))).toBe(true);
   });
 });
+
+test.describe("a page's own window.CodeCard", () => {
+  const body = `<p>Diagnosis <span data-code="E11.9">E11.9</span></p>`;
+  const opens = async (page) => {
+    await code(page, "E11.9").click();
+    await expect(dialog(page)).toContainText("Type 2 diabetes mellitus");
+  };
+
+  test("defined by the page first is left alone, and codes still open their card", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.addInitScript(() => {
+      window.CodeCard = function CodeCard() {
+        return "page component";
+      };
+    });
+    await hostPage(page, baseURL, { body });
+    await opens(page);
+    expect(await page.evaluate(() => typeof window.CodeCard === "function" && window.CodeCard())).toBe("page component");
+    expect(errors).toEqual([]);
+  });
+
+  test("set by the page after the loader started does not break a click", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await hostPage(page, baseURL, { body });
+    await page.evaluate(() => {
+      window.CodeCard = { render() {} };
+    });
+    await opens(page);
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+
+  test("read-only on the page: the loader starts without throwing", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.addInitScript(() => {
+      Object.defineProperty(window, "CodeCard", { value: {}, writable: false });
+    });
+    await hostPage(page, baseURL, { body });
+    await opens(page);
+    expect(errors).toEqual([]);
+  });
+});
