@@ -47,7 +47,7 @@ pub fn shadow_container(host: &HtmlElement, look: &ShadowLook, class: &str) -> R
     let document = leptos::prelude::document();
     let shadow = match host.shadow_root() {
         Some(shadow) => {
-            shadow.set_inner_html("");
+            empty(&shadow);
             shadow
         }
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -64,6 +64,14 @@ pub fn shadow_container(host: &HtmlElement, look: &ShadowLook, class: &str) -> R
     }
     shadow.append_child(&container)?;
     Ok(container)
+}
+
+/// Removes every child of `node`: node by node rather than through `innerHTML`, which a page
+/// requiring Trusted Types refuses (and the widget never assigns HTML strings).
+pub fn empty(node: &web_sys::Node) {
+    while let Some(child) = node.last_child() {
+        let _ = node.remove_child(&child);
+    }
 }
 
 /// Styles a shadow root with a constructed stylesheet: no `<link>` or `<style>` for the page's

@@ -64,7 +64,11 @@ impl MountedSearch {
     /// Unmounts the box and shows the element's own content again (through a slot).
     pub fn destroy(mut self) {
         self.mounted.take();
-        self.shadow.set_inner_html("<slot></slot>");
+        // Nodes, not an HTML string: a page requiring Trusted Types refuses innerHTML.
+        dom::empty(&self.shadow);
+        if let Ok(slot) = leptos::prelude::document().create_element("slot") {
+            let _ = self.shadow.append_child(&slot);
+        }
     }
 }
 

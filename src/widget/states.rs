@@ -15,7 +15,9 @@ pub fn Loading(
     let text = i18n::current().text();
     view! {
         <p class="cc-loading" role="status" aria-live="polite">
-            <span class="cc-spinner" aria-hidden="true"></span>
+            // A block value: a fully static element would be built by Leptos from an HTML string
+            // (innerHTML), which a page requiring Trusted Types refuses.
+            <span class={"cc-spinner"} aria-hidden="true"></span>
             {format!("{} {code}…", text.looking_up)}
         </p>
     }

@@ -20,6 +20,8 @@ const GAP: f64 = 8.0;
 const SHEET_BELOW: f64 = 520.0;
 /// A bottom sheet takes at most this share of the visual viewport's height.
 const SHEET_SHARE: f64 = 0.75;
+/// A sheet moved to the top is capped to the room above its code, but never below this share.
+const SHEET_MIN_SHARE: f64 = 0.4;
 
 /// Where the card sits, as CSS lengths of the dialog element.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,14 +31,16 @@ pub enum Placement {
     /// Next to the code; `above` when flipped over it for lack of room below.
     At { top: f64, left: f64, max_height: f64, above: bool },
     /// A bottom sheet across the visual viewport, zoomed so that its text reads at its normal
-    /// size whatever the page's scale.
-    Sheet { bottom: f64, left: f64, width: f64, max_height: f64, zoom: f64 },
+    /// size whatever the page's scale. With `top`, a sheet at the top of the viewport instead:
+    /// the page cannot scroll its code above a bottom sheet (a code near the end of the page).
+    Sheet { bottom: f64, top: Option<f64>, left: f64, width: f64, max_height: f64, zoom: f64 },
 }
 
 impl Placement {
     /// The dialog's class.
     pub fn class(self) -> &'static str {
         match self {
+            Placement::Sheet { top: Some(_), .. } => "cc-dialog cc-sheet cc-sheet-top",
             Placement::Sheet { .. } => "cc-dialog cc-sheet",
             Placement::At { above: true, .. } => "cc-dialog cc-above",
             Placement::At { .. } => "cc-dialog",
@@ -53,6 +57,8 @@ impl Placement {
             (Placement::At { top, .. }, "top") => px(top),
             (Placement::At { left, .. } | Placement::Sheet { left, .. }, "left") => px(left),
             (Placement::At { max_height, .. } | Placement::Sheet { max_height, .. }, "max-height") => px(max_height),
+            (Placement::Sheet { top: Some(top), .. }, "top") => px(top),
+            (Placement::Sheet { top: Some(_), .. }, "bottom") => Some("auto".to_string()),
             (Placement::Sheet { bottom, .. }, "bottom") => px(bottom),
             (Placement::Sheet { width, .. }, "width") => px(width),
             // Rounded rather than formatted with a precision, which would pull in more float code.
@@ -116,6 +122,7 @@ pub fn place(anchor: &DomRect, width: f64, height: f64, view: &Viewport, page_zo
         let s = view.scale;
         return Placement::Sheet {
             bottom: (view.layout_height - view.top - view.height).max(0.0) * s,
+            top: None,
             left: view.left * s,
             width: view.width * s,
             max_height: view.height * SHEET_SHARE * s,
@@ -236,12 +243,21 @@ pub fn use_placement(
             .filter(|z| *z > 0.0)
             .unwrap_or(1.0);
         let at = anchor.get_bounding_client_rect();
-        let new = place(&at, size.width(), wanted, &view, page_zoom);
-        if matches!(new, Placement::Sheet { .. }) {
+        let mut new = place(&at, size.width(), wanted, &view, page_zoom);
+        if let Placement::Sheet { top, max_height, .. } = &mut new {
             let covered = wanted.min(view.height * SHEET_SHARE) + GAP;
             if covered > revealed.get() + 1.0 {
                 revealed.set(covered);
                 reveal_above(&anchor, &at, covered, &view);
+            }
+            // Measured again: the page may have scrolled, or not far enough.
+            let at = anchor.get_bounding_client_rect();
+            // A pixel of slack: the reveal puts the code's bottom exactly at the sheet's top, give
+            // or take the rounding of the scroll position.
+            if at.bottom() > view.top + view.height - covered + 1.0 {
+                let room = (at.top() - view.top - 2.0 * GAP).max(view.height * SHEET_MIN_SHARE);
+                *top = Some(view.top * view.scale);
+                *max_height = max_height.min(room * view.scale);
             }
         }
         let _ = placement.try_set(new);
