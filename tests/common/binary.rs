@@ -57,6 +57,19 @@ impl Server {
         Server { child, base, db, log, _data: data }
     }
 
+    /// Waits up to 10 s for the process to exit (after a SIGTERM, say) and checks it succeeded.
+    pub fn assert_exits_cleanly(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status:?}");
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "still running 10 s after SIGTERM");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Waits up to 10 s for a log line containing `text`; the line.
     pub fn wait_for_log(&self, text: &str) -> Option<String> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
