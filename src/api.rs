@@ -562,6 +562,13 @@ pub struct Health {
     pub systems: Vec<SystemCount>,
 }
 
+/// The body of `GET /v1/ready` when the instance can take traffic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ready {
+    /// Always `ready` (an instance that is not answers 503 `storage_unavailable`).
+    pub status: String,
+}
+
 /// The size of one loaded code set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystemCount {

@@ -230,6 +230,17 @@ struct ServeArgs {
     /// visible to every user of the machine.
     #[arg(long, env = "CODECARD_SECRET", hide_env_values = true)]
     secret: Option<String>,
+    /// Where to serve `GET /metrics` (Prometheus text format), on a listener of its own; off
+    /// when not set. Keep it on loopback or a private network: the figures are not for the public.
+    #[arg(long, env = "CODECARD_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Meter periods whose views are kept: the current one and the ones before it (2: the
+    /// current and the previous). Older views are deleted hourly.
+    #[arg(long, env = "CODECARD_KEEP_PERIODS", default_value = "2")]
+    keep_periods: NonZeroU32,
+    /// Seconds between pruning passes (the first runs at start); for tests.
+    #[arg(long, env = "CODECARD_PRUNE_INTERVAL_SECS", default_value = "3600", hide = true)]
+    prune_interval_secs: NonZeroU64,
     /// A file holding the token signing secret (one line, at least 32 characters).
     #[arg(long, env = "CODECARD_SECRET_FILE", conflicts_with = "secret")]
     secret_file: Option<PathBuf>,
@@ -463,7 +474,13 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         mb = index.heap_bytes() / 1_000_000,
         "search index built"
     );
+    let store = state.store.clone();
     let router = server::app(state, &StaticDirs { www: args.www_dir });
+    let schedule = server::pruning::Schedule {
+        period: args.meter_period,
+        keep: args.keep_periods,
+        every: Duration::from_secs(args.prune_interval_secs.get()),
+    };
     let limits = ConnectionLimits {
         header_timeout: Duration::from_secs(args.header_timeout_secs.get()),
         max_connections: server::connections::fit_file_limit(args.max_connections.get()),
@@ -475,11 +492,32 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        if let Some(metrics_addr) = args.metrics_addr {
+            serve_metrics(metrics_addr, store.clone()).await?;
+        }
+        server::pruning::spawn(store, schedule);
         // Scripts and tests read the address from this line (`--addr 127.0.0.1:0` picks a port).
         tracing::info!("serving on http://{addr}/ (started in {} ms)", started.elapsed().as_millis());
         server::connections::serve(listener, router, limits, shutdown_signal()).await;
         Ok(())
     })
+}
+
+/// Installs the metrics recorder and serves `GET /metrics` on `addr`, apart from the endpoint.
+async fn serve_metrics(addr: SocketAddr, store: Arc<dyn Store>) -> Result<(), String> {
+    let handle = server::metrics::install()?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen for metrics on {addr}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Tests read the port from this line (`--metrics-addr 127.0.0.1:0` picks one).
+    tracing::info!("metrics on http://{addr}/metrics");
+    let router = server::metrics::routes(handle, store);
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            tracing::error!(%error, "the metrics listener stopped");
+        }
+    });
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.

@@ -6,7 +6,7 @@ mod binary;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use binary::{Server, admin};
 use codecard::api::{Card, ErrorBody, ErrorKind, Health, Plan};
@@ -113,15 +113,7 @@ fn sigterm_shuts_down_cleanly() {
     assert_eq!(server.get("/v1/health").status(), 200);
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "still running 10 s after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    server.assert_exits_cleanly();
 }
 
 #[test]

@@ -209,6 +209,10 @@ async fn both_instances_answer_storage_unavailable_while_postgresql_is_down_and_
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
             assert_eq!(error_kind(&body), ErrorKind::StorageUnavailable);
         }
+        // The load balancer's health check takes the instance out.
+        let ready = client.get(format!("{}/v1/ready", server.base)).send().await.unwrap();
+        assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error_kind(&ready.text().await.unwrap()), ErrorKind::StorageUnavailable);
         // What needs no database keeps working.
         let health = client.get(format!("{}/v1/health", server.base)).send().await.unwrap();
         assert_eq!(health.status(), StatusCode::OK);
@@ -229,6 +233,8 @@ async fn both_instances_answer_storage_unavailable_while_postgresql_is_down_and_
             let (status, body) = lookup(&client, &server.base, code, Some(&token)).await;
             if status == StatusCode::OK {
                 assert!(card(&body).meter.unwrap().counted);
+                let ready = client.get(format!("{}/v1/ready", server.base)).send().await.unwrap();
+                assert_eq!(ready.status(), StatusCode::OK, "ready again");
                 break;
             }
             assert_eq!(error_kind(&body), ErrorKind::StorageUnavailable, "{body}");

@@ -255,7 +255,9 @@ pub async fn register(
         }
         None => {}
     }
-    Ok((StatusCode::CREATED, Json(open_session(&state, &user, origin).await?)))
+    let session = open_session(&state, &user, origin).await?;
+    super::metrics::registered();
+    Ok((StatusCode::CREATED, Json(session)))
 }
 
 /// `POST /v1/account/login`. Unknown email and wrong password get the same answer, after the
@@ -275,7 +277,10 @@ pub async fn login(
     let matches = state.hashing.run(move || password_matches(&password, &stored)).await?;
     match user {
         Some(user) if matches => Ok(Json(open_session(&state, &user, origin).await?)),
-        _ => Err(AppError::InvalidCredentials),
+        _ => {
+            super::metrics::login_failed();
+            Err(AppError::InvalidCredentials)
+        }
     }
 }
 

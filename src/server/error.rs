@@ -53,6 +53,9 @@ pub enum AppError {
     /// The database failed; the detail is logged, not sent. Unavailable (down, busy, locked)
     /// answers 503 and may be retried; a fault answers as any internal error.
     Storage(super::store::StoreError),
+    /// The readiness check's store ping failed: 503 whatever the cause, so that the load
+    /// balancer sends no traffic until the store answers again.
+    NotReady(super::store::StoreError),
     /// No such route.
     NotFound,
     /// The route exists, not for this method.
@@ -117,7 +120,7 @@ impl AppError {
             AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
             AppError::RateLimited(_) => ErrorKind::RateLimited,
             AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => ErrorKind::Internal,
-            AppError::Storage(_) => ErrorKind::StorageUnavailable,
+            AppError::Storage(_) | AppError::NotReady(_) => ErrorKind::StorageUnavailable,
             AppError::NotFound => ErrorKind::NotFound,
             AppError::MethodNotAllowed => ErrorKind::MethodNotAllowed,
             AppError::Internal(_) => ErrorKind::Internal,
@@ -159,6 +162,7 @@ impl AppError {
             AppError::Storage(_) => {
                 "The view counter is unavailable right now; nothing was counted. Try again shortly.".into()
             }
+            AppError::NotReady(_) => "The view counter's database does not answer; this instance is not ready.".into(),
             AppError::NotFound => "There is nothing at this address.".into(),
             AppError::MethodNotAllowed => "This address does not accept that method.".into(),
             AppError::EmptyQuery => "Type a code or some words to search for (q).".into(),
@@ -200,7 +204,8 @@ impl AppError {
     pub(crate) fn log(&self) {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Storage(error) => {
+            AppError::Storage(error) | AppError::NotReady(error) => {
+                super::metrics::store_error(error);
                 tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
             }
             _ => {}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::visitor::{self, ClientIp};
 use super::{AppError, AppState, meter, unix_now};
-use crate::api::{Card, CodeSystem, ExistsAnswer, ExistsRequest, Health};
+use crate::api::{Card, CodeSystem, ExistsAnswer, ExistsRequest, Health, Ready};
 use crate::code;
 
 /// The query of a card lookup.
@@ -87,6 +87,12 @@ pub(super) async fn entitled(
     let (period, limit) = (config.period.key(now), config.limit(visitor.plan));
     let code = format!("{}:{}", card.system.id(), card.code);
     let outcome = state.store.record_view(&visitor.identity, &period, &code, limit).await?;
+    if outcome.counted {
+        super::metrics::view_counted();
+    }
+    if !outcome.granted {
+        super::metrics::paywalled();
+    }
     let mut card = meter::redact(card, config.sections(visitor.plan), !outcome.granted);
     card.meter = Some(meter::meter(config, visitor.plan, outcome.used, outcome.counted, visitor.account));
     card.visitor_token = visitor.issued_token;
@@ -116,6 +122,17 @@ pub async fn health(State(state): State<AppState>) -> Response {
     .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// `GET /v1/ready`: whether this instance can serve metered cards now, i.e. its store answers
+/// (the load balancer's health check). 503 `storage_unavailable` when it does not, whatever the
+/// cause: the instance should get no traffic until it recovers. `/v1/health` stays the liveness
+/// check, which does not depend on the database.
+pub async fn ready(State(state): State<AppState>) -> Result<Response, AppError> {
+    state.store.ping().await.map_err(AppError::NotReady)?;
+    let mut response = Json(Ready { status: "ready".into() }).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 /// The most candidates one `POST /v1/codes/exists` may check.

@@ -12,6 +12,8 @@ pub mod hashing;
 pub mod import;
 mod lookup;
 pub mod meter;
+pub mod metrics;
+pub mod pruning;
 pub mod search;
 pub mod site_keys;
 pub mod store;
@@ -181,6 +183,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .merge(cards)
         .merge(accounts)
         .route("/v1/health", get(lookup::health))
+        .route("/v1/ready", get(lookup::ready))
         .route("/account/login", get(account_pages::login))
         .route("/account/register", get(account_pages::register))
         .route("/account/account.js", get(account_pages::script))
@@ -234,5 +237,6 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             state.config.hsts.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
+        .layer(middleware::from_fn(metrics::track))
         .layer(access_log::layer())
 }

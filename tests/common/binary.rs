@@ -33,6 +33,7 @@ impl Server {
         let mut child = command.spawn().expect("codecard starts");
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut base = None;
+        let mut start_up = Vec::new();
         let mut line = String::new();
         while stderr.read_line(&mut line).unwrap_or(0) > 0 {
             if let Some(rest) = line.split("serving on ").nth(1) {
@@ -40,11 +41,13 @@ impl Server {
                 base = Some(url.trim_end_matches('/').to_string());
                 break;
             }
+            start_up.push(line.trim_end().to_string());
             line.clear();
         }
         let base = base.unwrap_or_else(|| panic!("codecard exited early: {:?}", child.wait()));
-        // Keep reading, so the server never blocks on a full pipe and tests can read its log.
-        let log = Arc::new(Mutex::new(Vec::new()));
+        // Keep reading, so the server never blocks on a full pipe and tests can read its log
+        // (start-up lines included).
+        let log = Arc::new(Mutex::new(start_up));
         let kept = log.clone();
         std::thread::spawn(move || {
             for line in stderr.lines().map_while(Result::ok) {
@@ -52,6 +55,31 @@ impl Server {
             }
         });
         Server { child, base, db, log, _data: data }
+    }
+
+    /// Waits up to 10 s for the process to exit (after a SIGTERM, say) and checks it succeeded.
+    pub fn assert_exits_cleanly(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status:?}");
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "still running 10 s after SIGTERM");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Waits up to 10 s for a log line containing `text`; the line.
+    pub fn wait_for_log(&self, text: &str) -> Option<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if let Some(line) = self.log.lock().unwrap().iter().find(|line| line.contains(text)) {
+                return Some(line.clone());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
     }
 
     pub fn get(&self, path: &str) -> reqwest::blocking::Response {

@@ -210,6 +210,11 @@ pub trait Store: Send + Sync + 'static {
     async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64>;
     /// Answers when the database can be used right now (the readiness check).
     async fn ping(&self) -> StoreResult<()>;
+    /// Connections handed out right now and the pool's size, for `/metrics`; `None` for a
+    /// store without a pool (SQLite's one connection).
+    fn pool_in_use(&self) -> Option<(usize, usize)> {
+        None
+    }
 }
 
 /// Where the endpoint keeps its state, as `--database` names it.

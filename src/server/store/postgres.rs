@@ -114,12 +114,6 @@ impl PostgresStore {
         tx.commit().await?;
         Ok(())
     }
-
-    /// Connections handed out right now, and the pool's size (for `/metrics`).
-    pub fn pool_in_use(&self) -> (usize, usize) {
-        let status = self.pool.status();
-        (status.size.saturating_sub(status.available), status.max_size)
-    }
 }
 
 fn user_from_row(row: &Row) -> User {
@@ -397,5 +391,10 @@ impl Store for PostgresStore {
         let client = self.pool.get().await?;
         client.simple_query("SELECT 1").await?;
         Ok(())
+    }
+
+    fn pool_in_use(&self) -> Option<(usize, usize)> {
+        let status = self.pool.status();
+        Some((status.size.saturating_sub(status.available), status.max_size))
     }
 }

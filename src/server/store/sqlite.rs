@@ -1,6 +1,6 @@
 //! The embedded default: one SQLite file in WAL mode, for one machine.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -43,6 +43,20 @@ pub(super) fn error_kind(error: &rusqlite::Error) -> StoreErrorKind {
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// The file opened, as the readiness check finds it again (`None`: not a file on disk).
+    file: Option<Arc<OpenedFile>>,
+}
+
+/// A database file and the identity (device, inode) it had when it was opened.
+struct OpenedFile {
+    path: PathBuf,
+    id: (u64, u64),
+}
+
+/// The device and inode of the file at `path`.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|meta| (meta.dev(), meta.ino()))
 }
 
 /// Checks and records one view inside a transaction.
@@ -137,7 +151,9 @@ impl SqliteStore {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
             return Err(StoreError::file(path, format!("the folder {} does not exist", parent.display()), None));
         }
-        let store = SqliteStore { connection: Arc::new(Mutex::new(connect(path, busy_timeout)?)) };
+        let connection = Arc::new(Mutex::new(connect(path, busy_timeout)?));
+        let file = file_id(path).map(|id| Arc::new(OpenedFile { path: path.to_path_buf(), id }));
+        let store = SqliteStore { connection, file };
         store.migrate()?;
         Ok(store)
     }
@@ -371,8 +387,15 @@ impl SqliteStore {
         Ok(views as u64)
     }
 
+    /// Reads from the file, and checks that the file is still the one at its path: an open
+    /// connection keeps working on a deleted or replaced file, and every write would be lost.
     fn ping(&self) -> StoreResult<()> {
-        self.lock().query_row("SELECT 1", [], |_| Ok(()))?;
+        self.lock().query_row("PRAGMA user_version", [], |_| Ok(()))?;
+        if let Some(file) = &self.file {
+            if file_id(&file.path) != Some(file.id) {
+                return Err(StoreError::file(&file.path, "the database file was removed or replaced", None));
+            }
+        }
         Ok(())
     }
 
