@@ -66,7 +66,16 @@ pub fn mount_picker(widget: &Widget, input: HtmlInputElement, options: &str) -> 
     popup.set_attribute("data-codecard-pick", "")?;
     popup.set_attribute("data-codecard-host", "")?;
     popup.set_attribute("lang", widget.config.lang.tag())?;
-    document.body().ok_or("codecard: the page has no <body>")?.append_child(&popup)?;
+    // In a modal dialog or a popover (the top layer) the list must be inside it: under it, the
+    // list would be hidden and inert.
+    let layer = input.closest("dialog, [popover]")?;
+    if layer.is_some() {
+        popup.style().set_property("position", "fixed")?;
+    }
+    match &layer {
+        Some(layer) => layer.append_child(&popup)?,
+        None => document.body().ok_or("codecard: the page has no <body>")?.append_child(&popup)?,
+    };
     let chips_host = if options.multiple {
         let host: HtmlElement = document.create_element("div")?.unchecked_into();
         host.set_attribute("data-codecard-chips", "")?;
@@ -91,6 +100,7 @@ pub fn mount_picker(widget: &Widget, input: HtmlInputElement, options: &str) -> 
             lang: widget.config.lang,
             card: widget.target,
             popup: popup.clone(),
+            fixed: layer.is_some(),
         });
         let shown = picker.clone();
         let mut handles: Vec<Box<dyn std::any::Any>> =
