@@ -136,6 +136,27 @@ test.describe("code picker under attack", () => {
     await expect(field(page, "dx")).toHaveValue("I10");
   });
 
+  test("H7: an input the page removes takes its list, live region, chips and their hidden inputs with it", async ({ page }) => {
+    await host(
+      page,
+      form('<p id="slot"><label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple></p>')
+    );
+    await field(page, "more").fill("i10");
+    await field(page, "more").blur();
+    await expect(page.locator("[data-codecard-chips] li")).toHaveCount(1);
+    // A framework re-renders the field: the old input goes, a new one comes.
+    await page.evaluate(() => {
+      document.getElementById("slot").innerHTML =
+        '<label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>';
+    });
+    await expect(field(page, "more")).toHaveAttribute("role", "combobox");
+    await expect(page.locator("[data-codecard-pick]")).toHaveCount(1);
+    await expect(page.locator("[data-codecard-chips]")).toHaveCount(1);
+    await expect(page.locator("input[type=hidden][name=more]")).toHaveCount(0);
+    await page.getByRole("button", { name: "Send" }).click();
+    expect(await echoed(page)).toEqual([]);
+  });
+
   test("M1: form reset clears the validity message and the chips", async ({ page }) => {
     await host(
       page,
