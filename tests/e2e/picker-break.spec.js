@@ -157,6 +157,34 @@ test.describe("code picker under attack", () => {
     expect(await echoed(page)).toEqual([]);
   });
 
+  test("M5: the active option is scrolled into view in a long list", async ({ page }) => {
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm" data-limit="40">'));
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect(await optionsOf(page, "dx")).toHaveCount(40);
+    for (let i = 0; i < 30; i++) await page.keyboard.press("ArrowDown");
+    const id = await field(page, "dx").getAttribute("aria-activedescendant");
+    const inside = await page.evaluate((id) => {
+      const option = document.getElementById(id).getBoundingClientRect();
+      const box = document.getElementById(id).closest(".cc-pick-box").getBoundingClientRect();
+      return option.top >= box.top && option.bottom <= box.bottom;
+    }, id);
+    expect(inside).toBe(true);
+  });
+
+  test("M6: an input outside its form (form= attribute) still submits its chips", async ({ page }) => {
+    await host(
+      page,
+      '<form method="post" action="/demo/echo" id="f"><button type="submit">Send</button></form>' +
+        '<label for="more">More</label><input id="more" name="more" form="f" data-codecard-picker="icd10cm" data-multiple>'
+    );
+    await field(page, "more").fill("i10");
+    await field(page, "more").blur();
+    await expect(page.locator("[data-codecard-chips] li")).toHaveCount(1);
+    await page.getByRole("button", { name: "Send" }).click();
+    expect(await echoed(page)).toEqual([["more", "I10"]]);
+  });
+
   test("M1: form reset clears the validity message and the chips", async ({ page }) => {
     await host(
       page,

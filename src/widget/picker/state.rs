@@ -197,7 +197,16 @@ impl Inner {
             let mut added = this.added.borrow_mut();
             added.set(input, "aria-expanded", if open { "true" } else { "false" });
             match this.option.index.get().filter(|_| open) {
-                Some(i) => added.set(input, "aria-activedescendant", &this.option_id(i)),
+                Some(i) => {
+                    added.set(input, "aria-activedescendant", &this.option_id(i));
+                    // The list scrolls; the keyboard's option must stay in sight.
+                    if let Some(option) = document().get_element_by_id(&this.option_id(i)) {
+                        let options = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+                        let _ = js_sys::Reflect::get(&option, &"scrollIntoView".into())
+                            .and_then(|f| f.unchecked_into::<js_sys::Function>().call1(&option, &options));
+                    }
+                }
                 None => added.remove(input, "aria-activedescendant"),
             }
             if this.settings.multiple && required {
