@@ -301,7 +301,8 @@ async fn exists_refuses_oversized_and_malformed_batches() {
 /// `POST /demo/echo` with a form body on an endpoint built with or without `demo_echo`.
 async fn post_form(demo_echo: bool, body: &str) -> (StatusCode, Vec<u8>) {
     let echo = Client::new(ServerConfig { demo_echo, ..ServerConfig::default() });
-    let answer = echo.send(client::post("/demo/echo", "application/x-www-form-urlencoded", body.to_string(), None)).await;
+    let answer =
+        echo.send(client::post("/demo/echo", "application/x-www-form-urlencoded", body.to_string(), None)).await;
     (answer.status, answer.bytes.to_vec())
 }
 
