@@ -14,6 +14,12 @@ const OUT = process.argv[2] || "bench-results/browser.json";
 const RUNS = Number(process.env.RUNS || 15);
 const CARDS = Number(process.env.CARDS || 100);
 const ROUNDS = Number(process.env.MEMORY_ROUNDS || 3); // memory is measured after each round of CARDS cards
+const PHONE_RUNS = Number(process.env.PHONE_RUNS || 5); // per network, for "what a phone sees"
+// Chromium's network emulation at Lighthouse's "Slow 4G" (throughputs in bytes per second).
+const NETWORKS = {
+  unthrottled: null,
+  slow_4g: { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 },
+};
 // The launch options of playwright.config.js.
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 // The 40 codes on codes.html (written by .ci/bench-pages.js), with the code each card shows.
@@ -108,6 +114,32 @@ async function closeCard(page) {
   const closed = page.evaluate(() => window.__bench.nextClose());
   await page.keyboard.press("Escape");
   await closed;
+}
+
+// What a phone sees: click → card visible with the module not yet fetched (cold) and fetched
+// (warm, another code), and the widget bytes Chromium transferred before the first card (the
+// loader, the wasm-bindgen JS, the wasm and the CSS, as negotiated: brotli), per network.
+async function phone(browser, conditions) {
+  const cold = [], warm = [], transferred = [], files = [];
+  for (let i = 0; i < PHONE_RUNS; i++) {
+    const { context, page } = await fresh(browser, "/bench/codes.html");
+    if (conditions) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", conditions);
+    }
+    await addScript(page);
+    const [a, b] = [PAGE_CODES[i % PAGE_CODES.length], PAGE_CODES[(i + 1) % PAGE_CODES.length]];
+    cold.push(await clickCard(page, a.code, a.display));
+    const widget = await page.evaluate(() => performance.getEntriesByType("resource")
+      .filter((e) => e.name.includes("/widget/")).map((e) => ({ file: e.name.replace(/.*\/widget\//, ""), bytes: e.transferSize })));
+    transferred.push(widget.reduce((sum, e) => sum + e.bytes, 0));
+    if (!files.length) files.push(...widget);
+    await closeCard(page);
+    warm.push(await clickCard(page, b.code, b.display));
+    await context.close();
+  }
+  return { conditions, click_to_card_cold_ms: stats(cold), click_to_card_warm_ms: stats(warm), widget_bytes_transferred_before_first_card: stats(transferred), files };
 }
 
 const longtaskSum = (tasks, from) => {
@@ -242,9 +274,13 @@ async function main() {
     }
     autodetect = { status: "measured", settled_ms: stats(a.settled), codes_found: stats(a.found), longtask_total_ms: stats(a.ltTotal), longtask_max_ms: stats(a.ltMax) };
   }
+  // 5. What a phone sees, unthrottled and under Slow 4G.
+  const phoneResults = {};
+  for (const [name, conditions] of Object.entries(NETWORKS)) phoneResults[name] = await phone(browser, conditions);
   await browser.close();
 
   Object.assign(result, {
+    phone: { ...phoneResults, bytes_before_first_card_as_served: require("./chunks").measure().firstCard },
     ready: {
       script_to_codes_enhanced_ms: stats(ready.enhanced),
       loader_execution_40_codes_ms: stats(ready.loaderExec),
@@ -260,6 +296,8 @@ async function main() {
   });
   fs.writeFileSync(OUT, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result.click_to_card_ms), JSON.stringify(result.ready.script_to_wasm_ready_ms));
+  for (const [name, r] of Object.entries(phoneResults))
+    console.log(`phone ${name}: cold ${JSON.stringify(r.click_to_card_cold_ms)} warm ${JSON.stringify(r.click_to_card_warm_ms)} bytes ${JSON.stringify(r.widget_bytes_transferred_before_first_card)}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

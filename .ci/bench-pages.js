@@ -14,7 +14,7 @@ const root = path.join(__dirname, "..");
 const rows = (file) =>
   zlib.gunzipSync(fs.readFileSync(path.join(root, "assets/data", file))).toString("utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
 // ICD-10-CM: code, code_dotted, billable, short, long. ICD-10-PCS: code, billable, short, long, ...
-const cm = rows("icd10cm-2025.tsv.gz").filter((r) => r[2] === "1").map((r) => ({ code: r[1], system: "icd10cm", text: r[4] }));
+const cm = rows("icd10cm.tsv.gz").filter((r) => r[2] === "1" && !r[6]).map((r) => ({ code: r[1], system: "icd10cm", text: r[4] }));
 const pcs = rows("icd10pcs-2025.tsv.gz").map((r) => ({ code: r[0], system: "icd10pcs", text: r[3] }));
 const every = (list, n) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
 const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");

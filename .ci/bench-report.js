@@ -45,6 +45,18 @@ p("Targets:", "",
 // 2. Browser
 const b = browser;
 const mem = b.memory;
+// What a phone sees (issue 14's budgets: first card ≤ 120 KB gzip; Slow 4G cold ≤ 1.2 s, warm ≤ 50 ms).
+if (b.phone) {
+  const ph = b.phone, f = ph.bytes_before_first_card_as_served;
+  p("### What a phone sees", "",
+    `Bytes before the first card (loader + wasm-bindgen JS + card wasm + CSS), as served: ${kb(f.gzip)} KB gzip, ${kb(f.brotli)} KB brotli (budget ≤ 120 KB gzip).`, "",
+    "| network | widget bytes Chromium transferred before the first card (KB) | click → card, cold (ms) | click → card, warm (ms) |",
+    "| --- | ---: | ---: | ---: |",
+    ...Object.entries(ph).filter(([, r]) => r && r.click_to_card_cold_ms).map(([name, r]) =>
+      `| ${name === "slow_4g" ? "Slow 4G (150 ms RTT, 1.6 Mbps down, 750 kbps up)" : "unthrottled"} | ${kb(r.widget_bytes_transferred_before_first_card.median)} | ${ms(r.click_to_card_cold_ms)} | ${ms(r.click_to_card_warm_ms)} |`),
+    "");
+}
+
 p("## 2. In the browser (headless Chromium, no-meter server on 127.0.0.1)", "",
   `Pages: a visit summary with 40 marked codes, one with 5,000. ${b.runs} cold runs (fresh browser context each) unless noted.`, "",
   "| measurement | ms: median (min–max) | n |", "| --- | ---: | ---: |",

@@ -6,33 +6,21 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const zlib = require("zlib");
 const { execFileSync } = require("child_process");
+const chunks = require("./chunks");
 
 const root = path.join(__dirname, "..");
 const out = process.argv[2] || "bench-results/sizes.json";
 
-function measure(bytes) {
-  return {
-    raw: bytes.length,
-    gzip: zlib.gzipSync(bytes, { level: 9 }).length,
-    brotli: zlib.brotliCompressSync(bytes, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-    }).length,
-  };
-}
-const sum = (parts) =>
-  parts.reduce((t, p) => ({ raw: t.raw + p.raw, gzip: t.gzip + p.gzip, brotli: t.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const { compressed: measure, sum } = chunks;
 
-// codecard: the loader is all a page loads before the first interaction; the rest comes on intent or idle.
+// codecard: the loader is all a page loads before the first interaction; the card module and its
+// styles come on intent or idle (the first card); the search box's module only on pages with one.
+// As transferred: the build's precompressed copies (.ci/chunks.js).
 function ours() {
-  const files = [
-    ["loader.js (before any interaction)", "pkg/loader.js"],
-    ["codecard.js (wasm-bindgen JS)", "pkg/codecard.js"],
-    ["codecard_bg.wasm", "pkg/codecard_bg.wasm"],
-    ["codecard.css", "assets/codecard.css"],
-  ].map(([name, file]) => ({ name, file, ...measure(fs.readFileSync(path.join(root, file))) }));
-  return { files, before_interaction: files[0], total: sum(files) };
+  const m = chunks.measure();
+  const files = m.chunks.flatMap((c) => c.files.map((f) => ({ name: `${f.file} (${c.id})`, ...f })));
+  return { files, chunks: m.chunks, before_interaction: m.chunks[0], total: m.firstCard, everything: m.everything };
 }
 
 // The peers. `files` are paths inside the npm package; `bundle` builds one file first (for a

@@ -7,12 +7,19 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-# The release widget: wasm-opt -Oz, the smallest profile, into pkg/.
+# The release widget: wasm-opt -Oz, the smallest profile, into pkg/, with brotli and gzip copies
+# of the immutable files for the server to send as they are.
 build_widget() {
-  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild)"
+  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild; precompressed)"
+  # Two modules from one crate: the card (what a first click needs), then the search box, which
+  # the loader fetches only on pages with one (built in a folder of its own, then copied over).
   wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard --out-dir pkg . -- --no-default-features --features csr
+  wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
+    --out-name codecard_search --out-dir target/pkg-search . -- --no-default-features --features search-box
+  cp target/pkg-search/codecard_search.js target/pkg-search/codecard_search_bg.wasm pkg/
   esbuild assets/loader.js --minify --target=es2020 --legal-comments=none --log-level=warning --outfile=pkg/loader.js
+  node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm pkg/codecard_search.js pkg/codecard_search_bg.wasm
 }
 
 build_server() {

@@ -18,6 +18,23 @@
   var module = null; // Promise of [the initialised wasm-bindgen module, the CSS text], shared by instances
   var attempts = 0;
   var blocked = false; // the page's Content-Security-Policy refused to compile the wasm
+  var search = null; // Promise of the search box's module, loaded only when a page has a box
+  var searchAttempts = 0;
+
+  // The search box is a module of its own, so a page without one never downloads it.
+  function loadSearch() {
+    if (!search) {
+      var retry = searchAttempts++ ? "?retry=" + searchAttempts : "";
+      search = import(files + "codecard_search.js" + retry).then(function (m) {
+        return m.default({ module_or_path: files + "codecard_search_bg.wasm" }).then(function () { return m; });
+      });
+      search.catch(function (error) {
+        search = null;
+        console.warn("codecard: the search box could not be loaded:", error);
+      });
+    }
+    return search;
+  }
 
   // The card's CSS travels over connect-src (fetch) and is adopted as a constructed stylesheet,
   // so a page whose style-src admits only itself still gets a styled card.
@@ -225,8 +242,8 @@
         billable: String(o.billable != null ? o.billable : d.billable) !== "false",
         limit: parseInt(o.limit || d.limit, 10) || 0,
       });
-      return Promise.all([self.load(), loadModule()]).then(function (loaded) {
-        self.boxes.push([input, loaded[1][0].mount_picker(loaded[0], input, options)]);
+      return Promise.all([self.load(), loadSearch()]).then(function (loaded) {
+        self.boxes.push([input, loaded[1].mount_picker(JSON.stringify(self.options), loaded[0], input, options)]);
       }).catch(function (error) {
         input.removeAttribute("data-codecard-picker-ready");
         console.warn("codecard: a code picker could not start:", error);
@@ -239,12 +256,12 @@
       var self = this;
       var boxes = self.root.querySelectorAll("[data-codecard-search]:not([data-codecard-search-ready])");
       if (!boxes.length) return;
-      Promise.all([self.load(), loadModule()]).then(function (loaded) {
+      Promise.all([self.load(), loadSearch()]).then(function (loaded) {
         for (var i = 0; i < boxes.length; i++) {
           if (boxes[i].hasAttribute("data-codecard-search-ready")) continue;
           boxes[i].setAttribute("data-codecard-search-ready", "");
           try {
-            self.boxes.push([boxes[i], loaded[1][0].mount_search(loaded[0], boxes[i])]);
+            self.boxes.push([boxes[i], loaded[1].mount_search(JSON.stringify(self.options), boxes[i], loaded[0])]);
           } catch (error) {
             console.warn("codecard: search box failed:", error);
           }

@@ -13,7 +13,7 @@ use codecard::api::Plan;
 use codecard::server::connections::ConnectionLimits;
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
-    self, AppState, Catalog, DataSource, MeterConfig, ServerConfig, SqliteStore, StaticDirs, Store, WidgetFiles,
+    self, AppState, Catalog, DataSource, Database, MeterConfig, ServerConfig, StaticDirs, Store, WidgetFiles,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -52,6 +52,19 @@ struct DbArg {
     /// The SQLite database file (created and migrated if missing).
     #[arg(long, env = "CODECARD_DB", default_value = "codecard.db", global = true)]
     db: PathBuf,
+    /// The database instead of --db: postgres://user@host:port/name for PostgreSQL, the store
+    /// several instances share; a path or sqlite://path for an SQLite file. Migrated at start.
+    #[arg(long, env = "CODECARD_DATABASE_URL", global = true, hide_env_values = true)]
+    database: Option<String>,
+}
+
+impl DbArg {
+    fn database(&self) -> Database {
+        match &self.database {
+            Some(url) => Database::parse(url),
+            None => Database::Sqlite(self.db.clone()),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -238,8 +251,8 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Serve(args) => serve(*args),
-        Command::Users { db, command } => open_store(&db).and_then(|store| users(&store, command)),
-        Command::Keys { db, command } => open_store(&db).and_then(|store| keys(&store, command)),
+        Command::Users { db, command } => admin(&db, |store| Box::pin(users(store, command))),
+        Command::Keys { db, command } => admin(&db, |store| Box::pin(keys(store, command))),
         Command::Import(args) => import(args),
     };
     match result {
@@ -251,14 +264,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_store(db: &DbArg) -> Result<SqliteStore, String> {
-    SqliteStore::open(&db.db).map_err(|e| format!("cannot open the database: {e}"))
+type AdminTask = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>;
+
+/// Runs an administration command against the database `db` names.
+fn admin(db: &DbArg, command: impl FnOnce(Arc<dyn Store>) -> AdminTask) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let store = open_store(db).await?;
+        command(store).await
+    })
 }
 
-fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
+async fn open_store(db: &DbArg) -> Result<Arc<dyn Store>, String> {
+    db.database().open().await.map_err(|e| format!("cannot open the database: {e}"))
+}
+
+async fn users(store: Arc<dyn Store>, command: UsersCommand) -> Result<(), String> {
     match command {
         UsersCommand::List => {
-            let users = store.users().map_err(|e| e.to_string())?;
+            let users = store.users().await.map_err(|e| e.to_string())?;
             println!("{:<40} {:<5} registered", "email", "plan");
             for user in users {
                 let date = time::OffsetDateTime::from_unix_timestamp(user.created_at as i64)
@@ -270,7 +297,7 @@ fn users(store: &SqliteStore, command: UsersCommand) -> Result<(), String> {
         }
         UsersCommand::SetPlan { email, plan } => {
             let plan = Plan::from(plan);
-            if store.set_plan(&email, plan).map_err(|e| e.to_string())? {
+            if store.set_plan(&email, plan).await.map_err(|e| e.to_string())? {
                 println!("{email} is now on the {} plan", plan.id());
                 Ok(())
             } else {
@@ -290,7 +317,7 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
+async fn keys(store: Arc<dyn Store>, command: KeysCommand) -> Result<(), String> {
     match command {
         KeysCommand::Add { origins } => {
             if let Some(bad) = origins.iter().find(|o| !server::site_keys::valid_origin(o)) {
@@ -299,18 +326,18 @@ fn keys(store: &SqliteStore, command: KeysCommand) -> Result<(), String> {
                 ));
             }
             let key = server::site_keys::new_key();
-            store.add_site_key(&key, &origins, server::unix_now()).map_err(|e| e.to_string())?;
+            store.add_site_key(&key, &origins, server::unix_now()).await.map_err(|e| e.to_string())?;
             println!("{key}");
             Ok(())
         }
         KeysCommand::List => {
-            for key in store.site_keys().map_err(|e| e.to_string())? {
+            for key in store.site_keys().await.map_err(|e| e.to_string())? {
                 println!("{}  {}", key.key, key.origins.join(" "));
             }
             Ok(())
         }
         KeysCommand::Remove { key } => {
-            if store.remove_site_key(&key).map_err(|e| e.to_string())? {
+            if store.remove_site_key(&key).await.map_err(|e| e.to_string())? {
                 println!("removed {key}");
                 Ok(())
             } else {
@@ -396,7 +423,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     if secret.as_ref().is_some_and(|secret| secret.len() < 32) {
         return Err("the signing secret must be at least 32 characters".into());
     }
-    let store = open_store(&args.db)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let database = args.db.database();
+    let store = runtime.block_on(open_store(&args.db))?;
     let config = ServerConfig {
         meter: MeterConfig {
             enabled: !args.no_meter,
@@ -422,9 +451,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         secret: secret.map(String::into_bytes),
         demo_echo: args.demo_echo,
     };
-    let state = AppState::new(Arc::new(catalog), Arc::new(widget), Arc::new(store), config)
+    let state = runtime
+        .block_on(AppState::new(Arc::new(catalog), Arc::new(widget), store, config))
         .map_err(|e| format!("cannot prepare the database: {e}"))?;
-    tracing::info!(db = %args.db.db.display(), metered = !args.no_meter, "storage ready");
+    tracing::info!(db = %database.describe(), metered = !args.no_meter, "storage ready");
     let indexing = std::time::Instant::now();
     let index = state.search_index();
     tracing::info!(
@@ -440,7 +470,6 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         write_timeout: Duration::from_secs(args.write_timeout_secs.get()),
     };
 
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

@@ -264,12 +264,6 @@ fn a_database_in_a_missing_folder_is_a_clear_start_up_error() {
     assert!(stderr.contains("the folder /nonexistent/codecard does not exist"), "{stderr}");
 }
 
-/// The build a served loader asks its files from.
-fn build_of(loader: &str) -> String {
-    let at = loader.find("BUILD = \"").expect("the loader names its build") + "BUILD = \"".len();
-    loader[at..at + 16].to_string()
-}
-
 #[test]
 fn a_page_of_the_previous_build_still_gets_its_own_files() {
     let widget = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
@@ -277,17 +271,19 @@ fn a_page_of_the_previous_build_still_gets_its_own_files() {
     let deploy = |glue: &str, wasm: &[u8]| {
         std::fs::write(widget.path().join("codecard.js"), glue).unwrap();
         std::fs::write(widget.path().join("codecard_bg.wasm"), wasm).unwrap();
+        std::fs::write(widget.path().join("codecard_search.js"), "// search glue").unwrap();
+        std::fs::write(widget.path().join("codecard_search_bg.wasm"), b"\0asm search").unwrap();
         Server::start(|c| {
             c.args(["--widget-dir", &dir]);
         })
     };
     let first = deploy("// glue one", b"\0asm one");
-    let old = build_of(&first.get("/widget/loader.js").text().unwrap());
+    let old = build_id(&first.get("/widget/loader.js").text().unwrap());
     drop(first);
 
     // Redeployed with other files: a page that loaded the old loader asks for the old build.
     let second = deploy("// glue two", b"\0asm two");
-    let new = build_of(&second.get("/widget/loader.js").text().unwrap());
+    let new = build_id(&second.get("/widget/loader.js").text().unwrap());
     assert_ne!(old, new);
     let response = second.get(&format!("/widget/{old}/codecard.js"));
     assert_eq!(response.status(), 200);
@@ -303,4 +299,82 @@ fn a_page_of_the_previous_build_still_gets_its_own_files() {
     assert_eq!(response.text().unwrap(), "// glue two");
     assert_eq!(second.get("/widget/..%2F..%2Fx/codecard.js").text().unwrap(), "// glue two");
     assert_eq!(second.get(&format!("/widget/{old}/secret.txt")).status(), 404);
+}
+
+/// The build id the loader names (its only 16-hex-digit string literal).
+fn build_id(loader: &str) -> String {
+    loader
+        .split('"')
+        .find(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .expect("a build id in the loader")
+        .to_string()
+}
+
+fn get_accepting(url: &str, accept_encoding: Option<&str>) -> reqwest::blocking::Response {
+    let client = reqwest::blocking::Client::new();
+    let request = client.get(url);
+    let request = match accept_encoding {
+        Some(value) => request.header("Accept-Encoding", value),
+        None => request,
+    };
+    request.send().unwrap()
+}
+
+#[test]
+fn widget_files_are_sent_as_the_builds_precompressed_copies() {
+    // A widget folder as build_widget leaves it: the files and their brotli 11 and gzip 9 copies.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let wasm: Vec<u8> = (0..200_000u32).flat_map(|i| (i.wrapping_mul(2_654_435_761) >> 7).to_le_bytes()).collect();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    brotli::BrotliCompress(&mut &wasm[..], &mut br, &params).unwrap();
+    let gz = b"gzip copy written by the build".to_vec();
+    std::fs::write(dir.path().join("codecard_bg.wasm"), &wasm).unwrap();
+    std::fs::write(dir.path().join("codecard_bg.wasm.br"), &br).unwrap();
+    std::fs::write(dir.path().join("codecard_bg.wasm.gz"), &gz).unwrap();
+    std::fs::write(dir.path().join("codecard.js"), "export default function init() {}\n").unwrap();
+    let server = Server::start(|c| {
+        c.arg("--widget-dir").arg(dir.path());
+    });
+    let loader = server.get("/widget/loader.js").text().unwrap();
+    let url = format!("{}/widget/{}/codecard_bg.wasm", server.base, build_id(&loader));
+
+    let response = get_accepting(&url, Some("gzip, deflate, br, zstd"));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["vary"], "accept-encoding");
+    assert_eq!(response.headers()["content-length"], br.len().to_string().as_str());
+    assert_eq!(response.bytes().unwrap(), br);
+
+    let response = get_accepting(&url, Some("gzip"));
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.bytes().unwrap(), gz);
+
+    for accept in [None, Some("identity"), Some("br;q=0, gzip;q=0")] {
+        let response = get_accepting(&url, accept);
+        assert_eq!(response.status(), 200);
+        assert!(response.headers().get("content-encoding").is_none(), "{accept:?}");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        assert_eq!(response.bytes().unwrap(), wasm, "{accept:?}");
+    }
+}
+
+#[test]
+fn the_loader_and_styles_are_sent_in_brotli_that_decodes_to_the_identity_bytes() {
+    let server = Server::start(|_| {});
+    let loader = server.get("/widget/loader.js").text().unwrap();
+    for url in [
+        format!("{}/widget/loader.js", server.base),
+        format!("{}/widget/{}/codecard.css", server.base, build_id(&loader)),
+    ] {
+        let identity = get_accepting(&url, None).bytes().unwrap();
+        let response = get_accepting(&url, Some("br"));
+        assert_eq!(response.headers()["content-encoding"], "br", "{url}");
+        assert_eq!(response.headers()["vary"], "accept-encoding", "{url}");
+        let compressed = response.bytes().unwrap();
+        assert!(compressed.len() < identity.len() / 2, "{url}");
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &compressed[..], &mut decoded).unwrap();
+        assert_eq!(decoded, identity, "{url}");
+    }
 }

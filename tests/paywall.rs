@@ -186,7 +186,7 @@ async fn plans_decide_the_sections_and_paid_is_unlimited() {
     assert!(tips.content.is_none(), "coding tips are for paid plans");
     assert!(!free.body.contains("combination categories"), "{}", free.body);
 
-    assert!(client.state.store.set_plan("CODER@clinic.example", Plan::Paid).unwrap());
+    assert!(client.state.store.set_plan("CODER@clinic.example", Plan::Paid).await.unwrap());
     let paid = client.get("/v1/codes/I10", Some(&session.token)).await;
     assert!(paid.body.contains("combination categories"), "paid accounts see coding tips");
     let meter = paid.card().meter.unwrap();
@@ -276,7 +276,7 @@ async fn registration_input_errors_are_clear() {
 #[tokio::test]
 async fn site_keys_admit_only_their_origins() {
     let client = Client::metered();
-    client.state.store.add_site_key("ck_demo", &["https://clinic.example".to_string()], 0).unwrap();
+    client.state.store.add_site_key("ck_demo", &["https://clinic.example".to_string()], 0).await.unwrap();
     let request = |key: Option<&str>, origin: Option<&str>| {
         let mut request = Request::get("/v1/codes/I10");
         if let Some(key) = key {

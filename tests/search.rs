@@ -109,7 +109,7 @@ async fn lay_terms_find_clinical_codes() {
     let heart_attack = search("q=heart attack").await;
     let first = &heart_attack.results[0];
     assert_eq!(first.display_code, "I21.9");
-    assert_eq!(first.via.as_deref(), Some("Index: Attack, heart (see infarct, myocardium)"));
+    assert_eq!(first.via.as_deref(), Some("Index: Attack, heart → infarct, myocardium"));
     let clot = search("q=blood clot in lung").await;
     let first = &clot.results[0];
     let marked: Vec<String> = highlighted(first).iter().map(|w| w.to_lowercase()).collect();
@@ -211,7 +211,7 @@ async fn an_index_entry_finds_a_code_its_title_does_not_name_and_says_which() {
     assert_eq!(dandruff.results[0].via.as_deref(), Some("Index: Dandruff"));
     let pinched = search("q=pinched nerve").await;
     assert_eq!(pinched.results[0].display_code, "G58.9");
-    assert_eq!(pinched.results[0].via.as_deref(), Some("Index: Pinched nerve (see Neuropathy, entrapment)"));
+    assert_eq!(pinched.results[0].via.as_deref(), Some("Index: Pinched nerve → Neuropathy, entrapment"));
     // Found by its own title, a result names no index entry.
     let (_, _, body) = get("/v1/search?q=essential%20hypertension").await;
     let first = &serde_json::from_slice::<serde_json::Value>(&body).unwrap()["results"][0];
@@ -283,4 +283,104 @@ async fn a_title_match_ranks_above_an_inclusion_term_match() {
     let found = search("q=type 2 diabetes mellitus with hyperglycemia").await;
     assert_eq!(found.results[0].display_code, "E11.65");
     assert!(found.results[0].via.is_none());
+}
+
+// Issue 17, review round: each finding's queries and the code they must reach.
+
+#[tokio::test]
+async fn an_index_subterm_with_a_comma_is_matched_as_its_whole_path() {
+    // "Stroke, ischemic, perinatal arterial P91.82-" must not stand for "ischemic stroke".
+    assert_eq!(codes("q=ischemic stroke").await[0], "I63.9");
+    assert_eq!(codes("q=stroke").await[0], "I63.9");
+    assert!(codes("q=perinatal arterial ischemic stroke").await[0].starts_with("P91.82"));
+    // "Fracture, pathological" is one main term: the unspecified pathological fracture first.
+    assert!(codes("q=pathological fracture").await[0].starts_with("M84.40"));
+}
+
+#[tokio::test]
+async fn see_by_site_leads_to_the_named_entry_and_its_sites() {
+    // "Bedsore — see Ulcer, pressure, by site"; "Boil — see also Furuncle, by site".
+    assert!(codes("q=bedsore").await[0].starts_with("L89"));
+    assert!(codes("q=bedsore heel").await[0].starts_with("L89.6"), "{:?}", codes("q=bedsore heel").await);
+    assert!(codes("q=boil").await[0].starts_with("L02"));
+    let boil_back = codes("q=boil back").await;
+    assert!(boil_back[0].starts_with("L02.2"), "{boil_back:?}");
+    let via = search("q=bedsore heel").await.results[0].via.clone().unwrap_or_default();
+    assert!(via.starts_with("Index: Bedsore → Ulcer, pressure, heel"), "{via}");
+}
+
+#[tokio::test]
+async fn an_index_code_to_be_completed_offers_its_billable_children() {
+    // "Black, eye S00.1-": the category, then the codes that can go on a claim.
+    let found = search("q=black eye&limit=10").await;
+    assert_eq!((found.results[0].display_code.as_str(), found.results[0].billable), ("S00.1", false));
+    assert!(found.results.iter().any(|h| h.display_code == "S00.10XA" && h.billable), "{:?}", found.results);
+    let billable = search("q=black eye&billable=true").await;
+    assert!(!billable.results.is_empty() && billable.results.iter().all(|h| h.billable));
+    assert!(billable.results[0].display_code.starts_with("S00.1"), "{:?}", billable.results[0]);
+    assert_eq!(billable.results[0].via.as_deref(), Some("Index: Black, eye"));
+    // A hit's billable flag is the code's own.
+    for hit in found.results.iter().chain(&billable.results) {
+        let own = search(&format!("q={}", hit.display_code)).await.results[0].clone();
+        assert_eq!((own.display_code.as_str(), own.billable), (hit.display_code.as_str(), hit.billable));
+    }
+}
+
+#[tokio::test]
+async fn a_synonym_adds_a_way_in_and_keeps_the_literal_words() {
+    let cavity = codes("q=cavity&limit=50").await;
+    assert!(cavity[..5].iter().any(|c| c.starts_with("K02")), "{cavity:?}");
+    let literal = search("q=cavity&limit=50").await;
+    assert!(literal.results.iter().any(|h| h.title.to_lowercase().contains("cavity")), "{cavity:?}");
+    let shot = search("q=shot&limit=50").await;
+    assert!(shot.results.iter().any(|h| h.title.to_lowercase().contains("firearm")), "{:?}", codes("q=shot").await);
+    // "brain stem" is joined into "brainstem", and stays two words too.
+    let stem = search("q=brain stem&limit=50").await;
+    assert!(stem.results.iter().any(|h| h.title.contains("brain stem")));
+    assert!(stem.results.iter().any(|h| h.title.contains("brainstem")));
+}
+
+#[tokio::test]
+async fn a_history_or_screening_code_does_not_beat_the_condition_unless_asked_for() {
+    assert_eq!(codes("q=ischemic heart disease").await[0], "I25.9");
+    assert!(!codes("q=breast cancer").await[0].starts_with('Z'));
+    assert_eq!(codes("q=family history ischemic heart disease").await[0], "Z82.49");
+}
+
+#[tokio::test]
+async fn a_nonessential_modifier_alone_does_not_make_an_index_match() {
+    // "(pre-ulcer skin changes limited to persistent focal edema)" modifies "Ulcer, pressure,
+    // stage 1, ankle": swollen ankles are not pressure ulcers.
+    let found = search("q=oedema of the ankles&limit=50").await;
+    let through_modifier =
+        found.results.iter().find(|h| h.via.as_deref().is_some_and(|v| v.contains("Ulcer, pressure")));
+    assert!(through_modifier.is_none(), "{through_modifier:?}");
+    // "Angina (attack) (heart) …": typing its modifiers is not asking for angina.
+    let heart_attack = search("q=heart attack&limit=50").await;
+    assert!(heart_attack.results.iter().all(|h| !h.via.as_deref().unwrap_or("").starts_with("Index: Angina")));
+    assert_eq!(heart_attack.results[0].display_code, "I21.9");
+    // A modifier still adds to a path the query covers: "Stroke (ischemic)".
+    assert_eq!(codes("q=ischemic stroke").await[0], "I63.9");
+}
+
+#[tokio::test]
+async fn plurals_and_word_forms_reach_the_same_entry() {
+    assert_eq!(codes("q=period pains").await[0], "N94.6");
+    assert_eq!(codes("q=ingrown toenail").await[0], "L60.0");
+    assert_eq!(codes("q=ingrown").await[0], "L60.0");
+    assert_eq!(codes("q=nose-bleed").await[0], "R04.0");
+}
+
+#[tokio::test]
+async fn via_says_how_a_result_was_found_only_when_the_title_does_not() {
+    // The title has every word: no via.
+    let found = search("q=ischemic heart disease").await;
+    assert_eq!((found.results[0].display_code.as_str(), found.results[0].via.as_deref()), ("I25.9", None));
+    // A synonym found it: the via says which.
+    let htn = search("q=htn").await;
+    assert_eq!(htn.results[0].display_code, "I10");
+    assert_eq!(htn.results[0].via.as_deref(), Some("Synonym: htn → hypertension"));
+    // A cross-reference is sent as an arrow, which the widget words in its language.
+    let pinched = search("q=pinched nerve").await;
+    assert_eq!(pinched.results[0].via.as_deref(), Some("Index: Pinched nerve → Neuropathy, entrapment"));
 }

@@ -3,7 +3,14 @@
 //! - `tests/search-lay.tsv`: everyday lay phrasings written before the Index or the synonym
 //!   file was looked at, each with every code a coder would accept;
 //! - `tests/search-labelled.tsv`: codes, professional phrases, lay phrases, typos and
-//!   prefixes, the older set, kept as a regression set.
+//!   prefixes, the older set, kept as a regression set;
+//! - `tests/search-lay-heldout.tsv`: a held-out set of 26 everyday phrasings (issue 17's review
+//!   round). They were written from memory of how patients word things (UK and US colloquial
+//!   names, symptoms as described to a GP or a symptom checker), avoiding any phrasing the two
+//!   sets above already had, before the synonym file was opened and before any of them was
+//!   searched; then each was labelled with every code a coder would accept, from the code list.
+//!   Nothing in search was tuned on them: their figures say how search does on words it has not
+//!   seen.
 //!
 //! The floors are absolute, per kind, set just under the figures measured when they were last
 //! raised (README, Search): a change that loses queries fails here.
@@ -40,13 +47,16 @@ fn assert_floor(report: &accuracy::Report, kind: &str, top1: f64, top5: f64) {
     );
 }
 
+/// Runs a lay set of at least `least` phrasings and holds it to its floors.
+fn lay_set_reaches(name: &str, set: &[accuracy::Labelled], least: usize, top1: f64, top5: f64) {
+    assert!(set.len() >= least, "{name}: at least {least} phrasings, found {}", set.len());
+    assert_floor(&report(name, set), "lay", top1, top5);
+}
+
 #[test]
 fn everyday_lay_phrasings_reach_the_floors() {
-    let catalog = common::catalog();
-    let set = accuracy::lay(&catalog);
-    assert!(set.len() >= 100, "at least 100 lay phrasings, found {}", set.len());
-    let report = report("everyday lay set (tests/search-lay.tsv)", &set);
-    assert_floor(&report, "lay", 76.0, 83.5);
+    let set = accuracy::lay(&common::catalog());
+    lay_set_reaches("everyday lay set (tests/search-lay.tsv)", &set, 100, 79.0, 85.5);
 }
 
 #[test]
@@ -56,10 +66,10 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
     assert!(set.len() >= 150, "at least 150 labelled queries, found {}", set.len());
     let report = report("regression set (tests/search-labelled.tsv)", &set);
     assert_floor(&report, "code", 100.0, 100.0);
-    assert_floor(&report, "professional", 95.0, 98.8);
-    // 90.7% since the Tabular List's inclusion terms joined search: "pap smear screening" now
-    // finds Z12.4 (its inclusion term) before the HCPCS code Q0091 the set labels; both are right.
-    assert_floor(&report, "lay", 90.5, 97.6);
+    assert_floor(&report, "professional", 97.5, 98.8);
+    // "pink eye" also accepts H10.02- since the Index's own entry ("Pink, eye — see
+    // Conjunctivitis, acute, mucopurulent") is followed: a coder reading the Index lands there.
+    assert_floor(&report, "lay", 91.5, 97.6);
     assert_floor(&report, "typo", 72.0, 100.0);
     assert_floor(&report, "prefix", 90.0, 100.0);
     let (ours, baseline) = report.all();
@@ -69,4 +79,10 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
         ours.top5_pct(),
         baseline.top5_pct()
     );
+}
+
+#[test]
+fn held_out_lay_phrasings_reach_the_floors() {
+    let set = accuracy::heldout(&common::catalog());
+    lay_set_reaches("held-out lay set (tests/search-lay-heldout.tsv)", &set, 20, 42.0, 61.0);
 }

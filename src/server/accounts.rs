@@ -101,6 +101,41 @@ impl<C: Clock + Clone> AttemptLimiter<C> {
     }
 }
 
+/// The same limits as [`AttemptLimiter`], counted in the store per fixed window (a minute for
+/// log-ins, an hour for registrations), so that instances sharing a database share them: two
+/// instances must not give a guesser twice the attempts. The in-process limiter stays in front,
+/// so a flood is turned away before it costs the database a write. Keys are hashed: the table
+/// holds no address or email.
+async fn check_shared(state: &AppState, checks: &[(&str, String, u32)], window: u64) -> Result<(), AppError> {
+    use sha2::Digest;
+    let now = unix_now();
+    let window_start = now - now % window;
+    for (kind, subject, limit) in checks {
+        let digest = sha2::Sha256::digest(subject.as_bytes());
+        let key = format!("{kind}:{}", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        if !state.store.count_attempt(&key, window_start, *limit).await? {
+            return Err(AppError::RateLimited(if window == 60 {
+                "Too many attempts. Wait a minute and try again.".into()
+            } else {
+                "Too many new accounts from your network. Try again in an hour.".into()
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// [`check_shared`] for a log-in attempt: per email and address, per address, per email.
+async fn check_shared_login(state: &AppState, ip: &str, email: &str) -> Result<(), AppError> {
+    let per_minute = state.config.attempts_per_minute.get();
+    let email = email.to_lowercase();
+    let checks = [
+        ("login", format!("{ip} {email}"), per_minute),
+        ("login-ip", ip.to_string(), per_minute.saturating_mul(3)),
+        ("login-email", email, per_minute.saturating_mul(5)),
+    ];
+    check_shared(state, &checks, 60).await
+}
+
 /// The longest email address there can be (RFC 5321 path limit).
 const MAX_EMAIL: usize = 254;
 
@@ -165,10 +200,7 @@ async fn open_session(
     let now = unix_now();
     let expires_at = now + state.config.meter.session_ttl;
     let id = tokens::random_id(24);
-    let (session_id, user_id) = (id.clone(), user.id);
-    state
-        .store_call(move |store| store.create_session(&session_id, user_id, origin.as_deref(), now, expires_at))
-        .await?;
+    state.store.create_session(&id, user.id, origin.as_deref(), now, expires_at).await?;
     Ok(Session {
         token: state.signer.sign(TokenKind::Session, &id, expires_at),
         email: user.email.clone(),
@@ -186,6 +218,7 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_registration(&ip.0)?;
+    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], 3600).await?;
     if !valid_email(&credentials.email) {
         return Err(AppError::InvalidInput("Enter an email address such as name@example.org.".into()));
     }
@@ -197,9 +230,8 @@ pub async fn register(
     let origin = site_keys::session_origin(&state, &credentials).await?;
     let password = credentials.password.clone();
     let hash = state.hashing.run(move || hash_password(&password)).await??;
-    let (email, now) = (credentials.email.clone(), unix_now());
-    let user =
-        state.store_call(move |store| store.create_user(&email, &hash, now)).await?.ok_or(AppError::EmailTaken)?;
+    let now = unix_now();
+    let user = state.store.create_user(&credentials.email, &hash, now).await?.ok_or(AppError::EmailTaken)?;
 
     // A valid visitor token brings the guest's views along; a bad one is ignored here (the
     // account is created either way, and the token is the widget's to replace).
@@ -213,13 +245,13 @@ pub async fn register(
     match guest {
         Some(guest) => {
             let from = Identity::Guest(guest.id);
-            state.store_call(move |store| store.copy_views(&from, &account, &period)).await?;
+            state.store.copy_views(&from, &account, &period).await?;
         }
         // Without its guest's token, an account starts as if that guest had used its views:
         // registering from a fresh browser must not give more than registering as a guest.
         None if state.config.meter.enabled => {
             let used = state.config.meter.guest_views;
-            state.store_call(move |store| store.charge_views(&account, &period, used)).await?;
+            state.store.charge_views(&account, &period, used).await?;
         }
         None => {}
     }
@@ -235,9 +267,9 @@ pub async fn login(
 ) -> Result<Json<Session>, AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_login(&ip.0, &credentials.email)?;
+    check_shared_login(&state, &ip.0, &credentials.email).await?;
     let origin = site_keys::session_origin(&state, &credentials).await?;
-    let email = credentials.email.clone();
-    let user = state.store_call(move |store| store.user_by_email(&email)).await?;
+    let user = state.store.user_by_email(&credentials.email).await?;
     let stored = user.as_ref().map_or_else(|| decoy_hash().to_string(), |user| user.password_hash.clone());
     let password = credentials.password.clone();
     let matches = state.hashing.run(move || password_matches(&password, &stored)).await?;
@@ -252,7 +284,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     let token = visitor::bearer(&headers)?.ok_or(AppError::InvalidToken)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let (session_id, _) = visitor::session_user(&state, token, origin, unix_now()).await?;
-    state.store_call(move |store| store.delete_session(&session_id)).await?;
+    state.store.delete_session(&session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::store::StoreErrorKind;
 use crate::api::{ApiError, CodeSystem, ErrorBody, ErrorKind};
 
 /// Everything a request can fail with. Handlers return `Result<_, AppError>`; the response is
@@ -49,8 +50,9 @@ pub enum AppError {
     PayloadTooLarge,
     /// Too many attempts or new guests; the message says what to do.
     RateLimited(String),
-    /// The database failed; the detail is logged, not sent.
-    Storage(String),
+    /// The database failed; the detail is logged, not sent. Unavailable (down, busy, locked)
+    /// answers 503 and may be retried; a fault answers as any internal error.
+    Storage(super::store::StoreError),
     /// No such route.
     NotFound,
     /// The route exists, not for this method.
@@ -114,6 +116,7 @@ impl AppError {
             AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
             AppError::RateLimited(_) => ErrorKind::RateLimited,
+            AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => ErrorKind::Internal,
             AppError::Storage(_) => ErrorKind::StorageUnavailable,
             AppError::NotFound => ErrorKind::NotFound,
             AppError::MethodNotAllowed => ErrorKind::MethodNotAllowed,
@@ -150,6 +153,9 @@ impl AppError {
             AppError::InvalidCredentials => "Email or password is incorrect.".into(),
             AppError::EmailTaken => "An account with this email already exists. Log in instead.".into(),
             AppError::PayloadTooLarge => "The request is larger than this endpoint accepts.".into(),
+            AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => {
+                "The code service had an internal error. Try again later.".into()
+            }
             AppError::Storage(_) => {
                 "The view counter is unavailable right now; nothing was counted. Try again shortly.".into()
             }
@@ -194,7 +200,9 @@ impl AppError {
     pub(crate) fn log(&self) {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Storage(detail) => tracing::error!(%detail, "storage error"),
+            AppError::Storage(error) => {
+                tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
+            }
             _ => {}
         }
     }
@@ -210,7 +218,7 @@ impl std::error::Error for AppError {}
 
 impl From<super::store::StoreError> for AppError {
     fn from(error: super::store::StoreError) -> Self {
-        AppError::Storage(error.0)
+        AppError::Storage(error)
     }
 }
 

@@ -84,9 +84,9 @@ pub(super) async fn entitled(
     }
     let now = unix_now();
     let visitor = visitor::resolve(state, headers, ip, now).await?;
-    let (identity, period, limit) = (visitor.identity.clone(), config.period.key(now), config.limit(visitor.plan));
+    let (period, limit) = (config.period.key(now), config.limit(visitor.plan));
     let code = format!("{}:{}", card.system.id(), card.code);
-    let outcome = state.store_call(move |store| store.record_view(&identity, &period, &code, limit)).await?;
+    let outcome = state.store.record_view(&visitor.identity, &period, &code, limit).await?;
     let mut card = meter::redact(card, config.sections(visitor.plan), !outcome.granted);
     card.meter = Some(meter::meter(config, visitor.plan, outcome.used, outcome.counted, visitor.account));
     card.visitor_token = visitor.issued_token;

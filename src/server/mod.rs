@@ -39,7 +39,7 @@ pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
 pub use meter::MeterConfig;
 pub use search::SearchIndex;
-pub use store::{SqliteStore, Store};
+pub use store::{Database, PostgresStore, SqliteStore, Store};
 pub use widget_files::WidgetFiles;
 
 /// How the endpoint meters, identifies and admits visitors.
@@ -118,8 +118,9 @@ pub struct AppState {
 
 impl AppState {
     /// Assembles the state; the signing secret comes from `config` or, failing that, from the
-    /// store (created on first start, so tokens survive restarts).
-    pub fn new(
+    /// store (created by the first instance to start, so tokens survive restarts and every
+    /// instance on one database verifies the others' tokens).
+    pub async fn new(
         catalog: Arc<Catalog>,
         widget: Arc<WidgetFiles>,
         store: Arc<dyn Store>,
@@ -127,7 +128,7 @@ impl AppState {
     ) -> Result<AppState, store::StoreError> {
         let secret = match &config.secret {
             Some(secret) => secret.clone(),
-            None => store.setting_or_insert("token_secret", &|| tokens::random_id(32))?.into_bytes(),
+            None => store::token_secret(&*store).await?.into_bytes(),
         };
         Ok(AppState {
             catalog,
@@ -147,18 +148,6 @@ impl AppState {
     /// The search index, built from the catalog the first time it is needed.
     pub fn search_index(&self) -> &SearchIndex {
         self.search.get_or_init(|| SearchIndex::build(&self.catalog))
-    }
-
-    /// Runs a storage call on the blocking pool (SQLite calls block), mapping failures to 503.
-    pub async fn store_call<T: Send + 'static>(
-        &self,
-        call: impl FnOnce(&dyn Store) -> store::StoreResult<T> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || call(&*store))
-            .await
-            .map_err(|e| AppError::Internal(format!("storage task: {e}")))?
-            .map_err(AppError::from)
     }
 }
 

@@ -36,8 +36,7 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         )),
         None => Ok(next.run(request).await),
         Some(key) => {
-            let lookup = key.clone();
-            let site = state.store_call(move |store| store.site_key(&lookup)).await?;
+            let site = state.store.site_key(&key).await?;
             let Some(site) = site else {
                 return Err(AppError::Forbidden(format!("The site key {key:?} is not known to this code service.")));
             };
@@ -61,16 +60,11 @@ pub async fn session_origin(state: &AppState, credentials: &Credentials) -> Resu
         )));
     }
     let key = credentials.site_key.clone().filter(|k| !k.is_empty());
-    let lookup = key.clone();
-    let (site, any_keys) = state
-        .store_call(move |store| {
-            let site = match &lookup {
-                Some(key) => store.site_key(key)?,
-                None => None,
-            };
-            Ok((site, !store.site_keys()?.is_empty()))
-        })
-        .await?;
+    let site = match &key {
+        Some(key) => state.store.site_key(key).await?,
+        None => None,
+    };
+    let any_keys = !state.store.site_keys().await?.is_empty();
     if !(any_keys || state.config.require_site_key || key.is_some()) {
         return Ok(Some(origin.to_string()));
     }

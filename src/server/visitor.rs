@@ -108,9 +108,7 @@ pub async fn session_user(
     if verified.kind != TokenKind::Session {
         return Err(AppError::InvalidToken);
     }
-    let id = verified.id.clone();
-    let (user, bound_to) =
-        state.store_call(move |store| store.session_user(&id, now)).await?.ok_or(AppError::InvalidToken)?;
+    let (user, bound_to) = state.store.session_user(&verified.id, now).await?.ok_or(AppError::InvalidToken)?;
     if bound_to.as_deref().zip(origin).is_some_and(|(bound, origin)| bound != origin) {
         return Err(AppError::InvalidToken);
     }
@@ -143,8 +141,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
             let id = tokens::random_id(16);
             // The cap counts per hour, so a shared address that others spent recovers soon.
             let hour = super::meter::Period::Hour.key(now);
-            let (cap, guest, address) = (meter.new_guests_per_ip, id.clone(), ip.0.clone());
-            let created = state.store_call(move |store| store.create_guest(&guest, &address, &hour, cap, now)).await?;
+            let created = state.store.create_guest(&id, &ip.0, &hour, meter.new_guests_per_ip, now).await?;
             if !created {
                 return Err(AppError::RateLimited(
                     "Too many new guest visitors from your network this hour. Log in or register a free account to keep viewing codes."

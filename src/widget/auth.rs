@@ -108,8 +108,7 @@ pub fn session_from_message(event: &web_sys::MessageEvent, expected_origin: &str
         return None;
     }
     let session = js_sys::Reflect::get(&data, &"session".into()).ok()?;
-    let json = js_sys::JSON::stringify(&session).ok()?.as_string()?;
-    serde_json::from_str(&json).ok()
+    serde_wasm_bindgen::from_value(session).ok()
 }
 
 /// Whether `event` came from `popup`: a message from any other window of the endpoint's origin

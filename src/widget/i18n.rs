@@ -310,6 +310,22 @@ pub fn search_status(lang: Lang, total: usize, shown: usize) -> String {
     }
 }
 
+/// How a search result was found, worded from what the server sends (a kind, `Index`,
+/// `Tabular` or `Synonym`, then the entry, with `→` for a cross-reference or a rewriting):
+/// `Index: Bedwetting → Enuresis` becomes "from the index: Bedwetting, see Enuresis".
+pub fn search_via(lang: Lang, via: &str) -> String {
+    let (kind, entry) = via.split_once(": ").unwrap_or(("", via));
+    let (from, see) = match (lang, kind) {
+        (_, "Index") => (lang.text().from_index, if lang == Lang::Es { ", véase " } else { ", see " }),
+        (Lang::En, "Tabular") => ("from the Tabular List: ", " → "),
+        (Lang::Es, "Tabular") => ("de la lista tabular: ", " → "),
+        (Lang::En, "Synonym") => ("read as: ", " means "),
+        (Lang::Es, "Synonym") => ("leído como: ", " significa "),
+        _ => ("", " → "),
+    };
+    format!("{from}{}", entry.replace(" → ", see))
+}
+
 /// A sentence for a failed lookup: the endpoint's (English) message, or in Spanish by kind.
 pub fn problem_message(lang: Lang, error: &FetchError) -> String {
     if lang == Lang::En {
@@ -436,5 +452,14 @@ mod tests {
         assert_eq!(Lang::from_tag("en-US"), Lang::En);
         assert_eq!(Lang::from_tag("fr"), Lang::En);
         assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+
+    #[test]
+    fn a_search_result_says_how_it_was_found_in_the_card_language() {
+        let via = "Index: Bedwetting → Enuresis";
+        assert_eq!(search_via(Lang::En, via), "from the index: Bedwetting, see Enuresis");
+        assert_eq!(search_via(Lang::Es, via), "del índice: Bedwetting, véase Enuresis");
+        assert_eq!(search_via(Lang::Es, "Synonym: htn → hypertension"), "leído como: htn significa hypertension");
+        assert_eq!(search_via(Lang::En, "Tabular: Boil NOS"), "from the Tabular List: Boil NOS");
     }
 }

@@ -3,6 +3,15 @@
 //! The loader owns the page side (finding codes, making them buttons, loading this module on
 //! demand) and calls [`mount`] once, then [`Widget::open`] for each click. Everything rendered
 //! here lives in one shadow root, so the host page's CSS cannot reach it.
+//!
+//! The crate builds two modules (`build_widget`): the card (feature `csr`), which a first click
+//! needs, and the search box and code picker (feature `search-box`), which load only on pages
+//! that have one. They talk to the card through the loader's JS API, the card module's [`Widget`] handle
+//! (its `show` and `isOpen`), so neither module carries the other's code.
+
+// Each module compiles the shared sources but exports only its own entry points; the linker
+// drops the rest, and what one module leaves unused is not dead in the other.
+#![cfg_attr(feature = "search-box", allow(dead_code, unused_imports))]
 
 pub mod auth;
 pub mod client;
@@ -15,15 +24,19 @@ mod hooks;
 pub mod i18n;
 mod notes;
 mod paywall;
+#[cfg(feature = "search-box")]
 mod picker;
 mod popover;
+#[cfg(feature = "search-box")]
 mod search;
 mod states;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
+#[cfg(feature = "search-box")]
 pub use picker::mount_picker;
 pub use popover::Popover;
+#[cfg(feature = "search-box")]
 pub use search::mount_search;
 pub use states::{Loading, Problem};
 
@@ -35,16 +48,16 @@ use web_sys::HtmlElement;
 use crate::api::CodeSystem;
 
 /// The handle the loader holds: one per page, shared by every code on it.
+#[cfg(not(feature = "search-box"))]
 #[wasm_bindgen]
 pub struct Widget {
     target: RwSignal<Option<Target>>,
-    /// Handed to every search box this widget's cards open from.
-    config: WidgetConfig,
     host: HtmlElement,
     // Dropping it unmounts the view and disposes of its reactive graph.
     mounted: Option<Box<dyn std::any::Any>>,
 }
 
+#[cfg(not(feature = "search-box"))]
 #[wasm_bindgen]
 impl Widget {
     /// Opens the card for `code` next to `anchor`, or closes it when it is already open there.
@@ -59,6 +72,12 @@ impl Widget {
         } else {
             app::open(self.target, Target::new(anchor, code, system));
         }
+    }
+
+    /// Opens the card for `code` next to `anchor`, even when it is already open there (a search
+    /// box's result chosen again). `system` as for [`Widget::open`].
+    pub fn show(&self, anchor: HtmlElement, code: String, system: Option<String>) {
+        app::open(self.target, Target::new(anchor, code, system.as_deref().and_then(CodeSystem::parse)));
     }
 
     /// Closes the card, if open, and gives focus back to its code.
@@ -116,17 +135,18 @@ fn default_timeout() -> u32 {
     8000
 }
 
-/// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
-/// `options` is the JSON of [`MountOptions`].
-#[wasm_bindgen]
-pub fn mount(options: &str) -> Result<Widget, JsValue> {
-    let options: MountOptions =
-        serde_json::from_str(options).map_err(|e| JsValue::from_str(&format!("codecard: bad options: {e}")))?;
+/// The settings in `options`, the JSON of [`MountOptions`] (the same for the card and the
+/// search boxes of one instance).
+fn config(options: &str) -> Result<WidgetConfig, JsValue> {
+    let options: MountOptions = client::decode(options).map_err(|e| {
+        let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        JsValue::from_str(&format!("codecard: bad options: {reason}"))
+    })?;
     let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
         Some(tag) => i18n::Lang::from_tag(tag),
         None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),
     };
-    let config = WidgetConfig {
+    Ok(WidgetConfig {
         endpoint: options.endpoint.trim_end_matches('/').to_string(),
         timeout_ms: options.timeout_ms.max(1),
         site_key: options.site_key.filter(|key| !key.is_empty()),
@@ -134,7 +154,15 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
         lang,
         theme: options.theme.as_deref().and_then(Theme::parse),
         styles: dom::Styles { text: options.styles, url: options.styles_url },
-    };
+    })
+}
+
+/// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
+/// `options` is the JSON of [`MountOptions`].
+#[cfg(not(feature = "search-box"))]
+#[wasm_bindgen]
+pub fn mount(options: &str) -> Result<Widget, JsValue> {
+    let config = config(options)?;
     let (host, container) = dom::shadow_host(&config.look())?;
     let target = RwSignal::new(None::<Target>);
     let context = config.clone();
@@ -146,5 +174,5 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
         provide_context(context);
         view! { <App target /> }
     });
-    Ok(Widget { target, config, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    Ok(Widget { target, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
 }

@@ -11,25 +11,39 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::app::{self, Target, WidgetConfig};
+use super::app::WidgetConfig;
 use super::client::{self, SearchRequest};
 use super::hooks::{Search, use_active_option, use_debounced, use_search};
-use super::{Widget, dom, i18n};
+use super::{dom, i18n};
 use crate::api::{CodeSystem, SearchHit};
 
 /// How long typing must pause before a search is sent.
 const DEBOUNCE_MS: u32 = 180;
 
-/// Turns `element` into a search box in its own open shadow root (so the page's CSS cannot
-/// reach it), with `widget`'s styles, theme, language and endpoint; results open `widget`'s
-/// card. The box lives until [`MountedSearch::destroy`].
 #[wasm_bindgen]
-pub fn mount_search(widget: &Widget, element: HtmlElement) -> Result<MountedSearch, JsValue> {
-    let config = widget.config.clone();
+extern "C" {
+    /// The card, which lives in the card module: the loader hands its `Widget` handle over.
+    pub type Card;
+
+    /// Opens the card for `code` next to `anchor`.
+    #[wasm_bindgen(method)]
+    pub fn show(this: &Card, anchor: &HtmlElement, code: &str, system: &str);
+
+    /// Whether a card is open.
+    #[wasm_bindgen(method, getter, js_name = isOpen)]
+    pub fn is_open(this: &Card) -> bool;
+}
+
+/// Turns `element` into a search box in its own open shadow root (so the page's CSS cannot
+/// reach it), with the styles, theme, language and endpoint of `options` (the JSON the card was
+/// mounted with); results open `card`. The box lives until [`MountedSearch::destroy`].
+#[wasm_bindgen]
+pub fn mount_search(options: &str, element: HtmlElement, card: Card) -> Result<MountedSearch, JsValue> {
+    let config = super::config(options)?;
     let container = dom::shadow_container(&element, &config.look(), "cc-root cc-search-root")?;
     let shadow = element.shadow_root().ok_or("codecard: the search box has no shadow root")?;
     let label = element.get_attribute("data-label");
-    let card = widget.target;
+    let card = StoredValue::new_local(card);
     let handle = leptos::mount::mount_to(container, move || {
         provide_context(config.lang);
         view! { <SearchBox config card label /> }
@@ -59,8 +73,8 @@ impl MountedSearch {
 fn SearchBox(
     /// The widget's settings (endpoint, deadline, language).
     config: WidgetConfig,
-    /// The widget's open/close state: choosing a result opens the card through it.
-    card: RwSignal<Option<Target>>,
+    /// The card module's handle: choosing a result opens the card through it.
+    card: StoredValue<Card, LocalStorage>,
     /// The field's label (`data-label`); the widget's own words when absent.
     label: Option<String>,
 ) -> impl IntoView {
@@ -97,7 +111,7 @@ fn SearchBox(
     let open_card = move |hit: SearchHit| {
         if let Some(anchor) = input.get_untracked() {
             let anchor: HtmlElement = (*anchor).clone().unchecked_into();
-            app::open(card, Target::new(anchor, hit.display_code, Some(hit.system)));
+            card.with_value(|card| card.show(&anchor, &hit.display_code, hit.system.id()));
         }
     };
 
@@ -134,7 +148,7 @@ fn SearchBox(
                 }
             }
             // With a card open, Esc belongs to the card (it closes and gives focus back here).
-            "Escape" if card.with_untracked(Option::is_none) => {
+            "Escape" if !card.with_value(Card::is_open) => {
                 event.prevent_default();
                 clear();
             }
@@ -223,7 +237,7 @@ fn SearchBox(
                                     <span class="cc-search-sys">{hit.system.label()}</span>
                                     {(!hit.billable).then(|| view! { <span class="cc-search-header">{words.header_short}</span> })}
                                     <span class="cc-search-title">{marked(&hit)}</span>
-                                    {hit.via.clone().map(|via| view! { <span class="cc-search-via">{via.strip_prefix("Index: ").map_or(via.clone(), |entry| format!("{}{entry}", super::i18n::current().text().from_index))}</span> })}
+                                    {hit.via.clone().map(|via| view! { <span class="cc-search-via">{super::i18n::search_via(super::i18n::current(), &via)}</span> })}
                                 </li>
                             }
                         })

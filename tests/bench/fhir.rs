@@ -40,7 +40,10 @@ fn main() {
     let store = SqliteStore::open(&dir.path().join("bench.db")).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let widget = Arc::new(WidgetFiles::load(&root.join("pkg")));
-    let state = AppState::new(catalog, widget, Arc::new(store), ServerConfig::default()).unwrap();
+    let state = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(AppState::new(catalog, widget, Arc::new(store), ServerConfig::default()))
+        .unwrap();
     state.search_index();
     let app = server::app(state, &StaticDirs { www: root.join("www") });
 

@@ -88,7 +88,9 @@ impl Client {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         let database = dir.path().join(super::DATABASE);
         let store = SqliteStore::open_with_busy_timeout(&database, busy).unwrap();
-        let state = AppState::new(super::catalog(), super::widget(), Arc::new(store), ServerConfig::default()).unwrap();
+        let state =
+            super::block_on(AppState::new(super::catalog(), super::widget(), Arc::new(store), ServerConfig::default()))
+                .unwrap();
         Client { app: super::router(state.clone()), state, database, _dir: dir }
     }
 

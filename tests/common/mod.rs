@@ -29,8 +29,23 @@ pub fn widget() -> Arc<WidgetFiles> {
 pub fn state(config: ServerConfig) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let store = SqliteStore::open(&dir.path().join(DATABASE)).unwrap();
-    let state = AppState::new(catalog(), widget(), Arc::new(store), config).unwrap();
+    let state = block_on(AppState::new(catalog(), widget(), Arc::new(store), config)).unwrap();
     (dir, state)
+}
+
+/// Runs `future` to completion on a runtime of its own, in a thread of its own, so that sync
+/// helpers can be called from sync and async tests alike. (Only for what needs no runtime
+/// afterwards: SQLite's calls find the caller's runtime each time.)
+pub fn block_on<F: std::future::Future + Send>(future: F) -> F::Output
+where
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future))
+            .join()
+            .expect("the future does not panic")
+    })
 }
 
 /// The whole endpoint over `state`, as `codecard serve` builds it.

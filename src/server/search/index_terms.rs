@@ -17,6 +17,7 @@ use std::io::Read;
 
 use serde::Deserialize;
 
+use super::text;
 use super::ways_in::{WayIn, WayKind};
 use crate::api::CodeSystem;
 use crate::code;
@@ -113,7 +114,17 @@ fn parse(text: &str) -> Result<Vec<Entry>, IndexError> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<Row>() {
-        let row = row.map_err(IndexError::Csv)?;
+        let mut row = row.map_err(IndexError::Csv)?;
+        // A few rows lost their code into the cross-reference in the flattening ("Fracture,
+        // pathological — see also Fracture, traumatic M84.40"): give it back to the row.
+        if row.code.is_empty() {
+            for reference in [&mut row.see_also, &mut row.see] {
+                if let Some(code) = trailing_code(reference) {
+                    row.code = code;
+                    break;
+                }
+            }
+        }
         if row.level > stack.len() {
             return Err(IndexError::Level { row: row.row_id });
         }
@@ -127,6 +138,32 @@ fn parse(text: &str) -> Result<Vec<Entry>, IndexError> {
         entries.push(Entry { row, parent, children: Vec::new() });
     }
     Ok(entries)
+}
+
+/// Whether a cross-reference's last part names no entry but a kind of subterm ("by site").
+fn is_by_subterm(part: &str) -> bool {
+    part.starts_with("by ")
+}
+
+/// A cross-reference as a result names it: its words, without a "by site" part.
+fn reference_label(reference: &str) -> String {
+    let parts = printed_forms(reference);
+    let keep =
+        parts.len() - usize::from(parts.len() > 1 && parts.last().is_some_and(|p| is_by_subterm(&p.to_lowercase())));
+    parts[..keep].iter().map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ")
+}
+
+/// Takes a code written at the end of a cross-reference off it (`Fracture, traumatic M84.40`).
+fn trailing_code(reference: &mut String) -> Option<String> {
+    let (rest, last) = reference.trim_end().rsplit_once(' ')?;
+    let b = last.as_bytes();
+    let shaped = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && last.contains('.');
+    if !shaped || code::normalize(last.trim_end_matches(['-', '.'])).is_none() {
+        return None;
+    }
+    let code = last.to_string();
+    *reference = rest.trim_end().to_string();
+    Some(code)
 }
 
 /// A term cut into what a reader sees: its forms (`Hernia, hernial` → `hernia`, `hernial`;
@@ -175,14 +212,30 @@ impl Tree {
     fn new(entries: Vec<Entry>) -> Tree {
         let mut mains: HashMap<String, usize> = HashMap::new();
         let mut other_forms: HashMap<String, usize> = HashMap::new();
+        // A reference to "Fracture" means the main term whose name is that word in any form
+        // ("Hernia, hernial"), not "Fracture, burst"; failing one, the one with the most
+        // subterms ("Fracture, traumatic").
+        let mut by_first: HashMap<String, (bool, usize, usize)> = HashMap::new();
         for (id, e) in entries.iter().enumerate().filter(|(_, e)| e.parent.is_none()) {
             let all = forms(&e.row.term);
             let Some(first) = all.first() else { continue };
             mains.entry(all.join(", ")).or_insert(id);
-            mains.entry(first.clone()).or_insert(id);
-            for other in &all[1..] {
+            let one_word = all[1..].iter().all(|other| is_other_form(first, other));
+            let candidate = (one_word, e.children.len(), id);
+            let better = |held: &(bool, usize, usize)| (candidate.0, candidate.1) > (held.0, held.1);
+            match by_first.get_mut(first) {
+                Some(held) if better(held) => *held = candidate,
+                Some(_) => {}
+                None => {
+                    by_first.insert(first.clone(), candidate);
+                }
+            }
+            for other in all[1..].iter().filter(|other| is_other_form(first, other)) {
                 other_forms.entry(other.clone()).or_insert(id);
             }
+        }
+        for (first, (_, _, id)) in by_first {
+            mains.entry(first).or_insert(id);
         }
         let forms = entries.iter().map(|e| forms(&e.row.term)).collect();
         let mut tree = Tree { entries, forms, mains, other_forms, aliases: HashMap::new() };
@@ -210,7 +263,12 @@ impl Tree {
     /// `None` when no main term matches ("Table of Drugs and Chemicals", "condition") or a part
     /// matches no subterm.
     fn find(&self, reference: &str) -> Option<usize> {
-        let parts: Vec<String> = forms(reference);
+        let mut parts: Vec<String> = forms(reference);
+        // "see Ulcer, pressure, by site": the entry is "Ulcer, pressure"; its subterms are the
+        // sites (see [`Tree::by_subterm`]).
+        if parts.len() > 1 && is_by_subterm(parts.last().expect("not empty")) {
+            parts.pop();
+        }
         // The main term may itself hold a comma ("Foreign body", "Hernia, hernial"): try the
         // longest run of leading parts first.
         let (mut at, mut used) =
@@ -232,6 +290,17 @@ impl Tree {
             }
         }
         Some(at)
+    }
+
+    /// The entries a cross-reference "X, by site" (or "by type", "by region") sends to: the
+    /// subterms of X, each a way in under the referring term ("Bedsore" → "Ulcer, pressure,
+    /// heel").
+    fn by_subterm(&self, reference: &str) -> &[usize] {
+        let by = forms(reference).last().is_some_and(|p| is_by_subterm(p));
+        match self.find(reference).filter(|_| by) {
+            Some(target) => &self.entries[target].children,
+            None => &[],
+        }
     }
 
     /// The codes an entry leads to: its own, and those of the entries its "see" and "see
@@ -265,42 +334,66 @@ impl Tree {
         let mut ways = Vec::new();
         let mut seen: HashSet<(String, String, String)> = HashSet::new();
         let mut codes = Vec::new();
+        let mut paths: Vec<(Path, Vec<(String, Option<String>)>)> = Vec::new();
         for id in 0..self.entries.len() {
+            paths.clear();
             codes.clear();
             self.codes_of(id, 0, &mut codes);
-            if codes.is_empty() {
+            let row = &self.entries[id].row;
+            let by: Vec<usize> =
+                [&row.see, &row.see_also].into_iter().flat_map(|r| self.by_subterm(r).iter().copied()).collect();
+            if codes.is_empty() && by.is_empty() {
                 continue;
             }
             let path = self.path(id);
-            for (written, reference) in codes.drain(..) {
-                let key = resolved.entry(written.clone()).or_insert_with(|| {
-                    let key = live_key(&written, live);
-                    match &key {
-                        Some(k) if code::normalize(written.trim_end_matches(['-', '.'])).is_some_and(|n| n == *k) => {}
-                        Some(_) => mapped += 1,
-                        None => dropped += 1,
-                    }
-                    key
-                });
-                let Some(key) = key.clone() else { continue };
-                if !seen.insert((key.clone(), path.phrase.clone(), path.alternatives.clone())) {
+            // "Bedsore — see Ulcer, pressure, by site": "Bedsore" plus each site's words leads
+            // to that site's code ("bedsore heel" → L89.6-).
+            for child in by {
+                let mut found = Vec::new();
+                self.codes_of(child, 1, &mut found);
+                if found.is_empty() {
                     continue;
                 }
-                let label = match &reference {
-                    Some(r) => format!("{} (see {})", path.label, r.split_whitespace().collect::<Vec<_>>().join(" ")),
-                    None => path.label.clone(),
-                };
-                let levels = path.levels as u16;
-                ways.push(WayIn {
-                    system: CodeSystem::Icd10cm,
-                    code: key,
-                    phrase: path.phrase.clone(),
-                    alternatives: path.alternatives.clone(),
-                    optional: path.optional.clone(),
-                    label,
-                    kind: WayKind::AlphabeticIndex,
-                    prominence: levels + if reference.is_some() { 100 } else { 0 },
-                });
+                let mut extended = path.clone();
+                self.level(child, 1, &mut extended);
+                extended.label = format!("{} → {}", path.label, self.path(child).label);
+                extended.levels += 1;
+                paths.push((extended, found.into_iter().map(|(code, _)| (code, Some(String::new()))).collect()));
+            }
+            paths.insert(0, (path, std::mem::take(&mut codes)));
+            for (path, found) in paths.drain(..) {
+                for (written, reference) in found {
+                    let key = resolved.entry(written.clone()).or_insert_with(|| {
+                        let key = live_key(&written, live);
+                        match &key {
+                            Some(k)
+                                if code::normalize(written.trim_end_matches(['-', '.'])).is_some_and(|n| n == *k) => {}
+                            Some(_) => mapped += 1,
+                            None => dropped += 1,
+                        }
+                        key
+                    });
+                    let Some(key) = key.clone() else { continue };
+                    if !seen.insert((key.clone(), path.phrase.clone(), path.alternatives.clone())) {
+                        continue;
+                    }
+                    // An empty reference marks a path that already names where it was sent.
+                    let label = match reference.as_deref() {
+                        Some(r) if !r.is_empty() => format!("{} → {}", path.label, reference_label(r)),
+                        _ => path.label.clone(),
+                    };
+                    let levels = path.levels as u16;
+                    ways.push(WayIn {
+                        system: CodeSystem::Icd10cm,
+                        code: key,
+                        phrase: path.phrase.clone(),
+                        alternatives: path.alternatives.clone(),
+                        optional: path.optional.clone(),
+                        label,
+                        kind: WayKind::AlphabeticIndex,
+                        prominence: levels + if reference.is_some() { 100 } else { 0 },
+                    });
+                }
             }
         }
         IndexTerms { ways, mapped, dropped }
@@ -316,31 +409,58 @@ impl Tree {
         let mut path = Path { levels: chain.len(), ..Path::default() };
         let mut label: Vec<String> = Vec::new();
         for (level, &e) in chain.iter().enumerate() {
-            let row = &self.entries[e].row;
-            let all = &self.forms[e];
-            let Some(first) = all.first() else { continue };
-            push_words(&mut path.phrase, first);
-            for other in all[1..].iter().chain(self.aliases.get(&e).into_iter().flatten()) {
-                push_words(&mut path.alternatives, other);
-            }
-            push_words(&mut path.optional, &row.non_ess_modif.replace(['(', ')'], " "));
-            // The Index's own words, as printed: a subterm's adjective form reads better after
-            // the main term ("Hernia, umbilical" rather than "Hernia, umbilicus").
-            let printed = printed_forms(&row.term);
-            let shown = if level > 0 && printed.len() == 2 && shares_stem(&printed[0], &printed[1]) {
-                printed[1].clone()
-            } else {
-                printed.first().cloned().unwrap_or_default()
-            };
-            label.push(shown);
+            label.extend(self.level(e, level, &mut path));
         }
         path.label = label.join(", ");
         path
     }
+
+    /// Adds entry `e`'s words, at `level` of a path, to `path`; returns how it is printed.
+    fn level(&self, e: usize, level: usize, path: &mut Path) -> Option<String> {
+        let row = &self.entries[e].row;
+        let all = &self.forms[e];
+        let first = all.first()?;
+        push_words(&mut path.phrase, first);
+        // After a comma comes either another form of the same word ("Hernia, hernial",
+        // "umbilicus, umbilical"), which a query may use instead, or more of the term
+        // ("Stroke, ischemic, perinatal arterial", "Fracture, pathological"), which a query
+        // must cover too: matching only its first part would make "ischemic stroke" the
+        // perinatal stroke. "NEC" / "NOS" say no more than the term without them.
+        for other in &all[1..] {
+            let to = if is_other_form(first, other) {
+                &mut path.alternatives
+            } else if text::terms(other).iter().all(|t| text::is_generic(t)) {
+                &mut path.optional
+            } else {
+                &mut path.phrase
+            };
+            push_words(to, other);
+        }
+        for other in self.aliases.get(&e).into_iter().flatten() {
+            push_words(&mut path.alternatives, other);
+        }
+        push_words(&mut path.optional, &row.non_ess_modif.replace(['(', ')'], " "));
+        // The Index's own words, as printed: a subterm's adjective form reads better after
+        // the main term ("Hernia, umbilical" rather than "Hernia, umbilicus"); parts that
+        // are more of the term are all shown ("Stroke, ischemic, perinatal arterial").
+        let printed = printed_forms(&row.term);
+        let mut shown: Vec<&str> = Vec::new();
+        for (i, form) in printed.iter().enumerate() {
+            match shown.last_mut() {
+                Some(last) if is_other_form(last, form) => {
+                    if level > 0 && i == 1 && printed.len() == 2 {
+                        *last = form.as_str();
+                    }
+                }
+                _ => shown.push(form),
+            }
+        }
+        Some(shown.join(", "))
+    }
 }
 
 /// A path's words and label.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Path {
     phrase: String,
     alternatives: String,
@@ -364,10 +484,15 @@ fn printed_forms(term: &str) -> Vec<String> {
     cut.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
-/// Whether two forms are one word in two grammatical shapes (`umbilicus` / `umbilical`).
-fn shares_stem(a: &str, b: &str) -> bool {
+/// Whether two forms are one word in two grammatical shapes (`umbilicus` / `umbilical`,
+/// `eye` / `eyeball`, `tooth` / `teeth`) rather than two words of one term.
+fn is_other_form(a: &str, b: &str) -> bool {
     let (a, b) = (a.to_lowercase(), b.to_lowercase());
-    !a.contains(' ') && !b.contains(' ') && a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count() >= 4
+    if a.contains(' ') || b.contains(' ') {
+        return false;
+    }
+    let shared = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    shared >= 4.min(a.len()).min(b.len()) || text::other_numbers(&a).contains(&b)
 }
 
 /// The loaded code an Index code leads to: itself; its category when written to be completed
@@ -409,17 +534,14 @@ mod tests {
     #[test]
     fn see_leads_to_the_code_of_the_entry_it_names() {
         let terms = ways(&LIVE);
-        assert_eq!(leading_to(&terms, "R32"), ["Bedwetting (see Enuresis)", "Enuresis"]);
-        assert_eq!(
-            leading_to(&terms, "G589"),
-            ["Pinched nerve (see Neuropathy, entrapment)", "Neuropathy, entrapment"]
-        );
+        assert_eq!(leading_to(&terms, "R32"), ["Bedwetting → Enuresis", "Enuresis"]);
+        assert_eq!(leading_to(&terms, "G589"), ["Pinched nerve → Neuropathy, entrapment", "Neuropathy, entrapment"]);
     }
 
     #[test]
     fn see_also_leads_to_the_named_entry() {
         let terms = ways(&LIVE);
-        assert_eq!(leading_to(&terms, "J111"), ["Grippe (see Influenza)", "Influenza"]);
+        assert_eq!(leading_to(&terms, "J111"), ["Grippe → Influenza", "Influenza"]);
     }
 
     #[test]
@@ -431,6 +553,49 @@ mod tests {
         assert_eq!(umbilical.alternatives, "hernial umbilical");
         assert_eq!(umbilical.optional, "acquired recurrent");
         assert_eq!(umbilical.via(), "Index: Hernia, umbilical");
+    }
+
+    const MORE: &str = "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code
+1,B,0,Bedsore,\"Ulcer, pressure, by site\",,,
+2,F,0,\"Fracture, pathological\",,\"Fracture, traumatic M84.40\",(pathologic),
+3,S,0,Stroke,,,(ischemic),I63.9
+4,S,1,\"ischemic, perinatal arterial\",,,,P91.82-
+5,U,0,\"Ulcer, ulcerated\",,,,L98.49
+6,U,1,pressure,,,,L89.9-
+7,U,2,heel,,,,L89.6-
+8,F,0,\"Fracture, traumatic\",,,,T14.8
+";
+
+    fn more() -> IndexTerms {
+        read(MORE, &|k| ["M8440", "I639", "P9182", "L9849", "L899", "L896", "T148"].contains(&k)).unwrap()
+    }
+
+    #[test]
+    fn the_parts_of_a_term_after_a_comma_are_words_to_cover_unless_another_form() {
+        let terms = more();
+        let perinatal = terms.ways.iter().find(|w| w.code == "P9182").unwrap();
+        assert_eq!(
+            (perinatal.phrase.as_str(), perinatal.alternatives.as_str()),
+            ("stroke ischemic perinatal arterial", "")
+        );
+        assert_eq!(perinatal.label, "Stroke, ischemic, perinatal arterial");
+        let pressure = terms.ways.iter().find(|w| w.code == "L899" && w.label.starts_with("Ulcer")).unwrap();
+        assert_eq!((pressure.phrase.as_str(), pressure.alternatives.as_str()), ("ulcer pressure", "ulcerated"));
+    }
+
+    #[test]
+    fn see_by_site_leads_to_the_entry_and_each_of_its_subterms() {
+        let terms = more();
+        assert_eq!(leading_to(&terms, "L899"), ["Bedsore → Ulcer, pressure", "Ulcer, pressure"]);
+        let heel = terms.ways.iter().find(|w| w.code == "L896" && w.label.starts_with("Bedsore")).unwrap();
+        assert_eq!((heel.label.as_str(), heel.phrase.as_str()), ("Bedsore → Ulcer, pressure, heel", "bedsore heel"));
+    }
+
+    #[test]
+    fn a_code_left_at_the_end_of_a_cross_reference_is_the_rows_own() {
+        let terms = more();
+        assert_eq!(leading_to(&terms, "M8440"), ["Fracture, pathological"]);
+        assert_eq!(leading_to(&terms, "T148"), ["Fracture, pathological → Fracture, traumatic", "Fracture, traumatic"]);
     }
 
     #[test]

@@ -82,10 +82,23 @@ const POPULAR: f32 = 0.5;
 const MAX_WORDS: usize = 24;
 /// A word's other number (`corns` for `corn`) is almost as good as the word.
 const OTHER_NUMBER: f32 = 0.95;
+/// A typed word this rare (codes and ways in having it) may also be read as two words, or in
+/// its other everyday forms.
+const RARE_WORD: u32 = 2;
+/// A word reached through its stem (`ingrown` → `ingrowing`) is worth a little less.
+const STEM: f32 = 0.85;
 /// What matching a generic word is worth at most.
 const GENERIC_MOST: f32 = 1.0;
 /// A card lists at most this many Index terms.
 const CARD_TERMS: usize = 5;
+/// Marks, in a ranked entry, a document found through the synonym list's reading of the query.
+const READ_AS: u32 = 1 << 30;
+/// What a title naming a family or personal history, a screening or a risk loses when the
+/// query does not ask for one: `ischemic heart disease` is the disease, not its family history.
+const CONTEXT: f32 = 5.0;
+/// A category the Index sends to with a code to be completed (`S00.1-`) is followed by at most
+/// this many of the codes under it that go on a claim (24: three sides of eight stages).
+const OFFERED_CHILDREN: usize = 24;
 
 /// One indexed code.
 struct Doc {
@@ -112,6 +125,22 @@ struct Meta {
     specific_words: u8,
     /// The title's length in bytes, for ties (capped).
     title_len: u16,
+    /// Whether the title is a family or personal history, a screening or a risk (see
+    /// [`text::names_a_context`]).
+    context: bool,
+}
+
+/// What a query of words matched.
+#[derive(Default)]
+struct Matches {
+    /// Documents, best first (flagged [`READ_AS`] when found through the synonym reading).
+    ranked: Vec<u32>,
+    /// False when no code matched every word.
+    complete: bool,
+    /// The terms that matched, sorted (to highlight).
+    terms: Vec<u32>,
+    /// The synonym entries the rewritten reading used (`htn → hypertension`).
+    synonyms: String,
 }
 
 /// What to search for and which page of results to return.
@@ -165,6 +194,9 @@ pub struct SearchIndex {
     generic: Vec<bool>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
     by_code: Vec<u32>,
+    /// For each code, how many codes under it go on a claim (capped): what a category the
+    /// Index sends to offers.
+    billable_below: Vec<u16>,
     /// The ids of codes no newer release deleted, in document (system, code) order: a page of
     /// a system's codes is a slice of it (see `codes.rs`).
     current: Vec<u32>,
@@ -176,6 +208,8 @@ pub struct SearchIndex {
 struct Scratch {
     score: Vec<f32>,
     mask: Vec<u32>,
+    /// The query words a way in matched only through its nonessential modifiers.
+    optional: Vec<u32>,
     specific: Vec<u8>,
     touched: Vec<u32>,
     /// Per code: the best rank of its documents and which document (itself or a way in).
@@ -188,7 +222,7 @@ impl Scratch {
     fn reset(&mut self) {
         for id in self.touched.drain(..) {
             let d = id as usize;
-            (self.score[d], self.mask[d], self.specific[d]) = (0.0, 0, 0);
+            (self.score[d], self.mask[d], self.optional[d], self.specific[d]) = (0.0, 0, 0, 0);
         }
     }
 }
@@ -301,6 +335,7 @@ impl SearchIndex {
                 deleted: entry.deleted,
                 specific_words,
                 title_len: entry.title.len().min(u16::MAX as usize) as u16,
+                context: text::names_a_context(entry.title),
             });
         }
         // The ways in, as documents after the codes.
@@ -380,6 +415,23 @@ impl SearchIndex {
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
         let current = (0..docs.len() as u32).filter(|id| !meta[*id as usize].deleted).collect();
+        // In code order a code's descendants follow it: a stack of the codes above the current
+        // one is enough to credit each billable code to all of them.
+        let mut billable_below = vec![0u16; docs.len()];
+        let mut above: Vec<u32> = Vec::new();
+        for &id in &by_code {
+            let (d, m) = (&docs[id as usize], &meta[id as usize]);
+            above.retain(|a| {
+                let (ad, am) = (&docs[*a as usize], &meta[*a as usize]);
+                am.system == m.system && d.key.starts_with(&*ad.key)
+            });
+            if m.billable && !m.deleted {
+                for a in &above {
+                    billable_below[*a as usize] = billable_below[*a as usize].saturating_add(1);
+                }
+            }
+            above.push(id);
+        }
         SearchIndex {
             docs,
             ways,
@@ -392,6 +444,7 @@ impl SearchIndex {
             df,
             generic,
             by_code,
+            billable_below,
             current,
             synonyms: Synonyms::builtin(),
         }
@@ -467,20 +520,91 @@ impl SearchIndex {
 
     /// Runs `query`.
     pub fn search(&self, query: &Query) -> Found {
-        let ranked = match self.code_matches(query) {
-            Some(found) => (found, true, Vec::new()),
+        let matches = match self.code_matches(query) {
+            Some(found) => Matches { ranked: found, complete: true, ..Matches::default() },
             None => self.word_matches(query),
         };
-        let (ranked, complete, matched_terms) = ranked;
-        let total = ranked.len();
-        let hits =
-            ranked.into_iter().skip(query.offset).take(query.limit).map(|id| self.hit(id, &matched_terms)).collect();
-        Found { total, complete, hits }
+        // A category reached through the Index is followed by the codes under it that go on a
+        // claim, found the same way; with `billable_only` they stand in for it.
+        // Counted without looking for codes listed twice (a child that also matched on its own):
+        // `total` says how many results there are to page through, and stays cheap.
+        let total: usize = matches
+            .ranked
+            .iter()
+            .map(|doc| match self.offers_children(doc & ID) {
+                true => {
+                    let below = self.billable_below[self.code_of(doc & ID) as usize] as usize;
+                    below.min(OFFERED_CHILDREN) + usize::from(!query.billable_only)
+                }
+                false => 1,
+            })
+            .sum();
+        let wanted = query.offset + query.limit;
+        let mut page: Vec<(u32, u32)> = Vec::new();
+        let mut listed: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        for &doc in &matches.ranked {
+            if page.len() >= wanted {
+                break;
+            }
+            let code = self.code_of(doc & ID);
+            let offered = self.offers_children(doc & ID);
+            if (!offered || !query.billable_only) && listed.insert(code) {
+                page.push((code, doc));
+            }
+            if offered {
+                for child in self.children_to_offer(code, query) {
+                    if listed.insert(child) {
+                        page.push((child, doc));
+                    }
+                }
+            }
+        }
+        let hits = page
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit)
+            .map(|(code, doc)| self.hit(code, doc, &matches))
+            .collect();
+        Found { total, complete: matches.complete, hits }
+    }
+
+    /// Whether `doc` is an Index entry leading to a category (a code to be completed).
+    fn offers_children(&self, doc: u32) -> bool {
+        let codes = self.docs.len() as u32;
+        doc >= codes && {
+            let way = &self.ways[(doc - codes) as usize];
+            way.kind == WayKind::AlphabeticIndex && !self.meta[way.target as usize].billable
+        }
+    }
+
+    /// The billable codes under `code` that `query` admits, shortest (the direct children)
+    /// first, at most [`OFFERED_CHILDREN`].
+    fn children_to_offer(&self, code: u32, query: &Query) -> Vec<u32> {
+        let (key, system) = (&*self.docs[code as usize].key, self.meta[code as usize].system);
+        let start = self.by_code.partition_point(|id| {
+            let d = *id as usize;
+            (&*self.docs[d].key, self.meta[d].system) <= (key, system)
+        });
+        let mut children: Vec<u32> = self.by_code[start..]
+            .iter()
+            .copied()
+            .take_while(|id| self.docs[*id as usize].key.starts_with(key))
+            .filter(|id| {
+                let m = &self.meta[*id as usize];
+                m.system == system && m.billable && self.admits(*id as usize, query)
+            })
+            .collect();
+        children.sort_by_key(|id| self.docs[*id as usize].key.len());
+        children.truncate(OFFERED_CHILDREN);
+        children
     }
 
     fn admits(&self, id: usize, query: &Query) -> bool {
         let meta = &self.meta[id];
-        !meta.deleted && query.system.is_none_or(|s| s == meta.system) && (meta.billable || !query.billable_only)
+        // An Index entry leading to a category is admitted with `billable_only`: the codes
+        // under it that go on a claim stand in for it (see `search`).
+        let billable = meta.billable || !query.billable_only || self.offers_children(id as u32);
+        !meta.deleted && query.system.is_none_or(|s| s == meta.system) && billable
     }
 
     /// A query that is one code-shaped token: the code and every code under it, in order of
@@ -511,81 +635,84 @@ impl SearchIndex {
         Some(found)
     }
 
-    /// A query of words: every matching code, ranked, and the terms that matched (to highlight).
-    fn word_matches(&self, query: &Query) -> (Vec<u32>, bool, Vec<u32>) {
+    /// A query of words: every matching code, ranked, and how to name what matched.
+    ///
+    /// A query is read as typed and, when the synonym list or a compound applies, also as
+    /// rewritten: a synonym adds a way in and never removes the literal words (`cavity` finds
+    /// dental caries and the body cavities). Each code keeps its best rank over the readings;
+    /// a reading that matches every word beats one that does not.
+    fn word_matches(&self, query: &Query) -> Matches {
         let mut words = text::terms(query.text);
         if words.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w)) {
             words.retain(|w| !text::is_stopword(w) && !text::is_filler(w));
         }
         words.truncate(MAX_WORDS);
-        let parts = self.compounds(self.synonyms.rewrite(&words));
-        let last = parts.len().saturating_sub(1);
-        let groups: Vec<Group> = parts.iter().enumerate().map(|(i, part)| self.group(part, i == last)).collect();
-        if groups.is_empty() {
-            return (Vec::new(), true, Vec::new());
+        let context_asked = words.iter().any(|w| text::asks_for_context(w));
+        let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
+        let (rewritten, applied) = self.synonyms.rewrite(&words);
+        let rewritten = self.compounds(rewritten);
+        let mut readings = vec![(literal, 0)];
+        if rewritten != readings[0].0 {
+            readings.push((rewritten, READ_AS));
         }
-        let matched_terms: Vec<u32> = {
-            let mut all: Vec<u32> = groups.iter().flatten().map(|(t, _, _)| *t).collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        };
+        let mut matches = Matches { complete: true, synonyms: applied.join("; "), ..Matches::default() };
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             if scratch.score.len() != self.meta.len() {
                 scratch.score = vec![0.0; self.meta.len()];
                 scratch.mask = vec![0; self.meta.len()];
+                scratch.optional = vec![0; self.meta.len()];
                 scratch.specific = vec![0; self.meta.len()];
             }
-            self.match_all_words(&groups, query, &mut scratch);
             if scratch.best.len() != self.docs.len() {
                 scratch.best = vec![f32::NEG_INFINITY; self.docs.len()];
                 scratch.best_doc = vec![0; self.docs.len()];
             }
-            let Scratch { score, mask, specific, touched, best: best_rank, best_doc } = &mut *scratch;
-            let best = touched.iter().map(|id| mask[*id as usize].count_ones()).max().unwrap_or(0);
-            let complete = best as usize == groups.len();
-            let codes = self.docs.len() as u32;
-            // Each code ranks by its best document: its title or one of its ways in. On a tie
-            // the title wins (the result then needs no `via`).
-            let mut ranked: Vec<(f32, u32)> = Vec::new();
-            for &id in touched.iter().filter(|id| mask[**id as usize].count_ones() == best) {
-                let meta = &self.meta[id as usize];
-                let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
-                let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
-                let code = if id < codes {
-                    id
-                } else {
-                    let way = &self.ways[(id - codes) as usize];
-                    if coverage >= 1.0 {
-                        rank += way.kind.full_match();
+            let mut lists: Vec<(Vec<(f32, u32)>, bool)> = Vec::with_capacity(readings.len());
+            for (parts, flag) in &readings {
+                let last = parts.len().saturating_sub(1);
+                let groups: Vec<Group> =
+                    parts.iter().enumerate().map(|(i, part)| self.group(part, i == last)).collect();
+                if groups.is_empty() {
+                    continue;
+                }
+                matches.terms.extend(groups.iter().flatten().map(|(t, _, _)| *t));
+                lists.push(self.rank_reading(&groups, query, context_asked, *flag, &mut scratch));
+            }
+            matches.terms.sort_unstable();
+            matches.terms.dedup();
+            let any_complete = lists.iter().any(|(_, complete)| *complete);
+            matches.complete = any_complete || lists.is_empty();
+            lists.retain(|(_, complete)| *complete == any_complete);
+            let mut ranked = match lists.len() {
+                0 => Vec::new(),
+                1 => lists.pop().map(|(list, _)| list).unwrap_or_default(),
+                _ => {
+                    // A code found by both readings keeps its better rank (the literal one on a tie).
+                    let Scratch { best: best_rank, best_doc, .. } = &mut *scratch;
+                    let mut merged: Vec<(f32, u32)> = Vec::new();
+                    for (rank, doc) in lists.iter().flat_map(|(list, _)| list) {
+                        let slot = self.code_of(doc & ID) as usize;
+                        if best_rank[slot] == f32::NEG_INFINITY {
+                            merged.push((0.0, slot as u32));
+                        }
+                        if *rank > best_rank[slot] {
+                            (best_rank[slot], best_doc[slot]) = (*rank, *doc);
+                        }
                     }
-                    way.target
-                };
-                let slot = code as usize;
-                if best_rank[slot] == f32::NEG_INFINITY {
-                    ranked.push((0.0, code));
+                    for entry in &mut merged {
+                        let slot = entry.1 as usize;
+                        *entry = (best_rank[slot], best_doc[slot]);
+                        (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
+                    }
+                    merged
                 }
-                // A title that covers the query keeps the result's own name: no `via` needed.
-                let title_covers = id < codes && coverage >= 1.0;
-                let better = rank > best_rank[slot] || (rank == best_rank[slot] && id < codes);
-                if title_covers || (better && best_doc[slot] & TITLE_COVERS == 0) {
-                    best_doc[slot] = if title_covers { id | TITLE_COVERS } else { id };
-                }
-                if better {
-                    best_rank[slot] = rank;
-                }
-            }
-            for entry in &mut ranked {
-                let slot = entry.1 as usize;
-                *entry = (best_rank[slot], best_doc[slot] & !TITLE_COVERS);
-                (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
-            }
-            scratch.reset();
+            };
             let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
+                let (a_doc, b_doc) = ((a.1 & ID) as usize, (b.1 & ID) as usize);
                 b.0.total_cmp(&a.0)
-                    .then_with(|| self.meta[a.1 as usize].title_len.cmp(&self.meta[b.1 as usize].title_len))
-                    .then_with(|| self.code_of(a.1).cmp(&self.code_of(b.1)))
+                    .then_with(|| self.meta[a_doc].title_len.cmp(&self.meta[b_doc].title_len))
+                    .then_with(|| self.code_of(a.1 & ID).cmp(&self.code_of(b.1 & ID)))
             };
             // Only the requested page needs ordering; the rest is only counted, never returned.
             let wanted = (query.offset + query.limit).min(ranked.len());
@@ -595,8 +722,81 @@ impl SearchIndex {
             } else {
                 ranked.sort_unstable_by(order);
             }
-            (ranked.into_iter().map(|(_, id)| id).collect(), complete, matched_terms)
-        })
+            matches.ranked = ranked.into_iter().map(|(_, id)| id).collect();
+        });
+        matches
+    }
+
+    /// Scores one reading of the query: each matching code once, with its rank and the
+    /// document that gave it (flagged with `flag`), and whether it matched every word.
+    fn rank_reading(
+        &self,
+        groups: &[Group],
+        query: &Query,
+        context_asked: bool,
+        flag: u32,
+        scratch: &mut Scratch,
+    ) -> (Vec<(f32, u32)>, bool) {
+        self.match_all_words(groups, query, scratch);
+        let Scratch { score, mask, optional, specific, touched, best: best_rank, best_doc } = &mut *scratch;
+        let effective = |id: u32| self.effective_mask(id, mask, optional, specific);
+        let best = touched.iter().map(|id| effective(*id).count_ones()).max().unwrap_or(0);
+        let complete = best as usize == groups.len();
+        let codes = self.docs.len() as u32;
+        // Each code ranks by its best document: its title or one of its ways in. On a tie
+        // the title wins (the result then needs no `via`).
+        let mut ranked: Vec<(f32, u32)> = Vec::new();
+        for &id in touched.iter().filter(|id| effective(**id).count_ones() == best) {
+            let meta = &self.meta[id as usize];
+            let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
+            let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
+            if meta.context && !context_asked {
+                rank -= CONTEXT;
+            }
+            let code = if id < codes {
+                id
+            } else {
+                let way = &self.ways[(id - codes) as usize];
+                if coverage >= 1.0 {
+                    rank += way.kind.full_match();
+                }
+                way.target
+            };
+            let slot = code as usize;
+            if best_rank[slot] == f32::NEG_INFINITY {
+                ranked.push((0.0, code));
+            }
+            // A title that covers the query, or has every word of it, keeps the result's own
+            // name: no `via` needed.
+            let title_covers = id < codes && (coverage >= 1.0 || complete);
+            let better = rank > best_rank[slot] || (rank == best_rank[slot] && id < codes);
+            if title_covers || (better && best_doc[slot] & TITLE_COVERS == 0) {
+                best_doc[slot] = if title_covers { id | TITLE_COVERS } else { id };
+            }
+            if better {
+                best_rank[slot] = rank;
+            }
+        }
+        for entry in &mut ranked {
+            let slot = entry.1 as usize;
+            *entry = (best_rank[slot], (best_doc[slot] & !TITLE_COVERS) | flag);
+            (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
+        }
+        scratch.reset();
+        (ranked, complete)
+    }
+
+    /// The query words document `id` matched, as bits: a way in's nonessential modifiers
+    /// count only when the query covers the way's own words ("Stroke (ischemic)" for
+    /// `ischemic stroke`), never on their own (`oedema of the ankles` is not "Ulcer, pressure,
+    /// stage 1 (... persistent focal edema), ankle").
+    fn effective_mask(&self, id: u32, mask: &[u32], optional: &[u32], specific: &[u8]) -> u32 {
+        let d = id as usize;
+        if id < self.docs.len() as u32 || specific[d] >= self.meta[d].specific_words.max(1) {
+            mask[d]
+        } else {
+            mask[d] & !optional[d]
+        }
     }
 
     /// Scores the codes matching every group into `scratch`, cheapest group first: its codes
@@ -626,7 +826,10 @@ impl SearchIndex {
             }
             required |= bit;
         }
-        let any_complete = scratch.touched.iter().any(|id| scratch.mask[*id as usize] == required);
+        let any_complete = scratch
+            .touched
+            .iter()
+            .any(|id| self.effective_mask(*id, &scratch.mask, &scratch.optional, &scratch.specific) == required);
         if !any_complete && groups.len() > 1 {
             scratch.reset();
             for (g, group) in groups.iter().enumerate() {
@@ -638,7 +841,7 @@ impl SearchIndex {
     /// Walks `group`'s posting lists, crediting `bit` to each admitted code: any code (`only`
     /// is `None`) or only those whose mask is exactly `only`.
     fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, scratch: &mut Scratch) {
-        let Scratch { score, mask, specific, touched, .. } = scratch;
+        let Scratch { score, mask, optional, specific, touched, .. } = scratch;
         let codes = self.docs.len() as u32;
         for &(term, value, how) in group {
             let is_specific = !self.generic[term as usize];
@@ -658,6 +861,9 @@ impl SearchIndex {
                 }
                 let in_title = posting & EXTRA_ONLY == 0;
                 mask[d] |= bit;
+                if !in_title && id >= codes {
+                    optional[d] |= bit;
+                }
                 score[d] += value * weight(posting);
                 // A way in counts only words typed whole: a completion (`colic` → `colicystitis`)
                 // must not make a way in look fully covered.
@@ -669,7 +875,7 @@ impl SearchIndex {
     /// Credits `bit` to each candidate (mask exactly `required`) that one of `group`'s words
     /// has, found by binary search; the group's best word wins.
     fn probe(&self, group: &Group, bit: u32, required: u32, scratch: &mut Scratch) {
-        let Scratch { score, mask, specific, touched, .. } = scratch;
+        let Scratch { score, mask, optional, specific, touched, .. } = scratch;
         for &id in touched.iter() {
             let d = id as usize;
             if mask[d] != required {
@@ -683,6 +889,9 @@ impl SearchIndex {
                 if let Ok(at) = list.binary_search_by_key(&id, |p| p & ID) {
                     let in_title = list[at] & EXTRA_ONLY == 0;
                     mask[d] |= bit;
+                    if !in_title && id >= self.docs.len() as u32 {
+                        optional[d] |= bit;
+                    }
                     score[d] += value * weight(list[at]);
                     let counts =
                         if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
@@ -725,7 +934,17 @@ impl SearchIndex {
             let known = self.terms.get(word).is_some()
                 || text::other_numbers(word).iter().any(|w| self.terms.get(w).is_some())
                 || self.terms.search(Str::new(word).starts_with()).into_stream().next().is_some();
-            let split = (!known && word.len() >= 6 && word.is_ascii())
+            // A word known only rarely (`toenail`, in one Index path) is split too: the
+            // rewritten reading is tried beside the literal one, never instead of it.
+            let rare = || {
+                std::iter::once(word.clone())
+                    .chain(text::other_numbers(word))
+                    .filter_map(|w| self.terms.get(&w))
+                    .map(|t| self.df[t as usize])
+                    .sum::<u32>()
+                    <= RARE_WORD
+            };
+            let split = ((!known || rare()) && word.len() >= 6 && word.is_ascii())
                 .then(|| {
                     (3..=word.len() - 3)
                         .filter(|at| self.terms.get(&word[..*at]).is_some() && self.terms.get(&word[*at..]).is_some())
@@ -772,6 +991,18 @@ impl SearchIndex {
                         exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
                     }
                 }
+                // `sprained` → "Sprain", `hoarse` → "Hoarseness": the same thing, said otherwise,
+                // for a word the code sets rarely use as typed (`swallowing` is common, and its
+                // `swallow` would only add noise). Never worth more than the word itself.
+                let rare = found.is_none_or(|id| self.df[id as usize] <= RARE_WORD);
+                if rare && word.chars().count() >= 4 {
+                    for other in text::word_forms(word) {
+                        if let Some(id) = self.terms.get(&other) {
+                            let most = found.map_or(f32::INFINITY, |f| self.idf[f as usize]);
+                            exact.push((id as u32, (STEM * self.idf[id as usize]).min(most), Match::Whole));
+                        }
+                    }
+                }
                 let chars = word.chars().count();
                 // While typing, the last word is a prefix; inner words may be abbreviations by
                 // truncation ("diab typ 2"), even when short descriptions use them as words.
@@ -783,6 +1014,20 @@ impl SearchIndex {
                 }
                 if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 5 {
                     self.misspelt(word, chars, &mut guessed);
+                }
+                // Another form of a word the dictionary only has differently inflected
+                // (`ingrown` for "Ingrowing"): its stem, one or two letters shorter, as a
+                // prefix. It stands for the word itself, so it may cover a way in.
+                if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 6 && word.is_ascii() {
+                    for cut in 1..=2 {
+                        let mut stems = Vec::new();
+                        let most = MAX_EXPANSIONS[MAX_EXPANSIONS.len() - 1];
+                        self.expand(Str::new(&word[..word.len() - cut]).starts_with(), STEM, None, most, &mut stems);
+                        if !stems.is_empty() {
+                            exact.extend(stems.into_iter().map(|(t, w)| (t, w * self.idf[t as usize], Match::Whole)));
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -853,19 +1098,24 @@ impl SearchIndex {
         }
     }
 
-    /// A result row: the code and its title with the matched words marked, and the way in
-    /// that found it, if it was one.
-    fn hit(&self, found: u32, matched_terms: &[u32]) -> SearchHit {
-        let id = self.code_of(found);
-        let via = (id != found).then(|| self.ways[found as usize - self.docs.len()].label.to_string());
+    /// A result row: the code and its title with the matched words marked, and how it was
+    /// found when its title does not say: the way in (`Index: Hernia, umbilical`), or the
+    /// synonym list's reading of the query (`Synonym: htn → hypertension`).
+    fn hit(&self, id: u32, found: u32, matches: &Matches) -> SearchHit {
+        let doc_id = found & ID;
+        let via = if doc_id >= self.docs.len() as u32 {
+            Some(self.ways[doc_id as usize - self.docs.len()].label.to_string())
+        } else {
+            (found & READ_AS != 0 && !matches.synonyms.is_empty()).then(|| format!("Synonym: {}", matches.synonyms))
+        };
         let doc = &self.docs[id as usize];
         let system = self.meta[id as usize].system;
-        let highlights = if matched_terms.is_empty() {
+        let highlights = if matches.terms.is_empty() {
             Vec::new()
         } else {
             text::words(&doc.title)
                 .into_iter()
-                .filter(|w| self.terms.get(&w.term).is_some_and(|t| matched_terms.binary_search(&(t as u32)).is_ok()))
+                .filter(|w| self.terms.get(&w.term).is_some_and(|t| matches.terms.binary_search(&(t as u32)).is_ok()))
                 .map(|w| Highlight { start: w.start, end: w.end })
                 .collect()
         };

@@ -58,18 +58,24 @@ impl Synonyms {
     }
 
     /// Rewrites the query's words: at each position the longest phrase of the list that starts
-    /// there is replaced by its meaning; other words stay as typed.
-    pub fn rewrite(&self, words: &[String]) -> Vec<Part> {
+    /// there (a word in either number: `period pains` is `period pain`) is replaced by its
+    /// meaning; other words stay as typed. Also says which entries were used (`htn →
+    /// hypertension`), for the result to name.
+    pub fn rewrite(&self, words: &[String]) -> (Vec<Part>, Vec<String>) {
         let mut parts = Vec::new();
+        let mut applied = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = self.entries.iter().find(|(from, _)| words[i..].starts_with(from));
+            let found = self.entries.iter().find(|(from, _)| {
+                from.len() <= words.len() - i && from.iter().zip(&words[i..]).all(|(f, w)| same_word(f, w))
+            });
             match found {
                 Some((from, to)) => {
                     let one_for_one = from.len() == 1 && to.len() == 1;
                     for term in to {
                         parts.push(Part::Rewritten { term: term.clone(), also: one_for_one.then(|| from[0].clone()) });
                     }
+                    applied.push(format!("{} → {}", words[i..i + from.len()].join(" "), to.join(" ")));
                     i += from.len();
                 }
                 None => {
@@ -78,8 +84,13 @@ impl Synonyms {
                 }
             }
         }
-        parts
+        (parts, applied)
     }
+}
+
+/// Whether a typed word is a list word, in either number.
+fn same_word(listed: &str, typed: &str) -> bool {
+    listed == typed || (typed.len() > 3 && text::other_numbers(typed).iter().any(|w| w == listed))
 }
 
 /// The words of `phrase` that are not stopwords.
@@ -92,7 +103,7 @@ mod tests {
     use super::*;
 
     fn rewrite(query: &str) -> Vec<Part> {
-        Synonyms::builtin().rewrite(&text::terms(query))
+        Synonyms::builtin().rewrite(&text::terms(query)).0
     }
 
     #[test]
@@ -109,5 +120,12 @@ mod tests {
         let parts = rewrite("diabetes w/o complications");
         assert_eq!(parts[1], Part::Rewritten { term: "without".into(), also: None });
         assert_eq!(parts.len(), 3);
+    }
+
+    #[test]
+    fn a_phrase_matches_in_either_number_and_says_it_was_used() {
+        let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("period pains"));
+        assert_eq!(parts, [Part::Rewritten { term: "dysmenorrhea".into(), also: None }]);
+        assert_eq!(applied, ["period pains → dysmenorrhea"]);
     }
 }

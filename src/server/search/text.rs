@@ -155,6 +155,25 @@ pub fn other_numbers(term: &str) -> Vec<String> {
     }
 }
 
+/// Other forms of a word that people use for the same thing: without `-ed`, `-ing` or
+/// `-ness` (`sprained` → `sprain`, `bruised` → `bruise`, `bleeding` → `bleed`), or with `-ness`
+/// (`hoarse` → `hoarseness`). Only forms of four letters or more; the caller keeps those the
+/// dictionary has.
+pub fn word_forms(term: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(stem) = term.strip_suffix("ed") {
+        out.extend([stem.to_string(), format!("{stem}e")]);
+    } else if let Some(stem) = term.strip_suffix("ing") {
+        out.extend([stem.to_string(), format!("{stem}e")]);
+    } else if let Some(stem) = term.strip_suffix("ness") {
+        out.push(stem.to_string());
+    } else if !term.ends_with('s') {
+        out.push(format!("{term}ness"));
+    }
+    out.retain(|w| w.len() >= 4 && w != term);
+    out
+}
+
 /// Words of everyday questions that name no condition (`why do my ears ring`, `what causes a
 /// stiff neck`): dropped from a query that has other words. Titles do not use them as details.
 pub fn is_filler(term: &str) -> bool {
@@ -233,6 +252,19 @@ pub fn specific_words(title: &str) -> usize {
         }
     }
     specific.len()
+}
+
+/// Whether a title is about a condition's context rather than the condition: a family or
+/// personal history, a screening, a risk (`Family history of ischemic heart disease ...`).
+pub fn names_a_context(title: &str) -> bool {
+    const CONTEXTS: [&str; 3] = ["family history", "personal history", "risk for "];
+    let title = title.to_ascii_lowercase();
+    CONTEXTS.iter().any(|c| title.starts_with(c)) || title.contains("screening")
+}
+
+/// Whether a query word asks for such a context (see [`names_a_context`]).
+pub fn asks_for_context(term: &str) -> bool {
+    matches!(term, "history" | "hx" | "family" | "personal" | "screening" | "screen" | "risk")
 }
 
 /// Words too common to tell codes apart and never what a person is looking for.
@@ -323,6 +355,14 @@ mod tests {
         assert_eq!(other_numbers("boxes"), ["box"]);
         assert_eq!(other_numbers("itchy"), ["itchies", "itch"]);
         assert!(other_numbers("abscess").iter().all(|w| w != "absces"));
+    }
+
+    #[test]
+    fn a_word_has_its_everyday_forms() {
+        assert_eq!(word_forms("sprained"), ["sprain", "spraine"]);
+        assert_eq!(word_forms("bleeding"), ["bleed", "bleede"]);
+        assert_eq!(word_forms("hoarse"), ["hoarseness"]);
+        assert!(word_forms("bed").is_empty());
     }
 
     #[test]

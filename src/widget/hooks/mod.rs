@@ -3,17 +3,24 @@
 //! it registers goes away when that component is disposed of.
 
 mod abortable_resource;
+// The search box's and the code picker's own (they are a module of their own: see widget/mod.rs).
+#[cfg(feature = "search-box")]
 mod debounced;
+#[cfg(feature = "search-box")]
 mod use_active_option;
 mod use_dismiss;
 mod use_placement;
 mod use_scroll_cue;
+#[cfg(feature = "search-box")]
 mod use_search;
 
 pub use abortable_resource::abortable_resource;
+#[cfg(feature = "search-box")]
 pub use debounced::{Debounced, use_debounced};
+#[cfg(feature = "search-box")]
 pub use use_active_option::{ActiveOption, use_active_option};
 pub use use_dismiss::use_dismiss;
 pub use use_placement::use_placement;
 pub use use_scroll_cue::use_scroll_cue;
+#[cfg(feature = "search-box")]
 pub use use_search::{Search, use_search};

@@ -24,8 +24,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::Widget;
 use super::dom::{self, Listener};
+use super::search::Card;
 use crate::api::CodeSystem;
 
 /// What the loader passes to [`mount_picker`], as JSON.
@@ -52,12 +52,25 @@ fn yes() -> bool {
 /// The results a picker lists unless told otherwise.
 const DEFAULT_LIMIT: usize = 8;
 
-/// Makes `input` a code picker whose cards open through `widget`. `options` is the JSON of the
-/// picker's options. The picker lives until [`MountedPicker::destroy`].
+/// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
+/// mounted with) whose cards open through `card`, the card module's handle. `options` is the JSON
+/// of the picker's options. The picker lives until [`MountedPicker::destroy`].
 #[wasm_bindgen]
-pub fn mount_picker(widget: &Widget, input: HtmlInputElement, options: &str) -> Result<MountedPicker, JsValue> {
-    let options: PickerOptions =
-        serde_json::from_str(options).map_err(|e| JsValue::from_str(&format!("codecard: bad picker options: {e}")))?;
+pub fn mount_picker(
+    widget_options: &str,
+    card: Card,
+    input: HtmlInputElement,
+    options: &str,
+) -> Result<MountedPicker, JsValue> {
+    let config = super::config(widget_options)?;
+    // In its own module nothing has started Leptos's task executor yet (mount_to does that, but
+    // the picker's state spawns before its first view is mounted).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let card = StoredValue::new_local(card);
+    let options: PickerOptions = super::client::decode(options).map_err(|e| {
+        let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        JsValue::from_str(&format!("codecard: bad picker options: {reason}"))
+    })?;
     let systems: Vec<CodeSystem> = options.systems.split([' ', ',']).filter_map(CodeSystem::parse).collect();
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let id = format!("codecard-pick-{}", NEXT.fetch_add(1, Ordering::Relaxed));
@@ -67,7 +80,7 @@ pub fn mount_picker(widget: &Widget, input: HtmlInputElement, options: &str) -> 
     let popup: HtmlElement = document.create_element("div")?.unchecked_into();
     popup.set_attribute("data-codecard-pick", "")?;
     popup.set_attribute("data-codecard-host", "")?;
-    popup.set_attribute("lang", widget.config.lang.tag())?;
+    popup.set_attribute("lang", config.lang.tag())?;
     // In a modal dialog or a popover (the top layer) the list must be inside it: under it, the
     // list would be hidden and inert.
     let layer = input.closest("dialog, [popover]")?;
@@ -97,10 +110,10 @@ pub fn mount_picker(widget: &Widget, input: HtmlInputElement, options: &str) -> 
             multiple: options.multiple,
             billable_only: options.billable,
             limit: if options.limit == 0 { DEFAULT_LIMIT } else { options.limit.min(50) },
-            endpoint: widget.config.endpoint.clone(),
-            timeout_ms: widget.config.timeout_ms,
-            lang: widget.config.lang,
-            card: widget.target,
+            endpoint: config.endpoint.clone(),
+            timeout_ms: config.timeout_ms,
+            lang: config.lang,
+            card,
             popup: popup.clone(),
             fixed: layer.is_some(),
         });

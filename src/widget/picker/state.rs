@@ -13,11 +13,11 @@ use super::check::{self, Verdict};
 use super::choice::Choice;
 use super::{field, words};
 use crate::api::{CodeSystem, SearchHit};
-use crate::widget::app::{self, Target};
 use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
 use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
 use crate::widget::i18n::Lang;
+use crate::widget::search::Card;
 
 /// How long typing must pause before a search is sent (the search box's pause).
 const DEBOUNCE_MS: u32 = 180;
@@ -43,7 +43,7 @@ pub struct Settings {
     /// The language of the picker's words.
     pub lang: Lang,
     /// The widget's card: Alt+Enter opens it.
-    pub card: RwSignal<Option<Target>>,
+    pub card: StoredValue<Card, LocalStorage>,
     /// Where the list is rendered.
     pub popup: HtmlElement,
     /// The list is inside a dialog or popover (the top layer): placed in the viewport's
@@ -249,7 +249,7 @@ impl Inner {
                 on_blur.expanded.set(false);
                 on_blur.header.set(None);
                 // Focus went to the card Alt+Enter opened: the text is still being worked on.
-                if on_blur.settings.card.with_untracked(Option::is_none) {
+                if !on_blur.settings.card.with_value(Card::is_open) {
                     on_blur.validate();
                 }
             }),
@@ -370,7 +370,7 @@ impl Inner {
     pub fn open_card(&self, code: &str, system: Option<CodeSystem>) {
         self.expanded.set(false);
         let anchor: HtmlElement = self.input().clone().unchecked_into();
-        app::open(self.settings.card, Target::new(anchor, code.to_string(), system));
+        self.settings.card.with_value(|card| card.show(&anchor, code, system.map_or("", CodeSystem::id)));
     }
 
     /// Picks `hit`: into the input's value (or a chip), unless it is a header the field cannot

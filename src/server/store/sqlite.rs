@@ -1,197 +1,34 @@
-//! Everything the endpoint remembers: views, guests, accounts, sessions, site keys.
-//!
-//! One trait, [`Store`], so that a shared database for several server instances can replace the
-//! embedded SQLite file without touching a handler. Every method is one short transaction; the
-//! handlers call them through [`super::AppState::store_call`], off the async worker threads.
+//! The embedded default: one SQLite file in WAL mode, for one machine.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use super::migrations::SQLITE as MIGRATIONS;
+use super::{Identity, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
-/// Who is viewing: a guest (by the id in their visitor token) or an account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Identity {
-    /// A visitor known only by a signed token.
-    Guest(String),
-    /// A registered account.
-    User(i64),
-}
-
-impl Identity {
-    /// The key the views table stores (`g:<id>` or `u:<id>`).
-    pub fn key(&self) -> String {
-        match self {
-            Identity::Guest(id) => format!("g:{id}"),
-            Identity::User(id) => format!("u:{id}"),
+/// Whether an SQLite failure is passing: a lock another process holds, a file that cannot be
+/// opened or written right now.
+pub(super) fn error_kind(error: &rusqlite::Error) -> StoreErrorKind {
+    match error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::SystemIoFailure
+                    | rusqlite::ErrorCode::DiskFull
+                    | rusqlite::ErrorCode::OutOfMemory
+            ) =>
+        {
+            StoreErrorKind::Unavailable
         }
+        _ => StoreErrorKind::Fault,
     }
 }
-
-/// An account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    /// Database id.
-    pub id: i64,
-    /// Email address, as registered.
-    pub email: String,
-    /// The argon2id PHC string.
-    pub password_hash: String,
-    /// The plan an administrator set (`free` at registration).
-    pub plan: Plan,
-    /// Registration time, seconds since the Unix epoch.
-    pub created_at: u64,
-}
-
-/// What recording a view did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ViewOutcome {
-    /// Whether the visitor may see the card: a code already viewed this period, or a new one
-    /// within the quota.
-    pub granted: bool,
-    /// Whether this call used up a view (a new code, within the quota).
-    pub counted: bool,
-    /// Views used in the period after this call.
-    pub used: u32,
-}
-
-/// A site key and the page origins allowed to use it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SiteKey {
-    /// The public key the embed script carries.
-    pub key: String,
-    /// Allowed origins, e.g. `https://clinic.example`.
-    pub origins: Vec<String>,
-}
-
-/// A storage failure. Handlers turn it into 503: nothing was counted.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        StoreError(error.to_string())
-    }
-}
-
-/// Result of a storage call.
-pub type StoreResult<T> = Result<T, StoreError>;
-
-/// The operations the endpoint needs from its database. Implementations must make
-/// [`Store::record_view`] atomic: concurrent calls for one identity never grant more than
-/// `limit` new codes in a period.
-pub trait Store: Send + Sync + 'static {
-    /// Records that `identity` opened `code` in `period`, unless that would exceed `limit` new
-    /// codes (`None`: unlimited). Reopening a code already viewed in the period is free.
-    fn record_view(
-        &self,
-        identity: &Identity,
-        period: &str,
-        code: &str,
-        limit: Option<u32>,
-    ) -> StoreResult<ViewOutcome>;
-    /// Copies the views of `from` in `period` to `to` (a guest who registers keeps its count).
-    fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()>;
-    /// Counts at least `used` views for `identity` in `period` without naming codes (an account
-    /// registered without a guest token starts as if its guest had used the guest's views).
-    fn charge_views(&self, identity: &Identity, period: &str, used: u32) -> StoreResult<()>;
-    /// Registers a new guest from `ip`, unless `ip` already created `cap` guests in `period`,
-    /// and forgets the guests `ip` created in earlier periods (only the count matters).
-    /// Returns whether the guest was created.
-    fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool>;
-    /// Creates an account; `None` if the email is taken (emails compare case-insensitively).
-    fn create_user(&self, email: &str, password_hash: &str, now: u64) -> StoreResult<Option<User>>;
-    /// The account with this email.
-    fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
-    /// Every account, oldest first.
-    fn users(&self) -> StoreResult<Vec<User>>;
-    /// Sets an account's plan; `false` if there is no such account.
-    fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool>;
-    /// Stores a session for `user_id`, valid until `expires_at`, bound to the page origin it
-    /// was handed to (`None`: not bound, e.g. an API client).
-    fn create_session(
-        &self,
-        session_id: &str,
-        user_id: i64,
-        origin: Option<&str>,
-        now: u64,
-        expires_at: u64,
-    ) -> StoreResult<()>;
-    /// The account of a live session and the origin it is bound to: `None` if revoked or
-    /// expired.
-    fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<(User, Option<String>)>>;
-    /// Revokes a session.
-    fn delete_session(&self, session_id: &str) -> StoreResult<()>;
-    /// Adds a site key for `origins`.
-    fn add_site_key(&self, key: &str, origins: &[String], now: u64) -> StoreResult<()>;
-    /// The origins of a site key; `None` if unknown.
-    fn site_key(&self, key: &str) -> StoreResult<Option<SiteKey>>;
-    /// Every site key.
-    fn site_keys(&self) -> StoreResult<Vec<SiteKey>>;
-    /// Removes a site key; `false` if unknown.
-    fn remove_site_key(&self, key: &str) -> StoreResult<bool>;
-    /// A value of the endpoint's own settings (the token signing secret), created with
-    /// `create` on first use.
-    fn setting_or_insert(&self, name: &str, create: &dyn Fn() -> String) -> StoreResult<String>;
-}
-
-/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    // 1: the meter, accounts and site keys.
-    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-     CREATE TABLE users (
-         id INTEGER PRIMARY KEY,
-         email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-         password_hash TEXT NOT NULL,
-         plan TEXT NOT NULL DEFAULT 'free',
-         created_at INTEGER NOT NULL);
-     CREATE TABLE sessions (
-         id TEXT PRIMARY KEY,
-         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-         created_at INTEGER NOT NULL,
-         expires_at INTEGER NOT NULL);
-     CREATE TABLE guests (
-         id TEXT PRIMARY KEY,
-         ip TEXT NOT NULL,
-         period TEXT NOT NULL,
-         created_at INTEGER NOT NULL);
-     CREATE INDEX guests_by_ip ON guests (ip, period);
-     CREATE TABLE views (
-         identity TEXT NOT NULL,
-         period TEXT NOT NULL,
-         code TEXT NOT NULL,
-         viewed_at INTEGER NOT NULL,
-         PRIMARY KEY (identity, period, code)) WITHOUT ROWID;
-     CREATE TABLE site_keys (
-         key TEXT PRIMARY KEY,
-         origins TEXT NOT NULL,
-         created_at INTEGER NOT NULL);",
-    // 2: a running count per identity and period, so a view costs index look-ups, not a count
-    // over every earlier view of the identity.
-    "CREATE TABLE view_counts (
-         identity TEXT NOT NULL,
-         period TEXT NOT NULL,
-         used INTEGER NOT NULL,
-         PRIMARY KEY (identity, period)) WITHOUT ROWID;
-     INSERT INTO view_counts (identity, period, used)
-         SELECT identity, period, COUNT(*) FROM views GROUP BY identity, period;",
-    // 3: sessions bound to the page origin they were handed to; accounts ready for email
-    // verification (a token is mailed as a link, its hash kept here; no mail is sent yet).
-    "ALTER TABLE sessions ADD COLUMN origin TEXT;
-     ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
-     ALTER TABLE users ADD COLUMN verification_hash TEXT;
-     ALTER TABLE users ADD COLUMN verification_sent_at INTEGER;",
-];
 
 /// The embedded default: one SQLite file in WAL mode.
 ///
@@ -200,8 +37,12 @@ const MIGRATIONS: &[&str] = &[
 /// can drop the last commits. One connection behind a mutex serialises writers in-process;
 /// `BEGIN IMMEDIATE` serialises them across processes sharing the file. (A group-commit writer
 /// thread was measured and gained nothing here: the cost is not in the commit.)
+///
+/// Its calls block, so the [`Store`] methods run them on tokio's blocking pool; the connection
+/// is shared by clones.
+#[derive(Clone)]
 pub struct SqliteStore {
-    connection: Mutex<Connection>,
+    connection: Arc<Mutex<Connection>>,
 }
 
 /// Checks and records one view inside a transaction.
@@ -246,7 +87,7 @@ fn owner_only(path: &Path) -> StoreResult<()> {
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
                 std::fs::set_permissions(&side, std::fs::Permissions::from_mode(mode & 0o700))
-                    .map_err(|e| StoreError(format!("{}: {e}", side.display())))?;
+                    .map_err(|e| StoreError::file(&side, "cannot restrict access", Some(e)))?;
                 tracing::warn!(file = %side.display(), "a database side file was readable by others; now owner-only");
             }
         }
@@ -257,7 +98,7 @@ fn owner_only(path: &Path) -> StoreResult<()> {
 /// [`owner_only`] for the main file.
 fn owner_only_main(path: &Path) -> StoreResult<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let fail = |e: std::io::Error| StoreError(format!("{}: {e}", path.display()));
+    let fail = |e: std::io::Error| StoreError::file(path, "cannot create or restrict access", Some(e));
     match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
         Ok(_) => return Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -274,15 +115,13 @@ fn owner_only_main(path: &Path) -> StoreResult<()> {
 /// Opens a connection to `path` with the store's settings.
 fn connect(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<Connection> {
     owner_only(path)?;
-    let connection = Connection::open(path).map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
-    connection
-        .execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
-        )
-        .and_then(|()| connection.busy_timeout(busy_timeout))
-        .map_err(|e| StoreError(format!("{}: {e}", path.display())))?;
+    let connection = Connection::open(path)?;
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    connection.busy_timeout(busy_timeout)?;
     Ok(connection)
 }
 
@@ -296,10 +135,10 @@ impl SqliteStore {
     /// [`SqliteStore::open`] with another wait for locks held by other connections.
     pub fn open_with_busy_timeout(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<SqliteStore> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-            return Err(StoreError(format!("{}: the folder {} does not exist", path.display(), parent.display())));
+            return Err(StoreError::file(path, format!("the folder {} does not exist", parent.display()), None));
         }
-        let store = SqliteStore { connection: Mutex::new(connect(path, busy_timeout)?) };
-        store.migrate().map_err(|e| StoreError(format!("{}: migration failed: {e}", path.display())))?;
+        let store = SqliteStore { connection: Arc::new(Mutex::new(connect(path, busy_timeout)?)) };
+        store.migrate()?;
         Ok(store)
     }
 
@@ -307,10 +146,7 @@ impl SqliteStore {
         let mut connection = self.lock();
         let applied: usize = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if applied > MIGRATIONS.len() {
-            return Err(StoreError(format!(
-                "the database has schema version {applied}, newer than this codecard ({})",
-                MIGRATIONS.len()
-            )));
+            return Err(StoreError::NewerSchema { found: applied, known: MIGRATIONS.len() });
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -341,7 +177,7 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 
 const USER_COLUMNS: &str = "id, email, password_hash, plan, created_at";
 
-impl Store for SqliteStore {
+impl SqliteStore {
     fn record_view(
         &self,
         identity: &Identity,
@@ -500,13 +336,165 @@ impl Store for SqliteStore {
         Ok(self.lock().execute("DELETE FROM site_keys WHERE key = ?1", params![key])? > 0)
     }
 
-    fn setting_or_insert(&self, name: &str, create: &dyn Fn() -> String) -> StoreResult<String> {
+    fn setting_or_insert(&self, name: &str, candidate: &str) -> StoreResult<String> {
         let connection = self.lock();
         connection.execute(
             "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-            params![name, create()],
+            params![name, candidate],
         )?;
         Ok(connection.query_row("SELECT value FROM settings WHERE name = ?1", params![name], |row| row.get(0))?)
+    }
+
+    fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool> {
+        let count: u32 = self.lock().query_row(
+            "INSERT INTO attempts (key, window_start, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
+                 window_start = excluded.window_start
+             RETURNING count",
+            params![key, window_start],
+            |row| row.get(0),
+        )?;
+        Ok(count <= limit)
+    }
+
+    fn forget_attempts(&self, before: u64) -> StoreResult<u64> {
+        Ok(self.lock().execute("DELETE FROM attempts WHERE window_start < ?1", params![before])? as u64)
+    }
+
+    fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let views = tx.execute("DELETE FROM views WHERE period < ?1", params![oldest_kept])?;
+        tx.execute("DELETE FROM view_counts WHERE period < ?1", params![oldest_kept])?;
+        tx.commit()?;
+        Ok(views as u64)
+    }
+
+    fn ping(&self) -> StoreResult<()> {
+        self.lock().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Runs a blocking call on tokio's blocking pool, off the async workers.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&SqliteStore) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || call(&store)).await?
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn record_view(
+        &self,
+        identity: &Identity,
+        period: &str,
+        code: &str,
+        limit: Option<u32>,
+    ) -> StoreResult<ViewOutcome> {
+        let (identity, period, code) = (identity.clone(), period.to_string(), code.to_string());
+        self.blocking(move |store| store.record_view(&identity, &period, &code, limit)).await
+    }
+
+    async fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
+        let (from, to, period) = (from.clone(), to.clone(), period.to_string());
+        self.blocking(move |store| store.copy_views(&from, &to, &period)).await
+    }
+
+    async fn charge_views(&self, identity: &Identity, period: &str, used: u32) -> StoreResult<()> {
+        let (identity, period) = (identity.clone(), period.to_string());
+        self.blocking(move |store| store.charge_views(&identity, &period, used)).await
+    }
+
+    async fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool> {
+        let (id, ip, period) = (id.to_string(), ip.to_string(), period.to_string());
+        self.blocking(move |store| store.create_guest(&id, &ip, &period, cap, now)).await
+    }
+
+    async fn create_user(&self, email: &str, password_hash: &str, now: u64) -> StoreResult<Option<User>> {
+        let (email, hash) = (email.to_string(), password_hash.to_string());
+        self.blocking(move |store| store.create_user(&email, &hash, now)).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let email = email.to_string();
+        self.blocking(move |store| store.user_by_email(&email)).await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        self.blocking(|store| store.users()).await
+    }
+
+    async fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool> {
+        let email = email.to_string();
+        self.blocking(move |store| store.set_plan(&email, plan)).await
+    }
+
+    async fn create_session(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        origin: Option<&str>,
+        now: u64,
+        expires_at: u64,
+    ) -> StoreResult<()> {
+        let (session_id, origin) = (session_id.to_string(), origin.map(str::to_string));
+        self.blocking(move |store| store.create_session(&session_id, user_id, origin.as_deref(), now, expires_at)).await
+    }
+
+    async fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<(User, Option<String>)>> {
+        let session_id = session_id.to_string();
+        self.blocking(move |store| store.session_user(&session_id, now)).await
+    }
+
+    async fn delete_session(&self, session_id: &str) -> StoreResult<()> {
+        let session_id = session_id.to_string();
+        self.blocking(move |store| store.delete_session(&session_id)).await
+    }
+
+    async fn add_site_key(&self, key: &str, origins: &[String], now: u64) -> StoreResult<()> {
+        let (key, origins) = (key.to_string(), origins.to_vec());
+        self.blocking(move |store| store.add_site_key(&key, &origins, now)).await
+    }
+
+    async fn site_key(&self, key: &str) -> StoreResult<Option<SiteKey>> {
+        let key = key.to_string();
+        self.blocking(move |store| store.site_key(&key)).await
+    }
+
+    async fn site_keys(&self) -> StoreResult<Vec<SiteKey>> {
+        self.blocking(|store| store.site_keys()).await
+    }
+
+    async fn remove_site_key(&self, key: &str) -> StoreResult<bool> {
+        let key = key.to_string();
+        self.blocking(move |store| store.remove_site_key(&key)).await
+    }
+
+    async fn setting_or_insert(&self, name: &str, candidate: &str) -> StoreResult<String> {
+        let (name, candidate) = (name.to_string(), candidate.to_string());
+        self.blocking(move |store| store.setting_or_insert(&name, &candidate)).await
+    }
+
+    async fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool> {
+        let key = key.to_string();
+        self.blocking(move |store| store.count_attempt(&key, window_start, limit)).await
+    }
+
+    async fn forget_attempts(&self, before: u64) -> StoreResult<u64> {
+        self.blocking(move |store| store.forget_attempts(before)).await
+    }
+
+    async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
+        let oldest_kept = oldest_kept.to_string();
+        self.blocking(move |store| store.prune_views(&oldest_kept)).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.blocking(|store| store.ping()).await
     }
 }
 
@@ -644,6 +632,29 @@ mod tests {
     #[test]
     fn a_missing_folder_is_a_clear_error() {
         let error = SqliteStore::open(Path::new("/nonexistent/folder/codecard.db")).err().unwrap();
-        assert!(error.0.contains("does not exist"), "{error}");
+        assert!(error.to_string().contains("does not exist"), "{error}");
+    }
+
+    #[test]
+    fn errors_keep_the_driver_error_and_say_whether_to_retry() {
+        use std::error::Error;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.db");
+        let store = SqliteStore::open_with_busy_timeout(&path, std::time::Duration::from_millis(50)).unwrap();
+        let locker = Connection::open(&path).unwrap();
+        locker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let busy = store.record_view(&Identity::Guest("g".into()), "2026-11", "I10", None).unwrap_err();
+        assert_eq!(busy.kind(), StoreErrorKind::Unavailable, "{busy}");
+        let source = busy.source().expect("the SQLite error is kept");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some(), "{source:?}");
+        locker.execute_batch("ROLLBACK").unwrap();
+
+        let broken = store
+            .lock()
+            .execute("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('s', 999, 0, 1)", []);
+        let fault = StoreError::from(broken.unwrap_err());
+        assert_eq!(fault.kind(), StoreErrorKind::Fault, "a broken constraint is a fault, not a retry: {fault}");
+        let newer = StoreError::NewerSchema { found: 9, known: 3 };
+        assert_eq!(newer.kind(), StoreErrorKind::Fault);
     }
 }
