@@ -229,3 +229,29 @@ impl Drop for VisibilityWatch {
         self.observer.disconnect();
     }
 }
+
+/// A `MutationObserver` on the whole document's tree that disconnects when this value is
+/// dropped: it sees an element leave the page, however it was removed.
+pub struct RemovalWatch {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl RemovalWatch {
+    /// Calls `callback` after every change to the document's tree.
+    pub fn new(callback: impl FnMut() + 'static) -> Option<RemovalWatch> {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        observer.observe_with_options(&leptos::prelude::document(), &init).ok()?;
+        Some(RemovalWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for RemovalWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

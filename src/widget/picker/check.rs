@@ -3,7 +3,7 @@
 //! the visitor's views and never reveals a card.
 
 use super::choice::Choice;
-use crate::api::CodeSystem;
+use crate::api::{CodeSystem, SearchHit};
 use crate::code;
 use crate::widget::client::{self, FetchError, SearchRequest};
 
@@ -19,6 +19,8 @@ pub enum Verdict {
     Unknown,
     /// A category header where only billable codes are allowed.
     Header(Choice),
+    /// The same key in several accepted systems, and the written form does not say which.
+    Ambiguous(Vec<CodeSystem>),
     /// The endpoint could not be asked: the field is left as the person wrote it (the form is
     /// not blocked by an outage of ours).
     Unverified,
@@ -45,14 +47,42 @@ pub async fn check(
     };
     let Ok(abort) = web_sys::AbortController::new() else { return Verdict::Unverified };
     match client::fetch_results(endpoint, &request, timeout_ms, &abort).await {
-        Ok(results) => results
-            .results
-            .iter()
-            .find(|hit| hit.code == key && (systems.is_empty() || systems.contains(&hit.system)))
-            .map_or(Verdict::Unknown, |hit| {
-                if billable_only && !hit.billable { Verdict::Header(hit.into()) } else { Verdict::Known(hit.into()) }
-            }),
+        Ok(results) => match exact(&results.results, written, systems) {
+            Exact::None => Verdict::Unknown,
+            Exact::Several(systems) => Verdict::Ambiguous(systems),
+            Exact::One(hit) if billable_only && !hit.billable => Verdict::Header(hit.into()),
+            Exact::One(hit) => Verdict::Known(hit.into()),
+        },
         Err(FetchError::Api { .. }) => Verdict::Unknown,
         Err(_) => Verdict::Unverified,
     }
+}
+
+/// Which of some hits is the code `written` itself.
+pub enum Exact<'a> {
+    None,
+    One(&'a SearchHit),
+    /// In these systems, each writing it its own way, none the way it was typed.
+    Several(Vec<CodeSystem>),
+}
+
+/// The hit among `systems` (every system when empty) that is the code `written`. One key can be
+/// two codes (`J1100` is HCPCS's J1100 and ICD-10-CM's J11.00): the system that writes it exactly
+/// as typed wins, and when none does the answer is [`Exact::Several`], never a silent pick.
+pub fn exact<'a>(hits: &'a [SearchHit], written: &str, systems: &[CodeSystem]) -> Exact<'a> {
+    let Some(key) = code::normalize(written) else { return Exact::None };
+    let same: Vec<&SearchHit> =
+        hits.iter().filter(|h| h.code == key && (systems.is_empty() || systems.contains(&h.system))).collect();
+    let as_typed: Vec<&SearchHit> =
+        same.iter().copied().filter(|h| h.display_code.eq_ignore_ascii_case(written.trim())).collect();
+    match (&same[..], &as_typed[..]) {
+        ([], _) => Exact::None,
+        ([one], _) | (_, [one]) => Exact::One(one),
+        (several, _) => Exact::Several(several.iter().map(|h| h.system).collect()),
+    }
+}
+
+/// Whether `written` has the shape of a code of some system (rather than being words).
+pub fn code_shaped(written: &str) -> bool {
+    code::normalize(written).is_some_and(|key| !code::candidate_systems(&key).is_empty())
 }

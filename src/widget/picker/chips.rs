@@ -15,6 +15,8 @@ pub fn Chips(
 ) -> impl IntoView {
     let lang = picker.settings.lang;
     let name = picker.name();
+    // An input outside its form (`form="claim"`): the chips' inputs belong to the same form.
+    let form = picker.settings.input.get_attribute("form");
     let p = picker.clone();
     let chips = move || {
         let p = p.clone();
@@ -34,7 +36,7 @@ pub fn Chips(
                         >
                             "×"
                         </button>
-                        <input type="hidden" name=name.clone() value=choice.display_code.clone() />
+                        <input type="hidden" name=name.clone() form=form.clone() value=choice.display_code.clone() />
                     </li>
                 }
             })

@@ -14,6 +14,8 @@ mod state;
 mod styles;
 mod words;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use leptos::prelude::*;
@@ -22,7 +24,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::dom::Listener;
+use super::dom::{self, Listener};
 use super::search::Card;
 use crate::api::CodeSystem;
 
@@ -79,7 +81,16 @@ pub fn mount_picker(
     popup.set_attribute("data-codecard-pick", "")?;
     popup.set_attribute("data-codecard-host", "")?;
     popup.set_attribute("lang", config.lang.tag())?;
-    document.body().ok_or("codecard: the page has no <body>")?.append_child(&popup)?;
+    // In a modal dialog or a popover (the top layer) the list must be inside it: under it, the
+    // list would be hidden and inert.
+    let layer = input.closest("dialog, [popover]")?;
+    if layer.is_some() {
+        popup.style().set_property("position", "fixed")?;
+    }
+    match &layer {
+        Some(layer) => layer.append_child(&popup)?,
+        None => document.body().ok_or("codecard: the page has no <body>")?.append_child(&popup)?,
+    };
     let chips_host = if options.multiple {
         let host: HtmlElement = document.create_element("div")?.unchecked_into();
         host.set_attribute("data-codecard-chips", "")?;
@@ -104,6 +115,7 @@ pub fn mount_picker(
             lang: config.lang,
             card,
             popup: popup.clone(),
+            fixed: layer.is_some(),
         });
         let shown = picker.clone();
         let mut handles: Vec<Box<dyn std::any::Any>> =
@@ -119,34 +131,66 @@ pub fn mount_picker(
         (picker, handles)
     });
     let listeners = picker.listen();
-    Ok(MountedPicker { picker: Some(picker), listeners, handles, owner: Some(owner), popup, chips_host })
+    let parts = Rc::new(RefCell::new(None::<Parts>));
+    // A framework that re-renders the field drops the input without telling us: the picker goes
+    // with it (its list, and its chips, whose hidden inputs would still be submitted).
+    let gone = {
+        let (parts, input) = (Rc::downgrade(&parts), input.clone());
+        dom::RemovalWatch::new(move || {
+            if !input.is_connected() {
+                let parts = parts.clone();
+                // Not from inside the observer's own callback, which the teardown drops.
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if let Some(parts) = parts.upgrade().and_then(|p| p.borrow_mut().take()) {
+                        parts.teardown();
+                    }
+                })
+                .forget();
+            }
+        })
+    };
+    parts.replace(Some(Parts { picker, listeners, handles, owner, popup, chips_host, _gone: gone }));
+    Ok(MountedPicker { parts })
 }
 
 /// A mounted picker, held by the embed script so that teardown can undo it.
 #[wasm_bindgen]
 pub struct MountedPicker {
-    picker: Option<SendWrapper<std::rc::Rc<state::Inner>>>,
+    /// `None` once torn down (by [`MountedPicker::destroy`] or because its input left the page).
+    parts: Rc<RefCell<Option<Parts>>>,
+}
+
+struct Parts {
+    picker: SendWrapper<Rc<state::Inner>>,
     listeners: Vec<Listener>,
     // Dropping them unmounts the views and disposes of their reactive graphs.
     handles: Vec<Box<dyn std::any::Any>>,
-    owner: Option<Owner>,
+    owner: Owner,
     popup: HtmlElement,
     chips_host: Option<HtmlElement>,
+    _gone: Option<dom::RemovalWatch>,
+}
+
+impl Parts {
+    /// Listeners, list, chips and added attributes go.
+    fn teardown(mut self) {
+        self.listeners.clear();
+        self.picker.restore();
+        self.handles.clear();
+        drop(self.owner);
+        self.popup.remove();
+        if let Some(host) = &self.chips_host {
+            host.remove();
+        }
+    }
 }
 
 #[wasm_bindgen]
 impl MountedPicker {
     /// Gives the page its plain input back: listeners, list, chips and added attributes go.
-    pub fn destroy(mut self) {
-        self.listeners.clear();
-        if let Some(picker) = self.picker.take() {
-            picker.restore();
-        }
-        self.handles.clear();
-        self.owner.take();
-        self.popup.remove();
-        if let Some(host) = &self.chips_host {
-            host.remove();
+    pub fn destroy(self) {
+        if let Some(parts) = self.parts.borrow_mut().take() {
+            parts.teardown();
         }
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::check::{self, Verdict};
 use super::choice::Choice;
@@ -46,6 +46,9 @@ pub struct Settings {
     pub card: StoredValue<Card, LocalStorage>,
     /// Where the list is rendered.
     pub popup: HtmlElement,
+    /// The list is inside a dialog or popover (the top layer): placed in the viewport's
+    /// coordinates rather than the page's.
+    pub fixed: bool,
 }
 
 /// A picker, shared by its listeners and views.
@@ -71,6 +74,10 @@ pub struct Inner {
     held: RefCell<Option<Choice>>,
     /// Set while the picker writes the input itself, so its own `input` event is not typing.
     filling: Cell<bool>,
+    /// The text was typed and not yet picked or checked: a submit waits for its check.
+    dirty: Cell<bool>,
+    /// A submit held back until the check answers, with the button that made it.
+    resubmit: RefCell<Option<Option<HtmlElement>>>,
     /// Attributes added to the input, restored on teardown.
     added: RefCell<field::Added>,
     /// The input's `name`: in multiple mode, the chips' hidden inputs carry it.
@@ -96,6 +103,8 @@ pub fn new(settings: Settings) -> Picker {
         picked: RwSignal::new(Vec::new()),
         held: RefCell::new(None),
         filling: Cell::new(false),
+        dirty: Cell::new(false),
+        resubmit: RefCell::new(None),
         added: RefCell::new(field::Added::default()),
     });
     let picker = SendWrapper::new(inner);
@@ -188,7 +197,16 @@ impl Inner {
             let mut added = this.added.borrow_mut();
             added.set(input, "aria-expanded", if open { "true" } else { "false" });
             match this.option.index.get().filter(|_| open) {
-                Some(i) => added.set(input, "aria-activedescendant", &this.option_id(i)),
+                Some(i) => {
+                    added.set(input, "aria-activedescendant", &this.option_id(i));
+                    // The list scrolls; the keyboard's option must stay in sight.
+                    if let Some(option) = document().get_element_by_id(&this.option_id(i)) {
+                        let options = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+                        let _ = js_sys::Reflect::get(&option, &"scrollIntoView".into())
+                            .and_then(|f| f.unchecked_into::<js_sys::Function>().call1(&option, &options));
+                    }
+                }
                 None => added.remove(input, "aria-activedescendant"),
             }
             if this.settings.multiple && required {
@@ -201,7 +219,11 @@ impl Inner {
             if open {
                 let rect = input.get_bounding_client_rect();
                 let window = window();
-                let (x, y) = (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0));
+                let (x, y) = if this.settings.fixed {
+                    (0.0, 0.0)
+                } else {
+                    (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0))
+                };
                 let style = this.settings.popup.style();
                 let _ = style.set_property("top", &format!("{}px", rect.bottom() + y));
                 let _ = style.set_property("left", &format!("{}px", rect.left() + x));
@@ -216,7 +238,7 @@ impl Inner {
         let on_input = self.clone();
         let on_key = self.clone();
         let on_blur = self.clone();
-        vec![
+        let mut listeners = vec![
             Listener::new(target, "input", false, move |_| on_input.typed()),
             Listener::new(target, "keydown", false, move |event| {
                 if let Ok(event) = event.dyn_into::<KeyboardEvent>() {
@@ -231,7 +253,38 @@ impl Inner {
                     on_blur.validate();
                 }
             }),
-        ]
+        ];
+        if let Some(form) = self.input().form() {
+            let (on_submit, on_reset) = (self.clone(), self.clone());
+            // Capture: the page's own submit handlers must not see a submit that is held back.
+            listeners.push(Listener::new(&form, "submit", true, move |event| on_submit.submitting(&event)));
+            listeners.push(Listener::new(&form, "reset", false, move |_| on_reset.reset()));
+        }
+        listeners
+    }
+
+    /// A submit while the typed text is unchecked (a check under way, or none yet) waits for the
+    /// check: a known code is taken (normalised, or a chip) and the submit made again; anything
+    /// else stops it with the field's message.
+    fn submitting(self: &Rc<Self>, event: &Event) {
+        if !self.dirty.get() || self.input().value().trim().is_empty() {
+            return;
+        }
+        event.prevent_default();
+        event.stop_immediate_propagation();
+        let submitter = js_sys::Reflect::get(event, &"submitter".into()).ok().and_then(|s| s.dyn_into().ok());
+        self.resubmit.replace(Some(submitter));
+        self.validate();
+    }
+
+    /// The form was reset: no message, no chips, nothing held (the browser resets the value).
+    fn reset(&self) {
+        self.input().set_custom_validity("");
+        self.picked.set(Vec::new());
+        self.held.replace(None);
+        self.dirty.set(false);
+        self.header.set(None);
+        self.expanded.set(false);
     }
 
     fn typed(&self) {
@@ -242,6 +295,7 @@ impl Inner {
         // A new text is a new answer: the browser's verdict on the old one no longer applies.
         self.input().set_custom_validity("");
         self.held.replace(None);
+        self.dirty.set(true);
         self.header.set(None);
         self.text.set(value.clone());
         self.expanded.set(true);
@@ -251,7 +305,11 @@ impl Inner {
     fn key(self: &Rc<Self>, event: &KeyboardEvent) {
         let hits = self.hits();
         let open = self.open();
+        let typed = self.input().value();
+        let typed = typed.trim();
         match event.key().as_str() {
+            // The Enter that ends an IME composition belongs to the composition.
+            "Enter" if event.is_composing() => {}
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
                 event.prevent_default();
                 self.expanded.set(true);
@@ -266,13 +324,30 @@ impl Inner {
                     self.open_card(self.input().value().trim(), system);
                 }
             }
-            "Enter" if open && !hits.is_empty() => {
+            "Enter" if open && let Some(hit) = self.option.index.get_untracked().and_then(|i| hits.get(i)) => {
                 event.prevent_default();
-                let hit = hits[self.option.chosen()].clone();
-                self.pick(&hit);
+                self.pick(&hit.clone());
+            }
+            // Nothing chosen with the arrows: the list is taken at its word only when it answers
+            // the text in the field (not a previous one still showing), and a typed code only
+            // when the list has that very code; otherwise the code is checked as typed.
+            "Enter" if open && !typed.is_empty() => {
+                event.prevent_default();
+                let fresh = self.search.shown.with_untracked(|s| s.as_ref().is_some_and(|s| s.request.text == typed))
+                    || self.header.with_untracked(Option::is_some);
+                if check::code_shaped(typed) {
+                    match check::exact(if fresh { &hits } else { &[] }, typed, &self.settings.systems) {
+                        check::Exact::One(hit) => self.pick(&hit.clone()),
+                        _ => self.validate(),
+                    }
+                } else if fresh && let Some(hit) = hits.first() {
+                    self.pick(&hit.clone());
+                } else {
+                    self.settled.set_now(typed.to_string());
+                }
             }
             // A typed code becomes a chip, rather than submitting the form half-filled.
-            "Enter" if self.settings.multiple && !self.input().value().trim().is_empty() => {
+            "Enter" if self.settings.multiple && !typed.is_empty() => {
                 event.prevent_default();
                 self.validate();
             }
@@ -312,6 +387,7 @@ impl Inner {
 
     /// Puts `choice` in the field and tells the page.
     fn accept(&self, choice: Choice) {
+        self.dirty.set(false);
         self.header.set(None);
         self.expanded.set(false);
         self.option.index.set(None);
@@ -346,6 +422,7 @@ impl Inner {
         let held = self.held.borrow().as_ref().is_some_and(|c| c.display_code == written);
         if written.is_empty() || held {
             self.input().set_custom_validity("");
+            self.dirty.set(false);
             return;
         }
         let this = self.clone();
@@ -358,14 +435,31 @@ impl Inner {
             }
             let all = CodeSystem::ALL;
             let systems = if s.systems.is_empty() { &all[..] } else { &s.systems[..] };
+            this.dirty.set(false);
             let message = match verdict {
-                Verdict::Known(choice) => return this.accept(choice),
+                Verdict::Known(choice) => {
+                    this.accept(choice);
+                    String::new()
+                }
                 Verdict::Unverified => String::new(),
                 Verdict::NotACode => words::not_a_code(s.lang, &written),
                 Verdict::Unknown => words::unknown(s.lang, &written, systems),
                 Verdict::Header(choice) => words::header(s.lang, &choice.display_code),
+                Verdict::Ambiguous(among) => words::ambiguous(s.lang, &written, &among),
             };
             this.input().set_custom_validity(&message);
+            let resubmit = this.resubmit.take();
+            if let (Some(submitter), Some(form)) = (resubmit, this.input().form()) {
+                if !message.is_empty() {
+                    this.input().report_validity();
+                } else {
+                    // After the effects have run: a new chip must first lift `required`.
+                    gloo_timers::callback::Timeout::new(0, move || {
+                        let _ = form.request_submit_with_submitter(submitter.as_ref());
+                    })
+                    .forget();
+                }
+            }
         });
     }
 

@@ -27,6 +27,19 @@ pub fn unknown(lang: Lang, written: &str, systems: &[CodeSystem]) -> String {
     }
 }
 
+/// The field holds a key that several accepted systems write differently (J1100, J11.00).
+pub fn ambiguous(lang: Lang, written: &str, systems: &[CodeSystem]) -> String {
+    let systems = systems_text(lang, systems);
+    match lang {
+        Lang::En => {
+            format!("“{written}” is a code in {systems}: type it as that system writes it, or pick it from the list.")
+        }
+        Lang::Es => format!(
+            "«{written}» es un código de {systems}: escríbalo como lo escribe ese sistema, o elíjalo de la lista."
+        ),
+    }
+}
+
 /// The field holds a category header, and the field takes only billable codes.
 pub fn header(lang: Lang, display_code: &str) -> String {
     match lang {
