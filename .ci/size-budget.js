@@ -19,10 +19,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 245_500],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 237_000],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 162_145],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 410_024],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 246_500],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 238_000],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 166_100],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 414_500],
 ];
 
 for (const c of figures.chunks)
