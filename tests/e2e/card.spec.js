@@ -1,7 +1,7 @@
 // The foundation end to end: the demo page, the real server, the real wasm card in Chromium.
 const { test, expect } = require("@playwright/test");
 
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, recordFetches } = require("./helpers");
 
 test.describe("demo page", () => {
   let errors;
@@ -31,16 +31,7 @@ test.describe("demo page", () => {
 
   test("closing a card while its lookup is on the way aborts the request", async ({ page }) => {
     // Record every card request's abort signal.
-    await page.addInitScript(() => {
-      window.__lookups = [];
-      const original = window.fetch;
-      window.fetch = function (input, init) {
-        const url = typeof input === "string" ? input : input.url;
-        const signal = (init && init.signal) || (typeof input === "object" && input.signal);
-        if (url.includes("/v1/codes/")) window.__lookups.push({ url, signal });
-        return original.apply(this, arguments);
-      };
-    });
+    await recordFetches(page, "__lookups", "/v1/codes/");
     await page.reload();
     // Hold the answer back so that the card is closed while it is still loading.
     await page.route(/\/v1\/codes\/.*I10/, async (route) => {

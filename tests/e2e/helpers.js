@@ -56,4 +56,24 @@ async function open(page, c) {
   await code(page, c).click();
 }
 
-module.exports = { dialog, code, watchErrors, thirdPartyPage, open };
+/**
+ * Records, from the next page load on, every fetch whose URL contains `fragment`, with its abort
+ * signal, in `window[name]` (call `page.reload()` or `goto` after it).
+ */
+async function recordFetches(page, name, fragment) {
+  await page.addInitScript(
+    ({ name, fragment }) => {
+      window[name] = [];
+      const original = window.fetch;
+      window.fetch = function (input, init) {
+        const url = typeof input === "string" ? input : input.url;
+        const signal = (init && init.signal) || (typeof input === "object" && input.signal);
+        if (url.includes(fragment)) window[name].push({ url, signal });
+        return original.apply(this, arguments);
+      };
+    },
+    { name, fragment }
+  );
+}
+
+module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches };

@@ -1,7 +1,7 @@
 // The search box on www/search.html, keyboard only: an ARIA combobox whose results open the card.
 const { test, expect } = require("@playwright/test");
 
-const { dialog, watchErrors } = require("./helpers");
+const { dialog, watchErrors, recordFetches } = require("./helpers");
 
 const box = (page) => page.locator("[data-codecard-search]");
 const input = (page) => page.locator("[data-codecard-search] input[role=combobox]");
@@ -94,16 +94,7 @@ test.describe("search box", () => {
 
   test("previous results stay while the next query loads; a stale request is aborted", async ({ page }) => {
     // Record every search request's abort signal.
-    await page.addInitScript(() => {
-      window.__searches = [];
-      const original = window.fetch;
-      window.fetch = function (input, init) {
-        const url = typeof input === "string" ? input : input.url;
-        const signal = (init && init.signal) || (typeof input === "object" && input.signal);
-        if (url.includes("/v1/search")) window.__searches.push({ url, signal });
-        return original.apply(this, arguments);
-      };
-    });
+    await recordFetches(page, "__searches", "/v1/search");
     await page.reload();
     await expect(box(page)).toHaveAttribute("data-codecard-search-ready", "");
     // Hold the first query's answer back, so the next keystrokes overtake it.
