@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use codecard::api::Plan;
@@ -268,35 +269,49 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("codecard: {message}");
+        Err(error) => {
+            eprintln!("codecard: {}", causes(&error));
             ExitCode::FAILURE
         }
     }
 }
 
-type AdminTask = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>;
+/// What failed, then each cause, each said once: most of our error types already write their
+/// source into their own message, so a cause already said is left out.
+fn causes(error: &anyhow::Error) -> String {
+    let mut said = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            if !said.is_empty() {
+                said.push_str(": ");
+            }
+            said.push_str(&text);
+        }
+    }
+    said
+}
+
+type AdminTask = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>>>>;
 
 /// Runs an administration command against the database `db` names.
-fn admin(db: &DbArg, command: impl FnOnce(Arc<dyn Store>) -> AdminTask) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+fn admin(db: &DbArg, command: impl FnOnce(Arc<dyn Store>) -> AdminTask) -> anyhow::Result<()> {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async {
         let store = open_store(db).await?;
         command(store).await
     })
 }
 
-async fn open_store(db: &DbArg) -> Result<Arc<dyn Store>, String> {
-    db.database().open().await.map_err(|e| format!("cannot open the database: {e}"))
+async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
+    db.database().open().await.context("cannot open the database")
 }
 
-async fn users(store: Arc<dyn Store>, command: UsersCommand) -> Result<(), String> {
+async fn users(store: Arc<dyn Store>, command: UsersCommand) -> anyhow::Result<()> {
     match command {
         UsersCommand::List => {
-            let users = store.users().await.map_err(|e| e.to_string())?;
+            let users = store.users().await?;
             println!("{:<40} {:<5} registered", "email", "plan");
             for user in users {
                 let date = time::OffsetDateTime::from_unix_timestamp(user.created_at as i64)
@@ -308,11 +323,11 @@ async fn users(store: Arc<dyn Store>, command: UsersCommand) -> Result<(), Strin
         }
         UsersCommand::SetPlan { email, plan } => {
             let plan = Plan::from(plan);
-            if store.set_plan(&email, plan).await.map_err(|e| e.to_string())? {
+            if store.set_plan(&email, plan).await? {
                 println!("{email} is now on the {} plan", plan.id());
                 Ok(())
             } else {
-                Err(format!("no account with the email {email}"))
+                Err(anyhow::anyhow!("no account with the email {email}"))
             }
         }
     }
@@ -328,37 +343,37 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-async fn keys(store: Arc<dyn Store>, command: KeysCommand) -> Result<(), String> {
+async fn keys(store: Arc<dyn Store>, command: KeysCommand) -> anyhow::Result<()> {
     match command {
         KeysCommand::Add { origins } => {
             if let Some(bad) = origins.iter().find(|o| !server::site_keys::valid_origin(o)) {
-                return Err(format!(
+                anyhow::bail!(
                     "{bad:?} is not an origin: write scheme, host and port only, e.g. https://clinic.example"
-                ));
+                );
             }
             let key = server::site_keys::new_key();
-            store.add_site_key(&key, &origins, server::unix_now()).await.map_err(|e| e.to_string())?;
+            store.add_site_key(&key, &origins, server::unix_now()).await?;
             println!("{key}");
             Ok(())
         }
         KeysCommand::List => {
-            for key in store.site_keys().await.map_err(|e| e.to_string())? {
+            for key in store.site_keys().await? {
                 println!("{}  {}", key.key, key.origins.join(" "));
             }
             Ok(())
         }
         KeysCommand::Remove { key } => {
-            if store.remove_site_key(&key).await.map_err(|e| e.to_string())? {
+            if store.remove_site_key(&key).await? {
                 println!("removed {key}");
                 Ok(())
             } else {
-                Err(format!("no site key {key}"))
+                Err(anyhow::anyhow!("no site key {key}"))
             }
         }
     }
 }
 
-fn import(args: ImportArgs) -> Result<(), String> {
+fn import(args: ImportArgs) -> anyhow::Result<()> {
     let request = server::import::Request {
         format: args.format,
         file: &args.file,
@@ -397,20 +412,20 @@ fn import(args: ImportArgs) -> Result<(), String> {
             if rows.len() > SHOWN {
                 eprintln!("... and {} more", rows.len() - SHOWN);
             }
-            Err(format!("{} ({})", error, file.display()))
+            Err(anyhow::anyhow!("{} ({})", error, file.display()))
         }
-        Err(e) => Err(format!("import failed, nothing was changed: {e}")),
+        Err(e) => Err(anyhow::Error::new(e).context("import failed, nothing was changed")),
     }
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     server::hashing::return_large_blocks_to_the_os();
     let source = match &args.data_dir {
-        Some(dir) => server::catalog::data_dir(dir).map_err(|e| e.to_string())?,
+        Some(dir) => server::catalog::data_dir(dir)?,
         None => DataSource::Embedded,
     };
-    let catalog = Catalog::load(&source).map_err(|e| format!("cannot load the code sets: {e}"))?;
+    let catalog = Catalog::load(&source).context("cannot load the code sets")?;
     for count in catalog.counts() {
         tracing::info!(system = %count.system, release = %count.release, codes = count.codes, "loaded");
     }
@@ -425,16 +440,16 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let secret = match &args.secret_file {
         Some(file) => Some(
             std::fs::read_to_string(file)
-                .map_err(|e| format!("cannot read the secret file {}: {e}", file.display()))?
+                .with_context(|| format!("cannot read the secret file {}", file.display()))?
                 .trim_end_matches(['\r', '\n'])
                 .to_string(),
         ),
         None => args.secret.clone(),
     };
     if secret.as_ref().is_some_and(|secret| secret.len() < 32) {
-        return Err("the signing secret must be at least 32 characters".into());
+        anyhow::bail!("the signing secret must be at least 32 characters");
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
     let database = args.db.database();
     let store = runtime.block_on(open_store(&args.db))?;
     let config = ServerConfig {
@@ -464,7 +479,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let state = runtime
         .block_on(AppState::new(Arc::new(catalog), Arc::new(widget), store, config))
-        .map_err(|e| format!("cannot prepare the database: {e}"))?;
+        .context("cannot prepare the database")?;
     tracing::info!(db = %database.describe(), metered = !args.no_meter, "storage ready");
     let indexing = std::time::Instant::now();
     let index = state.search_index();
@@ -490,8 +505,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr()?;
         if let Some(metrics_addr) = args.metrics_addr {
             serve_metrics(metrics_addr, store.clone()).await?;
         }
@@ -504,11 +519,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 /// Installs the metrics recorder and serves `GET /metrics` on `addr`, apart from the endpoint.
-async fn serve_metrics(addr: SocketAddr, store: Arc<dyn Store>) -> Result<(), String> {
-    let handle = server::metrics::install()?;
+async fn serve_metrics(addr: SocketAddr, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let handle = server::metrics::install().map_err(|e| anyhow::anyhow!(e)).context("cannot record metrics")?;
     let listener =
-        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen for metrics on {addr}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen for metrics on {addr}"))?;
+    let addr = listener.local_addr()?;
     // Tests read the port from this line (`--metrics-addr 127.0.0.1:0` picks one).
     tracing::info!("metrics on http://{addr}/metrics");
     let router = server::metrics::routes(handle, store);

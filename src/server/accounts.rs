@@ -18,7 +18,7 @@ use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 
 use super::store::Identity;
-use super::tokens::{self, TokenKind};
+use super::tokens::{self, Refusal, TokenKind};
 use super::visitor::{self, ClientIp};
 use super::{AppError, AppState, site_keys, unix_now};
 use crate::api::{Credentials, Session};
@@ -286,7 +286,7 @@ pub async fn login(
 
 /// `POST /v1/account/logout`: revokes the session of the bearer token.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, AppError> {
-    let token = visitor::bearer(&headers)?.ok_or(AppError::InvalidToken)?;
+    let token = visitor::bearer(&headers)?.ok_or(AppError::InvalidToken(Refusal::NotBearer))?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let (session_id, _) = visitor::session_user(&state, token, origin, unix_now()).await?;
     state.store.delete_session(&session_id).await?;

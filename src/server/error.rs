@@ -36,8 +36,8 @@ pub enum AppError {
         /// The systems that have it.
         candidates: Vec<CodeSystem>,
     },
-    /// The bearer token is forged, altered, expired or revoked.
-    InvalidToken,
+    /// The bearer token is forged, altered, expired or revoked; why is logged, not sent.
+    InvalidToken(super::tokens::Refusal),
     /// Log-in failed; deliberately silent on whether the email exists.
     InvalidCredentials,
     /// A registration field is unacceptable; the message says which and why.
@@ -112,7 +112,7 @@ impl AppError {
             AppError::BadRequest(_) => ErrorKind::BadRequest,
             AppError::UnknownCode { .. } => ErrorKind::UnknownCode,
             AppError::AmbiguousCode { .. } => ErrorKind::AmbiguousCode,
-            AppError::InvalidToken => ErrorKind::InvalidToken,
+            AppError::InvalidToken(_) => ErrorKind::InvalidToken,
             AppError::InvalidCredentials => ErrorKind::InvalidCredentials,
             AppError::InvalidInput(_) => ErrorKind::InvalidInput,
             AppError::EmailTaken => ErrorKind::EmailTaken,
@@ -152,7 +152,7 @@ impl AppError {
             AppError::AmbiguousCode { written, candidates } => {
                 format!("{written} is a code in {}; choose a system.", names(candidates).join(" and "))
             }
-            AppError::InvalidToken => "The visitor or session token is not valid; start a new one.".into(),
+            AppError::InvalidToken(_) => "The visitor or session token is not valid; start a new one.".into(),
             AppError::InvalidCredentials => "Email or password is incorrect.".into(),
             AppError::EmailTaken => "An account with this email already exists. Log in instead.".into(),
             AppError::PayloadTooLarge => "The request is larger than this endpoint accepts.".into(),
@@ -200,7 +200,8 @@ impl IntoResponse for AppError {
 }
 
 impl AppError {
-    /// Logs the detail that the answer leaves out (faults on our side only).
+    /// Logs the detail that the answer leaves out: faults on our side as errors, why a token
+    /// was refused at debug level (every forged token would otherwise fill the log).
     pub(crate) fn log(&self) {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
@@ -208,6 +209,7 @@ impl AppError {
                 super::metrics::store_error(error);
                 tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
             }
+            AppError::InvalidToken(refusal) => tracing::debug!(%refusal, "token refused"),
             _ => {}
         }
     }
@@ -248,5 +250,17 @@ mod tests {
         let error = AppError::Internal("disk on fire at /secret/path".into());
         assert_eq!(error.kind(), ErrorKind::Internal);
         assert!(!error.message().contains("secret"));
+    }
+}
+
+impl From<super::tokens::Refusal> for AppError {
+    fn from(refusal: super::tokens::Refusal) -> AppError {
+        AppError::InvalidToken(refusal)
+    }
+}
+
+impl From<super::tokens::TokenError> for AppError {
+    fn from(error: super::tokens::TokenError) -> AppError {
+        AppError::InvalidToken(error.into())
     }
 }

@@ -40,16 +40,40 @@ pub struct Verified {
     pub expires: u64,
 }
 
-/// Why a token was refused. Clients treat every case alike (drop it, start afresh); the
-/// distinction is for logs and tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a token failed verification. Clients treat every case alike (drop it, start afresh);
+/// the distinction is for logs and tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     /// Not of the token shape at all.
+    #[error("not a token")]
     Malformed,
     /// The signature does not match: forged or altered.
+    #[error("the signature does not match")]
     BadSignature,
     /// Past its expiry.
+    #[error("expired")]
     Expired,
+}
+
+/// Why a request's bearer token was refused: the token itself, or what it stands for. The
+/// answer is the same `invalid_token` for every case; this is logged for operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// No `Authorization: Bearer <token>` where one is needed, or a header of another shape.
+    #[error("no bearer token in the Authorization header")]
+    NotBearer,
+    /// The token failed verification.
+    #[error("the token is refused: {0}")]
+    Token(#[from] TokenError),
+    /// A guest's token where only a session will do (log-out).
+    #[error("a guest token where a session token is needed")]
+    NotASession,
+    /// A well-signed session token whose session was logged out or has expired.
+    #[error("the session was logged out or has expired")]
+    Revoked,
+    /// A session bound to one page origin sent from another.
+    #[error("the session is bound to another page origin")]
+    OtherOrigin,
 }
 
 /// Signs and verifies tokens with one secret.

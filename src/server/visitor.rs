@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::store::{Identity, User};
-use super::tokens::{self, TokenKind};
+use super::tokens::{self, Refusal, TokenKind, Verified};
 use super::{AppError, AppState};
 use crate::api::Plan;
 
@@ -86,42 +86,49 @@ pub struct Visitor {
 /// header is there but is not a bearer token.
 pub fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| AppError::InvalidToken)?;
+    let value = value.to_str().map_err(|_| Refusal::NotBearer)?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(Some(token.trim()))
         }
-        _ => Err(AppError::InvalidToken),
+        _ => Err(Refusal::NotBearer.into()),
     }
 }
 
-/// The account behind a session token, if the token is a live session used from the page origin
-/// it was handed to. `origin` is the request's `Origin` header: browsers send it on every
-/// cross-origin request, so a bound session sent from any other page is refused.
+/// The session id and account of a session token (log-out needs the id).
 pub async fn session_user(
     state: &AppState,
     token: &str,
     origin: Option<&str>,
     now: u64,
 ) -> Result<(String, User), AppError> {
-    let verified = state.signer.verify(token, now).map_err(|_| AppError::InvalidToken)?;
+    let verified = state.signer.verify(token, now)?;
     if verified.kind != TokenKind::Session {
-        return Err(AppError::InvalidToken);
+        return Err(Refusal::NotASession.into());
     }
-    let (user, bound_to) = state.store.session_user(&verified.id, now).await?.ok_or(AppError::InvalidToken)?;
-    if bound_to.as_deref().zip(origin).is_some_and(|(bound, origin)| bound != origin) {
-        return Err(AppError::InvalidToken);
-    }
+    let user = live_session(state, &verified.id, origin, now).await?;
     Ok((verified.id, user))
+}
+
+/// The account behind a verified session id, if the session is live and used from the page
+/// origin it was handed to. `origin` is the request's `Origin` header: browsers send it on every
+/// cross-origin request, so a bound session sent from any other page is refused.
+async fn live_session(state: &AppState, session_id: &str, origin: Option<&str>, now: u64) -> Result<User, AppError> {
+    let (user, bound_to) = state.store.session_user(session_id, now).await?.ok_or(Refusal::Revoked)?;
+    if bound_to.as_deref().zip(origin).is_some_and(|(bound, origin)| bound != origin) {
+        return Err(Refusal::OtherOrigin.into());
+    }
+    Ok(user)
 }
 
 /// Resolves the visitor of a request: an account from a session token, a guest from a visitor
 /// token, or a new guest (limited per IP address and period) when there is no token.
 pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: u64) -> Result<Visitor, AppError> {
-    match bearer(headers)? {
-        Some(token) if token.starts_with("s.") => {
+    let token = bearer(headers)?;
+    match token.map(|token| state.signer.verify(token, now)).transpose()? {
+        Some(Verified { kind: TokenKind::Session, id, .. }) => {
             let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-            let (_, user) = session_user(state, token, origin, now).await?;
+            let user = live_session(state, &id, origin, now).await?;
             Ok(Visitor {
                 identity: Identity::User(user.id),
                 plan: user.plan,
@@ -129,12 +136,8 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
                 issued_token: None,
             })
         }
-        Some(token) => {
-            let verified = state.signer.verify(token, now).map_err(|_| AppError::InvalidToken)?;
-            if verified.kind != TokenKind::Guest {
-                return Err(AppError::InvalidToken);
-            }
-            Ok(Visitor { identity: Identity::Guest(verified.id), plan: Plan::Guest, account: None, issued_token: None })
+        Some(Verified { kind: TokenKind::Guest, id, .. }) => {
+            Ok(Visitor { identity: Identity::Guest(id), plan: Plan::Guest, account: None, issued_token: None })
         }
         None => {
             let meter = &state.config.meter;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Codes, Versioned};
-use super::release::{Version, VersionedRow};
+use super::release::Version;
 use super::source::{DataSource, LoadError};
 use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{Card, CodeSystem, HierarchyLevel, Level, SystemCount};
@@ -46,14 +46,7 @@ pub struct Row {
     pub deleted_in: String,
 }
 
-impl VersionedRow for Row {
-    fn code(&self) -> &str {
-        &self.code
-    }
-    fn version_mut(&mut self) -> (&mut String, &mut String) {
-        (&mut self.release, &mut self.deleted_in)
-    }
-}
+super::release::versioned_row!(Row);
 
 struct Entry {
     version: Version,

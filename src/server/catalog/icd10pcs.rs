@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Codes, Versioned};
-use super::release::{Version, VersionedRow};
+use super::release::Version;
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Level, SystemCount};
@@ -76,14 +76,7 @@ impl Row {
     }
 }
 
-impl VersionedRow for Row {
-    fn code(&self) -> &str {
-        &self.code
-    }
-    fn version_mut(&mut self) -> (&mut String, &mut String) {
-        (&mut self.release, &mut self.deleted_in)
-    }
-}
+super::release::versioned_row!(Row);
 
 struct Entry {
     version: Version,

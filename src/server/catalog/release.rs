@@ -60,3 +60,19 @@ pub trait VersionedRow: serde::Serialize + serde::de::DeserializeOwned + Clone {
     /// The release and deleted-in columns (empty strings when absent).
     fn version_mut(&mut self) -> (&mut String, &mut String);
 }
+
+/// Implements [`VersionedRow`] for a row type whose fields are named `code`, `release` and
+/// `deleted_in`, as every system's row is.
+macro_rules! versioned_row {
+    ($row:ty) => {
+        impl $crate::server::catalog::release::VersionedRow for $row {
+            fn code(&self) -> &str {
+                &self.code
+            }
+            fn version_mut(&mut self) -> (&mut String, &mut String) {
+                (&mut self.release, &mut self.deleted_in)
+            }
+        }
+    };
+}
+pub(crate) use versioned_row;

@@ -10,7 +10,7 @@ pub mod tabular;
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Codes, Versioned};
-use super::release::{Version, VersionedRow};
+use super::release::Version;
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card};
 use crate::api::{
@@ -48,14 +48,7 @@ pub struct Row {
     pub deleted_in: String,
 }
 
-impl VersionedRow for Row {
-    fn code(&self) -> &str {
-        &self.code
-    }
-    fn version_mut(&mut self) -> (&mut String, &mut String) {
-        (&mut self.release, &mut self.deleted_in)
-    }
-}
+super::release::versioned_row!(Row);
 
 struct Entry {
     version: Version,
