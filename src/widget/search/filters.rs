@@ -1,0 +1,33 @@
+//! The search box's filters: which code system, and billable codes only.
+
+use leptos::prelude::*;
+
+use crate::api::CodeSystem;
+use crate::widget::i18n::Lang;
+
+/// The system select and the billable-only check box, writing into the box's filter signals.
+#[component]
+pub fn SearchFilters(
+    /// The language the labels are in.
+    lang: Lang,
+    /// The chosen system; `None` searches all.
+    system: RwSignal<Option<CodeSystem>>,
+    /// Whether only billable codes are listed.
+    billable_only: RwSignal<bool>,
+) -> impl IntoView {
+    let words = lang.text();
+    view! {
+        <select
+            class="cc-search-system"
+            aria-label=words.code_system
+            on:change=move |event| system.set(CodeSystem::parse(&event_target_value(&event)))
+        >
+            <option value="">{words.all_systems}</option>
+            {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }).collect_view()}
+        </select>
+        <label class="cc-search-billable">
+            <input type="checkbox" on:change=move |event| billable_only.set(event_target_checked(&event)) />
+            {format!(" {}", words.billable_only)}
+        </label>
+    }
+}
