@@ -325,3 +325,46 @@ async fn demo_echo_is_not_mounted_by_default() {
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{}", String::from_utf8_lossy(&body));
     assert!(!String::from_utf8_lossy(&body).contains("E11.9"));
 }
+
+/// Every refused token answers the same 401 `invalid_token`; the reason stays with the error
+/// for the operator's log, from the one place tokens are verified.
+#[test]
+fn a_refused_token_keeps_why_it_was_refused() {
+    use axum::http::{HeaderMap, HeaderValue};
+    use codecard::server::AppError;
+    use codecard::server::tokens::{Refusal, Signer, TokenError, TokenKind};
+    use codecard::server::visitor::{self, ClientIp};
+
+    let (_dir, state) = common::state(ServerConfig::default());
+    let now = 1_800_000_000;
+    let ip = ClientIp("203.0.113.7".into());
+    let user = common::block_on(state.store.create_user("refused@example.com", "not-a-hash", now)).unwrap().unwrap();
+    common::block_on(state.store.create_session("bound", user.id, Some("https://clinic.example"), now, now + 3600))
+        .unwrap();
+    let refusal = |authorization: &str, origin: Option<&str>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(authorization).unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+        }
+        match common::block_on(visitor::resolve(&state, &headers, &ip, now)) {
+            Err(AppError::InvalidToken(refusal)) => refusal,
+            Err(other) => panic!("{authorization}: {other:?}"),
+            Ok(_) => panic!("{authorization}: accepted"),
+        }
+    };
+    let bearer = |kind, id: &str, expires| format!("Bearer {}", state.signer.sign(kind, id, expires));
+
+    assert_eq!(refusal("Basic dXNlcjpwdw==", None), Refusal::NotBearer);
+    assert_eq!(refusal("Bearer nonsense", None), Refusal::Token(TokenError::Malformed));
+    let forged = Signer::new(b"x".repeat(32)).sign(TokenKind::Guest, "abc", now + 60);
+    assert_eq!(refusal(&format!("Bearer {forged}"), None), Refusal::Token(TokenError::BadSignature));
+    assert_eq!(refusal(&bearer(TokenKind::Guest, "abc", now - 1), None), Refusal::Token(TokenError::Expired));
+    assert_eq!(refusal(&bearer(TokenKind::Session, "logged-out", now + 60), None), Refusal::Revoked);
+    let session = bearer(TokenKind::Session, "bound", now + 60);
+    assert_eq!(refusal(&session, Some("https://elsewhere.example")), Refusal::OtherOrigin);
+
+    let guest = state.signer.sign(TokenKind::Guest, "abc", now + 60);
+    let logout = common::block_on(visitor::session_user(&state, &guest, None, now));
+    assert!(matches!(logout, Err(AppError::InvalidToken(Refusal::NotASession))), "{:?}", logout.err());
+}
