@@ -25,18 +25,26 @@ pub fn Chips(
             .into_iter()
             .enumerate()
             .map(|(i, choice)| {
-                let remover = p.clone();
+                let (remover, locked, disabled) = (p.clone(), p.locked, p.disabled);
                 view! {
                     <li>
                         <span title=choice.title.clone()>{choice.display_code.clone()}</span>
                         <button
                             type="button"
+                            disabled=move || locked.get()
                             aria-label=words::remove(lang, &choice.display_code, &choice.title)
                             on:click=move |_| remover.remove_and_refocus(i)
                         >
                             "×"
                         </button>
-                        <input type="hidden" name=name.clone() form=form.clone() value=choice.display_code.clone() />
+                        // Disabled with the field: a disabled field is not submitted.
+                        <input
+                            type="hidden"
+                            name=name.clone()
+                            form=form.clone()
+                            value=choice.display_code.clone()
+                            disabled=move || disabled.get()
+                        />
                     </li>
                 }
             })

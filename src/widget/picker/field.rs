@@ -64,3 +64,29 @@ impl Added {
         }
     }
 }
+
+/// A `MutationObserver` on some attributes of the input, disconnected when dropped: the page
+/// may disable the field, or make it read-only, at any time.
+pub struct AttributeWatch {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl AttributeWatch {
+    /// Calls `callback` whenever one of `names` changes on `input`.
+    pub fn new(input: &HtmlInputElement, names: &[&str], callback: impl FnMut() + 'static) -> Option<AttributeWatch> {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let init = web_sys::MutationObserverInit::new();
+        let filter: js_sys::Array = names.iter().map(|name| JsValue::from_str(name)).collect();
+        init.set_attribute_filter(&filter);
+        observer.observe_with_options(input, &init).ok()?;
+        Some(AttributeWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for AttributeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

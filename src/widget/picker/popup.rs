@@ -17,7 +17,13 @@ pub fn Popup(
     let lang = picker.settings.lang;
     let text = lang.text();
     let p = picker.clone();
+    // One polite live region: the latest change to the field when there is one (a chip added
+    // or removed, a header's children offered), else what the search found.
     let status = move || {
+        let announced = p.announced.get();
+        if !announced.is_empty() {
+            return announced;
+        }
         if let Some(problem) = p.search.problem.get() {
             return problem;
         }

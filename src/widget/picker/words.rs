@@ -78,6 +78,22 @@ pub fn remove(lang: Lang, display_code: &str, title: &str) -> String {
     }
 }
 
+/// Said by the live region when a chip is added.
+pub fn added(lang: Lang, display_code: &str, title: &str) -> String {
+    match lang {
+        Lang::En => format!("{display_code} {title} added"),
+        Lang::Es => format!("{display_code} {title} añadido"),
+    }
+}
+
+/// Said by the live region when a chip is removed.
+pub fn removed(lang: Lang, display_code: &str, title: &str) -> String {
+    match lang {
+        Lang::En => format!("{display_code} {title} removed"),
+        Lang::Es => format!("{display_code} {title} quitado"),
+    }
+}
+
 /// The list of chips.
 pub fn picked(lang: Lang) -> &'static str {
     match lang {
