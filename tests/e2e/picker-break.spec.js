@@ -443,4 +443,69 @@ test.describe("code picker under attack", () => {
     await page.locator("[data-codecard-chips] li button").click();
     await expect(page.locator("[data-codecard-chips] li")).toHaveCount(0);
   });
+  test("L: codecard:select fires once when a code typed in its written form is checked by a blur and a submit at once", async ({ page }) => {
+    await page.route("**/v1/search**", async (route) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await route.continue();
+    });
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    // Counted where the submit's navigation does not lose the count.
+    await page.evaluate(() =>
+      document.addEventListener("codecard:select", (e) =>
+        sessionStorage.setItem("picks", (sessionStorage.getItem("picks") || "") + e.detail.display_code + ";")
+      )
+    );
+    await field(page, "dx").focus();
+    await page.keyboard.type("E11.9");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Send" }).click();
+    expect(await echoed(page)).toEqual([["dx", "E11.9"]]);
+    expect(await page.evaluate(() => sessionStorage.getItem("picks"))).toBe("E11.9;");
+  });
+
+  test("L: a text longer than the search route's 200-character cap is searched cut to the cap, never refused", async ({ page }) => {
+    const searched = [];
+    page.on("response", (r) => /\/v1\/search/.test(r.url()) && searched.push([new URL(r.url()).searchParams.get("q").length, r.status()]));
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    await field(page, "dx").fill("diabetes ".repeat(30));
+    await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+    expect(searched).toEqual([[200, 200]]);
+  });
+
+  test("L: a pasted list of codes in a multiple picker becomes one chip per known code; the unknown ones stay, reported", async ({ page }) => {
+    await host(page, form('<label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>'));
+    await field(page, "more").focus();
+    await page.evaluate(() => {
+      const more = document.getElementById("more");
+      const data = new DataTransfer();
+      data.setData("text/plain", "E11.9, i10; E11.99");
+      more.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect(page.locator("[data-codecard-chips] li")).toHaveText([/E11\.9/, /I10/]);
+    await expect(field(page, "more")).toHaveValue("E11.99");
+    await expect.poll(() => message(page, "more")).toBe("“E11.99” is not a code in ICD-10-CM.");
+    expect(await page.evaluate(() => window.__picks)).toEqual([["E11.9", "icd10cm"], ["I10", "icd10cm"]]);
+  });
+
+  test("L: an invalid field is aria-invalid and described by its message", async ({ page }) => {
+    await host(page, form('<p id="hint">A diagnosis</p><label for="dx">Dx</label><input id="dx" name="dx" aria-describedby="hint" data-codecard-picker="icd10cm">'));
+    await field(page, "dx").fill("E11.99");
+    await field(page, "dx").blur();
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    await expect(field(page, "dx")).toHaveAccessibleDescription("A diagnosis “E11.99” is not a code in ICD-10-CM.");
+    await field(page, "dx").fill("e119");
+    await field(page, "dx").blur();
+    await expect(field(page, "dx")).toHaveValue("E11.9");
+    await expect(field(page, "dx")).not.toHaveAttribute("aria-invalid", /./);
+    await expect(field(page, "dx")).toHaveAttribute("aria-describedby", "hint");
+  });
+
+  test("L: destroy takes the picker's stylesheet off the document", async ({ page }) => {
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    const ours = () =>
+      page.evaluate(() => document.adoptedStyleSheets.filter((s) => [...s.cssRules].some((r) => r.cssText.includes("data-codecard-pick"))).length);
+    expect(await ours()).toBe(1);
+    await page.evaluate(() => window.CodeCard.destroy());
+    expect(await ours()).toBe(0);
+  });
 });

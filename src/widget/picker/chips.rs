@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::Picker;
-use super::words;
+use crate::widget::i18n;
 
 /// The chips.
 #[component]
@@ -32,7 +32,7 @@ pub fn Chips(
                         <button
                             type="button"
                             disabled=move || locked.get()
-                            aria-label=words::remove(lang, &choice.display_code, &choice.title)
+                            aria-label=i18n::remove_chip(lang, &choice.display_code, &choice.title)
                             on:click=move |_| remover.remove_and_refocus(i)
                         >
                             "×"
@@ -51,7 +51,7 @@ pub fn Chips(
             .collect_view()
     };
     view! {
-        <ul aria-label=words::picked(lang) hidden=move || picker.picked.with(Vec::is_empty)>
+        <ul aria-label=i18n::picked_codes(lang) hidden=move || picker.picked.with(Vec::is_empty)>
             {chips}
         </ul>
     }

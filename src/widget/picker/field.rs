@@ -54,6 +54,25 @@ impl Added {
         let _ = input.remove_attribute(name);
     }
 
+    /// The value `name` had before the picker changed it (its value now if it did not).
+    pub fn before(&self, input: &HtmlInputElement, name: &str) -> Option<String> {
+        match self.0.iter().find(|(n, _)| *n == name) {
+            Some((_, before)) => before.clone(),
+            None => input.get_attribute(name),
+        }
+    }
+
+    /// Puts `name` back as it was before the picker changed it.
+    pub fn put_back(&mut self, input: &HtmlInputElement, name: &str) {
+        if let Some(i) = self.0.iter().position(|(n, _)| *n == name) {
+            let (name, before) = self.0.remove(i);
+            let _ = match before {
+                Some(value) => input.set_attribute(name, &value),
+                None => input.remove_attribute(name),
+            };
+        }
+    }
+
     /// Puts every attribute back as it was.
     pub fn restore(&self, input: &HtmlInputElement) {
         for (name, before) in &self.0 {

@@ -14,7 +14,6 @@ mod place;
 mod popup;
 mod state;
 mod styles;
-mod words;
 
 use std::cell::RefCell;
 use std::rc::Rc;

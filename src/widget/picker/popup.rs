@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::state::Picker;
-use super::words;
 use crate::widget::i18n;
 
 /// The list and its status line.
@@ -36,7 +35,7 @@ pub fn Popup(
     let open = move || p.open();
     let p = picker.clone();
     let note = move || {
-        p.header.get().map(|h| view! { <p class="cc-pick-note">{words::children_of(lang, &h.display_code)}</p> })
+        p.header.get().map(|h| view! { <p class="cc-pick-note">{i18n::children_of(lang, &h.display_code)}</p> })
     };
     let p = picker.clone();
     let options = move || {
@@ -76,13 +75,16 @@ pub fn Popup(
                     on:mousedown=|event| event.prevent_default()
                     on:click=move |_| opener.open_card(&hit.display_code, Some(hit.system))
                 >
-                    {words::open_card(lang, &hit.display_code)}
+                    {i18n::open_card(lang, &hit.display_code)}
                 </button>
             }
         })
     };
+    let message = picker.message;
     view! {
         <p class="cc-pick-sr" role="status" aria-live="polite">{status}</p>
+        // What the input's aria-describedby names while it is invalid.
+        <p id=picker.message_id() hidden>{move || message.get()}</p>
         <div class="cc-pick-box" hidden=move || !open()>
             {note}
             <ul id=picker.list_id() role="listbox" aria-label=text.matching_codes>

@@ -11,12 +11,12 @@ use web_sys::{Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::check::{self, Verdict};
 use super::choice::Choice;
-use super::{field, place, words};
+use super::{field, place};
 use crate::api::{CodeSystem, SearchHit};
 use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
 use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
-use crate::widget::i18n::Lang;
+use crate::widget::i18n::{self, Lang};
 use crate::widget::search::Card;
 
 /// How long typing must pause before a search is sent (the search box's pause).
@@ -73,6 +73,8 @@ pub struct Inner {
     pub expanded: RwSignal<bool>,
     /// The chips (multiple mode).
     pub picked: RwSignal<Vec<Choice>>,
+    /// The field's validation message, which its `aria-describedby` names; empty when valid.
+    pub message: RwSignal<String>,
     /// What the live region says of the latest change to the field (a chip added or removed, a
     /// header's children offered); empty while typing, when the search's status is said.
     pub announced: RwSignal<String>,
@@ -116,6 +118,7 @@ pub fn new(settings: Settings) -> Picker {
         expanded: RwSignal::new(false),
         picked: RwSignal::new(Vec::new()),
         announced: RwSignal::new(String::new()),
+        message: RwSignal::new(String::new()),
         locked: RwSignal::new(false),
         disabled: RwSignal::new(false),
         checking: RefCell::new(None),
@@ -278,9 +281,11 @@ impl Inner {
         let on_input = self.clone();
         let on_key = self.clone();
         let on_blur = self.clone();
+        let on_paste = self.clone();
         let mut listeners = place::follow(self);
         listeners.extend([
             Listener::new(target, "input", false, move |_| on_input.typed()),
+            Listener::new(target, "paste", false, move |event| on_paste.pasted(&event)),
             Listener::new(target, "keydown", false, move |event| {
                 if let Ok(event) = event.dyn_into::<KeyboardEvent>() {
                     on_key.key(&event);
@@ -320,7 +325,7 @@ impl Inner {
 
     /// The form was reset: no message, no chips, nothing held (the browser resets the value).
     fn reset(&self) {
-        self.input().set_custom_validity("");
+        self.set_message("");
         self.picked.set(Vec::new());
         self.held.replace(None);
         self.dirty.set(false);
@@ -334,7 +339,7 @@ impl Inner {
         }
         let value = self.input().value();
         // A new text is a new answer: the browser's verdict on the old one no longer applies.
-        self.input().set_custom_validity("");
+        self.set_message("");
         self.held.replace(None);
         self.dirty.set(true);
         self.header.set(None);
@@ -428,32 +433,40 @@ impl Inner {
         if self.settings.billable_only && !hit.billable {
             self.option.index.set(None);
             self.header.set(Some(hit.into()));
-            self.announced.set(words::children_of(self.settings.lang, &hit.display_code));
+            self.announced.set(i18n::children_of(self.settings.lang, &hit.display_code));
             self.expanded.set(true);
             return;
         }
         self.accept(hit.into());
     }
 
-    /// Puts `choice` in the field and tells the page.
+    /// Puts `choice` in the field and tells the page (not of a code that already is a chip).
     fn accept(&self, choice: Choice) {
         self.dirty.set(false);
         self.header.set(None);
         self.expanded.set(false);
         self.option.index.set(None);
+        self.set_message("");
         if self.settings.multiple {
-            self.picked.update(|p| {
-                if !p.contains(&choice) {
-                    p.push(choice.clone());
-                }
-            });
-            self.announced.set(words::added(self.settings.lang, &choice.display_code, &choice.title));
+            let new = self
+                .picked
+                .try_update(|p| {
+                    let new = !p.contains(&choice);
+                    if new {
+                        p.push(choice.clone());
+                    }
+                    new
+                })
+                .unwrap_or(false);
             self.write("");
+            if !new {
+                return;
+            }
+            self.announced.set(i18n::chip_added(self.settings.lang, &choice.display_code, &choice.title));
         } else {
             self.write(&choice.display_code);
             self.held.replace(Some(choice.clone()));
         }
-        self.input().set_custom_validity("");
         dom::emit(self.input(), "codecard:select", &choice.detail(), false);
     }
 
@@ -473,7 +486,7 @@ impl Inner {
         let held = self.held.borrow().as_ref().is_some_and(|c| c.display_code == written);
         // A read-only or disabled field keeps what the page put in it.
         if written.is_empty() || held || self.frozen() {
-            self.input().set_custom_validity("");
+            self.set_message("");
             self.dirty.set(false);
             return;
         }
@@ -491,21 +504,9 @@ impl Inner {
             if this.input().value().trim() != written {
                 return;
             }
-            let all = CodeSystem::ALL;
-            let systems = if s.systems.is_empty() { &all[..] } else { &s.systems[..] };
             this.dirty.set(false);
-            let message = match verdict {
-                Verdict::Known(choice) => {
-                    this.accept(choice);
-                    String::new()
-                }
-                Verdict::Unverified => String::new(),
-                Verdict::NotACode => words::not_a_code(s.lang, &written),
-                Verdict::Unknown => words::unknown(s.lang, &written, systems),
-                Verdict::Header(choice) => words::header(s.lang, &choice.display_code),
-                Verdict::Ambiguous(among) => words::ambiguous(s.lang, &written, &among),
-            };
-            this.input().set_custom_validity(&message);
+            let message = this.take(verdict, &written);
+            this.set_message(&message);
             let resubmit = this.resubmit.take();
             if let (Some(submitter), Some(form)) = (resubmit, this.input().form()) {
                 if !message.is_empty() {
@@ -521,13 +522,92 @@ impl Inner {
         });
     }
 
+    /// Acts on the verdict on `written`: a known code is accepted; anything else is the message
+    /// returned (empty when there is nothing to say).
+    fn take(&self, verdict: Verdict, written: &str) -> String {
+        let (lang, all) = (self.settings.lang, CodeSystem::ALL);
+        let systems = if self.settings.systems.is_empty() { &all[..] } else { &self.settings.systems[..] };
+        match verdict {
+            Verdict::Known(choice) => {
+                self.accept(choice);
+                String::new()
+            }
+            Verdict::Unverified => String::new(),
+            Verdict::NotACode => i18n::not_a_code(lang, written),
+            Verdict::Unknown => i18n::unknown_code(lang, written, systems),
+            Verdict::Header(choice) => i18n::header_code(lang, &choice.display_code),
+            Verdict::Ambiguous(among) => i18n::ambiguous_code(lang, written, &among),
+        }
+    }
+
+    /// A list of codes pasted into a multiple picker ("E11.9, I10"): each known one becomes a
+    /// chip, and the others stay in the field, with their messages. Anything else (one code,
+    /// words) is pasted as usual.
+    fn pasted(self: &Rc<Self>, event: &Event) {
+        if !self.settings.multiple || self.frozen() {
+            return;
+        }
+        let text = js_sys::Reflect::get(event, &"clipboardData".into())
+            .ok()
+            .and_then(|data| {
+                let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+                get.call1(&data, &"text/plain".into()).ok()?.as_string()
+            })
+            .unwrap_or_default();
+        let pieces: Vec<String> =
+            text.split([',', ';', '\n', '\t']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        if pieces.len() < 2 || !pieces.iter().all(|p| check::code_shaped(p)) {
+            return;
+        }
+        event.prevent_default();
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            let s = &this.settings;
+            let (mut left, mut messages) = (Vec::new(), Vec::new());
+            for piece in pieces {
+                let verdict = check::check(&s.endpoint, s.timeout_ms, &piece, &s.systems, s.billable_only).await;
+                let message = this.take(verdict, &piece);
+                if !message.is_empty() {
+                    messages.push(message);
+                    left.push(piece);
+                }
+            }
+            this.write(&left.join(", "));
+            this.dirty.set(false);
+            this.set_message(&messages.join(" "));
+        });
+    }
+
+    /// Sets the field's validation message (empty: valid): the browser's, and the one its
+    /// `aria-describedby` names, with `aria-invalid`.
+    fn set_message(&self, message: &str) {
+        let input = self.input();
+        input.set_custom_validity(message);
+        self.message.set(message.to_string());
+        let mut added = self.added.borrow_mut();
+        if message.is_empty() {
+            added.put_back(input, "aria-invalid");
+            added.put_back(input, "aria-describedby");
+        } else {
+            added.set(input, "aria-invalid", "true");
+            // After the page's own description (a hint, say), not instead of it.
+            let own = added.before(input, "aria-describedby").unwrap_or_default();
+            added.set(input, "aria-describedby", format!("{own} {}", self.message_id()).trim());
+        }
+    }
+
+    /// The id of the element holding the validation message.
+    pub fn message_id(&self) -> String {
+        format!("{}-message", self.settings.id)
+    }
+
     /// Removes chip `i` (multiple mode).
     pub fn remove(&self, i: usize) {
         if self.frozen() {
             return;
         }
         let Some(gone) = self.picked.try_update(|p| (i < p.len()).then(|| p.remove(i))).flatten() else { return };
-        self.announced.set(words::removed(self.settings.lang, &gone.display_code, &gone.title));
+        self.announced.set(i18n::chip_removed(self.settings.lang, &gone.display_code, &gone.title));
         // The field's value changed as far as the page is concerned: `input` and `change` fire.
         let typed = self.input().value();
         self.write(&typed);
