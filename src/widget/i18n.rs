@@ -532,20 +532,15 @@ mod picker {
         }
     }
 
-    /// Said by the live region when a chip is added.
-    pub fn chip_added(lang: Lang, display_code: &str, title: &str) -> String {
-        match lang {
-            Lang::En => format!("{display_code} {title} added"),
-            Lang::Es => format!("{display_code} {title} añadido"),
-        }
-    }
-
-    /// Said by the live region when a chip is removed.
-    pub fn chip_removed(lang: Lang, display_code: &str, title: &str) -> String {
-        match lang {
-            Lang::En => format!("{display_code} {title} removed"),
-            Lang::Es => format!("{display_code} {title} quitado"),
-        }
+    /// Said by the live region when a chip is added (`added`) or removed.
+    pub fn chip_changed(lang: Lang, display_code: &str, title: &str, added: bool) -> String {
+        let done = match (lang, added) {
+            (Lang::En, true) => "added",
+            (Lang::En, false) => "removed",
+            (Lang::Es, true) => "añadido",
+            (Lang::Es, false) => "quitado",
+        };
+        format!("{display_code} {title} {done}")
     }
 
     /// The list of chips.

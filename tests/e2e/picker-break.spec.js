@@ -2,7 +2,8 @@
 // on an unknown code or on stale results, submitting while a check is under way, a typed code
 // left unpicked in multiple mode, a picker inside a modal dialog, form reset, IME composition; then
 // the list against scrolling, small and right-to-left pages and hostile page CSS, announcements,
-// misspelt options, read-only and disabled fields.
+// misspelt options, read-only and disabled fields, one event per pick, pasted lists, aria-invalid,
+// the query cap, the dark palette, teardown of the stylesheet.
 const { test, expect } = require("@playwright/test");
 
 const { watchErrors } = require("./helpers");
@@ -426,6 +427,7 @@ test.describe("code picker under attack", () => {
       document.getElementById("more").disabled = true;
     });
     await expect(page.locator("[data-codecard-chips] li button")).toBeDisabled();
+    await expect(page.locator("input[type=hidden][name=more]")).toBeDisabled();
     expect(await page.evaluate(() => window.__picks)).toEqual([]);
 
     // The attributes gone, the picker works.
@@ -507,5 +509,17 @@ test.describe("code picker under attack", () => {
     expect(await ours()).toBe(1);
     await page.evaluate(() => window.CodeCard.destroy());
     expect(await ours()).toBe(0);
+  });
+  test("L: the list takes the dark palette when the page prefers dark", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    const box = await boxOf(page, "dx");
+    await expect(box).toBeVisible();
+    expect(await box.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color])).toEqual([
+      "rgb(29, 35, 43)",
+      "rgb(230, 235, 241)",
+    ]);
   });
 });

@@ -462,7 +462,7 @@ impl Inner {
             if !new {
                 return;
             }
-            self.announced.set(i18n::chip_added(self.settings.lang, &choice.display_code, &choice.title));
+            self.announced.set(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
         } else {
             self.write(&choice.display_code);
             self.held.replace(Some(choice.clone()));
@@ -607,7 +607,7 @@ impl Inner {
             return;
         }
         let Some(gone) = self.picked.try_update(|p| (i < p.len()).then(|| p.remove(i))).flatten() else { return };
-        self.announced.set(i18n::chip_removed(self.settings.lang, &gone.display_code, &gone.title));
+        self.announced.set(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
         // The field's value changed as far as the page is concerned: `input` and `change` fire.
         let typed = self.input().value();
         self.write(&typed);
