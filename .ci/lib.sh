@@ -10,11 +10,12 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 # The widget's release build alone runs on a pinned nightly (.ci/widget-toolchain, installed by
 # .ci/setup): std rebuilt with the widget's size profile, and panics compiled to a bare trap with no
 # formatting code behind them (no panic message ever reached the console: there is no panic hook).
-# The server, the host tests and the wasm-bindgen tests stay on stable.
+# Nor does any `Debug` output (the widget formats nothing with `{:?}`), so `Debug` impls and panic
+# locations compile to nothing. The server, the host tests and the wasm-bindgen tests stay on stable.
 WIDGET_TOOLCHAIN=$(cat .ci/widget-toolchain)
 widget_toolchain() {
   RUSTUP_TOOLCHAIN="$WIDGET_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" "$@"
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" "$@"
 }
 
 # The release widget: wasm-opt -Oz, the smallest profile, into pkg/, with brotli and gzip copies
