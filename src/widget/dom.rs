@@ -233,12 +233,15 @@ impl Drop for VisibilityWatch {
 }
 
 /// A `MutationObserver` on the whole document's tree that disconnects when this value is
-/// dropped: it sees an element leave the page, however it was removed.
+/// dropped: it sees an element leave the page, however it was removed. (The code picker's;
+/// the card module does not need it.)
+#[cfg(feature = "search-box")]
 pub struct RemovalWatch {
     observer: web_sys::MutationObserver,
     _callback: Closure<dyn FnMut()>,
 }
 
+#[cfg(feature = "search-box")]
 impl RemovalWatch {
     /// Calls `callback` after every change to the document's tree.
     pub fn new(callback: impl FnMut() + 'static) -> Option<RemovalWatch> {
@@ -252,6 +255,7 @@ impl RemovalWatch {
     }
 }
 
+#[cfg(feature = "search-box")]
 impl Drop for RemovalWatch {
     fn drop(&mut self) {
         self.observer.disconnect();
