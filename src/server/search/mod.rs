@@ -100,6 +100,11 @@ const CONTEXT: f32 = 5.0;
 /// this many of the codes under it that go on a claim (24: three sides of eight stages).
 const OFFERED_CHILDREN: usize = 24;
 
+/// No document.
+const NONE: u32 = u32::MAX;
+/// How far a header's default child ranks above the header (see `default_child`).
+const DEFAULT_CHILD: f32 = 0.01;
+
 /// One indexed code.
 struct Doc {
     key: Box<str>,
@@ -197,6 +202,9 @@ pub struct SearchIndex {
     /// For each code, how many codes under it go on a claim (capped): what a category the
     /// Index sends to offers.
     billable_below: Vec<u16>,
+    /// For each ICD-10-CM header, its default child ([`NONE`] if it has none): ranked with the
+    /// header, just before it.
+    default_child: Vec<u32>,
     /// The ids of codes no newer release deleted, in document (system, code) order: a page of
     /// a system's codes is a slice of it (see `codes.rs`).
     current: Vec<u32>,
@@ -432,7 +440,33 @@ impl SearchIndex {
             }
             above.push(id);
         }
+        // A header's default child: the billable code under it that only adds "unspecified"
+        // (`Otitis media, unspecified` → `..., unspecified ear`; `Type 2 diabetes mellitus` →
+        // `... without complications`): what a coder reports when the query names no detail.
+        let mut default_child = vec![NONE; docs.len()];
+        for (at, &id) in by_code.iter().enumerate() {
+            let (d, m) = (&docs[id as usize], &meta[id as usize]);
+            if m.billable || m.system != CodeSystem::Icd10cm {
+                continue;
+            }
+            let title = d.title.to_ascii_lowercase();
+            default_child[id as usize] = by_code[at + 1..]
+                .iter()
+                .copied()
+                .take_while(|c| docs[*c as usize].key.starts_with(&*d.key))
+                .find(|c| {
+                    let (cd, cm) = (&docs[*c as usize], &meta[*c as usize]);
+                    cm.system == m.system
+                        && cm.billable
+                        && !cm.deleted
+                        && cd.key.len() == d.key.len() + 1
+                        && cm.specific_words <= m.specific_words
+                        && cd.title.to_ascii_lowercase().starts_with(&title)
+                })
+                .unwrap_or(NONE);
+        }
         SearchIndex {
+            default_child,
             docs,
             ways,
             card_ways,
@@ -511,6 +545,7 @@ impl SearchIndex {
             + self.df.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
+            + self.default_child.capacity() * 4
             + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
@@ -642,14 +677,24 @@ impl SearchIndex {
     /// dental caries and the body cavities). Each code keeps its best rank over the readings;
     /// a reading that matches every word beats one that does not.
     fn word_matches(&self, query: &Query) -> Matches {
-        let mut words = text::terms(query.text);
-        if words.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w)) {
-            words.retain(|w| !text::is_stopword(w) && !text::is_filler(w));
+        // Filler words (`my`, `can't`, `keep`) go from a query that names something, but only
+        // after the synonym list has read it: its phrases may hold them (`can't sleep`).
+        let mut spoken = text::terms(query.text);
+        let names_something = spoken.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w));
+        if names_something {
+            spoken.retain(|w| !text::is_stopword(w));
         }
-        words.truncate(MAX_WORDS);
+        spoken.truncate(MAX_WORDS);
+        let mut words = spoken.clone();
+        if names_something {
+            words.retain(|w| !text::is_filler(w));
+        }
         let context_asked = words.iter().any(|w| text::asks_for_context(w));
         let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
-        let (rewritten, applied) = self.synonyms.rewrite(&words);
+        let (mut rewritten, applied) = self.synonyms.rewrite(&spoken);
+        if names_something {
+            rewritten.retain(|part| !matches!(part, synonyms::Part::Typed(w) if text::is_filler(w)));
+        }
         let rewritten = self.compounds(rewritten);
         let mut readings = vec![(literal, 0)];
         if rewritten != readings[0].0 {
@@ -762,6 +807,22 @@ impl SearchIndex {
                 }
                 way.target
             };
+            // A header the query finds brings its default child just above it, found the same
+            // way: a query naming no detail gets the code that goes on a claim first.
+            let child = self.default_child[code as usize];
+            if child != NONE && self.admits(child as usize, query) {
+                let slot = child as usize;
+                if best_rank[slot] == f32::NEG_INFINITY {
+                    ranked.push((0.0, child));
+                }
+                if rank + DEFAULT_CHILD > best_rank[slot] {
+                    best_rank[slot] = rank + DEFAULT_CHILD;
+                    // It stands as itself: a result's document names its code.
+                    if best_doc[slot] & TITLE_COVERS == 0 {
+                        best_doc[slot] = child;
+                    }
+                }
+            }
             let slot = code as usize;
             if best_rank[slot] == f32::NEG_INFINITY {
                 ranked.push((0.0, code));
@@ -924,9 +985,15 @@ impl SearchIndex {
                 continue;
             };
             if let Some(Typed(next)) = parts.get(i + 1) {
+                // A doing word said before its object (`wetting the bed`) is the compound the
+                // other way round (`bedwetting`).
                 let joined = format!("{word}{next}");
-                if word.len() >= 2 && next.len() >= 2 && self.terms.get(&joined).is_some() {
-                    out.push(Typed(joined));
+                let turned = format!("{next}{word}");
+                let found = [(joined, true), (turned, word.ends_with("ing"))]
+                    .into_iter()
+                    .find(|(w, ok)| *ok && word.len() >= 2 && next.len() >= 2 && self.terms.get(w).is_some());
+                if let Some((compound, _)) = found {
+                    out.push(Typed(compound));
                     i += 2;
                     continue;
                 }
@@ -975,10 +1042,16 @@ impl SearchIndex {
         let mut guessed: Vec<(u32, f32)> = Vec::new();
         match part {
             synonyms::Part::Rewritten { term, also } => {
-                for word in std::iter::once(term).chain(also) {
-                    if let Some(id) = self.terms.get(word) {
-                        exact.push((id as u32, self.idf[id as usize], Match::Whole));
-                    }
+                let meant = self.terms.get(term);
+                if let Some(id) = meant {
+                    exact.push((id as u32, self.idf[id as usize], Match::Whole));
+                }
+                // The typed abbreviation (`fx`, in short descriptions) stands for the word it
+                // means and is worth a little less: the title's own word is credited first, so
+                // a title saying "fracture" is covered by `fx`.
+                if let Some(id) = also.as_ref().and_then(|w| self.terms.get(w)) {
+                    let most = meant.map_or(f32::INFINITY, |m| STEM * self.idf[m as usize]);
+                    exact.push((id as u32, self.idf[id as usize].min(most), Match::Whole));
                 }
             }
             synonyms::Part::Typed(word) => {

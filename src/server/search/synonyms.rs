@@ -66,17 +66,20 @@ impl Synonyms {
         let mut applied = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = self.entries.iter().find(|(from, _)| {
-                from.len() <= words.len() - i && from.iter().zip(&words[i..]).all(|(f, w)| same_word(f, w))
-            });
+            let found = self.entries.iter().find_map(|(from, to)| Some((from, to, phrase_at(from, &words[i..])?)));
             match found {
-                Some((from, to)) => {
+                Some((from, to, used)) => {
                     let one_for_one = from.len() == 1 && to.len() == 1;
                     for term in to {
                         parts.push(Part::Rewritten { term: term.clone(), also: one_for_one.then(|| from[0].clone()) });
                     }
-                    applied.push(format!("{} → {}", words[i..i + from.len()].join(" "), to.join(" ")));
-                    i += from.len();
+                    let said: Vec<&str> = words[i..i + used]
+                        .iter()
+                        .filter(|w| !text::is_filler(w) || from.contains(w))
+                        .map(String::as_str)
+                        .collect();
+                    applied.push(format!("{} → {}", said.join(" "), to.join(" ")));
+                    i += used;
                 }
                 None => {
                     parts.push(Part::Typed(words[i].clone()));
@@ -88,9 +91,31 @@ impl Synonyms {
     }
 }
 
-/// Whether a typed word is a list word, in either number.
+/// How many of `words` the list phrase `from` takes when it starts at the first of them: the
+/// phrase's words in order, each in any of its forms, with everyday filler words between them
+/// skipped (`blood clot in my leg` is `blood clot in leg`); `None` when it does not start there.
+fn phrase_at(from: &[String], words: &[String]) -> Option<usize> {
+    let mut at = 0;
+    for (n, listed) in from.iter().enumerate() {
+        while n > 0 && words.get(at).is_some_and(|w| text::is_filler(w) && !same_word(listed, w)) {
+            at += 1;
+        }
+        if !same_word(listed, words.get(at)?) {
+            return None;
+        }
+        at += 1;
+    }
+    Some(at)
+}
+
+/// Whether a typed word is a list word, in either number or another everyday form
+/// (`ringing` for `ring` and back, `sightedness` for `sighted`).
 fn same_word(listed: &str, typed: &str) -> bool {
-    listed == typed || (typed.len() > 3 && text::other_numbers(typed).iter().any(|w| w == listed))
+    listed == typed
+        || (typed.len() > 3
+            && (text::other_numbers(typed).iter().any(|w| w == listed)
+                || text::word_forms(typed).iter().any(|w| w == listed)
+                || text::word_forms(listed).iter().any(|w| w == typed)))
 }
 
 /// The words of `phrase` that are not stopwords.
