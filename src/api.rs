@@ -613,8 +613,8 @@ pub struct SearchHit {
     /// The parts of `title` the search matched, in order and not overlapping.
     pub highlights: Vec<Highlight>,
     /// How the search found the code, present only when its title does not hold every word of
-    /// the query; `None` when the title matched (or, for a header's unspecified child listed
-    /// with it, when the child's own title is the match). A kind, a colon, then what matched:
+    /// the query; `None` when the title matched. A header's unspecified child listed just
+    /// before it says how the header was found. A kind, a colon, then what matched:
     /// - `Index: …`: an ICD-10-CM Alphabetic Index path (`Index: Hernia, umbilical`); a "see"
     ///   cross-reference followed is an arrow (`Index: Bedwetting → Enuresis`), and so is one
     ///   whose main term only names another (`Index: Blood, in, urine → Hematuria`). A category

@@ -393,6 +393,12 @@ async fn a_header_found_without_detail_brings_its_unspecified_child_first() {
     // "Otitis media, unspecified" is a header; "…, unspecified ear" is what goes on a claim.
     assert_eq!(codes("q=ear infection").await[..2], ["H66.90", "H66.9"]);
     assert_eq!(codes("q=sciatica").await[..2], ["M54.30", "M54.3"]);
+    // The child says how its header was found.
+    let bedsore = search("q=bedsore").await;
+    let first_two: Vec<(&str, Option<&str>)> =
+        bedsore.results[..2].iter().map(|h| (h.display_code.as_str(), h.via.as_deref())).collect();
+    let via = Some("Index: Bedsore → Ulcer, pressure");
+    assert_eq!(first_two, [("L89.90", via), ("L89.9", via)]);
     // A side the query names still wins.
     assert_eq!(codes("q=sciatica right side").await[0], "M54.31");
 }

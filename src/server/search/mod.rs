@@ -75,7 +75,7 @@ const ALTERNATIVE_WEIGHT: f32 = 0.9;
 /// Marks, in scoring, a code whose own title covers the query.
 const TITLE_COVERS: u32 = 1 << 31;
 /// A posting's document id, without its flags.
-const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE);
+const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE | DEFAULT_OF);
 /// How much a common completion of a prefix or misspelling is preferred over a rare one, at most.
 const POPULAR: f32 = 0.5;
 /// Words of a query beyond this are ignored (a query is at most 200 characters anyway).
@@ -102,6 +102,9 @@ const OFFERED_CHILDREN: usize = 24;
 
 /// No document.
 const NONE: u32 = u32::MAX;
+/// Marks, in a ranked entry, the default child of the code its document found (see
+/// `default_child`): the child is listed, and says how its header was found.
+const DEFAULT_OF: u32 = 1 << 29;
 /// How far a header's default child ranks above the header (see `default_child`).
 const DEFAULT_CHILD: f32 = 0.01;
 
@@ -566,7 +569,7 @@ impl SearchIndex {
         let total: usize = matches
             .ranked
             .iter()
-            .map(|doc| match self.offers_children(doc & ID) {
+            .map(|doc| match self.offers(*doc) {
                 true => {
                     let below = self.billable_below[self.code_of(doc & ID) as usize] as usize;
                     below.min(OFFERED_CHILDREN) + usize::from(!query.billable_only)
@@ -581,8 +584,8 @@ impl SearchIndex {
             if page.len() >= wanted {
                 break;
             }
-            let code = self.code_of(doc & ID);
-            let offered = self.offers_children(doc & ID);
+            let code = self.code_for(doc);
+            let offered = self.offers(doc);
             if (!offered || !query.billable_only) && listed.insert(code) {
                 page.push((code, doc));
             }
@@ -601,6 +604,17 @@ impl SearchIndex {
             .map(|(code, doc)| self.hit(code, doc, &matches))
             .collect();
         Found { total, complete: matches.complete, hits }
+    }
+
+    /// The code a ranked entry lists: its document's, or that code's default child.
+    fn code_for(&self, entry: u32) -> u32 {
+        let code = self.code_of(entry & ID);
+        if entry & DEFAULT_OF != 0 { self.default_child[code as usize] } else { code }
+    }
+
+    /// Whether a ranked entry lists a category the Index sends to, with its children.
+    fn offers(&self, entry: u32) -> bool {
+        entry & DEFAULT_OF == 0 && self.offers_children(entry & ID)
     }
 
     /// Whether `doc` is an Index entry leading to a category (a code to be completed).
@@ -737,7 +751,7 @@ impl SearchIndex {
                     let Scratch { best: best_rank, best_doc, .. } = &mut *scratch;
                     let mut merged: Vec<(f32, u32)> = Vec::new();
                     for (rank, doc) in lists.iter().flat_map(|(list, _)| list) {
-                        let slot = self.code_of(doc & ID) as usize;
+                        let slot = self.code_for(*doc) as usize;
                         if best_rank[slot] == f32::NEG_INFINITY {
                             merged.push((0.0, slot as u32));
                         }
@@ -757,7 +771,7 @@ impl SearchIndex {
                 let (a_doc, b_doc) = ((a.1 & ID) as usize, (b.1 & ID) as usize);
                 b.0.total_cmp(&a.0)
                     .then_with(|| self.meta[a_doc].title_len.cmp(&self.meta[b_doc].title_len))
-                    .then_with(|| self.code_of(a.1 & ID).cmp(&self.code_of(b.1 & ID)))
+                    .then_with(|| self.code_for(a.1).cmp(&self.code_for(b.1)))
             };
             // Only the requested page needs ordering; the rest is only counted, never returned.
             let wanted = (query.offset + query.limit).min(ranked.len());
@@ -817,9 +831,8 @@ impl SearchIndex {
                 }
                 if rank + DEFAULT_CHILD > best_rank[slot] {
                     best_rank[slot] = rank + DEFAULT_CHILD;
-                    // It stands as itself: a result's document names its code.
                     if best_doc[slot] & TITLE_COVERS == 0 {
-                        best_doc[slot] = child;
+                        best_doc[slot] = id | DEFAULT_OF;
                     }
                 }
             }
