@@ -654,8 +654,20 @@ pub struct SearchHit {
     pub title: String,
     /// The parts of `title` the search matched, in order and not overlapping.
     pub highlights: Vec<Highlight>,
-    /// How the search found the code when not by its title: the index entry the query matched
-    /// (`Index: Hernia, umbilical`).
+    /// How the search found the code, present only when its title does not hold every word of
+    /// the query; `None` when the title matched. A header's unspecified child listed just
+    /// before it says how the header was found. A kind, a colon, then what matched:
+    /// - `Index: …`: an ICD-10-CM Alphabetic Index path (`Index: Hernia, umbilical`); a "see"
+    ///   cross-reference followed is an arrow (`Index: Bedwetting → Enuresis`), and so is one
+    ///   whose main term only names another (`Index: Blood, in, urine → Hematuria`). A category
+    ///   the entry leads to ("M21.61-") and the codes offered under it carry the same text;
+    /// - `Tabular: …`: an inclusion term or "includes" phrase of the Tabular List
+    ///   (`Tabular: Fear of spiders`);
+    /// - `Synonym: …`: the synonym list's reading of the query, each entry used as
+    ///   `typed words → words searched`, joined by `; ` (`Synonym: htn → hypertension`,
+    ///   `Synonym: blood clot leg → embolism thrombosis deep veins lower extremity`; filler
+    ///   words skipped inside a phrase are not shown).
+    /// Clients word the kind in their language; the server sends no sentences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
 }
