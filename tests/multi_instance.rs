@@ -330,3 +330,20 @@ async fn a_postgresql_that_stops_answering_gets_a_quick_storage_unavailable_not_
         ready.1
     );
 }
+
+/// Review reproducer (issue 13): an operator who names a database that does not exist is told
+/// only "db error"; the server's own words ("database … does not exist") are dropped, so a
+/// wrong password, a missing database and a missing privilege all read the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_does_not_exist_is_named_in_the_start_up_error() {
+    let cluster = postgres::Cluster::start();
+    let url = cluster.url("no_such_database");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_codecard"))
+        .args(["users", "list", "--database", &url])
+        .env("CODECARD_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("does not exist"), "the error does not say what is wrong: {stderr}");
+}
