@@ -243,3 +243,107 @@ async fn both_instances_answer_storage_unavailable_while_postgresql_is_down_and_
         }
     }
 }
+
+/// Passes bytes from `from` to `to` while `frozen` is off; while it is on, holds them.
+async fn relay_one_way(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    frozen: Arc<std::sync::atomic::AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let Ok(read) = from.read(&mut buffer).await else { return };
+        if read == 0 {
+            return;
+        }
+        while frozen.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if to.write_all(&buffer[..read]).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A loopback TCP relay in front of PostgreSQL that can stop passing bytes, as a network
+/// partition, a frozen database host or one that vanished without a reset would: connections
+/// stay open and nothing answers. Its port and its switch.
+async fn freezable_relay(upstream_port: u16) -> (u16, Arc<std::sync::atomic::AtomicBool>) {
+    let frozen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let switch = frozen.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream_port)).await else { continue };
+            let (client_read, client_write) = client.into_split();
+            let (server_read, server_write) = server.into_split();
+            tokio::spawn(relay_one_way(client_read, server_write, switch.clone()));
+            tokio::spawn(relay_one_way(server_read, client_write, switch.clone()));
+        }
+    });
+    (port, frozen)
+}
+
+/// Review reproducer (issue 13, point 4): the issue asks for a quick 503 `storage_unavailable`
+/// when PostgreSQL is down, "no hang past a few hundred ms". A database that stops answering
+/// without closing its connections (host frozen, network partition) is down too; today every
+/// metered lookup and the readiness check wait for the whole request timeout and end as
+/// 503 `timeout`, and the stuck connection is put back into the pool and used again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_postgresql_that_stops_answering_gets_a_quick_storage_unavailable_not_a_hang() {
+    let cluster = postgres::Cluster::start();
+    let direct = cluster.database().await;
+    let (relay_port, frozen) = freezable_relay(cluster.port).await;
+    let url = direct.replace(&format!(":{}/", cluster.port), &format!(":{relay_port}/"));
+    // A hung request ends as `timeout` after 5 s; the answer must come well before that.
+    let server = instance(&url, &["--guest-views", "100000", "--request-timeout-secs", "5"]);
+    let client = client();
+    let codes = codes(10);
+    let token = guest(&client, &server.base, &codes[0]).await;
+
+    frozen.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut answers = Vec::new();
+    for code in &codes[1..4] {
+        let started = Instant::now();
+        let (status, body) = lookup(&client, &server.base, code, Some(&token)).await;
+        answers.push((status, body, started.elapsed()));
+    }
+    let started = Instant::now();
+    let ready = client.get(format!("{}/v1/ready", server.base)).send().await.unwrap();
+    let ready = (ready.status(), started.elapsed());
+    frozen.store(false, std::sync::atomic::Ordering::SeqCst);
+
+    for (status, body, took) in &answers {
+        assert!(
+            *status == StatusCode::SERVICE_UNAVAILABLE
+                && error_kind(body) == ErrorKind::StorageUnavailable
+                && *took < Duration::from_secs(1),
+            "a lookup while PostgreSQL does not answer: {status} after {took:?}: {body}"
+        );
+    }
+    assert!(
+        ready.0 == StatusCode::SERVICE_UNAVAILABLE && ready.1 < Duration::from_secs(1),
+        "/v1/ready while PostgreSQL does not answer: {} after {:?}",
+        ready.0,
+        ready.1
+    );
+}
+
+/// Review reproducer (issue 13): an operator who names a database that does not exist is told
+/// only "db error"; the server's own words ("database … does not exist") are dropped, so a
+/// wrong password, a missing database and a missing privilege all read the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_does_not_exist_is_named_in_the_start_up_error() {
+    let cluster = postgres::Cluster::start();
+    let url = cluster.url("no_such_database");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_codecard"))
+        .args(["users", "list", "--database", &url])
+        .env("CODECARD_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("does not exist"), "the error does not say what is wrong: {stderr}");
+}
