@@ -41,7 +41,7 @@ pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
 pub use meter::MeterConfig;
 pub use search::SearchIndex;
-pub use store::{Database, PostgresStore, SqliteStore, Store};
+pub use store::{Database, PoolSettings, PostgresStore, SqliteStore, Store};
 pub use widget_files::WidgetFiles;
 
 /// How the endpoint meters, identifies and admits visitors.
