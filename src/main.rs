@@ -113,7 +113,9 @@ impl DbArg {
         }
         self.db_on_command_line = db;
         if database && self.database.as_deref().is_some_and(|url| Database::parse(url).has_password()) {
-            tracing::warn!("the password in --database is visible in the process list; set CODECARD_DATABASE_URL instead");
+            tracing::warn!(
+                "the password in --database is visible in the process list; set CODECARD_DATABASE_URL instead"
+            );
         }
         Ok(())
     }

@@ -298,7 +298,8 @@ async fn registering_writes_the_account_its_views_and_its_session_in_one_transac
     assert!(store.register(&clash).await.is_err());
     assert!(store.user_by_email("second@clinic.example").await.unwrap().is_none(), "no half-made account");
 
-    let charged = NewAccount { email: "third@clinic.example", session_id: "s-third", carry: Carry::Charge(1), ..account };
+    let charged =
+        NewAccount { email: "third@clinic.example", session_id: "s-third", carry: Carry::Charge(1), ..account };
     let third = Identity::User(store.register(&charged).await.unwrap().unwrap().id);
     assert!(!store.record_view(&third, PERIOD, "I10", Some(1)).await.unwrap().granted, "charged one view");
 }

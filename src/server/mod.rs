@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod pruning;
 pub mod search;
 pub mod site_keys;
+mod storage_log;
 pub mod store;
 pub mod tokens;
 pub mod visitor;

@@ -14,9 +14,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
 use super::migrations::POSTGRES as MIGRATIONS;
-use super::{
-    Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome,
-};
+use super::{Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
 /// Whether a PostgreSQL failure is passing: no connection, the server shutting down or
@@ -149,8 +147,15 @@ impl PostgresStore {
     /// A pooled connection: waits up to `wait_timeout` for a busy one, and gives connecting a new
     /// one `connect` at most.
     async fn connection(&self, connect: Duration) -> StoreResult<deadpool_postgres::Object> {
-        let timeouts = Timeouts { wait: Some(self.settings.wait_timeout), create: Some(connect), recycle: Some(connect) };
-        Ok(self.pool.timeout_get(&timeouts).await?)
+        let timeouts =
+            Timeouts { wait: Some(self.settings.wait_timeout), create: Some(connect), recycle: Some(connect) };
+        match self.pool.timeout_get(&timeouts).await {
+            Ok(client) => Ok(client),
+            Err(deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Create)) => {
+                Err(StoreError::Deadline { after: connect })
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     async fn migrate(&self) -> StoreResult<()> {
@@ -304,8 +309,9 @@ impl Store for PostgresStore {
             } else if tx.execute(&insert, &[&who, &period, &code]).await? == 0 {
                 ViewOutcome { granted: true, counted: false, used }
             } else {
-                let bump =
-                    tx.prepare_cached("UPDATE view_counts SET used = used + 1 WHERE identity = $1 AND period = $2").await?;
+                let bump = tx
+                    .prepare_cached("UPDATE view_counts SET used = used + 1 WHERE identity = $1 AND period = $2")
+                    .await?;
                 tx.execute(&bump, &[&who, &period]).await?;
                 ViewOutcome { granted: true, counted: true, used: used + 1 }
             };
@@ -380,8 +386,9 @@ impl Store for PostgresStore {
 
     async fn set_plan(&self, email: &str, plan: Plan) -> StoreResult<bool> {
         call!(self, client, {
-            let changed =
-                client.execute("UPDATE users SET plan = $2 WHERE lower(email) = lower($1)", &[&email, &plan.id()]).await?;
+            let changed = client
+                .execute("UPDATE users SET plan = $2 WHERE lower(email) = lower($1)", &[&email, &plan.id()])
+                .await?;
             Ok(changed > 0)
         })
     }
@@ -469,15 +476,14 @@ impl Store for PostgresStore {
 
     async fn site_keys(&self) -> StoreResult<Vec<SiteKey>> {
         call!(self, client, {
-            let statement = client.prepare_cached("SELECT key, origins FROM site_keys ORDER BY created_at, key").await?;
+            let statement =
+                client.prepare_cached("SELECT key, origins FROM site_keys ORDER BY created_at, key").await?;
             Ok(client.query(&statement, &[]).await?.iter().map(site_key_from_row).collect())
         })
     }
 
     async fn remove_site_key(&self, key: &str) -> StoreResult<bool> {
-        call!(self, client, {
-            Ok(client.execute("DELETE FROM site_keys WHERE key = $1", &[&key]).await? > 0)
-        })
+        call!(self, client, { Ok(client.execute("DELETE FROM site_keys WHERE key = $1", &[&key]).await? > 0) })
     }
 
     /// Two statements: the insert waits for a concurrent one to commit (or roll back), and the

@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::migrations::SQLITE as MIGRATIONS;
-use super::{
-    Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome,
-};
+use super::{Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
 /// Whether an SQLite failure is passing: a lock another process holds, a file that cannot be
@@ -539,7 +537,12 @@ impl Store for SqliteStore {
 }
 
 /// Creates an account unless the email is taken.
-fn create_user_in(connection: &Connection, email: &str, password_hash: &str, now: u64) -> rusqlite::Result<Option<User>> {
+fn create_user_in(
+    connection: &Connection,
+    email: &str,
+    password_hash: &str,
+    now: u64,
+) -> rusqlite::Result<Option<User>> {
     let inserted = connection.execute(
         "INSERT INTO users (email, password_hash, plan, created_at) VALUES (?1, ?2, 'free', ?3)
          ON CONFLICT (email) DO NOTHING",
