@@ -320,11 +320,25 @@ impl Database {
         match self {
             Database::Sqlite(path) => format!("SQLite {}", path.display()),
             Database::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
-                Ok(config) => format!(
-                    "PostgreSQL {:?} database {}",
-                    config.get_hosts(),
-                    config.get_dbname().unwrap_or("(default)")
-                ),
+                Ok(config) => {
+                    let ports = config.get_ports();
+                    let servers: Vec<String> = config
+                        .get_hosts()
+                        .iter()
+                        .enumerate()
+                        .map(|(n, host)| {
+                            let port = ports.get(n).or(ports.first()).copied().unwrap_or(5432);
+                            match host {
+                                tokio_postgres::config::Host::Tcp(name) => format!("{name}:{port}"),
+                                tokio_postgres::config::Host::Unix(folder) => {
+                                    format!("{}/.s.PGSQL.{port}", folder.display())
+                                }
+                            }
+                        })
+                        .collect();
+                    let servers = if servers.is_empty() { "(default host)".to_string() } else { servers.join(",") };
+                    format!("PostgreSQL {servers} database {}", config.get_dbname().unwrap_or("(default)"))
+                }
                 Err(_) => "PostgreSQL".into(),
             },
         }

@@ -262,8 +262,10 @@ async fn copy_views_in(
 /// What a failure says to an operator: the server's own words and SQLSTATE code when it
 /// answered (a wrong password, a database that does not exist), else the driver's.
 pub(super) fn describe(error: &tokio_postgres::Error) -> String {
-    match error.code() {
-        Some(code) => format!("{error} (SQLSTATE {})", code.code()),
+    // The driver's own text is kept whole ("db error", then the server's message with any
+    // DETAIL and HINT), so that a printer of the source chain finds each part already said.
+    match error.as_db_error() {
+        Some(db) => format!("{error}: {db} (SQLSTATE {})", db.code().code()),
         None => error.to_string(),
     }
 }
