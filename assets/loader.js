@@ -237,7 +237,8 @@
         systems: String(o.systems || o.system || d.codecardPicker || ""),
         multiple: yes(o.multiple ?? d.multiple),
         billable: String(o.billable ?? d.billable) !== "false",
-        limit: parseInt(o.limit || d.limit, 10) || 0,
+        // As written: the module warns about one that is no whole number from 1 to 50.
+        limit: String(o.limit ?? d.limit ?? ""),
       });
       return Promise.all([this.load_(), loadSearch()]).then(([card, box]) => {
         this.boxes_.push([input, box.mount_picker(JSON.stringify(this.options_), card, input, options)]);

@@ -5,7 +5,10 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
+use codecard::api::{
+    Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, Health, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText,
+    SectionContent, SeventhCharacters, SeventhValue,
+};
 use codecard::server::{MeterConfig, ServerConfig};
 use common::client::{self, Client};
 
@@ -324,4 +327,96 @@ async fn demo_echo_is_not_mounted_by_default() {
     let (status, body) = post_form(false, "dx=E11.9").await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{}", String::from_utf8_lossy(&body));
     assert!(!String::from_utf8_lossy(&body).contains("E11.9"));
+}
+
+/// Every refused token answers the same 401 `invalid_token`; the reason stays with the error
+/// for the operator's log, from the one place tokens are verified.
+#[test]
+fn a_refused_token_keeps_why_it_was_refused() {
+    use axum::http::{HeaderMap, HeaderValue};
+    use codecard::server::AppError;
+    use codecard::server::tokens::{Refusal, Signer, TokenError, TokenKind};
+    use codecard::server::visitor::{self, ClientIp};
+
+    let (_dir, state) = common::state(ServerConfig::default());
+    let now = 1_800_000_000;
+    let ip = ClientIp("203.0.113.7".into());
+    let user = common::block_on(state.store.create_user("refused@example.com", "not-a-hash", now)).unwrap().unwrap();
+    common::block_on(state.store.create_session("bound", user.id, Some("https://clinic.example"), now, now + 3600))
+        .unwrap();
+    let refusal = |authorization: &str, origin: Option<&str>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(authorization).unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+        }
+        match common::block_on(visitor::resolve(&state, &headers, &ip, now)) {
+            Err(AppError::InvalidToken(refusal)) => refusal,
+            Err(other) => panic!("{authorization}: {other:?}"),
+            Ok(_) => panic!("{authorization}: accepted"),
+        }
+    };
+    let bearer = |kind, id: &str, expires| format!("Bearer {}", state.signer.sign(kind, id, expires));
+
+    assert_eq!(refusal("Basic dXNlcjpwdw==", None), Refusal::NotBearer);
+    assert_eq!(refusal("Bearer nonsense", None), Refusal::Token(TokenError::Malformed));
+    let forged = Signer::new(b"x".repeat(32)).sign(TokenKind::Guest, "abc", now + 60);
+    assert_eq!(refusal(&format!("Bearer {forged}"), None), Refusal::Token(TokenError::BadSignature));
+    assert_eq!(refusal(&bearer(TokenKind::Guest, "abc", now - 1), None), Refusal::Token(TokenError::Expired));
+    assert_eq!(refusal(&bearer(TokenKind::Session, "logged-out", now + 60), None), Refusal::Revoked);
+    let session = bearer(TokenKind::Session, "bound", now + 60);
+    assert_eq!(refusal(&session, Some("https://elsewhere.example")), Refusal::OtherOrigin);
+
+    let guest = state.signer.sign(TokenKind::Guest, "abc", now + 60);
+    let logout = common::block_on(visitor::session_user(&state, &guest, None, now));
+    assert!(matches!(logout, Err(AppError::InvalidToken(Refusal::NotASession))), "{:?}", logout.err());
+}
+
+/// The contract itself: each kind of section content reads back as written, chosen by its
+/// `type`; a `type` without its field, or an unknown `type`, is refused rather than read as empty.
+#[test]
+fn section_contents_read_back_by_type_and_a_type_without_its_field_is_refused() {
+    let contents = [
+        SectionContent::Text { paragraphs: vec!["Code first the underlying condition.".into(), "Second.".into()] },
+        SectionContent::Codes {
+            codes: vec![CodeRef {
+                system: CodeSystem::Icd10cm,
+                display_code: "E11.9".into(),
+                title: "Type 2 diabetes mellitus without complications".into(),
+            }],
+        },
+        SectionContent::Notes {
+            groups: vec![NoteGroup {
+                kind: NoteKind::Excludes1,
+                from: Some(NoteSource { level: NoteLevel::Category, code: "S72".into() }),
+                notes: vec![NoteText { text: "traumatic amputation of hip and thigh (S78.-)".into(), codes: vec![] }],
+            }],
+            seventh: Some(SeventhCharacters {
+                defined_at: "S72".into(),
+                this: Some(SeventhValue {
+                    character: "A".into(),
+                    meaning: "initial encounter for closed fracture".into(),
+                }),
+                placeholder: false,
+                values: vec![SeventhValue {
+                    character: "A".into(),
+                    meaning: "initial encounter for closed fracture".into(),
+                }],
+            }),
+        },
+        SectionContent::Notes { groups: vec![], seventh: None },
+    ];
+    for content in contents {
+        let json = serde_json::to_string(&content).unwrap();
+        assert_eq!(serde_json::from_str::<SectionContent>(&json).unwrap(), content, "{json}");
+    }
+    for (json, missing) in [
+        (r#"{"type":"text","codes":[]}"#, "paragraphs"),
+        (r#"{"type":"codes","paragraphs":[]}"#, "codes"),
+        (r#"{"type":"notes","seventh":null}"#, "groups"),
+        (r#"{"type":"table","paragraphs":[]}"#, "unknown variant `table`"),
+    ] {
+        let error = serde_json::from_str::<SectionContent>(json).unwrap_err().to_string();
+        assert!(error.contains(missing), "{json}: {error}");
+    }
 }

@@ -441,6 +441,117 @@ static NOTES_ES: NoteStrings = NoteStrings {
     valid_for: "Valores válidos del 7.º carácter, definidos en",
 };
 
+// The code picker's words (in the search box's module only): its validation messages (shown by
+// the browser from `setCustomValidity`), its chips' and buttons' names and what its live region
+// says.
+#[cfg(feature = "search-box")]
+pub use picker::*;
+
+#[cfg(feature = "search-box")]
+mod picker {
+    use super::Lang;
+    use crate::api::CodeSystem;
+
+    /// The systems a field accepts, as a person reads them: "ICD-10-CM" or "ICD-10-CM or CPT®".
+    fn systems_text(lang: Lang, systems: &[CodeSystem]) -> String {
+        let labels: Vec<&str> = systems.iter().map(|s| s.label()).collect();
+        labels.join(if lang == Lang::Es { " o " } else { " or " })
+    }
+
+    /// The field holds text that cannot be a code at all.
+    pub fn not_a_code(lang: Lang, written: &str) -> String {
+        match lang {
+            Lang::En => format!("“{written}” is not a code. Type a code or words, then pick a code from the list."),
+            Lang::Es => {
+                format!("«{written}» no es un código. Escriba un código o palabras y elija un código de la lista.")
+            }
+        }
+    }
+
+    /// The field holds a well-formed code that the accepted systems do not have.
+    pub fn unknown_code(lang: Lang, written: &str, systems: &[CodeSystem]) -> String {
+        let systems = systems_text(lang, systems);
+        match lang {
+            Lang::En => format!("“{written}” is not a code in {systems}."),
+            Lang::Es => format!("«{written}» no es un código de {systems}."),
+        }
+    }
+
+    /// The field holds a key that several accepted systems write differently (J1100, J11.00).
+    pub fn ambiguous_code(lang: Lang, written: &str, systems: &[CodeSystem]) -> String {
+        let systems = systems_text(lang, systems);
+        match lang {
+            Lang::En => {
+                format!(
+                    "“{written}” is a code in {systems}: type it as that system writes it, or pick it from the list."
+                )
+            }
+            Lang::Es => format!(
+                "«{written}» es un código de {systems}: escríbalo como lo escribe ese sistema, o elíjalo de la lista."
+            ),
+        }
+    }
+
+    /// The field holds a category header, and the field takes only billable codes.
+    pub fn header_code(lang: Lang, display_code: &str) -> String {
+        match lang {
+            Lang::En => format!(
+                "{display_code} is a category header: it cannot go on a claim. Pick one of the more specific codes under it."
+            ),
+            Lang::Es => format!(
+                "{display_code} es un encabezado de categoría: no se puede facturar. Elija uno de los códigos más específicos que contiene."
+            ),
+        }
+    }
+
+    /// Above a header's billable children, in the list.
+    pub fn children_of(lang: Lang, display_code: &str) -> String {
+        match lang {
+            Lang::En => {
+                format!("{display_code} is a category header and cannot go on a claim. Billable codes under it:")
+            }
+            Lang::Es => format!(
+                "{display_code} es un encabezado de categoría y no se puede facturar. Códigos facturables que contiene:"
+            ),
+        }
+    }
+
+    /// The button that opens the active result's card.
+    pub fn open_card(lang: Lang, display_code: &str) -> String {
+        match lang {
+            Lang::En => format!("Details of {display_code} (Alt+Enter)"),
+            Lang::Es => format!("Detalles de {display_code} (Alt+Intro)"),
+        }
+    }
+
+    /// A chip's remove button.
+    pub fn remove_chip(lang: Lang, display_code: &str, title: &str) -> String {
+        match lang {
+            Lang::En => format!("Remove {display_code} {title}"),
+            Lang::Es => format!("Quitar {display_code} {title}"),
+        }
+    }
+
+    /// Said by the live region when a chip is added (`added`) or removed.
+    pub fn chip_changed(lang: Lang, display_code: &str, title: &str, added: bool) -> String {
+        let done = match (lang, added) {
+            (Lang::En, true) => "added",
+            (Lang::En, false) => "removed",
+            (Lang::Es, true) => "añadido",
+            (Lang::Es, false) => "quitado",
+        };
+        format!("{display_code} {title} {done}")
+    }
+
+    /// The list of chips.
+    pub fn picked_codes(lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => "Picked codes",
+            Lang::Es => "Códigos elegidos",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,35 @@
 
 use std::collections::HashMap;
 
-use super::check_key;
 use super::release::{Releases, Version, VersionedRow, newest};
 use super::source::{DataSource, LoadError};
+use super::{SearchEntry, check_key};
 use crate::api::{CodeSystem, SystemCount};
 
 /// An entry that knows its release.
 pub trait Versioned {
     /// The release it comes from, and the one that deleted it.
     fn version(&self) -> &Version;
+}
+
+/// What the search index reads of one entry; the system, the code and whether it was deleted
+/// come from [`Codes`].
+pub struct Searchable<'a> {
+    /// Whether the code can be reported on a claim.
+    pub billable: bool,
+    /// The description shown in results.
+    pub title: &'a str,
+    /// Further text to match but not to show.
+    pub extra: &'a str,
+}
+
+/// What every code set answers alike, whatever its entries hold: the `CodeSet` trait reaches
+/// it through `codes()`.
+pub trait CodeList: Send + Sync {
+    /// Whether `key` is a code of the set.
+    fn contains(&self, key: &str) -> bool;
+    /// How many codes the set holds, and its newest release.
+    fn count(&self) -> SystemCount;
 }
 
 /// The entries of one system's file.
@@ -49,18 +69,26 @@ impl<E: Versioned> Codes<E> {
         self.entries.get(key)
     }
 
-    /// Whether `key` is a code of the set.
-    pub fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
-    }
-
     /// Every code with its entry, in no order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &E)> {
         self.entries.iter().map(|(key, entry)| (&**key, entry))
     }
 
-    /// How many codes the set holds, and its newest release.
-    pub fn count(&self) -> SystemCount {
+    /// Appends every code's search entry, with what `searchable` reads of its entry.
+    pub fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>, searchable: impl Fn(&'a E) -> Searchable<'a>) {
+        out.extend(self.iter().map(|(key, entry)| {
+            let Searchable { billable, title, extra } = searchable(entry);
+            SearchEntry { system: self.system, key, billable, deleted: entry.version().deleted(), title, extra }
+        }));
+    }
+}
+
+impl<E: Versioned + Send + Sync> CodeList for Codes<E> {
+    fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    fn count(&self) -> SystemCount {
         SystemCount {
             system: self.system,
             release: newest(self.entries.values().map(Versioned::version), self.default_release),

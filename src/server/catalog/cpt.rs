@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Codes, Versioned};
+use super::codes::{CodeList, Codes, Searchable, Versioned};
 use super::release::Version;
 use super::source::{DataSource, LoadError};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Card, CodeSystem, HierarchyLevel, Level, SystemCount};
+use crate::api::{Card, CodeSystem, HierarchyLevel, Level};
 use crate::code;
 use crate::server::import::{Collected, Format};
 
@@ -82,28 +82,19 @@ impl Cpt {
 }
 
 impl CodeSet for Cpt {
-    /// Whether `key` is a code of the set.
-    fn contains(&self, key: &str) -> bool {
-        self.codes.contains(key)
-    }
-
-    /// How many codes the set holds, and its newest release.
-    fn count(&self) -> SystemCount {
-        self.codes.count()
+    fn codes(&self) -> &dyn CodeList {
+        &self.codes
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
-            system: CodeSystem::Cpt,
-            key,
+        self.codes.search_entries(out, |e| Searchable {
             billable: true,
-            deleted: e.version.deleted(),
             // The licensed descriptor, where imported, is the official title; codecard's summary
             // and plain-language text still help lay searches find it.
             title: if e.descriptor.is_empty() { &e.summary } else { &e.descriptor },
             extra: &e.plain_language,
-        }));
+        });
     }
 
     /// The card of `key`: codecard's summary (or the licensed descriptor), the plain-language

@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Codes, Versioned};
+use super::codes::{CodeList, Codes, Searchable, Versioned};
 use super::release::Version;
 use super::source::{DataSource, LoadError};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Card, CodeSystem, HierarchyLevel, Level, SystemCount};
+use crate::api::{Card, CodeSystem, HierarchyLevel, Level};
 use crate::code;
 use crate::server::import::{Collected, Format, fixed_width};
 
@@ -67,26 +67,13 @@ impl Hcpcs {
 }
 
 impl CodeSet for Hcpcs {
-    /// Whether `key` is a code of the set.
-    fn contains(&self, key: &str) -> bool {
-        self.codes.contains(key)
-    }
-
-    /// How many codes the set holds, and its newest release.
-    fn count(&self) -> SystemCount {
-        self.codes.count()
+    fn codes(&self) -> &dyn CodeList {
+        &self.codes
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
-            system: CodeSystem::Hcpcs,
-            key,
-            billable: true,
-            deleted: e.version.deleted(),
-            title: &e.long,
-            extra: &e.short,
-        }));
+        self.codes.search_entries(out, |e| Searchable { billable: true, title: &e.long, extra: &e.short });
     }
 
     /// The card of `key`: CMS's descriptions and the section.

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Codes, Versioned};
+use super::codes::{CodeList, Codes, Searchable, Versioned};
 use super::release::Version;
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Level, SystemCount};
+use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Level};
 use crate::code;
 use crate::server::import::{Collected, Format, order_file};
 
@@ -122,26 +122,13 @@ impl Icd10pcs {
 }
 
 impl CodeSet for Icd10pcs {
-    /// Whether `key` is a code of the set.
-    fn contains(&self, key: &str) -> bool {
-        self.codes.contains(key)
-    }
-
-    /// How many codes the set holds, and its newest release.
-    fn count(&self) -> SystemCount {
-        self.codes.count()
+    fn codes(&self) -> &dyn CodeList {
+        &self.codes
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.codes.iter().map(|(key, e)| SearchEntry {
-            system: CodeSystem::Icd10pcs,
-            key,
-            billable: true,
-            deleted: e.version.deleted(),
-            title: &e.long,
-            extra: "",
-        }));
+        self.codes.search_entries(out, |e| Searchable { billable: true, title: &e.long, extra: "" });
     }
 
     /// The card of `key`: descriptions, the meaning of each character, the first three axes as

@@ -7,7 +7,7 @@
 //! The default data is compiled into the binary (`assets/data/`), so `codecard serve` works
 //! from any directory; `--data-dir` points at a folder with files of the same names instead.
 
-mod codes;
+pub mod codes;
 pub mod cpt;
 pub mod hcpcs;
 pub mod icd10cm;
@@ -23,12 +23,18 @@ pub use source::{DataSource, LoadError, data_dir, embedded_files, files};
 
 /// What the catalog asks of every system's set.
 pub trait CodeSet: Send + Sync {
+    /// The set's codes: the look-ups and counts every system answers alike.
+    fn codes(&self) -> &dyn codes::CodeList;
     /// Whether `key` (normalised) is a code of the set, headers included.
-    fn contains(&self, key: &str) -> bool;
+    fn contains(&self, key: &str) -> bool {
+        self.codes().contains(key)
+    }
     /// The full card of `key`, or `None` if the set has no such code.
     fn card(&self, key: &str) -> Option<Card>;
     /// How many codes the set holds, and its newest release.
-    fn count(&self) -> SystemCount;
+    fn count(&self) -> SystemCount {
+        self.codes().count()
+    }
     /// What the search index needs of every code, appended to `out`.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>);
 }

@@ -21,6 +21,9 @@ pub use debounced::{Debounced, use_debounced};
 pub use use_active_option::{ActiveOption, use_active_option};
 pub use use_dismiss::use_dismiss;
 pub use use_placement::use_placement;
+// The code picker keeps its list in view with the card's measures.
+#[cfg(feature = "search-box")]
+pub use use_placement::{Viewport, anchor_in_view};
 pub use use_scroll_cue::use_scroll_cue;
 #[cfg(feature = "search-box")]
 pub use use_search::{Search, use_search};

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::Picker;
-use super::words;
+use crate::widget::i18n;
 
 /// The chips.
 #[component]
@@ -25,25 +25,33 @@ pub fn Chips(
             .into_iter()
             .enumerate()
             .map(|(i, choice)| {
-                let remover = p.clone();
+                let (remover, locked, disabled) = (p.clone(), p.locked, p.disabled);
                 view! {
                     <li>
                         <span title=choice.title.clone()>{choice.display_code.clone()}</span>
                         <button
                             type="button"
-                            aria-label=words::remove(lang, &choice.display_code, &choice.title)
+                            disabled=move || locked.get()
+                            aria-label=i18n::remove_chip(lang, &choice.display_code, &choice.title)
                             on:click=move |_| remover.remove_and_refocus(i)
                         >
                             "×"
                         </button>
-                        <input type="hidden" name=name.clone() form=form.clone() value=choice.display_code.clone() />
+                        // Disabled with the field: a disabled field is not submitted.
+                        <input
+                            type="hidden"
+                            name=name.clone()
+                            form=form.clone()
+                            value=choice.display_code.clone()
+                            disabled=move || disabled.get()
+                        />
                     </li>
                 }
             })
             .collect_view()
     };
     view! {
-        <ul aria-label=words::picked(lang) hidden=move || picker.picked.with(Vec::is_empty)>
+        <ul aria-label=i18n::picked_codes(lang) hidden=move || picker.picked.with(Vec::is_empty)>
             {chips}
         </ul>
     }

@@ -54,6 +54,25 @@ impl Added {
         let _ = input.remove_attribute(name);
     }
 
+    /// The value `name` had before the picker changed it (its value now if it did not).
+    pub fn before(&self, input: &HtmlInputElement, name: &str) -> Option<String> {
+        match self.0.iter().find(|(n, _)| *n == name) {
+            Some((_, before)) => before.clone(),
+            None => input.get_attribute(name),
+        }
+    }
+
+    /// Puts `name` back as it was before the picker changed it.
+    pub fn put_back(&mut self, input: &HtmlInputElement, name: &str) {
+        if let Some(i) = self.0.iter().position(|(n, _)| *n == name) {
+            let (name, before) = self.0.remove(i);
+            let _ = match before {
+                Some(value) => input.set_attribute(name, &value),
+                None => input.remove_attribute(name),
+            };
+        }
+    }
+
     /// Puts every attribute back as it was.
     pub fn restore(&self, input: &HtmlInputElement) {
         for (name, before) in &self.0 {
@@ -62,5 +81,31 @@ impl Added {
                 None => input.remove_attribute(name),
             };
         }
+    }
+}
+
+/// A `MutationObserver` on some attributes of the input, disconnected when dropped: the page
+/// may disable the field, or make it read-only, at any time.
+pub struct AttributeWatch {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl AttributeWatch {
+    /// Calls `callback` whenever one of `names` changes on `input`.
+    pub fn new(input: &HtmlInputElement, names: &[&str], callback: impl FnMut() + 'static) -> Option<AttributeWatch> {
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let init = web_sys::MutationObserverInit::new();
+        let filter: js_sys::Array = names.iter().map(|name| JsValue::from_str(name)).collect();
+        init.set_attribute_filter(&filter);
+        observer.observe_with_options(input, &init).ok()?;
+        Some(AttributeWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for AttributeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }

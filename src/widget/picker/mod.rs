@@ -3,16 +3,17 @@
 //!
 //! The input stays the page's: its label, `name`, `required` and form keep working, and the form
 //! submits what was picked natively. The list and, in multiple mode, the chips are rendered
-//! into the page's DOM next to it (see [`styles`] for why not in a shadow root).
+//! into the page's DOM next to it (see [`styles`] for why not in a shadow root, and how the
+//! page's CSS is kept out all the same).
 
 mod check;
 mod chips;
 mod choice;
 mod field;
+mod place;
 mod popup;
 mod state;
 mod styles;
-mod words;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -40,9 +41,10 @@ struct PickerOptions {
     /// Refuse category headers (the default for pickers: they cannot go on a claim).
     #[serde(default = "yes")]
     billable: bool,
-    /// Results listed at most; 0 for the default.
+    /// Results listed at most, as the page wrote it; anything but a whole number from 1 to 50
+    /// is warned about and replaced (see [`limit`]).
     #[serde(default)]
-    limit: usize,
+    limit: String,
 }
 
 fn yes() -> bool {
@@ -51,6 +53,43 @@ fn yes() -> bool {
 
 /// The results a picker lists unless told otherwise.
 const DEFAULT_LIMIT: usize = 8;
+/// The most the search route lists.
+const MAX_LIMIT: usize = 50;
+
+/// The limit the page asked for (`data-limit`, or the `limit` option as text): absent is the
+/// default; a number above the most is brought down to it and anything else is the default,
+/// each with a console warning (a typo must not stop the picker, nor change it silently).
+fn limit(asked: &str) -> usize {
+    let asked = asked.trim();
+    if asked.is_empty() {
+        return DEFAULT_LIMIT;
+    }
+    let (limit, why) = match asked.parse::<i64>() {
+        Ok(n @ 1..=50) => return n as usize,
+        Ok(51..) => (MAX_LIMIT, "is above the most the picker lists:"),
+        _ => (DEFAULT_LIMIT, "is not a whole number from 1 to 50; the picker lists the default,"),
+    };
+    leptos::logging::warn!("codecard: picker limit \"{asked}\" {why} {limit}");
+    limit
+}
+
+/// The systems named in `names`, or an error naming the one that is no system (a misspelt
+/// system must not silently become "every system").
+fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
+    names
+        .split([' ', ','])
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            CodeSystem::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = CodeSystem::ALL.iter().map(|s| s.id()).collect();
+                format!(
+                    "codecard: no code system \"{name}\" (known: {}); the field stays a plain input",
+                    known.join(", ")
+                )
+            })
+        })
+        .collect()
+}
 
 /// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
 /// mounted with) whose cards open through `card`, the card module's handle. `options` is the JSON
@@ -71,7 +110,10 @@ pub fn mount_picker(
         let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         JsValue::from_str(&format!("codecard: bad picker options: {reason}"))
     })?;
-    let systems: Vec<CodeSystem> = options.systems.split([' ', ',']).filter_map(CodeSystem::parse).collect();
+    let systems = systems(&options.systems).map_err(|message| {
+        leptos::logging::error!("{message}");
+        JsValue::from_str(&message)
+    })?;
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let id = format!("codecard-pick-{}", NEXT.fetch_add(1, Ordering::Relaxed));
     styles::adopt();
@@ -81,11 +123,17 @@ pub fn mount_picker(
     popup.set_attribute("data-codecard-pick", "")?;
     popup.set_attribute("data-codecard-host", "")?;
     popup.set_attribute("lang", config.lang.tag())?;
+    // Both of the widget's languages are left to right, whatever the page's direction.
+    popup.set_attribute("dir", "ltr")?;
+    if let Some(theme) = config.theme {
+        popup.set_attribute("data-theme", theme.id())?;
+    }
     // In a modal dialog or a popover (the top layer) the list must be inside it: under it, the
     // list would be hidden and inert.
     let layer = input.closest("dialog, [popover]")?;
     if layer.is_some() {
-        popup.style().set_property("position", "fixed")?;
+        // Important: the stylesheet's own rules are (see styles).
+        popup.style().set_property_with_priority("position", "fixed", "important")?;
     }
     match &layer {
         Some(layer) => layer.append_child(&popup)?,
@@ -95,6 +143,9 @@ pub fn mount_picker(
         let host: HtmlElement = document.create_element("div")?.unchecked_into();
         host.set_attribute("data-codecard-chips", "")?;
         host.set_attribute("data-codecard-host", "")?;
+        if let Some(theme) = config.theme {
+            host.set_attribute("data-theme", theme.id())?;
+        }
         input.after_with_node_1(&host)?;
         Some(host)
     } else {
@@ -102,14 +153,14 @@ pub fn mount_picker(
     };
 
     let owner = Owner::new();
-    let (picker, handles) = owner.with(|| {
+    let (picker, mut handles) = owner.with(|| {
         let picker = state::new(state::Settings {
             input: input.clone(),
             id,
             systems,
             multiple: options.multiple,
             billable_only: options.billable,
-            limit: if options.limit == 0 { DEFAULT_LIMIT } else { options.limit.min(50) },
+            limit: limit(&options.limit),
             endpoint: config.endpoint.clone(),
             timeout_ms: config.timeout_ms,
             lang: config.lang,
@@ -131,6 +182,8 @@ pub fn mount_picker(
         (picker, handles)
     });
     let listeners = picker.listen();
+    let relocked = picker.clone();
+    handles.push(Box::new(field::AttributeWatch::new(&input, &["disabled", "readonly"], move || relocked.relock())));
     let parts = Rc::new(RefCell::new(None::<Parts>));
     // A framework that re-renders the field drops the input without telling us: the picker goes
     // with it (its list, and its chips, whose hidden inputs would still be submitted).
@@ -182,6 +235,7 @@ impl Parts {
         if let Some(host) = &self.chips_host {
             host.remove();
         }
+        styles::release();
     }
 }
 

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::state::Picker;
-use super::words;
 use crate::widget::i18n;
 
 /// The list and its status line.
@@ -17,7 +16,13 @@ pub fn Popup(
     let lang = picker.settings.lang;
     let text = lang.text();
     let p = picker.clone();
+    // One polite live region: the latest change to the field when there is one (a chip added
+    // or removed, a header's children offered), else what the search found.
     let status = move || {
+        let announced = p.announced.get();
+        if !announced.is_empty() {
+            return announced;
+        }
         if let Some(problem) = p.search.problem.get() {
             return problem;
         }
@@ -30,7 +35,7 @@ pub fn Popup(
     let open = move || p.open();
     let p = picker.clone();
     let note = move || {
-        p.header.get().map(|h| view! { <p class="cc-pick-note">{words::children_of(lang, &h.display_code)}</p> })
+        p.header.get().map(|h| view! { <p class="cc-pick-note">{i18n::children_of(lang, &h.display_code)}</p> })
     };
     let p = picker.clone();
     let options = move || {
@@ -70,13 +75,16 @@ pub fn Popup(
                     on:mousedown=|event| event.prevent_default()
                     on:click=move |_| opener.open_card(&hit.display_code, Some(hit.system))
                 >
-                    {words::open_card(lang, &hit.display_code)}
+                    {i18n::open_card(lang, &hit.display_code)}
                 </button>
             }
         })
     };
+    let message = picker.message;
     view! {
         <p class="cc-pick-sr" role="status" aria-live="polite">{status}</p>
+        // What the input's aria-describedby names while it is invalid.
+        <p id=picker.message_id() hidden>{move || message.get()}</p>
         <div class="cc-pick-box" hidden=move || !open()>
             {note}
             <ul id=picker.list_id() role="listbox" aria-label=text.matching_codes>

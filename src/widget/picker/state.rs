@@ -11,12 +11,12 @@ use web_sys::{Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::check::{self, Verdict};
 use super::choice::Choice;
-use super::{field, words};
+use super::{field, place};
 use crate::api::{CodeSystem, SearchHit};
 use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
 use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
-use crate::widget::i18n::Lang;
+use crate::widget::i18n::{self, Lang};
 use crate::widget::search::Card;
 
 /// How long typing must pause before a search is sent (the search box's pause).
@@ -51,6 +51,9 @@ pub struct Settings {
     pub fixed: bool,
 }
 
+/// The longest text searched, in characters: the search route's own cap (longer is refused).
+const MAX_QUERY_CHARS: usize = 200;
+
 /// A picker, shared by its listeners and views.
 pub type Picker = SendWrapper<Rc<Inner>>;
 
@@ -70,6 +73,19 @@ pub struct Inner {
     pub expanded: RwSignal<bool>,
     /// The chips (multiple mode).
     pub picked: RwSignal<Vec<Choice>>,
+    /// The field's validation message, which its `aria-describedby` names; empty when valid.
+    pub message: RwSignal<String>,
+    /// What the live region says of the latest change to the field (a chip added or removed, a
+    /// header's children offered); empty while typing, when the search's status is said.
+    pub announced: RwSignal<String>,
+    /// The input is disabled or read-only: nothing opens, is picked or removed (kept in step by
+    /// an observer of its attributes, so that the chips' buttons follow).
+    pub locked: RwSignal<bool>,
+    /// The input is disabled: the chips' hidden inputs are too.
+    pub disabled: RwSignal<bool>,
+    /// The text being checked, while a check is under way: the same text is not checked twice
+    /// (a blur and a submit in a row would otherwise pick it twice).
+    checking: RefCell<Option<String>>,
     /// The code the field holds (single mode), once picked or confirmed.
     held: RefCell<Option<Choice>>,
     /// Set while the picker writes the input itself, so its own `input` event is not typing.
@@ -101,6 +117,11 @@ pub fn new(settings: Settings) -> Picker {
         option,
         expanded: RwSignal::new(false),
         picked: RwSignal::new(Vec::new()),
+        announced: RwSignal::new(String::new()),
+        message: RwSignal::new(String::new()),
+        locked: RwSignal::new(false),
+        disabled: RwSignal::new(false),
+        checking: RefCell::new(None),
         held: RefCell::new(None),
         filling: Cell::new(false),
         dirty: Cell::new(false),
@@ -109,6 +130,7 @@ pub fn new(settings: Settings) -> Picker {
     });
     let picker = SendWrapper::new(inner);
     picker.prepare_input();
+    picker.relock();
     picker.reflect();
     picker
 }
@@ -124,7 +146,7 @@ fn request(settings: &Settings, settled: Debounced<String>, header: RwSignal<Opt
         // Headers are listed (marked) even where they cannot be picked: picking one explains why
         // and offers its children.
         None => SearchRequest {
-            text: settled.settled.get().trim().to_string(),
+            text: settled.settled.get().trim().chars().take(MAX_QUERY_CHARS).collect(),
             system: if let [one] = systems[..] { Some(one) } else { None },
             billable_only: false,
             limit,
@@ -164,9 +186,31 @@ impl Inner {
         })
     }
 
+    /// Whether the page's input takes no changes now (`disabled`, on it or its fieldset, or
+    /// `readonly`).
+    fn frozen(&self) -> bool {
+        self.input().read_only() || self.disabled_now()
+    }
+
+    fn disabled_now(&self) -> bool {
+        self.input().matches(":disabled").unwrap_or(false)
+    }
+
+    /// Follows the input's `disabled` and `readonly`: locked, the list closes.
+    pub fn relock(&self) {
+        let locked = self.frozen();
+        if locked {
+            self.expanded.set(false);
+            self.header.set(None);
+        }
+        self.locked.set(locked);
+        self.disabled.set(self.disabled_now());
+    }
+
     /// Whether the list is showing.
     pub fn open(&self) -> bool {
         self.expanded.get()
+            && !self.locked.get()
             && (self.header.with(Option::is_some) || !self.text.with(|t| t.trim().is_empty()))
             && (!self.hits().is_empty() || self.header.with(Option::is_some))
     }
@@ -216,20 +260,19 @@ impl Inner {
                     added.remove(input, "required");
                 }
             }
+            drop(added);
             if open {
-                let rect = input.get_bounding_client_rect();
-                let window = window();
-                let (x, y) = if this.settings.fixed {
-                    (0.0, 0.0)
-                } else {
-                    (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0))
-                };
-                let style = this.settings.popup.style();
-                let _ = style.set_property("top", &format!("{}px", rect.bottom() + y));
-                let _ = style.set_property("left", &format!("{}px", rect.left() + x));
-                let _ = style.set_property("width", &format!("{}px", rect.width().max(320.0)));
+                this.place();
             }
         });
+    }
+
+    /// Places the list at its input (see [`place`]); an input scrolled out of view closes it.
+    pub fn place(&self) {
+        if !place::place(self.input(), &self.settings.popup, self.settings.fixed) {
+            self.expanded.set(false);
+            self.header.set(None);
+        }
     }
 
     /// The input's listeners.
@@ -238,8 +281,11 @@ impl Inner {
         let on_input = self.clone();
         let on_key = self.clone();
         let on_blur = self.clone();
-        let mut listeners = vec![
+        let on_paste = self.clone();
+        let mut listeners = place::follow(self);
+        listeners.extend([
             Listener::new(target, "input", false, move |_| on_input.typed()),
+            Listener::new(target, "paste", false, move |event| on_paste.pasted(&event)),
             Listener::new(target, "keydown", false, move |event| {
                 if let Ok(event) = event.dyn_into::<KeyboardEvent>() {
                     on_key.key(&event);
@@ -253,7 +299,7 @@ impl Inner {
                     on_blur.validate();
                 }
             }),
-        ];
+        ]);
         if let Some(form) = self.input().form() {
             let (on_submit, on_reset) = (self.clone(), self.clone());
             // Capture: the page's own submit handlers must not see a submit that is held back.
@@ -267,7 +313,7 @@ impl Inner {
     /// check: a known code is taken (normalised, or a chip) and the submit made again; anything
     /// else stops it with the field's message.
     fn submitting(self: &Rc<Self>, event: &Event) {
-        if !self.dirty.get() || self.input().value().trim().is_empty() {
+        if !self.dirty.get() || self.frozen() || self.input().value().trim().is_empty() {
             return;
         }
         event.prevent_default();
@@ -279,7 +325,7 @@ impl Inner {
 
     /// The form was reset: no message, no chips, nothing held (the browser resets the value).
     fn reset(&self) {
-        self.input().set_custom_validity("");
+        self.set_message("");
         self.picked.set(Vec::new());
         self.held.replace(None);
         self.dirty.set(false);
@@ -288,21 +334,26 @@ impl Inner {
     }
 
     fn typed(&self) {
-        if self.filling.get() {
+        if self.filling.get() || self.frozen() {
             return;
         }
         let value = self.input().value();
         // A new text is a new answer: the browser's verdict on the old one no longer applies.
-        self.input().set_custom_validity("");
+        self.set_message("");
         self.held.replace(None);
         self.dirty.set(true);
         self.header.set(None);
+        self.announced.set(String::new());
         self.text.set(value.clone());
         self.expanded.set(true);
         self.settled.set(value);
     }
 
     fn key(self: &Rc<Self>, event: &KeyboardEvent) {
+        // Alt+Enter still opens the card: reading a code changes nothing.
+        if self.frozen() && !(event.key() == "Enter" && event.alt_key()) {
+            return;
+        }
         let hits = self.hits();
         let open = self.open();
         let typed = self.input().value();
@@ -357,9 +408,9 @@ impl Inner {
                 self.header.set(None);
             }
             "Backspace" if self.settings.multiple && self.input().value().is_empty() => {
-                self.picked.update(|p| {
-                    p.pop();
-                });
+                if let Some(last) = self.picked.with_untracked(Vec::len).checked_sub(1) {
+                    self.remove(last);
+                }
             }
             "Tab" => self.expanded.set(false),
             _ => {}
@@ -376,33 +427,46 @@ impl Inner {
     /// Picks `hit`: into the input's value (or a chip), unless it is a header the field cannot
     /// take; then its billable children are listed instead.
     pub fn pick(&self, hit: &SearchHit) {
+        if self.frozen() {
+            return;
+        }
         if self.settings.billable_only && !hit.billable {
             self.option.index.set(None);
             self.header.set(Some(hit.into()));
+            self.announced.set(i18n::children_of(self.settings.lang, &hit.display_code));
             self.expanded.set(true);
             return;
         }
         self.accept(hit.into());
     }
 
-    /// Puts `choice` in the field and tells the page.
+    /// Puts `choice` in the field and tells the page (not of a code that already is a chip).
     fn accept(&self, choice: Choice) {
         self.dirty.set(false);
         self.header.set(None);
         self.expanded.set(false);
         self.option.index.set(None);
+        self.set_message("");
         if self.settings.multiple {
-            self.picked.update(|p| {
-                if !p.contains(&choice) {
-                    p.push(choice.clone());
-                }
-            });
+            let new = self
+                .picked
+                .try_update(|p| {
+                    let new = !p.contains(&choice);
+                    if new {
+                        p.push(choice.clone());
+                    }
+                    new
+                })
+                .unwrap_or(false);
             self.write("");
+            if !new {
+                return;
+            }
+            self.announced.set(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
         } else {
             self.write(&choice.display_code);
             self.held.replace(Some(choice.clone()));
         }
-        self.input().set_custom_validity("");
         dom::emit(self.input(), "codecard:select", &choice.detail(), false);
     }
 
@@ -420,34 +484,29 @@ impl Inner {
     pub fn validate(self: &Rc<Self>) {
         let written = self.input().value().trim().to_string();
         let held = self.held.borrow().as_ref().is_some_and(|c| c.display_code == written);
-        if written.is_empty() || held {
-            self.input().set_custom_validity("");
+        // A read-only or disabled field keeps what the page put in it.
+        if written.is_empty() || held || self.frozen() {
+            self.set_message("");
             self.dirty.set(false);
             return;
         }
+        // The same text is already being checked: that check answers (and resubmits).
+        if self.checking.borrow().as_deref() == Some(&written) {
+            return;
+        }
+        self.checking.replace(Some(written.clone()));
         let this = self.clone();
         leptos::task::spawn_local(async move {
             let s = &this.settings;
             let verdict = check::check(&s.endpoint, s.timeout_ms, &written, &s.systems, s.billable_only).await;
+            this.checking.replace(None);
             // Typing went on meanwhile: that text gets its own check.
             if this.input().value().trim() != written {
                 return;
             }
-            let all = CodeSystem::ALL;
-            let systems = if s.systems.is_empty() { &all[..] } else { &s.systems[..] };
             this.dirty.set(false);
-            let message = match verdict {
-                Verdict::Known(choice) => {
-                    this.accept(choice);
-                    String::new()
-                }
-                Verdict::Unverified => String::new(),
-                Verdict::NotACode => words::not_a_code(s.lang, &written),
-                Verdict::Unknown => words::unknown(s.lang, &written, systems),
-                Verdict::Header(choice) => words::header(s.lang, &choice.display_code),
-                Verdict::Ambiguous(among) => words::ambiguous(s.lang, &written, &among),
-            };
-            this.input().set_custom_validity(&message);
+            let message = this.take(verdict, &written);
+            this.set_message(&message);
             let resubmit = this.resubmit.take();
             if let (Some(submitter), Some(form)) = (resubmit, this.input().form()) {
                 if !message.is_empty() {
@@ -463,13 +522,92 @@ impl Inner {
         });
     }
 
+    /// Acts on the verdict on `written`: a known code is accepted; anything else is the message
+    /// returned (empty when there is nothing to say).
+    fn take(&self, verdict: Verdict, written: &str) -> String {
+        let (lang, all) = (self.settings.lang, CodeSystem::ALL);
+        let systems = if self.settings.systems.is_empty() { &all[..] } else { &self.settings.systems[..] };
+        match verdict {
+            Verdict::Known(choice) => {
+                self.accept(choice);
+                String::new()
+            }
+            Verdict::Unverified => String::new(),
+            Verdict::NotACode => i18n::not_a_code(lang, written),
+            Verdict::Unknown => i18n::unknown_code(lang, written, systems),
+            Verdict::Header(choice) => i18n::header_code(lang, &choice.display_code),
+            Verdict::Ambiguous(among) => i18n::ambiguous_code(lang, written, &among),
+        }
+    }
+
+    /// A list of codes pasted into a multiple picker ("E11.9, I10"): each known one becomes a
+    /// chip, and the others stay in the field, with their messages. Anything else (one code,
+    /// words) is pasted as usual.
+    fn pasted(self: &Rc<Self>, event: &Event) {
+        if !self.settings.multiple || self.frozen() {
+            return;
+        }
+        let text = js_sys::Reflect::get(event, &"clipboardData".into())
+            .ok()
+            .and_then(|data| {
+                let get = js_sys::Reflect::get(&data, &"getData".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+                get.call1(&data, &"text/plain".into()).ok()?.as_string()
+            })
+            .unwrap_or_default();
+        let pieces: Vec<String> =
+            text.split([',', ';', '\n', '\t']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        if pieces.len() < 2 || !pieces.iter().all(|p| check::code_shaped(p)) {
+            return;
+        }
+        event.prevent_default();
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            let s = &this.settings;
+            let (mut left, mut messages) = (Vec::new(), Vec::new());
+            for piece in pieces {
+                let verdict = check::check(&s.endpoint, s.timeout_ms, &piece, &s.systems, s.billable_only).await;
+                let message = this.take(verdict, &piece);
+                if !message.is_empty() {
+                    messages.push(message);
+                    left.push(piece);
+                }
+            }
+            this.write(&left.join(", "));
+            this.dirty.set(false);
+            this.set_message(&messages.join(" "));
+        });
+    }
+
+    /// Sets the field's validation message (empty: valid): the browser's, and the one its
+    /// `aria-describedby` names, with `aria-invalid`.
+    fn set_message(&self, message: &str) {
+        let input = self.input();
+        input.set_custom_validity(message);
+        self.message.set(message.to_string());
+        let mut added = self.added.borrow_mut();
+        if message.is_empty() {
+            added.put_back(input, "aria-invalid");
+            added.put_back(input, "aria-describedby");
+        } else {
+            added.set(input, "aria-invalid", "true");
+            // After the page's own description (a hint, say), not instead of it.
+            let own = added.before(input, "aria-describedby").unwrap_or_default();
+            added.set(input, "aria-describedby", format!("{own} {}", self.message_id()).trim());
+        }
+    }
+
+    /// The id of the element holding the validation message.
+    pub fn message_id(&self) -> String {
+        format!("{}-message", self.settings.id)
+    }
+
     /// Removes chip `i` (multiple mode).
     pub fn remove(&self, i: usize) {
-        self.picked.update(|p| {
-            if i < p.len() {
-                p.remove(i);
-            }
-        });
+        if self.frozen() {
+            return;
+        }
+        let Some(gone) = self.picked.try_update(|p| (i < p.len()).then(|| p.remove(i))).flatten() else { return };
+        self.announced.set(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
         // The field's value changed as far as the page is concerned: `input` and `change` fire.
         let typed = self.input().value();
         self.write(&typed);

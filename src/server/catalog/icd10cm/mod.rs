@@ -9,13 +9,11 @@ pub mod tabular;
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Codes, Versioned};
+use super::codes::{CodeList, Codes, Searchable, Versioned};
 use super::release::Version;
 use super::source::{DataSource, LoadError, flag};
 use super::{CodeSet, SearchEntry, base_card};
-use crate::api::{
-    Card, CodeRef, CodeSystem, HierarchyLevel, Level, NoteKind, Section, SectionContent, SectionId, SystemCount,
-};
+use crate::api::{Card, CodeRef, CodeSystem, HierarchyLevel, Level, NoteKind, Section, SectionContent, SectionId};
 use crate::code;
 pub use tabular::Tabular;
 
@@ -190,26 +188,13 @@ impl Icd10cm {
 }
 
 impl CodeSet for Icd10cm {
-    /// Whether `key` is a code (or category header) of the set.
-    fn contains(&self, key: &str) -> bool {
-        self.entries.contains(key)
-    }
-
-    /// How many codes the set holds, and its newest release.
-    fn count(&self) -> SystemCount {
-        self.entries.count()
+    fn codes(&self) -> &dyn CodeList {
+        &self.entries
     }
 
     /// What the search index needs of every code.
     fn search_entries<'a>(&'a self, out: &mut Vec<SearchEntry<'a>>) {
-        out.extend(self.entries.iter().map(|(key, e)| SearchEntry {
-            system: CodeSystem::Icd10cm,
-            key,
-            billable: e.billable,
-            deleted: e.version.deleted(),
-            title: &e.long,
-            extra: &e.short,
-        }));
+        self.entries.search_entries(out, |e| Searchable { billable: e.billable, title: &e.long, extra: &e.short });
     }
 
     /// The card of `key`: descriptions, the chapter → block → category chain, related codes.

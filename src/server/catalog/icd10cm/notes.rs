@@ -10,6 +10,7 @@ use crate::api::{
     SeventhCharacters, SeventhValue,
 };
 use crate::code;
+use crate::server::catalog::codes::CodeList;
 
 impl Icd10cm {
     /// The notes section of `key`, or `None` when no note and no 7th character applies.
