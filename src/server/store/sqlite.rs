@@ -367,11 +367,12 @@ impl SqliteStore {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Keys of the current `--meter-period` by key; keys of another length (written under
         // another setting, sorting apart) by time, and their counts once no view is left.
-        let views = tx.execute(
-            "DELETE FROM views
-             WHERE (length(period) = length(?1) AND period < ?1) OR (length(period) <> length(?1) AND viewed_at < ?2)",
-            params![oldest_kept, kept_since],
-        )?;
+        let views = tx
+            .execute("DELETE FROM views WHERE period < ?1 AND length(period) = length(?1)", params![oldest_kept])?
+            + tx.execute(
+                "DELETE FROM views WHERE length(period) <> length(?1) AND viewed_at < ?2",
+                params![oldest_kept, kept_since],
+            )?;
         tx.execute(
             "DELETE FROM view_counts
              WHERE (length(period) = length(?1) AND period < ?1)
