@@ -39,7 +39,8 @@ build_server() {
 }
 
 # Starts target/release/codecard on a free loopback port with a fresh database, exports its
-# address as $1 (e.g. CODECARD_URL), and passes the remaining arguments to `serve`. Every server
+# address as $1 (e.g. CODECARD_URL) and its pid and log file as $1_PID and $1_LOG, and passes the
+# remaining arguments to `serve`. Every server
 # started this way is stopped when the calling shell exits.
 SERVER_PIDS=()
 trap 'for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null' EXIT
@@ -49,8 +50,11 @@ start_server() {
   log=$(mktemp)
   dir=$(mktemp -d)
   # CODECARD_BIN measures another build; CODECARD_SOFT_NOFILE starts it under a lower open-file limit.
+  # A fresh SQLite file, unless the arguments name a --database (PostgreSQL) of their own.
+  local db=(--db "$dir/codecard.db")
+  case " $* " in *" --database "*) db=() ;; esac
   ${CODECARD_SOFT_NOFILE:+prlimit --nofile="$CODECARD_SOFT_NOFILE":} "${CODECARD_BIN:-target/release/codecard}" \
-    serve --addr 127.0.0.1:0 --db "$dir/codecard.db" "$@" 2>"$log" &
+    serve --addr 127.0.0.1:0 "${db[@]}" "$@" 2>"$log" &
   pid=$!
   SERVER_PIDS+=("$pid")
   url=""
@@ -62,5 +66,7 @@ start_server() {
   done
   [ -n "$url" ] || { cat "$log" >&2; echo "server did not start" >&2; return 1; }
   export "$var=$url"
+  # Its pid and log, for measurements (memory, start time).
+  export "${var}_PID=$pid" "${var}_LOG=$log"
   step "$var=$url (pid $pid${*:+, $*})"
 }

@@ -14,7 +14,8 @@ use codecard::api::Plan;
 use codecard::server::connections::ConnectionLimits;
 use codecard::server::meter::{Period, Sections};
 use codecard::server::{
-    self, AppState, Catalog, DataSource, Database, MeterConfig, ServerConfig, StaticDirs, Store, WidgetFiles,
+    self, AppState, Catalog, DataSource, Database, MeterConfig, PoolSettings, ServerConfig, StaticDirs, Store,
+    WidgetFiles,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -55,16 +56,68 @@ struct DbArg {
     db: PathBuf,
     /// The database instead of --db: postgres://user@host:port/name for PostgreSQL, the store
     /// several instances share; a path or sqlite://path for an SQLite file. Migrated at start.
+    /// A --db given on the command line wins over CODECARD_DATABASE_URL from the environment.
     #[arg(long, env = "CODECARD_DATABASE_URL", global = true, hide_env_values = true)]
     database: Option<String>,
+    /// PostgreSQL: connections this instance keeps at most (all instances together must stay
+    /// below the server's max_connections, less what other clients need).
+    #[arg(long, env = "CODECARD_DATABASE_POOL_SIZE", default_value = "16", global = true)]
+    database_pool_size: NonZeroUsize,
+    /// PostgreSQL: milliseconds one call of a request may take, connecting included, before the
+    /// request gets 503 storage_unavailable and the connection is closed. Also the session's
+    /// statement_timeout.
+    #[arg(long, env = "CODECARD_DATABASE_TIMEOUT_MS", default_value = "500", global = true)]
+    database_timeout_ms: NonZeroU64,
+    /// Set from the command line's sources after parsing: --db was given on the command line.
+    #[arg(skip)]
+    db_on_command_line: bool,
 }
 
 impl DbArg {
+    /// The database named: --database, unless it came from the environment and --db was given
+    /// on the command line (an explicit flag wins over the environment).
     fn database(&self) -> Database {
         match &self.database {
-            Some(url) => Database::parse(url),
-            None => Database::Sqlite(self.db.clone()),
+            Some(url) if !self.db_on_command_line => Database::parse(url),
+            _ => Database::Sqlite(self.db.clone()),
         }
+    }
+
+    fn pool(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.database_pool_size.get(),
+            call_timeout: Duration::from_millis(self.database_timeout_ms.get()),
+            ..PoolSettings::default()
+        }
+    }
+
+    /// Reads where --db and --database came from (at any level of the subcommands, as they are
+    /// global): both on the command line is an error; a --db on it wins over the environment.
+    /// Warns when a password is on the command line, where every user of the machine sees it.
+    fn resolve_sources(&mut self, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+        let from_command_line = |id: &str| {
+            let mut level = Some(matches);
+            while let Some(current) = level {
+                if current.try_get_raw(id).is_ok_and(|v| v.is_some())
+                    && current.value_source(id) == Some(ValueSource::CommandLine)
+                {
+                    return true;
+                }
+                level = current.subcommand().map(|(_, sub)| sub);
+            }
+            false
+        };
+        let (db, database) = (from_command_line("db"), from_command_line("database"));
+        if db && database {
+            anyhow::bail!("give --db or --database, not both");
+        }
+        self.db_on_command_line = db;
+        if database && self.database.as_deref().is_some_and(|url| Database::parse(url).has_password()) {
+            tracing::warn!(
+                "the password in --database is visible in the process list; set CODECARD_DATABASE_URL instead"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -254,7 +307,16 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let sources = match &mut cli.command {
+        Command::Serve(args) => args.db.resolve_sources(&matches),
+        Command::Users { db, .. } | Command::Keys { db, .. } => db.resolve_sources(&matches),
+        Command::Import(_) => Ok(()),
+    };
+    if let Err(error) = sources {
+        eprintln!("codecard: {}", causes(&error));
+        return ExitCode::FAILURE;
+    }
     let secret_on_command_line = matches
         .subcommand_matches("serve")
         .is_some_and(|serve| serve.value_source("secret") == Some(ValueSource::CommandLine));
@@ -305,7 +367,8 @@ fn admin(db: &DbArg, command: impl FnOnce(Arc<dyn Store>) -> AdminTask) -> anyho
 }
 
 async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
-    db.database().open().await.context("cannot open the database")
+    let database = db.database();
+    database.open(db.pool()).await.with_context(|| format!("cannot open the database ({})", database.describe()))
 }
 
 async fn users(store: Arc<dyn Store>, command: UsersCommand) -> anyhow::Result<()> {

@@ -56,6 +56,33 @@ fn metrics_count_lookups_by_route_template_on_their_own_listener() {
     assert!(!text.contains("I10") && !text.contains("E11.9"), "a raw path became a label: {text}");
 }
 
+/// Alerting rules (a rate of store errors, of failed log-ins) need their series before the
+/// first event; and a registration must move its counter.
+#[test]
+fn the_counters_alerts_use_are_exported_at_zero_from_the_start_and_a_registration_counts() {
+    let server = Server::start(|c| {
+        c.args(["--metrics-addr", "127.0.0.1:0"]);
+    });
+    let url = metrics_url(&server);
+    let text = reqwest::blocking::get(&url).unwrap().text().unwrap();
+    for series in [
+        "codecard_registrations_total",
+        "codecard_login_failures_total",
+        r#"codecard_store_errors_total{kind="unavailable"}"#,
+        r#"codecard_store_errors_total{kind="fault"}"#,
+    ] {
+        assert_eq!(sample(&text, series), Some(0.0), "{series} at start: {text}");
+    }
+    let registered = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/account/register", server.base))
+        .json(&serde_json::json!({"email": "new@clinic.example", "password": "correct horse"}))
+        .send()
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let text = reqwest::blocking::get(&url).unwrap().text().unwrap();
+    assert_eq!(sample(&text, "codecard_registrations_total"), Some(1.0), "{text}");
+}
+
 #[test]
 fn ready_answers_200_while_the_store_answers_and_503_once_the_database_file_is_gone() {
     let server = Server::start(|_| {});

@@ -8,7 +8,9 @@ mod postgres;
 use std::sync::Arc;
 
 use codecard::api::Plan;
-use codecard::server::store::{Identity, PoolSettings, PostgresStore, SqliteStore, Store, ViewOutcome};
+use codecard::server::store::{
+    Carry, Identity, NewAccount, PoolSettings, PostgresStore, SqliteStore, Store, ViewOutcome,
+};
 
 /// A store and whatever must outlive it (the SQLite file's folder).
 struct Fixture {
@@ -63,6 +65,9 @@ both_backends!(
     site_keys_are_added_listed_and_removed,
     a_setting_keeps_the_first_value_stored,
     pruning_removes_older_periods_only,
+    pruning_removes_views_written_under_another_meter_period,
+    pruning_forgets_expired_sessions_and_the_guest_counts_of_past_hours,
+    registering_writes_the_account_its_views_and_its_session_in_one_transaction,
     the_store_answers_a_ping,
     attempts_are_limited_per_key_and_window_even_all_at_once,
 );
@@ -225,14 +230,78 @@ async fn pruning_removes_older_periods_only(store: Arc<dyn Store>) {
     for (period, code) in [("2026-09", "A00"), ("2026-09", "A01"), ("2026-10", "A02"), ("2026-11", "A03")] {
         store.record_view(&guest, period, code, None).await.unwrap();
     }
-    assert_eq!(store.prune_views("2026-10").await.unwrap(), 2);
-    assert_eq!(store.prune_views("2026-10").await.unwrap(), 0, "nothing left to prune");
+    assert_eq!(store.prune_views("2026-10", 0).await.unwrap(), 2);
+    assert_eq!(store.prune_views("2026-10", 0).await.unwrap(), 0, "nothing left to prune");
     // The kept periods keep their views and counts.
     let kept = store.record_view(&guest, "2026-10", "A02", Some(1)).await.unwrap();
     assert_eq!(kept, ViewOutcome { granted: true, counted: false, used: 1 });
     assert!(!store.record_view(&guest, "2026-11", "B00", Some(1)).await.unwrap().granted);
     // A pruned period starts from nothing (it is never metered again in practice).
     assert!(store.record_view(&guest, "2026-09", "A05", Some(1)).await.unwrap().counted);
+}
+
+/// Week keys ("2026-W30") sort after month keys ("2026-10"): a comparison of keys alone would
+/// keep views written under `--meter-period week` forever once the setting became `month`.
+async fn pruning_removes_views_written_under_another_meter_period(store: Arc<dyn Store>) {
+    let guest = Identity::Guest("w".into());
+    store.record_view(&guest, "2026-W30", "A00", None).await.unwrap();
+    store.record_view(&guest, "2026-11", "A01", None).await.unwrap();
+    let now = codecard::server::unix_now();
+    assert_eq!(store.prune_views("2026-10", now - 60).await.unwrap(), 0, "viewed after the oldest kept period began");
+    assert_eq!(store.prune_views("2026-10", now + 60).await.unwrap(), 1, "the week's view, viewed before it");
+    let again = store.record_view(&guest, "2026-W30", "A02", None).await.unwrap();
+    assert_eq!(again.used, 1, "the week's count went with its views");
+    assert!(!store.record_view(&guest, "2026-11", "A03", Some(1)).await.unwrap().granted, "the month's count stays");
+}
+
+async fn pruning_forgets_expired_sessions_and_the_guest_counts_of_past_hours(store: Arc<dyn Store>) {
+    let user = store.create_user("ana@example.org", "hash", 100).await.unwrap().unwrap();
+    store.create_session("expired", user.id, None, 100, 200).await.unwrap();
+    store.create_session("live", user.id, None, 100, 900).await.unwrap();
+    assert!(store.create_guest("g1", "10.0.0.1", "2026-11-24T10", 1, 100).await.unwrap());
+    assert!(!store.create_guest("g2", "10.0.0.1", "2026-11-24T10", 1, 100).await.unwrap(), "at the cap");
+    assert_eq!(store.forget_expired(500, "2026-11-24T11").await.unwrap(), 2, "one session, one address's count");
+    assert!(store.session_user("expired", 150).await.unwrap().is_none(), "the row is gone");
+    assert!(store.session_user("live", 150).await.unwrap().is_some());
+    assert!(store.create_guest("g3", "10.0.0.1", "2026-11-24T10", 1, 100).await.unwrap(), "the count is gone");
+    assert_eq!(store.forget_expired(500, "2026-11-24T10").await.unwrap(), 0, "the current hour's count stays");
+}
+
+/// The account, its carried views and its session are written together or not at all.
+async fn registering_writes_the_account_its_views_and_its_session_in_one_transaction(store: Arc<dyn Store>) {
+    let guest = Identity::Guest("r".into());
+    store.record_view(&guest, PERIOD, "I10", None).await.unwrap();
+    store.record_view(&guest, PERIOD, "E119", None).await.unwrap();
+    let account = NewAccount {
+        email: "new@clinic.example",
+        password_hash: "hash",
+        now: 100,
+        period: PERIOD,
+        carry: Carry::ViewsOf(guest),
+        session_id: "s-new",
+        origin: Some("https://clinic.example"),
+        expires_at: 1000,
+    };
+    let user = store.register(&account).await.unwrap().expect("a new email registers");
+    let (found, origin) = store.session_user("s-new", 150).await.unwrap().expect("its session");
+    assert_eq!((found.id, origin.as_deref()), (user.id, Some("https://clinic.example")));
+    let account_views = Identity::User(user.id);
+    assert!(!store.record_view(&account_views, PERIOD, "I10", Some(2)).await.unwrap().counted, "a carried view");
+    assert!(!store.record_view(&account_views, PERIOD, "Z794", Some(2)).await.unwrap().granted, "two carried");
+
+    let taken = NewAccount { session_id: "s-taken", carry: Carry::Charge(1), ..account.clone() };
+    assert!(store.register(&taken).await.unwrap().is_none(), "the email is taken");
+    assert!(store.session_user("s-taken", 150).await.unwrap().is_none(), "and nothing else was written");
+
+    // The session cannot be stored (its id is in use): the account must not be left behind.
+    let clash = NewAccount { email: "second@clinic.example", carry: Carry::Charge(3), ..account.clone() };
+    assert!(store.register(&clash).await.is_err());
+    assert!(store.user_by_email("second@clinic.example").await.unwrap().is_none(), "no half-made account");
+
+    let charged =
+        NewAccount { email: "third@clinic.example", session_id: "s-third", carry: Carry::Charge(1), ..account };
+    let third = Identity::User(store.register(&charged).await.unwrap().unwrap().id);
+    assert!(!store.record_view(&third, PERIOD, "I10", Some(1)).await.unwrap().granted, "charged one view");
 }
 
 async fn attempts_are_limited_per_key_and_window_even_all_at_once(store: Arc<dyn Store>) {

@@ -17,7 +17,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 
-use super::store::Identity;
+use super::store::{Carry, Identity, NewAccount};
 use super::tokens::{self, Refusal, TokenKind};
 use super::visitor::{self, ClientIp};
 use super::{AppError, AppState, site_keys, unix_now};
@@ -201,12 +201,17 @@ async fn open_session(
     let expires_at = now + state.config.meter.session_ttl;
     let id = tokens::random_id(24);
     state.store.create_session(&id, user.id, origin.as_deref(), now, expires_at).await?;
-    Ok(Session {
-        token: state.signer.sign(TokenKind::Session, &id, expires_at),
+    Ok(session_of(state, user, &id, expires_at))
+}
+
+/// The answer that hands session `id` of `user` to the client.
+fn session_of(state: &AppState, user: &super::store::User, id: &str, expires_at: u64) -> Session {
+    Session {
+        token: state.signer.sign(TokenKind::Session, id, expires_at),
         email: user.email.clone(),
         plan: user.plan,
         expires_at,
-    })
+    }
 }
 
 /// `POST /v1/account/register`: creates a free account and logs it in. The guest's views of
@@ -231,8 +236,6 @@ pub async fn register(
     let password = credentials.password.clone();
     let hash = state.hashing.run(move || hash_password(&password)).await??;
     let now = unix_now();
-    let user = state.store.create_user(&credentials.email, &hash, now).await?.ok_or(AppError::EmailTaken)?;
-
     // A valid visitor token brings the guest's views along; a bad one is ignored here (the
     // account is created either way, and the token is the widget's to replace).
     let guest = credentials
@@ -240,22 +243,29 @@ pub async fn register(
         .as_deref()
         .and_then(|token| state.signer.verify(token, now).ok())
         .filter(|verified| verified.kind == TokenKind::Guest);
-    let period = state.config.meter.period.key(now);
-    let account = Identity::User(user.id);
-    match guest {
-        Some(guest) => {
-            let from = Identity::Guest(guest.id);
-            state.store.copy_views(&from, &account, &period).await?;
-        }
+    let carry = match guest {
+        Some(guest) => Carry::ViewsOf(Identity::Guest(guest.id)),
         // Without its guest's token, an account starts as if that guest had used its views:
         // registering from a fresh browser must not give more than registering as a guest.
-        None if state.config.meter.enabled => {
-            let used = state.config.meter.guest_views;
-            state.store.charge_views(&account, &period, used).await?;
-        }
-        None => {}
-    }
-    let session = open_session(&state, &user, origin).await?;
+        None if state.config.meter.enabled => Carry::Charge(state.config.meter.guest_views),
+        None => Carry::Nothing,
+    };
+    let period = state.config.meter.period.key(now);
+    let expires_at = now + state.config.meter.session_ttl;
+    let session_id = tokens::random_id(24);
+    // One transaction: a failure part way leaves no account without its views or session.
+    let account = NewAccount {
+        email: &credentials.email,
+        password_hash: &hash,
+        now,
+        period: &period,
+        carry,
+        session_id: &session_id,
+        origin: origin.as_deref(),
+        expires_at,
+    };
+    let user = state.store.register(&account).await?.ok_or(AppError::EmailTaken)?;
+    let session = session_of(&state, &user, &session_id, expires_at);
     super::metrics::registered();
     Ok((StatusCode::CREATED, Json(session)))
 }

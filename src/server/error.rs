@@ -200,14 +200,20 @@ impl IntoResponse for AppError {
 }
 
 impl AppError {
-    /// Logs the detail that the answer leaves out: faults on our side as errors, why a token
-    /// was refused at debug level (every forged token would otherwise fill the log).
+    /// Logs the detail that the answer leaves out: faults on our side as errors, a database that
+    /// is unavailable once and then in summaries (see `storage_log`), why a token was refused at
+    /// debug level (every forged token would otherwise fill the log).
     pub(crate) fn log(&self) {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
             AppError::Storage(error) | AppError::NotReady(error) => {
                 super::metrics::store_error(error);
-                tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
+                match error.kind() {
+                    StoreErrorKind::Unavailable => super::storage_log::unavailable(error),
+                    StoreErrorKind::Fault => {
+                        tracing::error!(error = %error, source = ?std::error::Error::source(error), "storage error")
+                    }
+                }
             }
             AppError::InvalidToken(refusal) => tracing::debug!(%refusal, "token refused"),
             _ => {}

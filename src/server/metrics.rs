@@ -37,6 +37,13 @@ pub fn install() -> Result<PrometheusHandle, String> {
         .map_err(|e| e.to_string())?
         .install_recorder()
         .map_err(|e| format!("cannot install the metrics recorder: {e}"))?;
+    // The counters alerts are written against exist from the start, at 0: a rule on a series
+    // that appears only with its first event cannot tell "none yet" from "not scraped".
+    metrics::counter!("codecard_registrations_total").absolute(0);
+    metrics::counter!("codecard_login_failures_total").absolute(0);
+    for kind in ["unavailable", "fault"] {
+        metrics::counter!("codecard_store_errors_total", "kind" => kind).absolute(0);
+    }
     // Histograms keep samples until upkeep folds them in; do it often enough that memory stays
     // flat between scrapes.
     let upkeep = handle.clone();

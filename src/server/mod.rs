@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod pruning;
 pub mod search;
 pub mod site_keys;
+mod storage_log;
 pub mod store;
 pub mod tokens;
 pub mod visitor;
@@ -41,7 +42,7 @@ pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
 pub use meter::MeterConfig;
 pub use search::SearchIndex;
-pub use store::{Database, PostgresStore, SqliteStore, Store};
+pub use store::{Database, PoolSettings, PostgresStore, SqliteStore, Store};
 pub use widget_files::WidgetFiles;
 
 /// How the endpoint meters, identifies and admits visitors.

@@ -1,5 +1,6 @@
 //! Forgetting what no longer counts, on a schedule: the views of meter periods older than the
-//! ones kept, and log-in and registration attempt counts of windows that have ended.
+//! ones kept, log-in and registration attempt counts of windows that have ended, expired
+//! sessions, and the guest-cap counts of past hours.
 //!
 //! Every instance runs this; on a shared database that is harmless: each pass is a plain
 //! `DELETE … WHERE period < …` (and `window_start < …`), idempotent, so two instances pruning at
@@ -33,14 +34,19 @@ pub struct Schedule {
 /// The key of the oldest period kept at `now`: the current period's key when `keep` is one,
 /// the previous one's when two, and so on.
 pub fn oldest_kept(period: Period, keep: NonZeroU32, now: u64) -> String {
+    period.key(kept_since(period, keep, now))
+}
+
+/// An instant in the oldest period kept: `keep - 1` periods before `now` (for months, the first
+/// second of that month). Views written under another `--meter-period` are pruned once older.
+pub fn kept_since(period: Period, keep: NonZeroU32, now: u64) -> u64 {
     let back = u64::from(keep.get() - 1);
-    let at = match period {
+    match period {
         Period::Hour => now.saturating_sub(back * 3600),
         Period::Day => now.saturating_sub(back * 86_400),
         Period::Week => now.saturating_sub(back * 7 * 86_400),
         Period::Month => first_of_month_before(now, back),
-    };
-    period.key(at)
+    }
 }
 
 /// The first second of the month `back` months before the one holding `now`.
@@ -55,10 +61,11 @@ fn first_of_month_before(now: u64, back: u64) -> u64 {
     }
 }
 
-/// One pass: deletes views of periods before the kept ones and attempts of ended windows.
+/// One pass: deletes views of periods before the kept ones, attempts of ended windows, expired
+/// sessions and the guest-cap counts of past hours.
 pub async fn prune_once(store: &dyn Store, schedule: Schedule, now: u64) {
     let oldest = oldest_kept(schedule.period, schedule.keep, now);
-    match store.prune_views(&oldest).await {
+    match store.prune_views(&oldest, kept_since(schedule.period, schedule.keep, now)).await {
         Ok(views) => tracing::info!(views, oldest_kept = %oldest, "pruned views of old periods"),
         Err(error) => {
             super::metrics::store_error(&error);
@@ -70,6 +77,14 @@ pub async fn prune_once(store: &dyn Store, schedule: Schedule, now: u64) {
         Err(error) => {
             super::metrics::store_error(&error);
             tracing::warn!(%error, "cannot forget old attempt counts; trying again at the next pass");
+        }
+    }
+    // The guest cap counts per hour (see `visitor`): counts of earlier hours are never read.
+    match store.forget_expired(now, &Period::Hour.key(now)).await {
+        Ok(rows) => tracing::debug!(rows, "forgot expired sessions and past guest counts"),
+        Err(error) => {
+            super::metrics::store_error(&error);
+            tracing::warn!(%error, "cannot forget expired sessions; trying again at the next pass");
         }
     }
 }

@@ -119,6 +119,11 @@ impl Cluster {
         self.tool("pg_ctl", &["-D", &self.data_dir(), "-m", "immediate", "-w", "stop"]);
     }
 
+    /// The folder of the server's Unix socket.
+    pub fn socket_dir(&self) -> String {
+        self.data_dir()
+    }
+
     /// The URL of database `name` in this cluster.
     pub fn url(&self, name: &str) -> String {
         format!("postgres://codecard@127.0.0.1:{}/{name}", self.port)

@@ -63,6 +63,38 @@ pub struct ViewOutcome {
     pub used: u32,
 }
 
+/// What a new account starts with in the current period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Carry {
+    /// The views of the guest that registered (its visitor token came along).
+    ViewsOf(Identity),
+    /// A count of views without codes (the guest's token did not come along).
+    Charge(u32),
+    /// Nothing (the meter is off).
+    Nothing,
+}
+
+/// Everything a registration writes, in one transaction.
+#[derive(Clone, Debug)]
+pub struct NewAccount<'a> {
+    /// The email, as given.
+    pub email: &'a str,
+    /// The argon2id PHC string.
+    pub password_hash: &'a str,
+    /// Registration time, Unix seconds.
+    pub now: u64,
+    /// The meter period the carried views belong to.
+    pub period: &'a str,
+    /// What the account starts with.
+    pub carry: Carry,
+    /// The first session's id.
+    pub session_id: &'a str,
+    /// The page origin the session is bound to.
+    pub origin: Option<&'a str>,
+    /// When the session expires, Unix seconds.
+    pub expires_at: u64,
+}
+
 /// A site key and the page origins allowed to use it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteKey {
@@ -100,6 +132,15 @@ pub enum StoreError {
     /// The database URL cannot be used.
     #[error("the database URL is not usable: {0}")]
     Url(String),
+    /// The PostgreSQL URL cannot be read (the driver's reason names the part, never a value).
+    #[error("the PostgreSQL URL is not usable")]
+    BadUrl(#[source] tokio_postgres::Error),
+    /// PostgreSQL did not answer in time: the call was given up and its connection closed.
+    #[error("PostgreSQL did not answer within {} ms", after.as_millis())]
+    Deadline {
+        /// The time it had.
+        after: std::time::Duration,
+    },
     /// The database has migrations this codecard does not know.
     #[error("the database has schema version {found}, newer than this codecard ({known})")]
     NewerSchema {
@@ -111,12 +152,13 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// PostgreSQL failed or could not be reached.
-    #[error("PostgreSQL: {0}")]
+    /// PostgreSQL failed or could not be reached; the message has the server's own words and
+    /// its SQLSTATE code when it answered.
+    #[error("PostgreSQL: {}", postgres::describe(.0))]
     Postgres(#[from] tokio_postgres::Error),
     /// No PostgreSQL connection could be had in time.
     #[error("PostgreSQL pool: {0}")]
-    Pool(#[from] deadpool_postgres::PoolError),
+    Pool(#[source] deadpool_postgres::PoolError),
     /// A blocking storage task did not finish (it panicked or the runtime is stopping).
     #[error("storage task: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -127,15 +169,26 @@ impl StoreError {
     pub fn kind(&self) -> StoreErrorKind {
         use StoreErrorKind::{Fault, Unavailable};
         match self {
-            StoreError::File { .. } | StoreError::Pool(_) => Unavailable,
+            StoreError::File { .. } | StoreError::Pool(_) | StoreError::Deadline { .. } => Unavailable,
             StoreError::Sqlite(error) => sqlite::error_kind(error),
             StoreError::Postgres(error) => postgres::error_kind(error),
-            StoreError::Url(_) | StoreError::NewerSchema { .. } | StoreError::Task(_) => Fault,
+            StoreError::Url(_) | StoreError::BadUrl(_) | StoreError::NewerSchema { .. } | StoreError::Task(_) => Fault,
         }
     }
 
     fn file(path: &std::path::Path, message: impl Into<String>, source: Option<std::io::Error>) -> StoreError {
         StoreError::File { path: path.display().to_string(), message: message.into(), source }
+    }
+}
+
+/// A connection the pool could not give: the driver's error when connecting failed (so that
+/// the server's own words reach the operator), else the pool's.
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        match error {
+            deadpool_postgres::PoolError::Backend(error) => StoreError::Postgres(error),
+            error => StoreError::Pool(error),
+        }
     }
 }
 
@@ -205,9 +258,18 @@ pub trait Store: Send + Sync + 'static {
     async fn count_attempt(&self, key: &str, window_start: u64, limit: u32) -> StoreResult<bool>;
     /// Forgets attempt counts of windows that started before `before`; how many went.
     async fn forget_attempts(&self, before: u64) -> StoreResult<u64>;
-    /// Deletes the views and counts of periods that sort before `oldest_kept` (period keys
-    /// sort by time); returns how many view rows went.
-    async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64>;
+    /// Deletes the views and counts of periods before `oldest_kept`, the key of the oldest
+    /// period kept, which began at `kept_since` (Unix seconds); returns how many view rows went.
+    /// Keys of one period length sort by time; rows written under another `--meter-period`
+    /// (keys of another shape, never read again) go once viewed before `kept_since`, and their
+    /// counts once no view of theirs is left.
+    async fn prune_views(&self, oldest_kept: &str, kept_since: u64) -> StoreResult<u64>;
+    /// Deletes sessions expired at `now` and the guest-cap counts of hours before `guest_hour`
+    /// (the current hour's key); how many rows went.
+    async fn forget_expired(&self, now: u64, guest_hour: &str) -> StoreResult<u64>;
+    /// Registers an account in one transaction: creates it (`None`, and nothing written, if the
+    /// email is taken), carries its guest's views over, and opens its first session.
+    async fn register(&self, account: &NewAccount<'_>) -> StoreResult<Option<User>>;
     /// Answers when the database can be used right now (the readiness check).
     async fn ping(&self) -> StoreResult<()>;
     /// Connections handed out right now and the pool's size, for `/metrics`; `None` for a
@@ -237,14 +299,20 @@ impl Database {
     }
 
     /// Opens (creating and migrating where needed) the database.
-    pub async fn open(&self) -> StoreResult<Arc<dyn Store>> {
+    pub async fn open(&self, settings: PoolSettings) -> StoreResult<Arc<dyn Store>> {
         Ok(match self {
             Database::Sqlite(path) => {
                 let path = path.clone();
                 Arc::new(tokio::task::spawn_blocking(move || SqliteStore::open(&path)).await??)
             }
-            Database::Postgres(url) => Arc::new(PostgresStore::connect(url, PoolSettings::default()).await?),
+            Database::Postgres(url) => Arc::new(PostgresStore::connect(url, settings).await?),
         })
+    }
+
+    /// Whether it is a PostgreSQL URL with a password in it.
+    pub fn has_password(&self) -> bool {
+        matches!(self, Database::Postgres(url)
+            if url.parse::<tokio_postgres::Config>().is_ok_and(|config| config.get_password().is_some()))
     }
 
     /// What to log about it: the file, or the server without the password.
@@ -252,11 +320,25 @@ impl Database {
         match self {
             Database::Sqlite(path) => format!("SQLite {}", path.display()),
             Database::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
-                Ok(config) => format!(
-                    "PostgreSQL {:?} database {}",
-                    config.get_hosts(),
-                    config.get_dbname().unwrap_or("(default)")
-                ),
+                Ok(config) => {
+                    let ports = config.get_ports();
+                    let servers: Vec<String> = config
+                        .get_hosts()
+                        .iter()
+                        .enumerate()
+                        .map(|(n, host)| {
+                            let port = ports.get(n).or(ports.first()).copied().unwrap_or(5432);
+                            match host {
+                                tokio_postgres::config::Host::Tcp(name) => format!("{name}:{port}"),
+                                tokio_postgres::config::Host::Unix(folder) => {
+                                    format!("{}/.s.PGSQL.{port}", folder.display())
+                                }
+                            }
+                        })
+                        .collect();
+                    let servers = if servers.is_empty() { "(default host)".to_string() } else { servers.join(",") };
+                    format!("PostgreSQL {servers} database {}", config.get_dbname().unwrap_or("(default)"))
+                }
                 Err(_) => "PostgreSQL".into(),
             },
         }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::migrations::SQLITE as MIGRATIONS;
-use super::{Identity, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
+use super::{Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
 /// Whether an SQLite failure is passing: a lock another process holds, a file that cannot be
@@ -211,29 +211,32 @@ impl SqliteStore {
     fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO views (identity, period, code, viewed_at)
-             SELECT ?2, period, code, viewed_at FROM views WHERE identity = ?1 AND period = ?3",
-            params![from.key(), to.key(), period],
-        )?;
-        // `WHERE true` lets SQLite parse the upsert after a SELECT.
-        tx.execute(
-            "INSERT INTO view_counts (identity, period, used)
-             SELECT ?1, ?2, COUNT(*) FROM views WHERE identity = ?1 AND period = ?2 AND true
-             ON CONFLICT (identity, period) DO UPDATE SET used = excluded.used",
-            params![to.key(), period],
-        )?;
+        copy_views_in(&tx, from, to, period)?;
         tx.commit()?;
         Ok(())
     }
 
     fn charge_views(&self, identity: &Identity, period: &str, used: u32) -> StoreResult<()> {
-        self.lock().execute(
-            "INSERT INTO view_counts (identity, period, used) VALUES (?1, ?2, ?3)
-             ON CONFLICT (identity, period) DO UPDATE SET used = max(used, excluded.used)",
-            params![identity.key(), period, used],
-        )?;
+        charge_views_in(&self.lock(), identity, period, used)?;
         Ok(())
+    }
+
+    /// One `IMMEDIATE` transaction: the account, its carried views and its session, or nothing.
+    fn register(&self, account: &NewAccount<'_>) -> StoreResult<Option<User>> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(user) = create_user_in(&tx, account.email, account.password_hash, account.now)? else {
+            return Ok(None);
+        };
+        let identity = Identity::User(user.id);
+        match &account.carry {
+            Carry::ViewsOf(guest) => copy_views_in(&tx, guest, &identity, account.period)?,
+            Carry::Charge(used) => charge_views_in(&tx, &identity, account.period, *used)?,
+            Carry::Nothing => {}
+        }
+        create_session_in(&tx, account.session_id, user.id, account.origin, account.now, account.expires_at)?;
+        tx.commit()?;
+        Ok(Some(user))
     }
 
     fn create_guest(&self, id: &str, ip: &str, period: &str, cap: u32, now: u64) -> StoreResult<bool> {
@@ -257,22 +260,7 @@ impl SqliteStore {
     }
 
     fn create_user(&self, email: &str, password_hash: &str, now: u64) -> StoreResult<Option<User>> {
-        let connection = self.lock();
-        let inserted = connection.execute(
-            "INSERT INTO users (email, password_hash, plan, created_at) VALUES (?1, ?2, 'free', ?3)
-             ON CONFLICT (email) DO NOTHING",
-            params![email, password_hash, now],
-        )?;
-        if inserted == 0 {
-            return Ok(None);
-        }
-        Ok(Some(User {
-            id: connection.last_insert_rowid(),
-            email: email.to_string(),
-            password_hash: password_hash.to_string(),
-            plan: Plan::Free,
-            created_at: now,
-        }))
+        Ok(create_user_in(&self.lock(), email, password_hash, now)?)
     }
 
     fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
@@ -301,11 +289,7 @@ impl SqliteStore {
         now: u64,
         expires_at: u64,
     ) -> StoreResult<()> {
-        self.lock().execute(
-            "INSERT INTO sessions (id, user_id, origin, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![session_id, user_id, origin, now, expires_at],
-        )?;
-        Ok(())
+        Ok(create_session_in(&self.lock(), session_id, user_id, origin, now, expires_at)?)
     }
 
     fn session_user(&self, session_id: &str, now: u64) -> StoreResult<Option<(User, Option<String>)>> {
@@ -378,13 +362,35 @@ impl SqliteStore {
         Ok(self.lock().execute("DELETE FROM attempts WHERE window_start < ?1", params![before])? as u64)
     }
 
-    fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
+    fn prune_views(&self, oldest_kept: &str, kept_since: u64) -> StoreResult<u64> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let views = tx.execute("DELETE FROM views WHERE period < ?1", params![oldest_kept])?;
-        tx.execute("DELETE FROM view_counts WHERE period < ?1", params![oldest_kept])?;
+        // Keys of the current `--meter-period` by key; keys of another length (written under
+        // another setting, sorting apart) by time, and their counts once no view is left.
+        let views = tx
+            .execute("DELETE FROM views WHERE period < ?1 AND length(period) = length(?1)", params![oldest_kept])?
+            + tx.execute(
+                "DELETE FROM views WHERE length(period) <> length(?1) AND viewed_at < ?2",
+                params![oldest_kept, kept_since],
+            )?;
+        tx.execute(
+            "DELETE FROM view_counts
+             WHERE (length(period) = length(?1) AND period < ?1)
+                OR (length(period) <> length(?1) AND NOT EXISTS
+                    (SELECT 1 FROM views v WHERE v.identity = view_counts.identity AND v.period = view_counts.period))",
+            params![oldest_kept],
+        )?;
         tx.commit()?;
         Ok(views as u64)
+    }
+
+    fn forget_expired(&self, now: u64, guest_hour: &str) -> StoreResult<u64> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sessions = tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
+        let guests = tx.execute("DELETE FROM guests WHERE period < ?1", params![guest_hour])?;
+        tx.commit()?;
+        Ok((sessions + guests) as u64)
     }
 
     /// Reads from the file, and checks that the file is still the one at its path: an open
@@ -511,13 +517,128 @@ impl Store for SqliteStore {
         self.blocking(move |store| store.forget_attempts(before)).await
     }
 
-    async fn prune_views(&self, oldest_kept: &str) -> StoreResult<u64> {
+    async fn prune_views(&self, oldest_kept: &str, kept_since: u64) -> StoreResult<u64> {
         let oldest_kept = oldest_kept.to_string();
-        self.blocking(move |store| store.prune_views(&oldest_kept)).await
+        self.blocking(move |store| store.prune_views(&oldest_kept, kept_since)).await
+    }
+
+    async fn forget_expired(&self, now: u64, guest_hour: &str) -> StoreResult<u64> {
+        let guest_hour = guest_hour.to_string();
+        self.blocking(move |store| store.forget_expired(now, &guest_hour)).await
+    }
+
+    async fn register(&self, account: &NewAccount<'_>) -> StoreResult<Option<User>> {
+        let owned = OwnedAccount::from(account);
+        self.blocking(move |store| store.register(&owned.borrow())).await
     }
 
     async fn ping(&self) -> StoreResult<()> {
         self.blocking(|store| store.ping()).await
+    }
+}
+
+/// Creates an account unless the email is taken.
+fn create_user_in(
+    connection: &Connection,
+    email: &str,
+    password_hash: &str,
+    now: u64,
+) -> rusqlite::Result<Option<User>> {
+    let inserted = connection.execute(
+        "INSERT INTO users (email, password_hash, plan, created_at) VALUES (?1, ?2, 'free', ?3)
+         ON CONFLICT (email) DO NOTHING",
+        params![email, password_hash, now],
+    )?;
+    Ok((inserted > 0).then(|| User {
+        id: connection.last_insert_rowid(),
+        email: email.to_string(),
+        password_hash: password_hash.to_string(),
+        plan: Plan::Free,
+        created_at: now,
+    }))
+}
+
+fn create_session_in(
+    connection: &Connection,
+    session_id: &str,
+    user_id: i64,
+    origin: Option<&str>,
+    now: u64,
+    expires_at: u64,
+) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT INTO sessions (id, user_id, origin, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![session_id, user_id, origin, now, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Copies the views of `from` in `period` to `to` and recounts `to` (inside a transaction).
+fn copy_views_in(connection: &Connection, from: &Identity, to: &Identity, period: &str) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT OR IGNORE INTO views (identity, period, code, viewed_at)
+         SELECT ?2, period, code, viewed_at FROM views WHERE identity = ?1 AND period = ?3",
+        params![from.key(), to.key(), period],
+    )?;
+    // `WHERE true` lets SQLite parse the upsert after a SELECT.
+    connection.execute(
+        "INSERT INTO view_counts (identity, period, used)
+         SELECT ?1, ?2, COUNT(*) FROM views WHERE identity = ?1 AND period = ?2 AND true
+         ON CONFLICT (identity, period) DO UPDATE SET used = excluded.used",
+        params![to.key(), period],
+    )?;
+    Ok(())
+}
+
+/// Counts at least `used` views for `identity` in `period`.
+fn charge_views_in(connection: &Connection, identity: &Identity, period: &str, used: u32) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT INTO view_counts (identity, period, used) VALUES (?1, ?2, ?3)
+         ON CONFLICT (identity, period) DO UPDATE SET used = max(used, excluded.used)",
+        params![identity.key(), period, used],
+    )?;
+    Ok(())
+}
+
+/// A [`NewAccount`] that owns its text, to cross into the blocking pool.
+struct OwnedAccount {
+    email: String,
+    password_hash: String,
+    now: u64,
+    period: String,
+    carry: Carry,
+    session_id: String,
+    origin: Option<String>,
+    expires_at: u64,
+}
+
+impl From<&NewAccount<'_>> for OwnedAccount {
+    fn from(account: &NewAccount<'_>) -> Self {
+        OwnedAccount {
+            email: account.email.to_string(),
+            password_hash: account.password_hash.to_string(),
+            now: account.now,
+            period: account.period.to_string(),
+            carry: account.carry.clone(),
+            session_id: account.session_id.to_string(),
+            origin: account.origin.map(str::to_string),
+            expires_at: account.expires_at,
+        }
+    }
+}
+
+impl OwnedAccount {
+    fn borrow(&self) -> NewAccount<'_> {
+        NewAccount {
+            email: &self.email,
+            password_hash: &self.password_hash,
+            now: self.now,
+            period: &self.period,
+            carry: self.carry.clone(),
+            session_id: &self.session_id,
+            origin: self.origin.as_deref(),
+            expires_at: self.expires_at,
+        }
     }
 }
 
