@@ -132,6 +132,17 @@ const sumOf = (xs) => xs.reduce((a, x) => a + x, 0);
 const meteredRuns = runs.filter((r) => r.target === "cards_metered");
 p("", `Metering writes, checked after each of the ${checks.length} single-guest metered runs (the guest's meter): ${sumOf(checks.map((k) => k.views_recorded))} views recorded in all for ${sumOf(meteredRuns.map((r) => r.requests))} completed requests (each guest's first contact and requests in flight at the end account for the difference); reopening a code of the run was free (counted: false) in ${checks.filter((k) => k.reopen_counted === false).length} of ${checks.length}.`, "");
 
+// 3b. PostgreSQL (.ci/bench-postgres)
+const pgFile = path.join(dir, "postgres.json");
+if (fs.existsSync(pgFile)) {
+  const pg = JSON.parse(fs.readFileSync(pgFile, "utf8"));
+  p("## 3b. PostgreSQL", "", `Metered card lookups (a new code each request) at c=${pg.concurrency}, ${pg.seconds} s per run, on a throwaway ${pg.postgresql} cluster started by \`.ci/bench-postgres\`, next to nginx and SQLite in the same run:`, "");
+  p("| target | req/s | × nginx | p50 ms | p99 ms | errors |", "| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of pg.rows) p(`| ${r.target} | ${r.req_s} | ${r.ratio_to_nginx} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} |`);
+  const kv = (o) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(", ");
+  p("", `Start ("serving on", ms): ${kv(pg.start_ms)}. Resident memory (MB) idle: ${kv(pg.rss_mb_idle)}; after the load: ${kv(pg.rss_mb_after_load)}.`, "");
+}
+
 // 4. Search
 const search = endpoint.find((r) => r.target === "search");
 p("## 4. Search", "");
