@@ -91,6 +91,27 @@ fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
         .collect()
 }
 
+/// The input types a code can be typed into (a missing or unknown `type` is `text`).
+const TEXT_TYPES: [&str; 2] = ["text", "search"];
+
+/// `element` as a text input, or the console's error naming it: a checkbox, a `<textarea>` or a
+/// `<select>` cannot hold a typed code, and is left as the page made it.
+fn text_input(element: HtmlElement) -> Result<HtmlInputElement, String> {
+    let kind = element.dyn_ref::<HtmlInputElement>().map(HtmlInputElement::type_);
+    match kind {
+        Some(kind) if TEXT_TYPES.contains(&kind.as_str()) => Ok(element.unchecked_into()),
+        kind => {
+            let tag = element.tag_name().to_ascii_lowercase();
+            let kind = kind.map(|kind| format!(" type={kind}")).unwrap_or_default();
+            let which = match element.id() {
+                id if !id.is_empty() => format!(" id={id}"),
+                _ => element.get_attribute("name").map(|name| format!(" name={name}")).unwrap_or_default(),
+            };
+            Err(format!("codecard: a code picker needs a text <input>; <{tag}{kind}{which}> is left as it is"))
+        }
+    }
+}
+
 /// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
 /// mounted with) whose cards open through `card`, the card module's handle. `options` is the JSON
 /// of the picker's options. The picker lives until [`MountedPicker::destroy`].
@@ -98,9 +119,13 @@ fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
 pub fn mount_picker(
     widget_options: &str,
     card: Card,
-    input: HtmlInputElement,
+    input: HtmlElement,
     options: &str,
 ) -> Result<MountedPicker, JsValue> {
+    let input = text_input(input).map_err(|message| {
+        leptos::logging::error!("{message}");
+        JsValue::from_str(&message)
+    })?;
     let config = super::config(widget_options)?;
     // In its own module nothing has started Leptos's task executor yet (mount_to does that, but
     // the picker's state spawns before its first view is mounted).
