@@ -140,7 +140,13 @@ if (search && search.status === "n/a") {
 } else {
   const accuracy = fs.existsSync(path.join(dir, "search-accuracy.md")) ? fs.readFileSync(path.join(dir, "search-accuracy.md"), "utf8").trim() : "";
   p("Search latency: the `codecard search` rows of section 3 (in-process percentiles: `cargo bench --bench search`).", "");
-  if (accuracy) p("Accuracy on the labelled query set (`cargo test --release --test search_quality -- --nocapture`): the code a coder would pick in the first or first five results.", "", accuracy, "");
+  const inProcess = ["search-inprocess.txt", "fhir-inprocess.txt"]
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f, "utf8").trim())
+    .filter(Boolean);
+  if (inProcess.length) p("In process, on the same machine in the same run (`cargo bench --bench search`, `cargo bench --bench fhir`):", "", "```", ...inProcess, "```", "");
+  if (accuracy) p("Accuracy on the labelled query sets (`cargo test --release --test search_quality -- --nocapture`): the code a coder would pick in the first or first five results. The held-out sets were written and labelled before any of their queries was run; the second one is the out-of-sample figure.", "", accuracy, "");
 }
 
 // 5. Card data

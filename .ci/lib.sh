@@ -7,15 +7,26 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
+# The widget's release build alone runs on a pinned nightly (.ci/widget-toolchain, installed by
+# .ci/setup): std rebuilt with the widget's size profile, and panics compiled to a bare trap with no
+# formatting code behind them (no panic message ever reached the console: there is no panic hook).
+# Nor does any `Debug` output (the widget formats nothing with `{:?}`), so `Debug` impls and panic
+# locations compile to nothing. The server, the host tests and the wasm-bindgen tests stay on stable.
+WIDGET_TOOLCHAIN=$(cat .ci/widget-toolchain)
+widget_toolchain() {
+  RUSTUP_TOOLCHAIN="$WIDGET_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" "$@"
+}
+
 # The release widget: wasm-opt -Oz, the smallest profile, into pkg/, with brotli and gzip copies
 # of the immutable files for the server to send as they are.
 build_widget() {
-  step "build the widget (wasm-pack, release, wasm-opt -Oz; the loader minified by esbuild; precompressed)"
+  step "build the widget (wasm-pack, release on $WIDGET_TOOLCHAIN with build-std, wasm-opt -Oz; the loader minified by esbuild; precompressed)"
   # Two modules from one crate: the card (what a first click needs), then the search box, which
   # the loader fetches only on pages with one (built in a folder of its own, then copied over).
-  wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
+  widget_toolchain wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard --out-dir pkg . -- --no-default-features --features csr
-  wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
+  widget_toolchain wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard_search --out-dir target/pkg-search . -- --no-default-features --features search-box
   cp target/pkg-search/codecard_search.js target/pkg-search/codecard_search_bg.wasm pkg/
   esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js

@@ -241,7 +241,7 @@ pub struct Section {
 
 /// The content of an unlocked section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "SectionContentWire")]
 pub enum SectionContent {
     /// Paragraphs of text.
     Text {
@@ -261,6 +261,48 @@ pub enum SectionContent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seventh: Option<SeventhCharacters>,
     },
+}
+
+/// [`SectionContent`] as read: the tag beside every variant's fields. Serde's own reading of an
+/// internally tagged enum buffers the object and reads every type inside it a second way, which
+/// doubled the notes' decoding code in the widget; this reads the object once, in one pass.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct SectionContentWire {
+    #[serde(rename = "type")]
+    kind: SectionContentKind,
+    paragraphs: Option<Vec<String>>,
+    codes: Option<Vec<CodeRef>>,
+    groups: Option<Vec<NoteGroup>>,
+    seventh: Option<SeventhCharacters>,
+}
+
+/// The `type` of a [`SectionContent`].
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SectionContentKind {
+    Text,
+    Codes,
+    Notes,
+}
+
+impl TryFrom<SectionContentWire> for SectionContent {
+    type Error = &'static str;
+
+    fn try_from(wire: SectionContentWire) -> Result<SectionContent, &'static str> {
+        match wire.kind {
+            SectionContentKind::Text => {
+                Ok(SectionContent::Text { paragraphs: wire.paragraphs.ok_or("missing field `paragraphs`")? })
+            }
+            SectionContentKind::Codes => {
+                Ok(SectionContent::Codes { codes: wire.codes.ok_or("missing field `codes`")? })
+            }
+            SectionContentKind::Notes => Ok(SectionContent::Notes {
+                groups: wire.groups.ok_or("missing field `groups`")?,
+                seventh: wire.seventh,
+            }),
+        }
+    }
 }
 
 /// The kinds of instructional note in the ICD-10-CM Tabular List. The widget words them.
@@ -616,8 +658,20 @@ pub struct SearchHit {
     pub title: String,
     /// The parts of `title` the search matched, in order and not overlapping.
     pub highlights: Vec<Highlight>,
-    /// How the search found the code when not by its title: the index entry the query matched
-    /// (`Index: Hernia, umbilical`).
+    /// How the search found the code, present only when its title does not hold every word of
+    /// the query; `None` when the title matched. A header's unspecified child listed just
+    /// before it says how the header was found. A kind, a colon, then what matched:
+    /// - `Index: …`: an ICD-10-CM Alphabetic Index path (`Index: Hernia, umbilical`); a "see"
+    ///   cross-reference followed is an arrow (`Index: Bedwetting → Enuresis`), and so is one
+    ///   whose main term only names another (`Index: Blood, in, urine → Hematuria`). A category
+    ///   the entry leads to ("M21.61-") and the codes offered under it carry the same text;
+    /// - `Tabular: …`: an inclusion term or "includes" phrase of the Tabular List
+    ///   (`Tabular: Fear of spiders`);
+    /// - `Synonym: …`: the synonym list's reading of the query, each entry used as
+    ///   `typed words → words searched`, joined by `; ` (`Synonym: htn → hypertension`,
+    ///   `Synonym: blood clot leg → embolism thrombosis deep veins lower extremity`; filler
+    ///   words skipped inside a phrase are not shown).
+    /// Clients word the kind in their language; the server sends no sentences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
 }

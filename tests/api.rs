@@ -5,7 +5,10 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use codecard::api::{Card, CodeSystem, ErrorBody, ErrorKind, Health, SectionContent};
+use codecard::api::{
+    Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, Health, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText,
+    SectionContent, SeventhCharacters, SeventhValue,
+};
 use codecard::server::{MeterConfig, ServerConfig};
 use common::client::{self, Client};
 
@@ -384,4 +387,53 @@ fn a_refused_token_keeps_why_it_was_refused() {
     let guest = state.signer.sign(TokenKind::Guest, "abc", now + 60);
     let logout = common::block_on(visitor::session_user(&state, &guest, None, now));
     assert!(matches!(logout, Err(AppError::InvalidToken(Refusal::NotASession))), "{:?}", logout.err());
+}
+
+/// The contract itself: each kind of section content reads back as written, chosen by its
+/// `type`; a `type` without its field, or an unknown `type`, is refused rather than read as empty.
+#[test]
+fn section_contents_read_back_by_type_and_a_type_without_its_field_is_refused() {
+    let contents = [
+        SectionContent::Text { paragraphs: vec!["Code first the underlying condition.".into(), "Second.".into()] },
+        SectionContent::Codes {
+            codes: vec![CodeRef {
+                system: CodeSystem::Icd10cm,
+                display_code: "E11.9".into(),
+                title: "Type 2 diabetes mellitus without complications".into(),
+            }],
+        },
+        SectionContent::Notes {
+            groups: vec![NoteGroup {
+                kind: NoteKind::Excludes1,
+                from: Some(NoteSource { level: NoteLevel::Category, code: "S72".into() }),
+                notes: vec![NoteText { text: "traumatic amputation of hip and thigh (S78.-)".into(), codes: vec![] }],
+            }],
+            seventh: Some(SeventhCharacters {
+                defined_at: "S72".into(),
+                this: Some(SeventhValue {
+                    character: "A".into(),
+                    meaning: "initial encounter for closed fracture".into(),
+                }),
+                placeholder: false,
+                values: vec![SeventhValue {
+                    character: "A".into(),
+                    meaning: "initial encounter for closed fracture".into(),
+                }],
+            }),
+        },
+        SectionContent::Notes { groups: vec![], seventh: None },
+    ];
+    for content in contents {
+        let json = serde_json::to_string(&content).unwrap();
+        assert_eq!(serde_json::from_str::<SectionContent>(&json).unwrap(), content, "{json}");
+    }
+    for (json, missing) in [
+        (r#"{"type":"text","codes":[]}"#, "paragraphs"),
+        (r#"{"type":"codes","paragraphs":[]}"#, "codes"),
+        (r#"{"type":"notes","seventh":null}"#, "groups"),
+        (r#"{"type":"table","paragraphs":[]}"#, "unknown variant `table`"),
+    ] {
+        let error = serde_json::from_str::<SectionContent>(json).unwrap_err().to_string();
+        assert!(error.contains(missing), "{json}: {error}");
+    }
 }

@@ -221,9 +221,12 @@ async fn an_index_entry_finds_a_code_its_title_does_not_name_and_says_which() {
 
 #[tokio::test]
 async fn an_index_code_to_be_completed_leads_to_its_category() {
-    // "Bunion M21.61-": the category, whose children name the side.
+    // "Bunion M21.61-": the category, whose children name the side; its unspecified child, the
+    // code a claim takes when no side is named, comes just before it.
     let bunion = search("q=bunion").await;
-    assert_eq!((bunion.results[0].display_code.as_str(), bunion.results[0].billable), ("M21.61", false));
+    let first_two: Vec<(&str, bool)> =
+        bunion.results[..2].iter().map(|h| (h.display_code.as_str(), h.billable)).collect();
+    assert_eq!(first_two, [("M21.619", true), ("M21.61", false)]);
     assert!(bunion.results.iter().any(|h| h.display_code == "M21.611"));
 }
 
@@ -383,4 +386,76 @@ async fn via_says_how_a_result_was_found_only_when_the_title_does_not() {
     // A cross-reference is sent as an arrow, which the widget words in its language.
     let pinched = search("q=pinched nerve").await;
     assert_eq!(pinched.results[0].via.as_deref(), Some("Index: Pinched nerve → Neuropathy, entrapment"));
+}
+
+#[tokio::test]
+async fn a_header_found_without_detail_brings_its_unspecified_child_first() {
+    // "Otitis media, unspecified" is a header; "…, unspecified ear" is what goes on a claim.
+    assert_eq!(codes("q=ear infection").await[..2], ["H66.90", "H66.9"]);
+    assert_eq!(codes("q=sciatica").await[..2], ["M54.30", "M54.3"]);
+    // The child says how its header was found.
+    let bedsore = search("q=bedsore").await;
+    let first_two: Vec<(&str, Option<&str>)> =
+        bedsore.results[..2].iter().map(|h| (h.display_code.as_str(), h.via.as_deref())).collect();
+    let via = Some("Index: Bedsore → Ulcer, pressure");
+    assert_eq!(first_two, [("L89.90", via), ("L89.9", via)]);
+    // A side the query names still wins.
+    assert_eq!(codes("q=sciatica right side").await[0], "M54.31");
+}
+
+#[tokio::test]
+async fn the_intent_not_stated_is_accidental() {
+    // ICD-10-CM codes an unstated intent as accidental: not assault, not undetermined.
+    assert_eq!(codes("q=spider venom").await[0], "T63.301A");
+}
+
+#[tokio::test]
+async fn an_abbreviation_covers_the_title_word_it_stands_for() {
+    // `fx` is "fracture" in the title (and "fx" in short descriptions): the unspecified
+    // fracture covers the query as well as with the word written out.
+    assert_eq!(codes("q=closed fx shaft of right femur").await[0], "S72.301A");
+    assert_eq!(codes("q=closed fracture shaft of right femur").await[0], "S72.301A");
+}
+
+#[tokio::test]
+async fn filler_words_go_after_the_synonym_list_has_read_them() {
+    // "can't sleep" is a phrase of the list; "can't" alone names nothing.
+    let sleep = search("q=i can't sleep").await;
+    assert_eq!(sleep.results[0].display_code, "G47.00");
+    assert_eq!(sleep.results[0].via.as_deref(), Some("Synonym: cant sleep → insomnia"));
+    // A filler inside a phrase of the list is skipped and not named.
+    let clot = search("q=blood clot in my leg").await;
+    assert!(clot.results[0].display_code.starts_with("I82.4"), "{:?}", clot.results[0]);
+    assert!(clot.results[0].via.as_deref().is_some_and(|v| v.starts_with("Synonym: blood clot leg →")));
+}
+
+#[tokio::test]
+async fn a_phrase_of_the_synonym_list_matches_in_other_word_forms() {
+    for query in ["q=ringing in my ears", "q=why do my ears ring", "q=my ears are ringing"] {
+        assert!(codes(query).await[0].starts_with("H93.1"), "{query}");
+    }
+    assert_eq!(codes("q=long sightedness").await[0], "H52.00");
+}
+
+#[tokio::test]
+async fn a_doing_word_before_its_object_finds_the_compound() {
+    // "wetting the bed" is "bedwetting" turned round.
+    let found = search("q=wetting the bed").await;
+    assert_eq!(found.results[0].display_code, "R32");
+    assert_eq!(found.results[0].via.as_deref(), Some("Index: Bedwetting → Enuresis"));
+}
+
+#[tokio::test]
+async fn everyday_words_the_index_lacks_are_read_as_the_clinical_words() {
+    for (query, code) in [
+        ("q=blood in my pee", "R31.9"),
+        ("q=racing heart", "R00.0"),
+        ("q=earache", "H92.09"),
+        ("q=belly button hernia", "K42.9"),
+        ("q=water infection", "N39.0"),
+        ("q=nappy rash", "L22"),
+        ("q=trouble swallowing", "R13.10"),
+    ] {
+        assert_eq!(codes(query).await[0], code, "{query}");
+    }
 }

@@ -11,6 +11,9 @@
 //!   searched; then each was labelled with every code a coder would accept, from the code list.
 //!   Nothing in search was tuned on them: their figures say how search does on words it has not
 //!   seen.
+//! - `tests/search-lay-heldout2.tsv`: a second held-out set of 66 everyday phrasings (issue 17,
+//!   round 3), written the same way and committed on its own before any of them was run or the
+//!   synonym file was opened; run once, after that round's changes, as its out-of-sample figure.
 //!
 //! The floors are absolute, per kind, set just under the figures measured when they were last
 //! raised (README, Search): a change that loses queries fails here.
@@ -28,7 +31,8 @@ fn report(name: &str, set: &[accuracy::Labelled]) -> accuracy::Report {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let fts = accuracy::Fts::build(&catalog, &dir.path().join("fts.db"));
     let report = accuracy::evaluate(&index, &fts, set);
-    println!("\n{name}\n{}", report.table());
+    // A Markdown heading: the benchmark keeps these and the table lines for its report.
+    println!("\n#### {name}\n{}", report.table());
     println!("codecard misses at top-1:");
     for miss in &report.misses {
         println!("  {miss}");
@@ -56,7 +60,7 @@ fn lay_set_reaches(name: &str, set: &[accuracy::Labelled], least: usize, top1: f
 #[test]
 fn everyday_lay_phrasings_reach_the_floors() {
     let set = accuracy::lay(&common::catalog());
-    lay_set_reaches("everyday lay set (tests/search-lay.tsv)", &set, 100, 79.0, 85.5);
+    lay_set_reaches("everyday lay set (tests/search-lay.tsv)", &set, 100, 90.0, 94.0);
 }
 
 #[test]
@@ -69,7 +73,7 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
     assert_floor(&report, "professional", 97.5, 98.8);
     // "pink eye" also accepts H10.02- since the Index's own entry ("Pink, eye — see
     // Conjunctivitis, acute, mucopurulent") is followed: a coder reading the Index lands there.
-    assert_floor(&report, "lay", 91.5, 97.6);
+    assert_floor(&report, "lay", 95.0, 99.5);
     assert_floor(&report, "typo", 72.0, 100.0);
     assert_floor(&report, "prefix", 90.0, 100.0);
     let (ours, baseline) = report.all();
@@ -84,5 +88,11 @@ fn regression_set_keeps_its_floors_and_beats_plain_full_text_search_by_twenty_po
 #[test]
 fn held_out_lay_phrasings_reach_the_floors() {
     let set = accuracy::heldout(&common::catalog());
-    lay_set_reaches("held-out lay set (tests/search-lay-heldout.tsv)", &set, 20, 42.0, 61.0);
+    lay_set_reaches("held-out lay set (tests/search-lay-heldout.tsv)", &set, 20, 49.5, 65.0);
+}
+
+#[test]
+fn second_held_out_lay_phrasings_reach_the_floors() {
+    let set = accuracy::heldout2(&common::catalog());
+    lay_set_reaches("second held-out lay set (tests/search-lay-heldout2.tsv)", &set, 40, 57.0, 63.0);
 }

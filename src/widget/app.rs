@@ -121,7 +121,13 @@ pub fn open(state: RwSignal<Option<Target>>, target: Target) {
 
 /// Tells the host page, on the code's element, that its card opened or closed.
 fn announce(target: &Target, event: &str) {
-    let detail = serde_json::json!({ "code": target.code, "system": target.system.map(|s| s.id()) });
+    /// The event's `detail`.
+    #[derive(serde::Serialize)]
+    struct Detail<'a> {
+        code: &'a str,
+        system: Option<&'static str>,
+    }
+    let detail = Detail { code: &target.code, system: target.system.map(|s| s.id()) };
     super::dom::emit(&target.anchor, event, &detail, false);
 }
 

@@ -155,14 +155,16 @@ pub fn return_focus_after_press(anchor: &HtmlElement) {
 }
 
 /// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
-/// plain object), so host pages and frameworks can listen on any ancestor of a code. Returns
-/// false when a listener cancelled a `cancelable` event.
-pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &serde_json::Value, cancelable: bool) -> bool {
+/// plain object, as JSON would give it), so host pages and frameworks can listen on any ancestor
+/// of a code. Returns false when a listener cancelled a `cancelable` event.
+pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &impl serde::Serialize, cancelable: bool) -> bool {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL));
+    // Straight to a JS value: no JSON text in between, and no serde_json in the card's module.
+    let detail = detail.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
+    init.set_detail(&detail.unwrap_or(JsValue::NULL));
     match web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         Ok(event) => target.dispatch_event(&event).unwrap_or(true),
         Err(_) => true,
@@ -251,12 +253,15 @@ impl Drop for VisibilityWatch {
 }
 
 /// A `MutationObserver` on the whole document's tree that disconnects when this value is
-/// dropped: it sees an element leave the page, however it was removed.
+/// dropped: it sees an element leave the page, however it was removed. (The code picker's;
+/// the card module does not need it.)
+#[cfg(feature = "search-box")]
 pub struct RemovalWatch {
     observer: web_sys::MutationObserver,
     _callback: Closure<dyn FnMut()>,
 }
 
+#[cfg(feature = "search-box")]
 impl RemovalWatch {
     /// Calls `callback` after every change to the document's tree.
     pub fn new(callback: impl FnMut() + 'static) -> Option<RemovalWatch> {
@@ -270,6 +275,7 @@ impl RemovalWatch {
     }
 }
 
+#[cfg(feature = "search-box")]
 impl Drop for RemovalWatch {
     fn drop(&mut self) {
         self.observer.disconnect();

@@ -73,11 +73,15 @@ pub fn Popover(
             if let Some(Ok(card)) = lookup.get()
                 && card.paywalled
             {
-                let detail = serde_json::json!({
-                    "code": card.display_code,
-                    "system": card.system.id(),
-                    "meter": card.meter.as_ref().map(|m| serde_json::json!({ "plan": m.plan.id(), "remaining": m.remaining, "limit": m.limit })),
-                });
+                let detail = PaywallDetail {
+                    code: &card.display_code,
+                    meter: card.meter.as_ref().map(|m| MeterDetail {
+                        limit: m.limit,
+                        plan: m.plan.id(),
+                        remaining: m.remaining,
+                    }),
+                    system: card.system.id(),
+                };
                 super::dom::emit(&anchor, "codecard:paywall", &detail, false);
             }
         }
@@ -159,4 +163,20 @@ pub fn Popover(
             <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
         </div>
     }
+}
+
+/// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).
+#[derive(serde::Serialize)]
+struct PaywallDetail<'a> {
+    code: &'a str,
+    meter: Option<MeterDetail>,
+    system: &'static str,
+}
+
+/// The meter in [`PaywallDetail`].
+#[derive(serde::Serialize)]
+struct MeterDetail {
+    limit: Option<u32>,
+    plan: &'static str,
+    remaining: Option<u32>,
 }

@@ -96,6 +96,30 @@ test.describe("the EHR app page", () => {
     expect(tab.url()).toContain("/ask.html#code=I10&system=icd10cm");
   });
 
+  test("event details are plain objects: the code, its system or null, and the ask URL", async ({ page }) => {
+    await page.evaluate(() => {
+      window.__details = [];
+      for (const name of ["codecard:open", "codecard:close", "codecard:ask"]) {
+        document.addEventListener(name, (e) => {
+          if (name === "codecard:ask") e.preventDefault();
+          window.__details.push([name, Object.getPrototypeOf(e.detail) === Object.prototype, e.detail]);
+        });
+      }
+    });
+    await page.evaluate(() => window.CodeCard.open("E11.9"));
+    await expect(dialog(page)).toContainText("Type 2 diabetes mellitus without complications");
+    await page.evaluate(() => window.CodeCard.close());
+    await code(page, "I10").click();
+    await page.locator("[data-codecard-host] .cc-ask button").click();
+    await expect.poll(() => page.evaluate(() => window.__details.length)).toBe(4);
+    expect(await page.evaluate(() => window.__details)).toEqual([
+      ["codecard:open", true, { code: "E11.9", system: null }],
+      ["codecard:close", true, { code: "E11.9", system: null }],
+      ["codecard:open", true, { code: "I10", system: null }],
+      ["codecard:ask", true, { code: "I10", system: "icd10cm", url: expect.stringContaining("/ask.html#code=I10&system=icd10cm") }],
+    ]);
+  });
+
   test("destroy() removes every trace and stops handling codes", async ({ page }) => {
     await code(page, "I10").click();
     await expect(dialog(page)).toBeVisible();

@@ -31,12 +31,14 @@ test.describe("search box", () => {
   test("type, arrow to a result, Enter opens its card, Esc closes it, Esc clears", async ({ page }, info) => {
     await tabToSearch(page);
     await expect(input(page)).toHaveAttribute("aria-expanded", "false");
-    // "Bedsore — see Ulcer, pressure, by site": the category L89.9, then the codes under it.
+    // "Bedsore — see Ulcer, pressure, by site": the category L89.9 after its unspecified child
+    // L89.90 (what goes on a claim when no site or stage is named), then the codes under it.
     await page.keyboard.type("bedsore");
     await expect(status(page)).toContainText("codes found");
     await expect(list(page)).toBeVisible();
     await expect(input(page)).toHaveAttribute("aria-expanded", "true");
-    await expect(options(page).first().locator(".cc-search-code")).toHaveText("L89.9");
+    await expect(options(page).first().locator(".cc-search-code")).toHaveText("L89.90");
+    await expect(options(page).nth(1).locator(".cc-search-code")).toHaveText("L89.9");
     // The Index found it: the row says which entry, since its title has none of the words.
     await expect(options(page).first().locator(".cc-search-via")).toHaveText("from the index: Bedsore, see Ulcer, pressure");
 

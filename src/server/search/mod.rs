@@ -75,7 +75,7 @@ const ALTERNATIVE_WEIGHT: f32 = 0.9;
 /// Marks, in scoring, a code whose own title covers the query.
 const TITLE_COVERS: u32 = 1 << 31;
 /// A posting's document id, without its flags.
-const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE);
+const ID: u32 = !(EXTRA_ONLY | ALTERNATIVE | DEFAULT_OF);
 /// How much a common completion of a prefix or misspelling is preferred over a rare one, at most.
 const POPULAR: f32 = 0.5;
 /// Words of a query beyond this are ignored (a query is at most 200 characters anyway).
@@ -99,6 +99,14 @@ const CONTEXT: f32 = 5.0;
 /// A category the Index sends to with a code to be completed (`S00.1-`) is followed by at most
 /// this many of the codes under it that go on a claim (24: three sides of eight stages).
 const OFFERED_CHILDREN: usize = 24;
+
+/// No document.
+const NONE: u32 = u32::MAX;
+/// Marks, in a ranked entry, the default child of the code its document found (see
+/// `default_child`): the child is listed, and says how its header was found.
+const DEFAULT_OF: u32 = 1 << 29;
+/// How far a header's default child ranks above the header (see `default_child`).
+const DEFAULT_CHILD: f32 = 0.01;
 
 /// One indexed code.
 struct Doc {
@@ -197,6 +205,9 @@ pub struct SearchIndex {
     /// For each code, how many codes under it go on a claim (capped): what a category the
     /// Index sends to offers.
     billable_below: Vec<u16>,
+    /// For each ICD-10-CM header, its default child ([`NONE`] if it has none): ranked with the
+    /// header, just before it.
+    default_child: Vec<u32>,
     /// The ids of codes no newer release deleted, in document (system, code) order: a page of
     /// a system's codes is a slice of it (see `codes.rs`).
     current: Vec<u32>,
@@ -432,7 +443,33 @@ impl SearchIndex {
             }
             above.push(id);
         }
+        // A header's default child: the billable code under it that only adds "unspecified"
+        // (`Otitis media, unspecified` → `..., unspecified ear`; `Type 2 diabetes mellitus` →
+        // `... without complications`): what a coder reports when the query names no detail.
+        let mut default_child = vec![NONE; docs.len()];
+        for (at, &id) in by_code.iter().enumerate() {
+            let (d, m) = (&docs[id as usize], &meta[id as usize]);
+            if m.billable || m.system != CodeSystem::Icd10cm {
+                continue;
+            }
+            let title = d.title.to_ascii_lowercase();
+            default_child[id as usize] = by_code[at + 1..]
+                .iter()
+                .copied()
+                .take_while(|c| docs[*c as usize].key.starts_with(&*d.key))
+                .find(|c| {
+                    let (cd, cm) = (&docs[*c as usize], &meta[*c as usize]);
+                    cm.system == m.system
+                        && cm.billable
+                        && !cm.deleted
+                        && cd.key.len() == d.key.len() + 1
+                        && cm.specific_words <= m.specific_words
+                        && cd.title.to_ascii_lowercase().starts_with(&title)
+                })
+                .unwrap_or(NONE);
+        }
         SearchIndex {
+            default_child,
             docs,
             ways,
             card_ways,
@@ -511,6 +548,7 @@ impl SearchIndex {
             + self.df.capacity() * 4
             + self.generic.capacity()
             + self.by_code.capacity() * 4
+            + self.default_child.capacity() * 4
             + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
@@ -531,7 +569,7 @@ impl SearchIndex {
         let total: usize = matches
             .ranked
             .iter()
-            .map(|doc| match self.offers_children(doc & ID) {
+            .map(|doc| match self.offers(*doc) {
                 true => {
                     let below = self.billable_below[self.code_of(doc & ID) as usize] as usize;
                     below.min(OFFERED_CHILDREN) + usize::from(!query.billable_only)
@@ -546,8 +584,8 @@ impl SearchIndex {
             if page.len() >= wanted {
                 break;
             }
-            let code = self.code_of(doc & ID);
-            let offered = self.offers_children(doc & ID);
+            let code = self.code_for(doc);
+            let offered = self.offers(doc);
             if (!offered || !query.billable_only) && listed.insert(code) {
                 page.push((code, doc));
             }
@@ -566,6 +604,17 @@ impl SearchIndex {
             .map(|(code, doc)| self.hit(code, doc, &matches))
             .collect();
         Found { total, complete: matches.complete, hits }
+    }
+
+    /// The code a ranked entry lists: its document's, or that code's default child.
+    fn code_for(&self, entry: u32) -> u32 {
+        let code = self.code_of(entry & ID);
+        if entry & DEFAULT_OF != 0 { self.default_child[code as usize] } else { code }
+    }
+
+    /// Whether a ranked entry lists a category the Index sends to, with its children.
+    fn offers(&self, entry: u32) -> bool {
+        entry & DEFAULT_OF == 0 && self.offers_children(entry & ID)
     }
 
     /// Whether `doc` is an Index entry leading to a category (a code to be completed).
@@ -642,14 +691,24 @@ impl SearchIndex {
     /// dental caries and the body cavities). Each code keeps its best rank over the readings;
     /// a reading that matches every word beats one that does not.
     fn word_matches(&self, query: &Query) -> Matches {
-        let mut words = text::terms(query.text);
-        if words.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w)) {
-            words.retain(|w| !text::is_stopword(w) && !text::is_filler(w));
+        // Filler words (`my`, `can't`, `keep`) go from a query that names something, but only
+        // after the synonym list has read it: its phrases may hold them (`can't sleep`).
+        let mut spoken = text::terms(query.text);
+        let names_something = spoken.iter().any(|w| !text::is_stopword(w) && !text::is_filler(w));
+        if names_something {
+            spoken.retain(|w| !text::is_stopword(w));
         }
-        words.truncate(MAX_WORDS);
+        spoken.truncate(MAX_WORDS);
+        let mut words = spoken.clone();
+        if names_something {
+            words.retain(|w| !text::is_filler(w));
+        }
         let context_asked = words.iter().any(|w| text::asks_for_context(w));
         let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
-        let (rewritten, applied) = self.synonyms.rewrite(&words);
+        let (mut rewritten, applied) = self.synonyms.rewrite(&spoken);
+        if names_something {
+            rewritten.retain(|part| !matches!(part, synonyms::Part::Typed(w) if text::is_filler(w)));
+        }
         let rewritten = self.compounds(rewritten);
         let mut readings = vec![(literal, 0)];
         if rewritten != readings[0].0 {
@@ -692,7 +751,7 @@ impl SearchIndex {
                     let Scratch { best: best_rank, best_doc, .. } = &mut *scratch;
                     let mut merged: Vec<(f32, u32)> = Vec::new();
                     for (rank, doc) in lists.iter().flat_map(|(list, _)| list) {
-                        let slot = self.code_of(doc & ID) as usize;
+                        let slot = self.code_for(*doc) as usize;
                         if best_rank[slot] == f32::NEG_INFINITY {
                             merged.push((0.0, slot as u32));
                         }
@@ -712,7 +771,7 @@ impl SearchIndex {
                 let (a_doc, b_doc) = ((a.1 & ID) as usize, (b.1 & ID) as usize);
                 b.0.total_cmp(&a.0)
                     .then_with(|| self.meta[a_doc].title_len.cmp(&self.meta[b_doc].title_len))
-                    .then_with(|| self.code_of(a.1 & ID).cmp(&self.code_of(b.1 & ID)))
+                    .then_with(|| self.code_for(a.1).cmp(&self.code_for(b.1)))
             };
             // Only the requested page needs ordering; the rest is only counted, never returned.
             let wanted = (query.offset + query.limit).min(ranked.len());
@@ -762,6 +821,21 @@ impl SearchIndex {
                 }
                 way.target
             };
+            // A header the query finds brings its default child just above it, found the same
+            // way: a query naming no detail gets the code that goes on a claim first.
+            let child = self.default_child[code as usize];
+            if child != NONE && self.admits(child as usize, query) {
+                let slot = child as usize;
+                if best_rank[slot] == f32::NEG_INFINITY {
+                    ranked.push((0.0, child));
+                }
+                if rank + DEFAULT_CHILD > best_rank[slot] {
+                    best_rank[slot] = rank + DEFAULT_CHILD;
+                    if best_doc[slot] & TITLE_COVERS == 0 {
+                        best_doc[slot] = id | DEFAULT_OF;
+                    }
+                }
+            }
             let slot = code as usize;
             if best_rank[slot] == f32::NEG_INFINITY {
                 ranked.push((0.0, code));
@@ -924,9 +998,15 @@ impl SearchIndex {
                 continue;
             };
             if let Some(Typed(next)) = parts.get(i + 1) {
+                // A doing word said before its object (`wetting the bed`) is the compound the
+                // other way round (`bedwetting`).
                 let joined = format!("{word}{next}");
-                if word.len() >= 2 && next.len() >= 2 && self.terms.get(&joined).is_some() {
-                    out.push(Typed(joined));
+                let turned = format!("{next}{word}");
+                let found = [(joined, true), (turned, word.ends_with("ing"))]
+                    .into_iter()
+                    .find(|(w, ok)| *ok && word.len() >= 2 && next.len() >= 2 && self.terms.get(w).is_some());
+                if let Some((compound, _)) = found {
+                    out.push(Typed(compound));
                     i += 2;
                     continue;
                 }
@@ -975,10 +1055,16 @@ impl SearchIndex {
         let mut guessed: Vec<(u32, f32)> = Vec::new();
         match part {
             synonyms::Part::Rewritten { term, also } => {
-                for word in std::iter::once(term).chain(also) {
-                    if let Some(id) = self.terms.get(word) {
-                        exact.push((id as u32, self.idf[id as usize], Match::Whole));
-                    }
+                let meant = self.terms.get(term);
+                if let Some(id) = meant {
+                    exact.push((id as u32, self.idf[id as usize], Match::Whole));
+                }
+                // The typed abbreviation (`fx`, in short descriptions) stands for the word it
+                // means and is worth a little less: the title's own word is credited first, so
+                // a title saying "fracture" is covered by `fx`.
+                if let Some(id) = also.as_ref().and_then(|w| self.terms.get(w)) {
+                    let most = meant.map_or(f32::INFINITY, |m| STEM * self.idf[m as usize]);
+                    exact.push((id as u32, self.idf[id as usize].min(most), Match::Whole));
                 }
             }
             synonyms::Part::Typed(word) => {

@@ -32,6 +32,23 @@ pub struct Synonyms {
     entries: Vec<(Vec<String>, Vec<String>)>,
 }
 
+/// A word with its other forms (see [`same_word`]), worked out once rather than per comparison.
+struct Forms<'a> {
+    word: &'a str,
+    others: Vec<String>,
+}
+
+impl<'a> Forms<'a> {
+    fn of(word: &'a str) -> Forms<'a> {
+        let others = if word.len() > 3 {
+            text::other_numbers(word).into_iter().chain(text::word_forms(word)).collect()
+        } else {
+            Vec::new()
+        };
+        Forms { word, others }
+    }
+}
+
 impl Synonyms {
     /// The built-in list.
     pub fn builtin() -> Synonyms {
@@ -64,19 +81,23 @@ impl Synonyms {
     pub fn rewrite(&self, words: &[String]) -> (Vec<Part>, Vec<String>) {
         let mut parts = Vec::new();
         let mut applied = Vec::new();
+        let forms: Vec<Forms> = words.iter().map(|w| Forms::of(w)).collect();
         let mut i = 0;
         while i < words.len() {
-            let found = self.entries.iter().find(|(from, _)| {
-                from.len() <= words.len() - i && from.iter().zip(&words[i..]).all(|(f, w)| same_word(f, w))
-            });
+            let found = self.entries.iter().find_map(|(from, to)| Some((from, to, phrase_at(from, &forms[i..])?)));
             match found {
-                Some((from, to)) => {
+                Some((from, to, used)) => {
                     let one_for_one = from.len() == 1 && to.len() == 1;
                     for term in to {
                         parts.push(Part::Rewritten { term: term.clone(), also: one_for_one.then(|| from[0].clone()) });
                     }
-                    applied.push(format!("{} → {}", words[i..i + from.len()].join(" "), to.join(" ")));
-                    i += from.len();
+                    let said: Vec<&str> = words[i..i + used]
+                        .iter()
+                        .filter(|w| !text::is_filler(w) || from.contains(w))
+                        .map(String::as_str)
+                        .collect();
+                    applied.push(format!("{} → {}", said.join(" "), to.join(" ")));
+                    i += used;
                 }
                 None => {
                     parts.push(Part::Typed(words[i].clone()));
@@ -88,9 +109,32 @@ impl Synonyms {
     }
 }
 
-/// Whether a typed word is a list word, in either number.
-fn same_word(listed: &str, typed: &str) -> bool {
-    listed == typed || (typed.len() > 3 && text::other_numbers(typed).iter().any(|w| w == listed))
+/// How many of `words` the list phrase `from` takes when it starts at the first of them: the
+/// phrase's words in order, each in any of its forms, with everyday filler words between them
+/// skipped (`blood clot in my leg` is `blood clot in leg`); `None` when it does not start there.
+fn phrase_at(from: &[String], words: &[Forms]) -> Option<usize> {
+    let mut at = 0;
+    for (n, listed) in from.iter().enumerate() {
+        while n > 0 && words.get(at).is_some_and(|w| text::is_filler(w.word) && !same_word(listed, w)) {
+            at += 1;
+        }
+        if !same_word(listed, words.get(at)?) {
+            return None;
+        }
+        at += 1;
+    }
+    Some(at)
+}
+
+/// Whether a typed word is a list word, in either number or another everyday form
+/// (`sightedness` for `sighted`, `ringing` for `ring` and back).
+fn same_word(listed: &str, typed: &Forms) -> bool {
+    listed == typed.word
+        || (!typed.others.is_empty()
+            && (typed.others.iter().any(|w| w == listed)
+                || listed.strip_prefix(typed.word).is_some_and(|rest| {
+                    matches!(rest, "ing" | "ed" | "ness") || (rest == "d" && typed.word.ends_with('e'))
+                })))
 }
 
 /// The words of `phrase` that are not stopwords.
@@ -120,6 +164,16 @@ mod tests {
         let parts = rewrite("diabetes w/o complications");
         assert_eq!(parts[1], Part::Rewritten { term: "without".into(), also: None });
         assert_eq!(parts.len(), 3);
+    }
+
+    #[test]
+    fn a_phrase_matches_other_word_forms_and_skips_fillers_between_its_words() {
+        let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("ringing my ears"));
+        assert_eq!(parts, [Part::Rewritten { term: "tinnitus".into(), also: None }]);
+        assert_eq!(applied, ["ringing ears → tinnitus"]);
+        assert_eq!(rewrite("ears ring"), [Part::Rewritten { term: "tinnitus".into(), also: None }]);
+        // A filler is not skipped before a phrase starts.
+        assert_eq!(rewrite("my ears ring")[0], Part::Typed("my".into()));
     }
 
     #[test]

@@ -174,8 +174,9 @@ pub fn word_forms(term: &str) -> Vec<String> {
     out
 }
 
-/// Words of everyday questions that name no condition (`why do my ears ring`, `what causes a
-/// stiff neck`): dropped from a query that has other words. Titles do not use them as details.
+/// Words of everyday questions and complaints that name no condition (`why do my ears ring`,
+/// `what causes a stiff neck`, `i keep feeling faint`, `really bad`): dropped from a query that
+/// has other words, after the synonym list has read it. Titles do not use them as details.
 pub fn is_filler(term: &str) -> bool {
     matches!(
         term,
@@ -214,6 +215,14 @@ pub fn is_filler(term: &str) -> bool {
             | "that"
             | "there"
             | "when"
+            | "feel"
+            | "feels"
+            | "felt"
+            | "feeling"
+            | "really"
+            | "very"
+            | "been"
+            | "keeping"
     )
 }
 
@@ -228,7 +237,19 @@ pub fn specific_words(title: &str) -> usize {
     let mut negated = false;
     let mut previous_end = 0usize;
     let mut specific: Vec<String> = Vec::new();
-    for word in words(title) {
+    let all = words(title);
+    // A title ending in an inner `unspecified` and one word names the side or part it leaves
+    // open (`Otitis media, unspecified, unspecified ear`, `Pain in unspecified knee`): the
+    // default, not a detail, so a query naming no side finds that code as covered as its header.
+    let left_open = match all.as_slice() {
+        [_, .., before, last] if before.term == "unspecified" => {
+            chars[before.end as usize..last.start as usize].iter().all(|c| c.is_whitespace())
+        }
+        _ => false,
+    };
+    let count = all.len();
+    for (n, word) in all.into_iter().enumerate() {
+        let open = left_open && n + 1 == count;
         for &c in &chars[previous_end..word.start as usize] {
             match c {
                 '(' | '[' => depth += 1,
@@ -247,7 +268,7 @@ pub fn specific_words(title: &str) -> usize {
             "with" => negated = false,
             _ => {}
         }
-        if depth == 0 && !negated && !is_generic(&word.term) && !specific.contains(&word.term) {
+        if depth == 0 && !negated && !open && !is_generic(&word.term) && !specific.contains(&word.term) {
             specific.push(word.term);
         }
     }
@@ -304,6 +325,9 @@ pub fn is_generic(term: &str) -> bool {
             | "organism"
             | "closed"
             | "nec"
+            // The intent to code when none is stated (ICD-10-CM guidelines, chapter 19).
+            | "accidental"
+            | "unintentional"
     ) || is_stopword(term)
 }
 
@@ -326,6 +350,12 @@ mod tests {
         assert_eq!(specific_words("Essential (primary) hypertension"), 1);
         assert_eq!(specific_words("Migraine, unspecified, not intractable, without status migrainosus"), 1);
         assert_eq!(specific_words("Type 2 diabetes mellitus with hyperglycemia"), 4);
+        assert_eq!(specific_words("Otitis media, unspecified, unspecified ear"), 2);
+        assert_eq!(specific_words("Pain in unspecified knee"), 1);
+        assert_eq!(specific_words("Otitis media, unspecified, bilateral"), 3);
+        assert_eq!(specific_words("Unspecified fracture of unspecified toe(s), sequela"), 3);
+        assert_eq!(specific_words("Unspecified fracture of shaft of right femur"), 4);
+        assert_eq!(specific_words("Toxic effect of venom of black widow spider, accidental (unintentional)"), 6);
     }
 
     #[test]
