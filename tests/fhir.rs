@@ -497,7 +497,9 @@ async fn asked_for_xml_the_answer_is_406_in_json() {
     }
     let xml = Request::get(&expand).header(header::ACCEPT, "application/fhir+xml").body(Body::empty()).unwrap();
     assert_eq!(client.send(xml).await.outcome().0, StatusCode::NOT_ACCEPTABLE);
-    for (accept, format) in [("application/fhir+json", "json"), ("application/fhir+xml;q=0.9, */*;q=0.1", "application/fhir%2Bjson")] {
+    for (accept, format) in
+        [("application/fhir+json", "json"), ("application/fhir+xml;q=0.9, */*;q=0.1", "application/fhir%2Bjson")]
+    {
         let request = Request::get(format!("{expand}&_format={format}")).header(header::ACCEPT, accept);
         client.send(request.body(Body::empty()).unwrap()).await.resource("ValueSet");
     }
@@ -524,7 +526,8 @@ async fn validate_code_and_lookup_at_the_instance_level_take_the_system_from_the
     assert_eq!(param(&out, "result")["valueBoolean"], true);
     let out = client.get("/fhir/CodeSystem/icd10cm/$lookup?code=E11.9", None).await.resource("Parameters");
     assert_eq!(param(&out, "display")["valueString"], "Type 2 diabetes mellitus without complications");
-    let coding = json!({"resourceType": "Parameters", "parameter": [{"name": "coding", "valueCoding": {"code": "99214"}}]});
+    let coding =
+        json!({"resourceType": "Parameters", "parameter": [{"name": "coding", "valueCoding": {"code": "99214"}}]});
     let out = post(&client, "/fhir/CodeSystem/cpt/$validate-code", coding).await.resource("Parameters");
     assert_eq!(param(&out, "result")["valueBoolean"], true);
     let (status, code, _) =
@@ -537,7 +540,8 @@ async fn validate_code_and_lookup_at_the_instance_level_take_the_system_from_the
 #[tokio::test]
 async fn a_coding_in_a_query_is_written_system_bar_code() {
     let client = Client::unmetered();
-    let out = client.get(&format!("/fhir/CodeSystem/$validate-code?coding={CM}|E11.9"), None).await.resource("Parameters");
+    let out =
+        client.get(&format!("/fhir/CodeSystem/$validate-code?coding={CM}|E11.9"), None).await.resource("Parameters");
     assert_eq!(param(&out, "result")["valueBoolean"], true, "{out}");
     let out = client.get(&format!("/fhir/CodeSystem/$lookup?coding={CM}|E11.9"), None).await.resource("Parameters");
     assert_eq!(param(&out, "display")["valueString"], "Type 2 diabetes mellitus without complications");

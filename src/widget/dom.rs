@@ -46,9 +46,8 @@ pub fn shadow_host(look: &ShadowLook) -> Result<(HtmlElement, HtmlElement), JsVa
 /// the end of `<body>`. The card is a popover (the top layer) either way, so it still sits
 /// above the dialog and outside its overflow.
 pub fn rehost(host: &HtmlElement, anchor: &HtmlElement) {
-    // `:modal` where the browser knows it; else any open dialog (a non-modal one makes nothing
-    // inert, and a card inside it is just as usable).
-    let dialog = anchor.closest("dialog:modal").or_else(|_| anchor.closest("dialog[open]")).ok().flatten();
+    // Any open dialog: a non-modal one makes nothing inert, and a card inside it is as usable.
+    let dialog = anchor.closest("dialog[open]").ok().flatten();
     let place: Option<web_sys::Node> = match dialog {
         Some(dialog) => Some(dialog.into()),
         None => leptos::prelude::document().body().map(Into::into),

@@ -94,22 +94,21 @@ fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
 /// The input types a code can be typed into (a missing or unknown `type` is `text`).
 const TEXT_TYPES: [&str; 2] = ["text", "search"];
 
-/// `element` as a text input, or the console's error naming it: a checkbox, a `<textarea>` or a
-/// `<select>` cannot hold a typed code, and is left as the page made it.
+/// `element` as a text input, or the console's error naming it (its start tag, as the page
+/// wrote it): a checkbox, a `<textarea>` or a `<select>` cannot hold a typed code, and is left
+/// as the page made it.
 fn text_input(element: HtmlElement) -> Result<HtmlInputElement, String> {
-    let kind = element.dyn_ref::<HtmlInputElement>().map(HtmlInputElement::type_);
-    match kind {
-        Some(kind) if TEXT_TYPES.contains(&kind.as_str()) => Ok(element.unchecked_into()),
-        kind => {
-            let tag = element.tag_name().to_ascii_lowercase();
-            let kind = kind.map(|kind| format!(" type={kind}")).unwrap_or_default();
-            let which = match element.id() {
-                id if !id.is_empty() => format!(" id={id}"),
-                _ => element.get_attribute("name").map(|name| format!(" name={name}")).unwrap_or_default(),
-            };
-            Err(format!("codecard: a code picker needs a text <input>; <{tag}{kind}{which}> is left as it is"))
-        }
+    match element.dyn_into::<HtmlInputElement>() {
+        Ok(input) if TEXT_TYPES.contains(&input.type_().as_str()) => Ok(input),
+        Ok(input) => Err(refusal(&input)),
+        Err(element) => Err(refusal(&element)),
     }
+}
+
+fn refusal(element: &web_sys::Element) -> String {
+    let html = element.outer_html();
+    let tag = html.split_inclusive('>').next().unwrap_or_default();
+    format!("codecard: a code picker needs a text <input>; {tag} is left as it is")
 }
 
 /// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
