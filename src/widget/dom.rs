@@ -41,9 +41,9 @@ pub fn shadow_host(look: &ShadowLook) -> Result<(HtmlElement, HtmlElement), JsVa
 }
 
 /// Moves the card's `host` to where a card for `anchor` can be used: inside the anchor's open
-/// modal `<dialog>` when it has one (everything outside a modal dialog is inert: a card drawn
-/// over it would take no focus, no click and be absent from the accessibility tree), else at
-/// the end of `<body>`. The card is a popover (the top layer) either way, so it still sits
+/// `<dialog>` when it has one (everything outside a modal dialog is inert: a card drawn over it
+/// would take no focus, no click and be absent from the accessibility tree), else at the end of
+/// `<body>`. The card is a popover (the top layer) either way, so it still sits
 /// above the dialog and outside its overflow.
 pub fn rehost(host: &HtmlElement, anchor: &HtmlElement) {
     // Any open dialog: a non-modal one makes nothing inert, and a card inside it is as usable.
