@@ -497,23 +497,24 @@ async fn asked_for_xml_the_answer_is_406_in_json() {
     }
     let xml = Request::get(&expand).header(header::ACCEPT, "application/fhir+xml").body(Body::empty()).unwrap();
     assert_eq!(client.send(xml).await.outcome().0, StatusCode::NOT_ACCEPTABLE);
-    for (accept, format) in
-        [("application/fhir+json", "json"), ("application/fhir+xml;q=0.9, */*;q=0.1", "application/fhir%2Bjson")]
-    {
+    for (accept, format) in [
+        ("application/fhir+json", "json"),
+        ("application/json+fhir", "json"),
+        ("application/fhir+xml;q=0.9, */*;q=0.1", "application/fhir%2Bjson"),
+    ] {
         let request = Request::get(format!("{expand}&_format={format}")).header(header::ACCEPT, accept);
         client.send(request.body(Body::empty()).unwrap()).await.resource("ValueSet");
     }
 }
 
 #[tokio::test]
-async fn pretty_indents_summary_false_is_accepted_and_other_summaries_are_refused() {
+async fn pretty_and_summary_false_are_accepted_and_other_summaries_are_refused() {
     let client = Client::unmetered();
     let expand = format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&count=1");
-    let plain = client.get(&expand, None).await;
-    let pretty = client.get(&format!("{expand}&_pretty=true&_summary=false"), None).await;
-    assert_eq!(pretty.json::<Value>(), plain.json::<Value>());
-    assert!(pretty.body.contains("\n  ") && !plain.body.contains('\n'), "{}", pretty.body);
-    client.get(&format!("/fhir/metadata?_pretty=false&_summary=false"), None).await.resource("CapabilityStatement");
+    let plain = client.get(&expand, None).await.resource("ValueSet");
+    let pretty = client.get(&format!("{expand}&_pretty=true&_summary=false"), None).await.resource("ValueSet");
+    assert_eq!(pretty["expansion"]["contains"], plain["expansion"]["contains"]);
+    client.get("/fhir/metadata?_pretty=false&_summary=false", None).await.resource("CapabilityStatement");
     let (status, code, text) = client.get(&format!("{expand}&_summary=true"), None).await.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "not-supported"));
     assert!(text.contains("_summary=true is not supported"), "{text}");
@@ -560,6 +561,41 @@ async fn cpt_display_other_than_codecards_summary_is_not_judged_without_licensed
     // ICD-10-CM's descriptions are public: a wrong display there is still false.
     let (result, _, _) = validate(&client, "code=E11.9&display=Diabetes").await;
     assert!(!result);
+}
+
+#[tokio::test]
+async fn cpt_display_is_checked_against_an_imported_licensed_descriptor() {
+    use codecard::server::import::{self, ImportFormat};
+    use codecard::server::{AppState, Catalog, DataSource, SqliteStore};
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let (data, file) = (dir.path().join("data"), dir.path().join("cpt.txt"));
+    // A fake descriptor written for this test: never AMA text.
+    std::fs::write(&file, "99213|FAKE TEST DESCRIPTOR for an office visit\n").unwrap();
+    import::run(&import::Request {
+        format: ImportFormat::parse("cpt").unwrap(),
+        file: &file,
+        data_dir: &data,
+        release: "2026",
+        progress: false,
+        code_list: None,
+        allow_mass_deletion: true,
+    })
+    .unwrap();
+    let catalog = std::sync::Arc::new(Catalog::load(&DataSource::Dir(data)).unwrap());
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join(common::DATABASE)).unwrap());
+    let config = ServerConfig { meter: MeterConfig { enabled: false, ..MeterConfig::default() }, ..Default::default() };
+    let state = common::block_on(AppState::new(catalog, common::widget(), store, config)).unwrap();
+    let app = common::router(state);
+    let check = |display: &str| {
+        let uri = format!("/fhir/CodeSystem/cpt/$validate-code?code=99213&display={}", display.replace(' ', "%20"));
+        let app = app.clone();
+        async move { client::send(&app, client::get(&uri, None)).await.resource("Parameters") }
+    };
+    let out = check("fake test descriptor for an office visit").await;
+    assert_eq!(param(&out, "result")["valueBoolean"], true, "{out}");
+    assert!(out["parameter"].as_array().unwrap().iter().all(|p| p["name"] != "issues"), "{out}");
+    let out = check("Some other visit").await;
+    assert_eq!(param(&out, "result")["valueBoolean"], false, "with licensed text, a display is judged: {out}");
 }
 
 #[tokio::test]
