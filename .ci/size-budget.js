@@ -17,7 +17,9 @@
 // 18,546 B gzip off the first card and 35,782 B off everything; with no serde_json in the card
 // module, no Debug output, section content read in one pass and wasm-opt run twice: first card
 // 198,425 B, everything 337,324 B gzip before the hardened picker merged; with it, search box
-// module 150,702 B and everything 349,122 B gzip (README, Size).
+// module 150,702 B and everything 349,122 B gzip (README, Size); the review-15 fixes (a card inside
+// a modal dialog, placement under CSS zoom, text typed before a field was disabled checked on
+// re-enable, non-text elements refused by name) search box module 152,037 B, everything 350,816 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -28,8 +30,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 199_500],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 190_500],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 151_500],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 350_000],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 152_500],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 351_000],
 ];
 
 for (const c of figures.chunks)

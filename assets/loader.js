@@ -222,8 +222,9 @@
       };
       slice();
       if (this.systems_.length) this.detect_(root);
-      // Every <input data-codecard-picker> in the root becomes a code picker (see picker()).
-      within(root, "input[data-codecard-picker]").forEach((input) => this.picker(input));
+      // Every <input data-codecard-picker> in the root becomes a code picker (see picker());
+      // the module refuses any other element by name.
+      within(root, "[data-codecard-picker]").forEach((input) => this.picker(input));
     }
 
     // CodeCard.picker(input, {system, multiple, billable, limit}): the input becomes a search

@@ -567,6 +567,10 @@ pub enum ErrorKind {
     Busy,
     /// 503: the request took longer than the endpoint allows; nothing was counted.
     Timeout,
+    /// 406: the client accepts only a format the endpoint does not write (FHIR XML).
+    NotAcceptable,
+    /// 415: the request body is in a format the endpoint does not read (FHIR XML).
+    UnsupportedMediaType,
 }
 
 /// The body of `POST /v1/codes/exists`: candidate codes found in a page's text.

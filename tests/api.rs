@@ -204,6 +204,23 @@ async fn cards_allow_any_origin_and_cache_briefly() {
 }
 
 #[tokio::test]
+async fn another_origin_may_read_the_headers_a_client_acts_on() {
+    let (_, headers, _) = send(Method::GET, "/v1/codes/I10").await;
+    let exposed = headers[header::ACCESS_CONTROL_EXPOSE_HEADERS].to_str().unwrap().to_ascii_lowercase();
+    for name in ["x-codecard-visitor-token", "retry-after", "www-authenticate"] {
+        assert!(exposed.split(',').any(|h| h.trim() == name), "{name} not in {exposed}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_token_is_401_with_a_bearer_challenge() {
+    let client = Client::new(ServerConfig::default());
+    let answer = client.get("/v1/codes/I10", Some("forged.token")).await;
+    assert_eq!((answer.status, answer.error()), (StatusCode::UNAUTHORIZED, ErrorKind::InvalidToken));
+    assert_eq!(answer.headers[header::WWW_AUTHENTICATE], "Bearer realm=\"codecard\", error=\"invalid_token\"");
+}
+
+#[tokio::test]
 async fn preflight_requests_are_answered() {
     let preflight = Request::builder()
         .method(Method::OPTIONS)

@@ -227,10 +227,21 @@ async fn post_bodies_that_are_not_parameters_are_refused_clearly() {
         post(&client, "/fhir/CodeSystem/$lookup", json!({"resourceType": "Patient"})).await.outcome();
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.contains("Parameters"), "{text}");
-    let plain = Request::post("/fhir/ValueSet/$expand").header(header::CONTENT_TYPE, "text/plain");
-    let (status, _, text) = client.send(plain.body(Body::from("url=x")).unwrap()).await.outcome();
+    for kind in ["text/plain", "application/fhir+xml"] {
+        let other = Request::post("/fhir/ValueSet/$expand").header(header::CONTENT_TYPE, kind);
+        let (status, code, text) = client.send(other.body(Body::from("<Parameters/>")).unwrap()).await.outcome();
+        assert_eq!((status, code.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not-supported"), "{kind}");
+        assert!(text.contains("application/fhir+json"), "{text}");
+    }
+    let (status, _, text) =
+        post(&client, "/fhir/ValueSet/$expand", json!({"resourceType": "Parameters", "parameter": {}})).await.outcome();
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(text.contains("application/fhir+json"), "{text}");
+    assert!(text.contains("array"), "{text}");
+    let both = format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs");
+    let body = json!({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "asthma"}]});
+    let (status, _, text) = post(&client, &both, body).await.outcome();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("not both"), "{text}");
     let huge =
         json!({"resourceType": "Parameters", "parameter": [{"name": "filter", "valueString": "x".repeat(70_000)}]});
     let (status, code, _) = post(&client, "/fhir/ValueSet/$expand", huge).await.outcome();
@@ -437,7 +448,9 @@ async fn validate_and_expand_are_not_metered() {
 #[tokio::test]
 async fn a_bad_token_is_401_login_and_a_missing_site_key_is_403_forbidden() {
     let client = Client::new(ServerConfig::default());
-    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9"), Some("forged.token")).await.outcome();
+    let refused = client.get(&lookup_uri(CM, "E11.9"), Some("forged.token")).await;
+    assert_eq!(refused.headers[header::WWW_AUTHENTICATE], "Bearer realm=\"codecard\", error=\"invalid_token\"");
+    let (status, code, _) = refused.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "login"));
     let keyed = Client::new(ServerConfig { require_site_key: true, ..ServerConfig::default() });
     let (status, code, text) = keyed.get(&lookup_uri(CM, "E11.9"), None).await.outcome();
@@ -471,4 +484,124 @@ async fn a_locked_database_is_503_transient_and_counts_nothing() {
     assert_eq!((status, code.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "transient"));
     locker.execute_batch("ROLLBACK").unwrap();
     assert_eq!(client.views_in_database(), 1, "the refused lookup recorded no view");
+}
+
+#[tokio::test]
+async fn asked_for_xml_the_answer_is_406_in_json() {
+    let client = Client::unmetered();
+    let expand = format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&count=1");
+    for format in ["xml", "application/fhir%2Bxml", "ttl"] {
+        let (status, code, text) = client.get(&format!("{expand}&_format={format}"), None).await.outcome();
+        assert_eq!((status, code.as_str()), (StatusCode::NOT_ACCEPTABLE, "not-supported"), "{format}");
+        assert!(text.contains("JSON only"), "{text}");
+    }
+    let xml = Request::get(&expand).header(header::ACCEPT, "application/fhir+xml").body(Body::empty()).unwrap();
+    assert_eq!(client.send(xml).await.outcome().0, StatusCode::NOT_ACCEPTABLE);
+    for (accept, format) in [
+        ("application/fhir+json", "json"),
+        ("application/json+fhir", "json"),
+        ("application/fhir+xml;q=0.9, */*;q=0.1", "application/fhir%2Bjson"),
+    ] {
+        let request = Request::get(format!("{expand}&_format={format}")).header(header::ACCEPT, accept);
+        client.send(request.body(Body::empty()).unwrap()).await.resource("ValueSet");
+    }
+}
+
+#[tokio::test]
+async fn pretty_and_summary_false_are_accepted_and_other_summaries_are_refused() {
+    let client = Client::unmetered();
+    let expand = format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&count=1");
+    let plain = client.get(&expand, None).await.resource("ValueSet");
+    let pretty = client.get(&format!("{expand}&_pretty=true&_summary=false"), None).await.resource("ValueSet");
+    assert_eq!(pretty["expansion"]["contains"], plain["expansion"]["contains"]);
+    client.get("/fhir/metadata?_pretty=false&_summary=false", None).await.resource("CapabilityStatement");
+    let (status, code, text) = client.get(&format!("{expand}&_summary=true"), None).await.outcome();
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "not-supported"));
+    assert!(text.contains("_summary=true is not supported"), "{text}");
+}
+
+#[tokio::test]
+async fn validate_code_and_lookup_at_the_instance_level_take_the_system_from_the_id() {
+    let client = Client::unmetered();
+    let out = client.get("/fhir/CodeSystem/icd10cm/$validate-code?code=E11.9", None).await.resource("Parameters");
+    assert_eq!(param(&out, "result")["valueBoolean"], true);
+    let out = client.get("/fhir/CodeSystem/icd10cm/$lookup?code=E11.9", None).await.resource("Parameters");
+    assert_eq!(param(&out, "display")["valueString"], "Type 2 diabetes mellitus without complications");
+    let coding =
+        json!({"resourceType": "Parameters", "parameter": [{"name": "coding", "valueCoding": {"code": "99214"}}]});
+    let out = post(&client, "/fhir/CodeSystem/cpt/$validate-code", coding).await.resource("Parameters");
+    assert_eq!(param(&out, "result")["valueBoolean"], true);
+    let (status, code, _) =
+        client.get(&format!("/fhir/CodeSystem/icd10cm/$validate-code?url={CPT}&code=99214"), None).await.outcome();
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid"));
+    let (status, _, _) = client.get("/fhir/CodeSystem/snomed/$validate-code?code=1", None).await.outcome();
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_coding_in_a_query_is_written_system_bar_code() {
+    let client = Client::unmetered();
+    let out =
+        client.get(&format!("/fhir/CodeSystem/$validate-code?coding={CM}|E11.9"), None).await.resource("Parameters");
+    assert_eq!(param(&out, "result")["valueBoolean"], true, "{out}");
+    let out = client.get(&format!("/fhir/CodeSystem/$lookup?coding={CM}|E11.9"), None).await.resource("Parameters");
+    assert_eq!(param(&out, "display")["valueString"], "Type 2 diabetes mellitus without complications");
+}
+
+#[tokio::test]
+async fn cpt_display_other_than_codecards_summary_is_not_judged_without_licensed_text() {
+    let client = Client::unmetered();
+    let ama = "Office or other outpatient visit for the evaluation and management of an established patient";
+    let uri = format!("/fhir/CodeSystem/$validate-code?url={CPT}&code=99214&display={}", ama.replace(' ', "%20"));
+    let out = client.get(&uri, None).await.resource("Parameters");
+    assert_eq!(param(&out, "result")["valueBoolean"], true, "{out}");
+    let issue = &param(&out, "issues")["resource"]["issue"][0];
+    assert_eq!((issue["severity"].as_str(), issue["code"].as_str()), (Some("information"), Some("informational")));
+    assert!(issue["details"]["text"].as_str().unwrap().contains("not checked"), "{issue}");
+    // ICD-10-CM's descriptions are public: a wrong display there is still false.
+    let (result, _, _) = validate(&client, "code=E11.9&display=Diabetes").await;
+    assert!(!result);
+}
+
+#[tokio::test]
+async fn cpt_display_is_checked_against_an_imported_licensed_descriptor() {
+    use codecard::server::import::{self, ImportFormat};
+    use codecard::server::{AppState, Catalog, DataSource, SqliteStore};
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let (data, file) = (dir.path().join("data"), dir.path().join("cpt.txt"));
+    // A fake descriptor written for this test: never AMA text.
+    std::fs::write(&file, "99213|FAKE TEST DESCRIPTOR for an office visit\n").unwrap();
+    import::run(&import::Request {
+        format: ImportFormat::parse("cpt").unwrap(),
+        file: &file,
+        data_dir: &data,
+        release: "2026",
+        progress: false,
+        code_list: None,
+        allow_mass_deletion: true,
+    })
+    .unwrap();
+    let catalog = std::sync::Arc::new(Catalog::load(&DataSource::Dir(data)).unwrap());
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join(common::DATABASE)).unwrap());
+    let config = ServerConfig { meter: MeterConfig { enabled: false, ..MeterConfig::default() }, ..Default::default() };
+    let state = common::block_on(AppState::new(catalog, common::widget(), store, config)).unwrap();
+    let app = common::router(state);
+    let check = |display: &str| {
+        let uri = format!("/fhir/CodeSystem/cpt/$validate-code?code=99213&display={}", display.replace(' ', "%20"));
+        let app = app.clone();
+        async move { client::send(&app, client::get(&uri, None)).await.resource("Parameters") }
+    };
+    let out = check("fake test descriptor for an office visit").await;
+    assert_eq!(param(&out, "result")["valueBoolean"], true, "{out}");
+    assert!(out["parameter"].as_array().unwrap().iter().all(|p| p["name"] != "issues"), "{out}");
+    let out = check("Some other visit").await;
+    assert_eq!(param(&out, "result")["valueBoolean"], false, "with licensed text, a display is judged: {out}");
+}
+
+#[tokio::test]
+async fn an_offset_out_of_range_names_the_real_bound() {
+    let uri = format!("/fhir/ValueSet/$expand?url={CM}?fhir_vs&offset=99999999999");
+    let (status, _, text) = Client::unmetered().get(&uri, None).await.outcome();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("from 0 to 2147483647"), "{text}");
 }

@@ -76,6 +76,10 @@ pub enum AppError {
     },
     /// The request took longer than the endpoint allows.
     Timeout,
+    /// The client asked for a format the endpoint does not write; says which it does.
+    NotAcceptable(String),
+    /// The body is in a format the endpoint does not read; says which it does.
+    UnsupportedMediaType(String),
 }
 
 impl ErrorKind {
@@ -99,6 +103,8 @@ impl ErrorKind {
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::StorageUnavailable | ErrorKind::Busy | ErrorKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 }
@@ -128,6 +134,8 @@ impl AppError {
             AppError::QueryTooLong { .. } => ErrorKind::QueryTooLong,
             AppError::Busy { .. } => ErrorKind::Busy,
             AppError::Timeout => ErrorKind::Timeout,
+            AppError::NotAcceptable(_) => ErrorKind::NotAcceptable,
+            AppError::UnsupportedMediaType(_) => ErrorKind::UnsupportedMediaType,
         }
     }
 
@@ -171,6 +179,7 @@ impl AppError {
                 format!("The code service is busy with other log-ins. Try again in {retry_after} s.")
             }
             AppError::Timeout => "The request took too long. Try again shortly.".into(),
+            AppError::NotAcceptable(message) | AppError::UnsupportedMediaType(message) => message.clone(),
             AppError::Internal(_) => "The code service had an internal error. Try again later.".into(),
         }
     }
@@ -191,11 +200,33 @@ impl IntoResponse for AppError {
         self.log();
         let (status, error) = self.status_and_body();
         let mut response = (status, Json(ErrorBody { error })).into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-        if let AppError::Busy { retry_after } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
-        }
+        self.add_headers(&mut response);
         response
+    }
+}
+
+impl AppError {
+    /// The headers an error answer carries besides its body, on `/v1` and `/fhir` alike: never
+    /// cached, `Retry-After` when the client should wait, and the `WWW-Authenticate` challenge
+    /// every 401 must carry (RFC 9110): the credentials this endpoint takes are bearer tokens.
+    pub(crate) fn add_headers(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        match self {
+            AppError::Busy { retry_after } => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+            }
+            AppError::InvalidToken(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer realm=\"codecard\", error=\"invalid_token\""),
+                );
+            }
+            AppError::InvalidCredentials => {
+                headers.insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"codecard\""));
+            }
+            _ => {}
+        }
     }
 }
 

@@ -223,6 +223,14 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
                 .allow_origin(Any)
                 .allow_methods([Method::GET, Method::HEAD, Method::POST])
                 .allow_headers(Any)
+                // A browser on another origin reads only the safelisted response headers unless
+                // told: these are the ones a client acts on (keep a guest's visitor token, wait
+                // before retrying, see why a token was refused).
+                .expose_headers([
+                    header::HeaderName::from_static(fhir::VISITOR_TOKEN_HEADER),
+                    header::RETRY_AFTER,
+                    header::WWW_AUTHENTICATE,
+                ])
                 .max_age(Duration::from_secs(86_400)),
         )
         .layer(CompressionLayer::new())

@@ -40,6 +40,25 @@ pub fn shadow_host(look: &ShadowLook) -> Result<(HtmlElement, HtmlElement), JsVa
     Ok((host, container))
 }
 
+/// Moves the card's `host` to where a card for `anchor` can be used: inside the anchor's open
+/// `<dialog>` when it has one (everything outside a modal dialog is inert: a card drawn over it
+/// would take no focus, no click and be absent from the accessibility tree), else at the end of
+/// `<body>`. The card is a popover (the top layer) either way, so it still sits
+/// above the dialog and outside its overflow.
+pub fn rehost(host: &HtmlElement, anchor: &HtmlElement) {
+    // Any open dialog: a non-modal one makes nothing inert, and a card inside it is as usable.
+    let dialog = anchor.closest("dialog[open]").ok().flatten();
+    let place: Option<web_sys::Node> = match dialog {
+        Some(dialog) => Some(dialog.into()),
+        None => leptos::prelude::document().body().map(Into::into),
+    };
+    if let Some(place) = place
+        && host.parent_node().as_ref() != Some(&place)
+    {
+        let _ = place.append_child(host);
+    }
+}
+
 /// Gives `host` an open shadow root (or empties the one it has: a shadow root cannot be
 /// removed) holding the styles and an empty container of class `class`, and returns the
 /// container. The container carries the theme and the language.

@@ -70,6 +70,7 @@ impl Widget {
         if same {
             app::close(self.target, true);
         } else {
+            dom::rehost(&self.host, &anchor);
             app::open(self.target, Target::new(anchor, code, system));
         }
     }
@@ -77,6 +78,7 @@ impl Widget {
     /// Opens the card for `code` next to `anchor`, even when it is already open there (a search
     /// box's result chosen again). `system` as for [`Widget::open`].
     pub fn show(&self, anchor: HtmlElement, code: String, system: Option<String>) {
+        dom::rehost(&self.host, &anchor);
         app::open(self.target, Target::new(anchor, code, system.as_deref().and_then(CodeSystem::parse)));
     }
 

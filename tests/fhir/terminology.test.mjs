@@ -103,6 +103,25 @@ describe("$validate-code", () => {
     }
   });
 
+  test("a CPT® display other than codecard's summary is result true with an informational issue: no licensed text to judge it by", async () => {
+    const ama = "Office or other outpatient visit for the evaluation and management of an established patient";
+    const out = valid(await validate({ url: CPT, code: "99214", display: ama }), "Parameters");
+    assert.equal(param(out, "result").valueBoolean, true);
+    const issue = valid(param(out, "issues").resource, "OperationOutcome").issue[0];
+    assert.deepEqual([issue.severity, issue.code], ["information", "informational"]);
+    assert.match(issue.details.text, /not checked/);
+  });
+
+  test("at the instance level (CodeSystem/icd10cm/$validate-code) the id names the system", async () => {
+    const input = { code: "E11.9" };
+    const out = valid(await fhir.operation({ name: "$validate-code", resourceType: "CodeSystem", id: "icd10cm", method: "GET", input }), "Parameters");
+    assert.equal(param(out, "result").valueBoolean, true);
+  });
+
+  test("asked for XML, the answer is a 406 OperationOutcome", async () => {
+    await failsWith(() => fhir.request(`ValueSet/$expand?url=${CM}?fhir_vs&count=1&_format=xml`), 406, "not-supported");
+  });
+
   test("ValueSet/$validate-code checks the implicit all-codes value set", async () => {
     const yes = valid(await validate({ url: `${PCS}?fhir_vs`, system: PCS, code: "0DTJ4ZZ" }, "ValueSet"), "Parameters");
     assert.equal(param(yes, "result").valueBoolean, true);

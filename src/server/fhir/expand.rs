@@ -76,7 +76,8 @@ pub async fn expand(State(state): State<AppState>, mut inputs: Inputs) -> Result
     let (system, _) = inputs.value_set()?;
     let filter = inputs.text("filter")?;
     let count = inputs.number("count", 0, MAX_COUNT)?.unwrap_or(DEFAULT_COUNT);
-    let offset = inputs.number("offset", 0, usize::MAX)?.unwrap_or(0);
+    // FHIR's `integer` is 32-bit: its largest value is the bound (past the end is an empty page).
+    let offset = inputs.number("offset", 0, i32::MAX as usize)?.unwrap_or(0);
     let billable_only = inputs.boolean("excludeNotForUI")?.unwrap_or(false);
     inputs.ignore(&["displayLanguage", "excludeNested", "activeOnly"]);
     inputs.finish("$expand")?;

@@ -4,7 +4,7 @@
 //! `issues` OperationOutcome (`suppressed`) says what and why; past the quota the answer is the
 //! code and its title only (what search shows anyone), still 200.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 
@@ -25,6 +25,19 @@ pub const VISITOR_TOKEN_HEADER: &str = "x-codecard-visitor-token";
 const SNOMED: &str = "http://snomed.info/sct";
 
 /// The card section of the ICD-10-CM coding notes, as the meter's plans name it.
+
+/// `GET|POST /fhir/CodeSystem/{id}/$lookup?code=`: the same, for the system `id` names.
+pub async fn instance(
+    state: State<AppState>,
+    ip: ClientIp,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    mut inputs: Inputs,
+) -> Result<Response, FhirError> {
+    inputs.instance(&id, "system")?;
+    lookup(state, ip, method, headers, inputs).await
+}
 
 /// `GET|POST /fhir/CodeSystem/$lookup?system=&code=` (or `coding`), with `version` and
 /// `property` (repeating: only those properties; `designation` for the designations).

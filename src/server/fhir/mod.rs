@@ -14,11 +14,14 @@
 //!
 //! Every error is an `OperationOutcome` whose status comes from the endpoint's one `AppError`
 //! ([`outcome`]). Operations take their input from the query string (GET) or a `Parameters`
-//! body (POST) alike ([`params`]).
+//! body (POST) alike ([`params`]), at the type level (`CodeSystem/$lookup?system=`) or the
+//! instance level (`CodeSystem/icd10cm/$lookup`: the id names the system). The general
+//! parameters `_format`, `_pretty` and `_summary` are read for every route ([`format`]).
 
 mod capability;
 mod codesystem;
 mod expand;
+mod format;
 mod lookup;
 mod outcome;
 mod params;
@@ -35,6 +38,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
+pub use lookup::VISITOR_TOKEN_HEADER;
 pub use outcome::{FhirError, IssueType, OperationOutcome};
 pub use systems::{implicit_value_set, system_uri};
 
@@ -52,6 +56,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     // side-stepped here.
     let lookup = Router::new()
         .route("/CodeSystem/$lookup", get(lookup::lookup).post(lookup::lookup))
+        .route("/CodeSystem/{id}/$lookup", get(lookup::instance).post(lookup::instance))
         .route_layer(middleware::from_fn_with_state(state.clone(), site_keys_as_outcome));
     Router::new()
         .merge(lookup)
@@ -59,12 +64,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/CodeSystem", get(codesystem::search))
         .route("/CodeSystem/{id}", get(codesystem::read))
         .route("/CodeSystem/$validate-code", get(validate::code_system).post(validate::code_system))
+        .route("/CodeSystem/{id}/$validate-code", get(validate::instance).post(validate::instance))
         .route("/ValueSet/$validate-code", get(validate::value_set).post(validate::value_set))
         .route("/ValueSet/$expand", get(expand::expand).post(expand::expand))
         // A Parameters body of a few codes is small; anything bigger is a mistake.
         .layer(DefaultBodyLimit::max(64 * 1024))
         .fallback(|| async { FhirError::from(AppError::NotFound) })
         .method_not_allowed_fallback(|| async { FhirError::from(AppError::MethodNotAllowed) })
+        .layer(middleware::from_fn(format::general_parameters))
 }
 
 /// [`site_keys::check`], its refusals worded as OperationOutcomes.

@@ -2,7 +2,6 @@
 //! endpoint's `AppError`, so a refusal means the same on `/v1` and on `/fhir`; only the FHIR
 //! issue type is chosen here.
 
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -51,6 +50,8 @@ pub enum Severity {
 pub enum IssueType {
     /// Content invalid against the specification or a profile.
     Invalid,
+    /// Nothing wrong: something the reader should know.
+    Informational,
     /// A required element is missing.
     Required,
     /// An element value is invalid (a number out of range, a wrong type).
@@ -94,7 +95,9 @@ impl IssueType {
             ErrorKind::BadRequest | ErrorKind::InvalidInput => IssueType::Invalid,
             ErrorKind::UnknownCode | ErrorKind::NotFound => IssueType::NotFound,
             ErrorKind::AmbiguousCode => IssueType::MultipleMatches,
-            ErrorKind::MethodNotAllowed => IssueType::NotSupported,
+            ErrorKind::MethodNotAllowed | ErrorKind::NotAcceptable | ErrorKind::UnsupportedMediaType => {
+                IssueType::NotSupported
+            }
             ErrorKind::InvalidToken | ErrorKind::InvalidCredentials => IssueType::Login,
             ErrorKind::EmailTaken => IssueType::Duplicate,
             ErrorKind::Forbidden => IssueType::Forbidden,
@@ -158,7 +161,7 @@ impl IntoResponse for FhirError {
         };
         let mut response = Fhir(OperationOutcome { issue: vec![issue] }).into_response();
         *response.status_mut() = status;
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        self.error.add_headers(&mut response);
         response
     }
 }

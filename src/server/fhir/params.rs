@@ -36,8 +36,26 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
         if request.method() != Method::POST {
             let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
                 .map_err(|e| FhirError::from(AppError::BadRequest(e.body_text())))?;
-            let items = pairs.into_iter().map(|(name, value)| (name, Input::Text(value))).collect();
+            let items = pairs
+                .into_iter()
+                .map(|(name, value)| match (name.as_str(), value.split_once('|')) {
+                    // A coding in a query is FHIR's token form: `system|code`.
+                    ("coding", Some((system, code))) => {
+                        let system = Some(system.to_string()).filter(|s| !s.is_empty());
+                        (name, Input::Coding(Coding { system, code: Some(code.to_string()), ..Coding::default() }))
+                    }
+                    _ => (name, Input::Text(value)),
+                })
+                .collect();
             return Ok(Inputs { items });
+        }
+        // Two sources of parameters would leave one silently unread.
+        if request.uri().query().is_some_and(|q| !q.is_empty()) {
+            return Err(AppError::BadRequest(
+                "Send the operation's parameters either in the query (GET) or in a Parameters body (POST), not both."
+                    .into(),
+            )
+            .into());
         }
         let json = request
             .headers()
@@ -45,7 +63,7 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/fhir+json") || v.starts_with("application/json"));
         if !json {
-            return Err(AppError::BadRequest(
+            return Err(AppError::UnsupportedMediaType(
                 "Send the operation's input as a Parameters resource in application/fhir+json.".into(),
             )
             .into());
@@ -69,8 +87,13 @@ impl Inputs {
         if json.get("resourceType").and_then(Json::as_str) != Some("Parameters") {
             return Err(invalid("The body must be a Parameters resource (resourceType \"Parameters\").".into()));
         }
+        let parameters = match json.get("parameter") {
+            None => &[][..],
+            Some(Json::Array(parameters)) => parameters.as_slice(),
+            Some(_) => return Err(invalid("Parameters.parameter must be an array of parameters.".into())),
+        };
         let mut items = Vec::new();
-        for parameter in json.get("parameter").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default() {
+        for parameter in parameters {
             let Some(name) = parameter.get("name").and_then(Json::as_str) else {
                 return Err(invalid("Every parameter needs a name.".into()));
             };
@@ -177,7 +200,45 @@ impl Inputs {
 
     /// Drops parameters that change nothing here (`displayLanguage`: every text is English).
     pub fn ignore(&mut self, names: &[&str]) {
-        self.items.retain(|(name, _)| !names.contains(&name.as_str()) && name != "_format");
+        self.items.retain(|(name, _)| !names.contains(&name.as_str()));
+    }
+
+    /// The system of an instance-level call (`CodeSystem/{id}/$lookup`): `id` names it, and is
+    /// given to the operation as its `parameter` (`system` or `url`). A different system sent as
+    /// well is a contradiction, refused; an unknown id is not here (404).
+    pub fn instance(&mut self, id: &str, parameter: &str) -> Result<(), FhirError> {
+        let system = CodeSystem::ALL.into_iter().find(|s| s.id() == id).ok_or(AppError::NotFound)?;
+        let uri = systems::system_uri(system);
+        let sent = self.text(parameter)?;
+        if let Some(other) = sent.filter(|other| systems::from_uri(other) != Some(system)) {
+            return Err(FhirError::invalid(
+                parameter,
+                IssueType::Invalid,
+                format!("CodeSystem/{id} is {uri}; the parameter {parameter} names another system ({other:?})."),
+            ));
+        }
+        let mut in_coding = false;
+        for (name, input) in &mut self.items {
+            if let (true, Input::Coding(coding)) = (name == "coding", input) {
+                in_coding = true;
+                match coding.system.as_deref() {
+                    None => coding.system = Some(uri.to_string()),
+                    Some(other) if systems::from_uri(other) != Some(system) => {
+                        return Err(FhirError::invalid(
+                            "coding",
+                            IssueType::Invalid,
+                            format!("CodeSystem/{id} is {uri}; the coding names another system ({other:?})."),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        // A coding carries its own system; a code takes the instance's.
+        if !in_coding {
+            self.items.push((parameter.to_string(), Input::Text(uri.to_string())));
+        }
+        Ok(())
     }
 
     /// Refuses whatever parameter the operation did not read.

@@ -9,13 +9,14 @@
 //! that is not one of the code's descriptions (compared ignoring case and spacing). `display`
 //! always carries the right title when the code is known.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
-use super::outcome::{FhirError, IssueType};
+use super::outcome::{FhirError, IssueType, OperationOutcome, Severity};
 use super::params::{Inputs, Target, system_of};
 use super::types::{Parameter, Parameters, Value};
 use super::{Fhir, public, release, systems};
+use crate::api::CodeSystem;
 use crate::code;
 use crate::server::AppState;
 
@@ -24,6 +25,16 @@ use crate::server::AppState;
 pub async fn code_system(State(state): State<AppState>, mut inputs: Inputs) -> Result<Response, FhirError> {
     let target = inputs.target("url")?;
     answer(&state, target, inputs, "CodeSystem/$validate-code")
+}
+
+/// `GET|POST /fhir/CodeSystem/{id}/$validate-code?code=`: the same, for the system `id` names.
+pub async fn instance(
+    state: State<AppState>,
+    Path(id): Path<String>,
+    mut inputs: Inputs,
+) -> Result<Response, FhirError> {
+    inputs.instance(&id, "url")?;
+    code_system(state, inputs).await
 }
 
 /// `GET|POST /fhir/ValueSet/$validate-code?url=<system>?fhir_vs&system=&code=` (or `coding`).
@@ -97,11 +108,27 @@ fn answer(state: &AppState, target: Target, mut inputs: Inputs, operation: &str)
         let message = format!("{proper} is a category header: not valid on a claim; use a code below it.");
         return Ok(reply(false, Some(message), title));
     }
+    let mut unchecked = None;
     if let Some(display) = display {
         let card = state.catalog.card(system, &key);
-        let valid: Vec<String> =
-            std::iter::once(entry.title.to_string()).chain(card.and_then(|c| c.short_description)).collect();
-        if !valid.iter().any(|v| same_text(v, &display)) {
+        // CPT's official descriptors are the AMA's licensed text: without an imported file,
+        // codecard holds only its own summary, so a display that differs from it (most likely
+        // the AMA descriptor) cannot be judged either way.
+        let licensed_text = system != CodeSystem::Cpt || card.as_ref().is_some_and(|c| c.long_description.is_some());
+        let valid: Vec<String> = std::iter::once(entry.title.to_string())
+            .chain(card.into_iter().flat_map(|c| [c.short_description, c.long_description]).flatten())
+            .collect();
+        if !valid.iter().any(|v| same_text(v, &display)) && !licensed_text {
+            unchecked = Some(OperationOutcome::one(
+                Severity::Information,
+                IssueType::Informational,
+                format!(
+                    "The display {display:?} was not checked: this endpoint holds no licensed CPT® descriptors, \
+                     only codecard's own summary ({:?}).",
+                    entry.title
+                ),
+            ));
+        } else if !valid.iter().any(|v| same_text(v, &display)) {
             let message = format!(
                 "Wrong display {display:?} for {}#{proper}: it should be {:?}.",
                 systems::system_uri(system),
@@ -111,7 +138,7 @@ fn answer(state: &AppState, target: Target, mut inputs: Inputs, operation: &str)
         }
     }
     let note = (!entry.billable).then(|| format!("{proper} is a category header: not valid on a claim."));
-    Ok(reply(true, note, title))
+    Ok(reply_with(true, note, title, unchecked))
 }
 
 /// Whether two descriptions are the same text, ignoring case and spacing.
@@ -122,8 +149,19 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// The `Parameters` answer: `result`, `message`, `display`.
 fn reply(result: bool, message: Option<String>, display: Option<String>) -> Response {
+    reply_with(result, message, display, None)
+}
+
+/// [`reply`], with an `issues` OperationOutcome when something was left unchecked.
+fn reply_with(
+    result: bool,
+    message: Option<String>,
+    display: Option<String>,
+    issues: Option<OperationOutcome>,
+) -> Response {
     let mut parameters = Parameters { parameter: vec![Parameter::value("result", Value::Boolean(result))] };
     parameters.parameter.extend(message.map(|m| Parameter::value("message", Value::String(m))));
     parameters.parameter.extend(display.map(|d| Parameter::value("display", Value::String(d))));
+    parameters.parameter.extend(issues.map(Parameter::issues));
     public(Fhir(parameters).into_response())
 }

@@ -91,6 +91,26 @@ fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
         .collect()
 }
 
+/// The input types a code can be typed into (a missing or unknown `type` is `text`).
+const TEXT_TYPES: [&str; 2] = ["text", "search"];
+
+/// `element` as a text input, or the console's error naming it (its start tag, as the page
+/// wrote it): a checkbox, a `<textarea>` or a `<select>` cannot hold a typed code, and is left
+/// as the page made it.
+fn text_input(element: HtmlElement) -> Result<HtmlInputElement, String> {
+    match element.dyn_into::<HtmlInputElement>() {
+        Ok(input) if TEXT_TYPES.contains(&input.type_().as_str()) => Ok(input),
+        Ok(input) => Err(refusal(&input)),
+        Err(element) => Err(refusal(&element)),
+    }
+}
+
+fn refusal(element: &web_sys::Element) -> String {
+    let html = element.outer_html();
+    let tag = html.split_inclusive('>').next().unwrap_or_default();
+    format!("codecard: a code picker needs a text <input>; {tag} is left as it is")
+}
+
 /// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
 /// mounted with) whose cards open through `card`, the card module's handle. `options` is the JSON
 /// of the picker's options. The picker lives until [`MountedPicker::destroy`].
@@ -98,9 +118,13 @@ fn systems(names: &str) -> Result<Vec<CodeSystem>, String> {
 pub fn mount_picker(
     widget_options: &str,
     card: Card,
-    input: HtmlInputElement,
+    input: HtmlElement,
     options: &str,
 ) -> Result<MountedPicker, JsValue> {
+    let input = text_input(input).map_err(|message| {
+        leptos::logging::error!("{message}");
+        JsValue::from_str(&message)
+    })?;
     let config = super::config(widget_options)?;
     // In its own module nothing has started Leptos's task executor yet (mount_to does that, but
     // the picker's state spawns before its first view is mounted).

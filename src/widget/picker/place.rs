@@ -61,8 +61,12 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
         .flatten()
         .and_then(|style| style.get_property_value("direction").ok())
         .is_some_and(|direction| direction == "rtl");
+    // Under CSS `zoom` (on the body, say) the input's box is measured zoomed, as the viewport
+    // sees it, while the list's own lengths are zoomed once more when drawn: everything is
+    // worked out in the viewport's pixels, then given to the list divided by its zoom.
+    let zoom = css_zoom(popup);
     // The height the list wants, whatever it is capped at now.
-    let wanted = popup.first_element_child().map_or(0.0, |list| f64::from(list.scroll_height()) + 4.0);
+    let wanted = popup.first_element_child().map_or(0.0, |list| f64::from(list.scroll_height()) + 4.0) * zoom;
     let r = input.get_bounding_client_rect();
     let spot = spot((r.left(), r.top(), r.right(), r.bottom()), rtl, wanted, &view);
     let window = window();
@@ -72,9 +76,19 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
     for (property, value) in
         [("top", spot.top + y), ("left", spot.left + x), ("width", spot.width), ("--cc-pick-max", spot.max_height)]
     {
-        let _ = style.set_property_with_priority(property, &format!("{value}px"), "important");
+        let _ = style.set_property_with_priority(property, &format!("{}px", value / zoom), "important");
     }
     true
+}
+
+/// The effective CSS zoom of `element` (its own and its ancestors'); 1 where the browser does
+/// not say (`currentCSSZoom` is recent), as it was before browsers measured zoomed boxes.
+fn css_zoom(element: &HtmlElement) -> f64 {
+    js_sys::Reflect::get(element, &"currentCSSZoom".into())
+        .ok()
+        .and_then(|zoom| zoom.as_f64())
+        .filter(|zoom| *zoom > 0.0)
+        .unwrap_or(1.0)
 }
 
 /// Listeners that keep the list of `picker` at its input while it shows.

@@ -196,15 +196,23 @@ impl Inner {
         self.input().matches(":disabled").unwrap_or(false)
     }
 
-    /// Follows the input's `disabled` and `readonly`: locked, the list closes.
-    pub fn relock(&self) {
+    /// Follows the input's `disabled` and `readonly`: locked, the list closes; unlocked again
+    /// with typed text left unchecked and the field no longer focused (disabling it took focus
+    /// away, and no blur may have said so), the text is checked now.
+    pub fn relock(self: &Rc<Self>) {
         let locked = self.frozen();
         if locked {
             self.expanded.set(false);
             self.header.set(None);
         }
+        let was_locked = self.locked.get_untracked();
         self.locked.set(locked);
         self.disabled.set(self.disabled_now());
+        let input: &web_sys::Element = self.input();
+        let focused = document().active_element().as_ref() == Some(input);
+        if was_locked && !locked && self.dirty.get() && !focused {
+            self.validate();
+        }
     }
 
     /// Whether the list is showing.
@@ -406,6 +414,8 @@ impl Inner {
                 event.prevent_default();
                 self.expanded.set(false);
                 self.header.set(None);
+                // The same text typed again lists afresh, with no option chosen.
+                self.option.index.set(None);
             }
             "Backspace" if self.settings.multiple && self.input().value().is_empty() => {
                 if let Some(last) = self.picked.with_untracked(Vec::len).checked_sub(1) {
@@ -484,10 +494,15 @@ impl Inner {
     pub fn validate(self: &Rc<Self>) {
         let written = self.input().value().trim().to_string();
         let held = self.held.borrow().as_ref().is_some_and(|c| c.display_code == written);
-        // A read-only or disabled field keeps what the page put in it.
-        if written.is_empty() || held || self.frozen() {
+        if written.is_empty() || held {
             self.set_message("");
             self.dirty.set(false);
+            return;
+        }
+        // A read-only or disabled field is not written to now; what was typed into it before
+        // (a page that disables its fields while it saves a draft) stays unchecked, and is
+        // checked once it is enabled again, or when the form is submitted.
+        if self.frozen() {
             return;
         }
         // The same text is already being checked: that check answers (and resubmits).
