@@ -504,3 +504,19 @@ async fn misspellings_with_doubled_or_missing_letters_and_short_stems_are_found(
 async fn a_child_whose_title_covers_the_query_ranks_above_the_category_offering_it() {
     assert_eq!(codes("q=pressure ulcer of sacral region stage 3").await[0], "L89.153");
 }
+
+#[tokio::test]
+async fn a_category_without_an_unspecified_child_brings_its_best_billable_child_above_it() {
+    let found = search("q=twisted my ankle").await;
+    assert_eq!(found.results[0].display_code, "S93.409A", "{:?}", codes_of(&found));
+    assert!(found.results[0].billable);
+}
+
+#[tokio::test]
+async fn an_initial_encounter_ranks_above_a_sequela_when_the_query_names_neither() {
+    let found = codes("q=sprained ankle&limit=20").await;
+    let at = |code: &str| found.iter().position(|c| c == code).unwrap_or(usize::MAX);
+    assert!(at("S93.402A") < at("S93.409S") && at("S93.401A") < at("S93.409S"), "{found:?}");
+    // Asked for, the sequela comes first.
+    assert_eq!(codes("q=sprained ankle sequela").await[0], "S93.409S");
+}

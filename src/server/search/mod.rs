@@ -101,6 +101,9 @@ const READ_AS: u32 = 1 << 30;
 /// What a title naming a family or personal history, a screening or a risk loses when the
 /// query does not ask for one: `ischemic heart disease` is the disease, not its family history.
 const CONTEXT: f32 = 5.0;
+/// What a later encounter (a 7th character "subsequent encounter" or "sequela") loses when the
+/// query names none: an injury a person describes is being seen for the first time.
+const LATER: f32 = 1.0;
 /// A category the Index sends to with a code to be completed (`S00.1-`) is followed by at most
 /// this many of the codes under it that go on a claim (24: three sides of eight stages).
 const OFFERED_CHILDREN: usize = 24;
@@ -141,6 +144,8 @@ struct Meta {
     /// Whether the title is a family or personal history, a screening or a risk (see
     /// [`text::names_a_context`]).
     context: bool,
+    /// Whether the title is a later encounter (see [`text::names_a_later_encounter`]).
+    later: bool,
 }
 
 /// What a query of words matched.
@@ -277,6 +282,8 @@ struct Asked {
     context: bool,
     /// A negated detail: it says `without` or `not` (see [`text::negates`]).
     denial: bool,
+    /// A later encounter (see [`text::asks_for_later_encounter`]).
+    later: bool,
 }
 
 /// The words one query word may stand for: (term id, what matching it is worth, how).
@@ -363,6 +370,7 @@ impl SearchIndex {
                 specific_words,
                 title_len: entry.title.len().min(u16::MAX as usize) as u16,
                 context: text::names_a_context(entry.title),
+                later: text::names_a_later_encounter(entry.title),
             });
         }
         // The ways in, as documents after the codes.
@@ -727,6 +735,7 @@ impl SearchIndex {
             words.retain(|w| !text::is_filler(w));
         }
         let context_asked = words.iter().any(|w| text::asks_for_context(w));
+        let later_asked = words.iter().any(|w| text::asks_for_later_encounter(w));
         let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
         let (mut rewritten, applied) = self.synonyms.rewrite(&spoken);
         if names_something {
@@ -763,7 +772,7 @@ impl SearchIndex {
                     synonyms::Part::Typed(word) => text::negates(word),
                     synonyms::Part::Rewritten { term, .. } => text::negates(term),
                 });
-                let asked = Asked { context: context_asked, denial: denies };
+                let asked = Asked { context: context_asked, later: later_asked, denial: denies };
                 lists.push(self.rank_reading(&groups, query, asked, *flag, &mut scratch));
             }
             matches.terms.sort_unstable();
@@ -833,12 +842,16 @@ impl SearchIndex {
         // Each code ranks by its best document: its title or one of its ways in. On a tie
         // the title wins (the result then needs no `via`).
         let mut ranked: Vec<(f32, u32)> = Vec::new();
+        let mut offering: Vec<u32> = Vec::new();
         for &id in touched.iter().filter(|id| effective(**id).count_ones() == best) {
             let meta = &self.meta[id as usize];
             let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
             let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
             if meta.context && !asked.context {
                 rank -= CONTEXT;
+            }
+            if meta.later && !asked.later {
+                rank -= LATER;
             }
             let code = if id < codes {
                 id
@@ -877,27 +890,42 @@ impl SearchIndex {
             }
             if better {
                 best_rank[slot] = rank;
+                // The rank may come from a way in to a category while the title names the
+                // result: the category's children are still offered under it.
+                if self.offers_children(id) {
+                    offering.push(code);
+                }
             }
         }
         // A category the Index sends to lists its children under the way in; a child whose own
         // title the query covers ("Pressure ulcer of sacral region, stage 3") is the code the
-        // path meant, and goes above the category and its unspecified child.
+        // path meant, and goes above the category and its unspecified child. A category without
+        // an unspecified child of its own (S93.40, whose children need a side and a 7th
+        // character) has its best matching child, what goes on a claim, just above it.
         let covers = |id: u32| {
             effective(id).count_ones() == best
                 && specific[id as usize] >= self.meta[id as usize].specific_words.max(1)
         };
-        for &(_, code) in &ranked {
-            let doc = best_doc[code as usize] & !TITLE_COVERS;
-            if doc & DEFAULT_OF != 0 || !self.offers_children(doc) {
-                continue;
-            }
+        offering.sort_unstable();
+        offering.dedup();
+        for &code in &offering {
             let rank = best_rank[code as usize] + 2.0 * DEFAULT_CHILD;
+            let mut best_child: Option<u32> = None;
             for &child in self.below(code) {
                 let slot = child as usize;
                 let (m, system) = (&self.meta[slot], self.meta[code as usize].system);
-                if child != code && m.system == system && m.billable && covers(child) && rank > best_rank[slot] {
-                    (best_rank[slot], best_doc[slot]) = (rank, child | TITLE_COVERS);
+                if child == code || m.system != system || !m.billable || effective(child).count_ones() != best {
+                    continue;
                 }
+                if covers(child) && rank > best_rank[slot] {
+                    (best_rank[slot], best_doc[slot]) = (rank, child | TITLE_COVERS);
+                } else if best_child.is_none_or(|b| best_rank[slot] > best_rank[b as usize]) {
+                    best_child = Some(child);
+                }
+            }
+            if let Some(child) = best_child.filter(|_| self.default_child[code as usize] == NONE) {
+                let slot = child as usize;
+                best_rank[slot] = best_rank[slot].max(rank - 0.5 * DEFAULT_CHILD);
             }
         }
         for entry in &mut ranked {

@@ -329,6 +329,18 @@ pub fn names_a_context(title: &str) -> bool {
     CONTEXTS.iter().any(|c| title.starts_with(c)) || title.contains("screening")
 }
 
+/// Whether a title is a later encounter for an injury: its 7th character says "subsequent
+/// encounter" or "sequela" rather than "initial encounter".
+pub fn names_a_later_encounter(title: &str) -> bool {
+    let title = title.to_ascii_lowercase();
+    title.ends_with(", sequela") || title.contains(", subsequent encounter")
+}
+
+/// Whether a query word asks for a later encounter (see [`names_a_later_encounter`]).
+pub fn asks_for_later_encounter(term: &str) -> bool {
+    matches!(term, "sequela" | "sequelae" | "subsequent" | "late" | "healing" | "followup" | "follow")
+}
+
 /// Whether a query word asks for such a context (see [`names_a_context`]).
 pub fn asks_for_context(term: &str) -> bool {
     matches!(term, "history" | "hx" | "family" | "personal" | "screening" | "screen" | "risk")
