@@ -468,7 +468,10 @@ async fn a_title_saying_without_a_detail_does_not_cover_a_query_asking_for_it() 
     let last_with = found.results.iter().rposition(|h| h.title.contains("with status migrainosus"));
     assert!(first_without.is_none_or(|w| last_with.is_some_and(|l| l < w)), "{:?}", codes_of(&found));
     let heart = codes("q=hypertensive heart and chronic kidney disease with heart failure").await;
-    assert!(["I13.0", "I13.2"].contains(&heart[0].as_str()) && ["I13.0", "I13.2"].contains(&heart[1].as_str()), "{heart:?}");
+    assert!(
+        ["I13.0", "I13.2"].contains(&heart[0].as_str()) && ["I13.0", "I13.2"].contains(&heart[1].as_str()),
+        "{heart:?}"
+    );
     // A query that says "without" still finds the titles that say it first.
     assert_eq!(codes("q=migraine without status migrainosus not intractable").await[0], "G43.909");
     let without = search("q=hypertensive heart and chronic kidney disease without heart failure").await;

@@ -351,8 +351,7 @@ impl SearchIndex {
             seen.extend(text::terms(entry.extra).into_iter().filter(|t| in_title.binary_search(t).is_err()));
             seen.sort_unstable();
             seen.dedup();
-            let title_terms =
-                in_title.iter().map(|t| (t, id as u32 | if negated.contains(t) { NEGATED } else { 0 }));
+            let title_terms = in_title.iter().map(|t| (t, id as u32 | if negated.contains(t) { NEGATED } else { 0 }));
             let extra_terms = seen.iter().map(|t| (t, id as u32 | EXTRA_ONLY));
             for (term, posting) in title_terms.chain(extra_terms) {
                 match dictionary.get_mut(term.as_str()) {
@@ -903,8 +902,7 @@ impl SearchIndex {
         // an unspecified child of its own (S93.40, whose children need a side and a 7th
         // character) has its best matching child, what goes on a claim, just above it.
         let covers = |id: u32| {
-            effective(id).count_ones() == best
-                && specific[id as usize] >= self.meta[id as usize].specific_words.max(1)
+            effective(id).count_ones() == best && specific[id as usize] >= self.meta[id as usize].specific_words.max(1)
         };
         offering.sort_unstable();
         offering.dedup();

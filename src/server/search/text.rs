@@ -405,11 +405,20 @@ mod tests {
     #[test]
     fn words_only_named_to_be_denied_are_negated() {
         assert_eq!(negated_words("Other migraine, intractable, without status migrainosus"), ["migrainosus", "status"]);
-        let heart = "Hypertensive heart and chronic kidney disease without heart failure, with stage 5 chronic kidney disease";
+        let heart =
+            "Hypertensive heart and chronic kidney disease without heart failure, with stage 5 chronic kidney disease";
         assert_eq!(negated_words(heart), ["failure"]);
-        assert!(negated_words("Migraine, not intractable, with status migrainosus").contains(&"intractable".to_string()));
-        assert!(negated_words("Calculus of gallbladder without cholecystitis with obstruction").contains(&"cholecystitis".to_string()));
-        assert!(!negated_words("Calculus of gallbladder without cholecystitis with obstruction").contains(&"obstruction".to_string()));
+        assert!(
+            negated_words("Migraine, not intractable, with status migrainosus").contains(&"intractable".to_string())
+        );
+        assert!(
+            negated_words("Calculus of gallbladder without cholecystitis with obstruction")
+                .contains(&"cholecystitis".to_string())
+        );
+        assert!(
+            !negated_words("Calculus of gallbladder without cholecystitis with obstruction")
+                .contains(&"obstruction".to_string())
+        );
     }
 
     #[test]
