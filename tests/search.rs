@@ -459,3 +459,67 @@ async fn everyday_words_the_index_lacks_are_read_as_the_clinical_words() {
         assert_eq!(codes(query).await[0], code, "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_title_saying_without_a_detail_does_not_cover_a_query_asking_for_it() {
+    let found = search("q=migraine with status migrainosus").await;
+    assert!(found.results[0].title.contains("with status migrainosus"), "{:?}", codes_of(&found));
+    let first_without = found.results.iter().position(|h| h.title.contains("without status migrainosus"));
+    let last_with = found.results.iter().rposition(|h| h.title.contains("with status migrainosus"));
+    assert!(first_without.is_none_or(|w| last_with.is_some_and(|l| l < w)), "{:?}", codes_of(&found));
+    let heart = codes("q=hypertensive heart and chronic kidney disease with heart failure").await;
+    assert!(
+        ["I13.0", "I13.2"].contains(&heart[0].as_str()) && ["I13.0", "I13.2"].contains(&heart[1].as_str()),
+        "{heart:?}"
+    );
+    // A query that says "without" still finds the titles that say it first.
+    assert_eq!(codes("q=migraine without status migrainosus not intractable").await[0], "G43.909");
+    let without = search("q=hypertensive heart and chronic kidney disease without heart failure").await;
+    assert!(without.results[0].title.contains("without heart failure"), "{:?}", codes_of(&without));
+}
+
+fn codes_of(found: &SearchResults) -> Vec<&str> {
+    found.results.iter().map(|h| h.display_code.as_str()).collect()
+}
+
+#[tokio::test]
+async fn see_also_by_type_does_not_make_every_subterm_a_way_in() {
+    // "Disease, viral, virus — see also Disease, by type of virus": not every disease is viral.
+    for query in ["q=viral kidney disease", "q=willis disease viral"] {
+        let found = search(query).await;
+        let vias: Vec<_> = found.results.iter().filter_map(|h| h.via.as_deref()).collect();
+        assert!(vias.iter().all(|v| !v.contains("Disease, viral, virus → Disease,")), "{query}: {vias:?}");
+    }
+}
+
+#[tokio::test]
+async fn misspellings_with_doubled_or_missing_letters_and_short_stems_are_found() {
+    assert_eq!(codes("q=dizzy").await.first().map(String::as_str), Some("R42"));
+    for typed in ["hemmoroids", "hemroids"] {
+        assert_eq!(codes(&format!("q={typed}")).await.first().map(String::as_str), Some("K64.9"), "{typed}");
+    }
+    assert_eq!(codes("q=diabeetis").await[0], "E11.9");
+    // Equally far from arteritis and arthritis: the word the code sets use more wins.
+    assert_eq!(codes("q=artheritis").await[0], "M19.90");
+}
+
+#[tokio::test]
+async fn a_child_whose_title_covers_the_query_ranks_above_the_category_offering_it() {
+    assert_eq!(codes("q=pressure ulcer of sacral region stage 3").await[0], "L89.153");
+}
+
+#[tokio::test]
+async fn a_category_without_an_unspecified_child_brings_its_best_billable_child_above_it() {
+    let found = search("q=twisted my ankle").await;
+    assert_eq!(found.results[0].display_code, "S93.409A", "{:?}", codes_of(&found));
+    assert!(found.results[0].billable);
+}
+
+#[tokio::test]
+async fn an_initial_encounter_ranks_above_a_sequela_when_the_query_names_neither() {
+    let found = codes("q=sprained ankle&limit=20").await;
+    let at = |code: &str| found.iter().position(|c| c == code).unwrap_or(usize::MAX);
+    assert!(at("S93.402A") < at("S93.409S") && at("S93.401A") < at("S93.409S"), "{found:?}");
+    // Asked for, the sequela comes first.
+    assert_eq!(codes("q=sprained ankle sequela").await[0], "S93.409S");
+}

@@ -340,8 +340,12 @@ impl Tree {
             codes.clear();
             self.codes_of(id, 0, &mut codes);
             let row = &self.entries[id].row;
-            let by: Vec<usize> =
-                [&row.see, &row.see_also].into_iter().flat_map(|r| self.by_subterm(r).iter().copied()).collect();
+            // "See X, by site" sends the reader on to X's subterms, and so does a main term's
+            // "see also" ("Boil — see also Furuncle, by site": a boil is a furuncle). A
+            // subterm's "see also" only says where the kinds are listed ("Disease, viral — see
+            // also Disease, by type of virus"): not every kind of disease is viral.
+            let also = if self.entries[id].parent.is_none() { self.by_subterm(&row.see_also) } else { &[] };
+            let by: Vec<usize> = self.by_subterm(&row.see).iter().chain(also).copied().collect();
             if codes.is_empty() && by.is_empty() {
                 continue;
             }
@@ -589,6 +593,18 @@ mod tests {
         assert_eq!(leading_to(&terms, "L899"), ["Bedsore → Ulcer, pressure", "Ulcer, pressure"]);
         let heel = terms.ways.iter().find(|w| w.code == "L896" && w.label.starts_with("Bedsore")).unwrap();
         assert_eq!((heel.label.as_str(), heel.phrase.as_str()), ("Bedsore → Ulcer, pressure, heel", "bedsore heel"));
+    }
+
+    #[test]
+    fn a_subterms_see_also_by_type_does_not_lead_to_every_subterm() {
+        let text = "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code
+1,D,0,Disease,,,,R69
+2,D,1,kidney,,,,N28.9
+3,D,1,viral,,\"Disease, by type of virus\",,B34.9
+";
+        let terms = read(text, &|k| ["R69", "N289", "B349"].contains(&k)).unwrap();
+        assert_eq!(leading_to(&terms, "N289"), ["Disease, kidney"]);
+        assert!(leading_to(&terms, "B349").contains(&"Disease, viral"));
     }
 
     #[test]

@@ -72,6 +72,11 @@ const EXTRA_WEIGHT: f32 = 0.5;
 /// for "Enuresis"): it covers the way in, but the way in that has the word itself wins.
 const ALTERNATIVE: u32 = 1 << 30;
 const ALTERNATIVE_WEIGHT: f32 = 0.9;
+/// Marks a title's posting whose word the title only names to deny (`failure` in "... without
+/// heart failure"; see [`text::negated_words`]): it matches, but neither scores nor covers the
+/// title, unless the query says `without` or `not` too. (Postings never carry [`DEFAULT_OF`],
+/// which marks ranked entries.)
+const NEGATED: u32 = 1 << 29;
 /// Marks, in scoring, a code whose own title covers the query.
 const TITLE_COVERS: u32 = 1 << 31;
 /// A posting's document id, without its flags.
@@ -96,6 +101,9 @@ const READ_AS: u32 = 1 << 30;
 /// What a title naming a family or personal history, a screening or a risk loses when the
 /// query does not ask for one: `ischemic heart disease` is the disease, not its family history.
 const CONTEXT: f32 = 5.0;
+/// What a later encounter (a 7th character "subsequent encounter" or "sequela") loses when the
+/// query names none: an injury a person describes is being seen for the first time.
+const LATER: f32 = 1.0;
 /// A category the Index sends to with a code to be completed (`S00.1-`) is followed by at most
 /// this many of the codes under it that go on a claim (24: three sides of eight stages).
 const OFFERED_CHILDREN: usize = 24;
@@ -136,6 +144,8 @@ struct Meta {
     /// Whether the title is a family or personal history, a screening or a risk (see
     /// [`text::names_a_context`]).
     context: bool,
+    /// Whether the title is a later encounter (see [`text::names_a_later_encounter`]).
+    later: bool,
 }
 
 /// What a query of words matched.
@@ -265,6 +275,17 @@ enum Match {
     Hint,
 }
 
+/// What a query asks for beyond its words.
+#[derive(Clone, Copy)]
+struct Asked {
+    /// A history, screening or risk (see [`text::asks_for_context`]).
+    context: bool,
+    /// A negated detail: it says `without` or `not` (see [`text::negates`]).
+    denial: bool,
+    /// A later encounter (see [`text::asks_for_later_encounter`]).
+    later: bool,
+}
+
 /// The words one query word may stand for: (term id, what matching it is worth, how).
 type Group = Vec<(u32, f32, Match)>;
 
@@ -325,11 +346,12 @@ impl SearchIndex {
             in_title.sort_unstable();
             in_title.dedup();
             let specific_words = text::specific_words(entry.title).min(255) as u8;
+            let negated = text::negated_words(entry.title);
             seen.clear();
             seen.extend(text::terms(entry.extra).into_iter().filter(|t| in_title.binary_search(t).is_err()));
             seen.sort_unstable();
             seen.dedup();
-            let title_terms = in_title.iter().map(|t| (t, id as u32));
+            let title_terms = in_title.iter().map(|t| (t, id as u32 | if negated.contains(t) { NEGATED } else { 0 }));
             let extra_terms = seen.iter().map(|t| (t, id as u32 | EXTRA_ONLY));
             for (term, posting) in title_terms.chain(extra_terms) {
                 match dictionary.get_mut(term.as_str()) {
@@ -347,6 +369,7 @@ impl SearchIndex {
                 specific_words,
                 title_len: entry.title.len().min(u16::MAX as usize) as u16,
                 context: text::names_a_context(entry.title),
+                later: text::names_a_later_encounter(entry.title),
             });
         }
         // The ways in, as documents after the codes.
@@ -629,15 +652,11 @@ impl SearchIndex {
     /// The billable codes under `code` that `query` admits, shortest (the direct children)
     /// first, at most [`OFFERED_CHILDREN`].
     fn children_to_offer(&self, code: u32, query: &Query) -> Vec<u32> {
-        let (key, system) = (&*self.docs[code as usize].key, self.meta[code as usize].system);
-        let start = self.by_code.partition_point(|id| {
-            let d = *id as usize;
-            (&*self.docs[d].key, self.meta[d].system) <= (key, system)
-        });
-        let mut children: Vec<u32> = self.by_code[start..]
+        let system = self.meta[code as usize].system;
+        let mut children: Vec<u32> = self
+            .below(code)
             .iter()
             .copied()
-            .take_while(|id| self.docs[*id as usize].key.starts_with(key))
             .filter(|id| {
                 let m = &self.meta[*id as usize];
                 m.system == system && m.billable && self.admits(*id as usize, query)
@@ -646,6 +665,17 @@ impl SearchIndex {
         children.sort_by_key(|id| self.docs[*id as usize].key.len());
         children.truncate(OFFERED_CHILDREN);
         children
+    }
+
+    /// The codes under `code` (of any system: callers check), in code order.
+    fn below(&self, code: u32) -> &[u32] {
+        let (key, system) = (&*self.docs[code as usize].key, self.meta[code as usize].system);
+        let start = self.by_code.partition_point(|id| {
+            let d = *id as usize;
+            (&*self.docs[d].key, self.meta[d].system) <= (key, system)
+        });
+        let end = start + self.by_code[start..].partition_point(|id| self.docs[*id as usize].key.starts_with(key));
+        &self.by_code[start..end]
     }
 
     fn admits(&self, id: usize, query: &Query) -> bool {
@@ -704,6 +734,7 @@ impl SearchIndex {
             words.retain(|w| !text::is_filler(w));
         }
         let context_asked = words.iter().any(|w| text::asks_for_context(w));
+        let later_asked = words.iter().any(|w| text::asks_for_later_encounter(w));
         let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
         let (mut rewritten, applied) = self.synonyms.rewrite(&spoken);
         if names_something {
@@ -736,7 +767,12 @@ impl SearchIndex {
                     continue;
                 }
                 matches.terms.extend(groups.iter().flatten().map(|(t, _, _)| *t));
-                lists.push(self.rank_reading(&groups, query, context_asked, *flag, &mut scratch));
+                let denies = parts.iter().any(|part| match part {
+                    synonyms::Part::Typed(word) => text::negates(word),
+                    synonyms::Part::Rewritten { term, .. } => text::negates(term),
+                });
+                let asked = Asked { context: context_asked, later: later_asked, denial: denies };
+                lists.push(self.rank_reading(&groups, query, asked, *flag, &mut scratch));
             }
             matches.terms.sort_unstable();
             matches.terms.dedup();
@@ -792,11 +828,11 @@ impl SearchIndex {
         &self,
         groups: &[Group],
         query: &Query,
-        context_asked: bool,
+        asked: Asked,
         flag: u32,
         scratch: &mut Scratch,
     ) -> (Vec<(f32, u32)>, bool) {
-        self.match_all_words(groups, query, scratch);
+        self.match_all_words(groups, query, asked.denial, scratch);
         let Scratch { score, mask, optional, specific, touched, best: best_rank, best_doc } = &mut *scratch;
         let effective = |id: u32| self.effective_mask(id, mask, optional, specific);
         let best = touched.iter().map(|id| effective(*id).count_ones()).max().unwrap_or(0);
@@ -805,12 +841,16 @@ impl SearchIndex {
         // Each code ranks by its best document: its title or one of its ways in. On a tie
         // the title wins (the result then needs no `via`).
         let mut ranked: Vec<(f32, u32)> = Vec::new();
+        let mut offering: Vec<u32> = Vec::new();
         for &id in touched.iter().filter(|id| effective(**id).count_ones() == best) {
             let meta = &self.meta[id as usize];
             let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
             let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
-            if meta.context && !context_asked {
+            if meta.context && !asked.context {
                 rank -= CONTEXT;
+            }
+            if meta.later && !asked.later {
+                rank -= LATER;
             }
             let code = if id < codes {
                 id
@@ -849,6 +889,41 @@ impl SearchIndex {
             }
             if better {
                 best_rank[slot] = rank;
+                // The rank may come from a way in to a category while the title names the
+                // result: the category's children are still offered under it.
+                if self.offers_children(id) {
+                    offering.push(code);
+                }
+            }
+        }
+        // A category the Index sends to lists its children under the way in; a child whose own
+        // title the query covers ("Pressure ulcer of sacral region, stage 3") is the code the
+        // path meant, and goes above the category and its unspecified child. A category without
+        // an unspecified child of its own (S93.40, whose children need a side and a 7th
+        // character) has its best matching child, what goes on a claim, just above it.
+        let covers = |id: u32| {
+            effective(id).count_ones() == best && specific[id as usize] >= self.meta[id as usize].specific_words.max(1)
+        };
+        offering.sort_unstable();
+        offering.dedup();
+        for &code in &offering {
+            let rank = best_rank[code as usize] + 2.0 * DEFAULT_CHILD;
+            let mut best_child: Option<u32> = None;
+            for &child in self.below(code) {
+                let slot = child as usize;
+                let (m, system) = (&self.meta[slot], self.meta[code as usize].system);
+                if child == code || m.system != system || !m.billable || effective(child).count_ones() != best {
+                    continue;
+                }
+                if covers(child) && rank > best_rank[slot] {
+                    (best_rank[slot], best_doc[slot]) = (rank, child | TITLE_COVERS);
+                } else if best_child.is_none_or(|b| best_rank[slot] > best_rank[b as usize]) {
+                    best_child = Some(child);
+                }
+            }
+            if let Some(child) = best_child.filter(|_| self.default_child[code as usize] == NONE) {
+                let slot = child as usize;
+                best_rank[slot] = best_rank[slot].max(rank - 0.5 * DEFAULT_CHILD);
             }
         }
         for entry in &mut ranked {
@@ -878,7 +953,7 @@ impl SearchIndex {
     /// lists for each candidate or by walking them, whichever costs less. If no code matches
     /// every group, scores every code matching any group instead (the caller keeps those that
     /// match the most).
-    fn match_all_words(&self, groups: &[Group], query: &Query, scratch: &mut Scratch) {
+    fn match_all_words(&self, groups: &[Group], query: &Query, denial: bool, scratch: &mut Scratch) {
         let cost = |group: &Group| -> usize { group.iter().map(|(t, _, _)| self.postings_of(*t).len()).sum() };
         let mut order: Vec<usize> = (0..groups.len()).collect();
         order.sort_by_key(|g| (cost(&groups[*g]), *g));
@@ -886,16 +961,16 @@ impl SearchIndex {
         for (step, &g) in order.iter().enumerate() {
             let bit = 1u32 << g;
             if step == 0 {
-                self.walk(&groups[g], bit, None, query, scratch);
+                self.walk(&groups[g], bit, None, query, denial, scratch);
             } else {
                 let alive = scratch.touched.iter().filter(|id| scratch.mask[**id as usize] == required).count();
                 if alive == 0 {
                     break;
                 }
                 if alive * groups[g].len() * 16 < cost(&groups[g]) {
-                    self.probe(&groups[g], bit, required, scratch);
+                    self.probe(&groups[g], bit, required, denial, scratch);
                 } else {
-                    self.walk(&groups[g], bit, Some(required), query, scratch);
+                    self.walk(&groups[g], bit, Some(required), query, denial, scratch);
                 }
             }
             required |= bit;
@@ -907,14 +982,15 @@ impl SearchIndex {
         if !any_complete && groups.len() > 1 {
             scratch.reset();
             for (g, group) in groups.iter().enumerate() {
-                self.walk(group, 1 << g, None, query, scratch);
+                self.walk(group, 1 << g, None, query, denial, scratch);
             }
         }
     }
 
     /// Walks `group`'s posting lists, crediting `bit` to each admitted code: any code (`only`
-    /// is `None`) or only those whose mask is exactly `only`.
-    fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, scratch: &mut Scratch) {
+    /// is `None`) or only those whose mask is exactly `only`. `denial`: the query says `without`
+    /// or `not`, so a title's negated words count as its others.
+    fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, denial: bool, scratch: &mut Scratch) {
         let Scratch { score, mask, optional, specific, touched, .. } = scratch;
         let codes = self.docs.len() as u32;
         for &(term, value, how) in group {
@@ -938,6 +1014,9 @@ impl SearchIndex {
                 if !in_title && id >= codes {
                     optional[d] |= bit;
                 }
+                if posting & NEGATED != 0 && !denial {
+                    continue;
+                }
                 score[d] += value * weight(posting);
                 // A way in counts only words typed whole: a completion (`colic` → `colicystitis`)
                 // must not make a way in look fully covered.
@@ -948,7 +1027,7 @@ impl SearchIndex {
 
     /// Credits `bit` to each candidate (mask exactly `required`) that one of `group`'s words
     /// has, found by binary search; the group's best word wins.
-    fn probe(&self, group: &Group, bit: u32, required: u32, scratch: &mut Scratch) {
+    fn probe(&self, group: &Group, bit: u32, required: u32, denial: bool, scratch: &mut Scratch) {
         let Scratch { score, mask, optional, specific, touched, .. } = scratch;
         for &id in touched.iter() {
             let d = id as usize;
@@ -965,6 +1044,9 @@ impl SearchIndex {
                     mask[d] |= bit;
                     if !in_title && id >= self.docs.len() as u32 {
                         optional[d] |= bit;
+                    }
+                    if list[at] & NEGATED != 0 && !denial {
+                        break;
                     }
                     score[d] += value * weight(list[at]);
                     let counts =
@@ -1052,6 +1134,7 @@ impl SearchIndex {
     /// bonus for being common itself.
     fn group(&self, part: &synonyms::Part, last: bool) -> Group {
         let mut exact: Group = Vec::new();
+        let mut likeliest: Option<u32> = None;
         let mut guessed: Vec<(u32, f32)> = Vec::new();
         match part {
             synonyms::Part::Rewritten { term, also } => {
@@ -1097,15 +1180,28 @@ impl SearchIndex {
                     // A short prefix says little: only its most common completions count.
                     let most = MAX_EXPANSIONS[chars.min(MAX_EXPANSIONS.len() - 1)];
                     self.expand(Str::new(word).starts_with(), weight, found, most, &mut guessed);
+                    // `with` typed whole asks for the opposite of its completion `without`.
+                    if found.is_some() && word == "with" {
+                        let without = self.terms.get("without").map(|t| t as u32);
+                        guessed.retain(|(t, _)| Some(*t) != without);
+                    }
                 }
                 if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 5 {
                     self.misspelt(word, chars, &mut guessed);
+                    // The likeliest correction (fewest edits, then the word the code sets use
+                    // most: `artheritis` is arthritis before arteritis) is what was meant, and
+                    // covers a way in like the word itself (`diabeetis` → "Diabetes").
+                    likeliest = guessed
+                        .iter()
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(self.df[a.0 as usize].cmp(&self.df[b.0 as usize])))
+                        .map(|(t, _)| *t);
                 }
                 // Another form of a word the dictionary only has differently inflected
-                // (`ingrown` for "Ingrowing"): its stem, one or two letters shorter, as a
-                // prefix. It stands for the word itself, so it may cover a way in.
-                if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 6 && word.is_ascii() {
-                    for cut in 1..=2 {
+                // (`ingrown` for "Ingrowing", `dizzy` for "Dizziness"): its stem, one or two
+                // letters shorter but at least four, as a prefix. It stands for the word
+                // itself, so it may cover a way in.
+                if found.is_none() && exact.is_empty() && guessed.is_empty() && chars >= 5 && word.is_ascii() {
+                    for cut in (1..=2).filter(|cut| chars - cut >= 4) {
                         let mut stems = Vec::new();
                         let most = MAX_EXPANSIONS[MAX_EXPANSIONS.len() - 1];
                         self.expand(Str::new(&word[..word.len() - cut]).starts_with(), STEM, None, most, &mut stems);
@@ -1126,6 +1222,7 @@ impl SearchIndex {
             let most = (self.docs.len() as f32).ln();
             for (term, weight) in guessed {
                 let df = self.df[term as usize] as f32;
+                let how = if likeliest == Some(term) { Match::Whole } else { how };
                 exact.push((term, weight * common + POPULAR * (1.0 + df).ln() / most, how));
             }
         }
@@ -1171,13 +1268,28 @@ impl SearchIndex {
     fn misspelt(&self, word: &str, chars: usize, group: &mut Vec<(u32, f32)>) {
         let distance = if chars >= 8 { 2 } else { 1 };
         let first = &word[..word.chars().next().map_or(0, char::len_utf8)];
+        let bare = text::skeleton(word);
         let mut stream = self.terms.search(Str::new(first).starts_with()).into_stream();
         while let Some((candidate, id)) = stream.next() {
-            if candidate.len().abs_diff(word.len()) > distance {
+            // A skeleton is at most a third shorter than its word.
+            if candidate.len().abs_diff(word.len()) > distance + candidate.len().max(word.len()) / 3 {
                 continue;
             }
             let Ok(candidate) = std::str::from_utf8(candidate) else { continue };
-            let edits = strsim::osa_distance(word, candidate);
+            let mut edits = if candidate.len().abs_diff(word.len()) > distance {
+                usize::MAX
+            } else {
+                strsim::osa_distance(word, candidate)
+            };
+            // Doubled and silent letters are the commonest slips in long medical words
+            // (`hemmoroids`, `hemroids` for hemorrhoids): compared without them, a word is
+            // within one edit of what was meant.
+            if edits > 1 && chars >= 6 {
+                let skeleton_edits = strsim::osa_distance(&bare, &text::skeleton(candidate));
+                if skeleton_edits <= 1 && candidate != word {
+                    edits = edits.min(skeleton_edits.max(1));
+                }
+            }
             if (1..=distance).contains(&edits) {
                 group.push((id as u32, TYPO[edits - 1]));
             }

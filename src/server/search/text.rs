@@ -232,11 +232,59 @@ pub fn is_filler(term: &str) -> bool {
 /// and a negated detail (`without status migrainosus`, `not intractable`) is the default, not
 /// a detail; such spans run to the next comma.
 pub fn specific_words(title: &str) -> usize {
+    let mut specific: Vec<String> = Vec::new();
+    for (word, aside, negated) in read_title(title) {
+        if !aside && !negated && !is_generic(&word.term) && !specific.contains(&word.term) {
+            specific.push(word.term);
+        }
+    }
+    specific.len()
+}
+
+/// The words a title only names to deny (`failure` in `... without heart failure`, `intractable`
+/// in `not intractable`): a query naming one asks for the opposite of that title, unless the
+/// query says `without` or `not` too.
+pub fn negated_words(title: &str) -> Vec<String> {
+    let read = read_title(title);
+    let mut negated: Vec<String> = read
+        .iter()
+        .filter(|(word, _, negated)| *negated && !is_generic(&word.term))
+        .map(|(word, _, _)| word.term.clone())
+        .filter(|term| !read.iter().any(|(other, _, negated)| !negated && other.term == *term))
+        .collect();
+    negated.sort_unstable();
+    negated.dedup();
+    negated
+}
+
+/// A word without what spelling adds to its sound: doubled letters once, and the silent `h`
+/// after `r` (`hemorrhoids` → `hemoroids`, `diarrhea` → `diarea`), for comparing misspellings.
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let last = out.chars().last();
+        if last == Some(c) || (c == 'h' && last == Some('r')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a query word asks for a negated detail (see [`negated_words`]).
+pub fn negates(term: &str) -> bool {
+    matches!(term, "without" | "not" | "no")
+}
+
+/// A title's words, each with whether it is an aside (in parentheses or brackets, or a side
+/// the title leaves open) and whether it is negated (after `without` or `not`, to the next
+/// comma or `with`). The negating words themselves are left out.
+fn read_title(title: &str) -> Vec<(Word, bool, bool)> {
     let chars: Vec<char> = title.chars().collect();
     let mut depth = 0i32;
     let mut negated = false;
     let mut previous_end = 0usize;
-    let mut specific: Vec<String> = Vec::new();
+    let mut out = Vec::new();
     let all = words(title);
     // A title ending in an inner `unspecified` and one word names the side or part it leaves
     // open (`Otitis media, unspecified, unspecified ear`, `Pain in unspecified knee`): the
@@ -268,11 +316,9 @@ pub fn specific_words(title: &str) -> usize {
             "with" => negated = false,
             _ => {}
         }
-        if depth == 0 && !negated && !open && !is_generic(&word.term) && !specific.contains(&word.term) {
-            specific.push(word.term);
-        }
+        out.push((word, depth > 0 || open, negated));
     }
-    specific.len()
+    out
 }
 
 /// Whether a title is about a condition's context rather than the condition: a family or
@@ -281,6 +327,18 @@ pub fn names_a_context(title: &str) -> bool {
     const CONTEXTS: [&str; 3] = ["family history", "personal history", "risk for "];
     let title = title.to_ascii_lowercase();
     CONTEXTS.iter().any(|c| title.starts_with(c)) || title.contains("screening")
+}
+
+/// Whether a title is a later encounter for an injury: its 7th character says "subsequent
+/// encounter" or "sequela" rather than "initial encounter".
+pub fn names_a_later_encounter(title: &str) -> bool {
+    let title = title.to_ascii_lowercase();
+    title.ends_with(", sequela") || title.contains(", subsequent encounter")
+}
+
+/// Whether a query word asks for a later encounter (see [`names_a_later_encounter`]).
+pub fn asks_for_later_encounter(term: &str) -> bool {
+    matches!(term, "sequela" | "sequelae" | "subsequent" | "late" | "healing" | "followup" | "follow")
 }
 
 /// Whether a query word asks for such a context (see [`names_a_context`]).
@@ -342,6 +400,32 @@ mod tests {
         assert_eq!(terms, ["menieres", "disease", "left", "ear"]);
         assert_eq!((w[0].start, w[0].end), (0, 9));
         assert_eq!((w[1].start, w[1].end), (10, 17));
+    }
+
+    #[test]
+    fn words_only_named_to_be_denied_are_negated() {
+        assert_eq!(negated_words("Other migraine, intractable, without status migrainosus"), ["migrainosus", "status"]);
+        let heart =
+            "Hypertensive heart and chronic kidney disease without heart failure, with stage 5 chronic kidney disease";
+        assert_eq!(negated_words(heart), ["failure"]);
+        assert!(
+            negated_words("Migraine, not intractable, with status migrainosus").contains(&"intractable".to_string())
+        );
+        assert!(
+            negated_words("Calculus of gallbladder without cholecystitis with obstruction")
+                .contains(&"cholecystitis".to_string())
+        );
+        assert!(
+            !negated_words("Calculus of gallbladder without cholecystitis with obstruction")
+                .contains(&"obstruction".to_string())
+        );
+    }
+
+    #[test]
+    fn a_skeleton_drops_doubled_and_silent_letters() {
+        assert_eq!(skeleton("hemorrhoids"), "hemoroids");
+        assert_eq!(skeleton("hemmoroids"), "hemoroids");
+        assert_eq!(skeleton("diabeetis"), "diabetis");
     }
 
     #[test]
