@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use codecard::api::CodeSystem;
+use codecard::api::{CodeSystem, SectionId};
 use codecard::server::catalog::icd10cm::tabular;
 use codecard::server::{Catalog, DataSource};
 
@@ -43,7 +43,7 @@ fn main() {
         let card = catalog.card(CodeSystem::Icd10cm, code).expect("a listed code has a card");
         let size = gzip_len(&serde_json::to_vec(&card).unwrap());
         all.push(size);
-        if card.sections.iter().any(|s| s.id == "coding_notes") {
+        if card.sections.iter().any(|s| s.id == SectionId::CodingNotes) {
             with_notes.push(size);
         }
     }
