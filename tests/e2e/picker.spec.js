@@ -303,7 +303,9 @@ test("a React 18 controlled input: the pick reaches React's state through onChan
   await search(page, "rdx", "I10", "I10");
   await page.keyboard.press("Enter");
   await expect(page.locator("#react-state")).toHaveText('"I10"');
-  expect(JSON.parse(await page.locator("#react-coding").textContent())).toEqual({
+  // The coding comes from a native codecard:select listener, which React 18 renders in a later
+  // task than the onChange it renders at once: wait for it rather than read it once.
+  await expect.poll(async () => JSON.parse((await page.locator("#react-coding").textContent()) || "null")).toEqual({
     system: "http://hl7.org/fhir/sid/icd-10-cm",
     code: "I10",
     display: "Essential (primary) hypertension",
