@@ -460,13 +460,16 @@ async fn a_bad_token_is_401_login_and_a_missing_site_key_is_403_forbidden() {
 }
 
 #[tokio::test]
-async fn too_many_new_guests_is_429_throttled() {
+async fn too_many_new_guests_is_429_throttled_with_retry_after() {
     let client = Client::new(ServerConfig {
         meter: MeterConfig { new_guests_per_ip: 1, ..MeterConfig::default() },
         ..ServerConfig::default()
     });
     assert_eq!(client.get(&lookup_uri(CM, "E11.9"), None).await.status, StatusCode::OK);
-    let (status, code, _) = client.get(&lookup_uri(CM, "E11.9"), None).await.outcome();
+    let throttled = client.get(&lookup_uri(CM, "E11.9"), None).await;
+    let wait: u64 = throttled.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let (status, code, _) = throttled.outcome();
     assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "throttled"));
 }
 

@@ -149,6 +149,51 @@ async fn new_guest_identities_are_capped_per_address() {
     assert_eq!(client.send(from("198.51.100.1")).await.status, StatusCode::OK, "other addresses are not affected");
 }
 
+/// The seconds a 429 asks the client to wait, from its `Retry-After` (RFC 6585 says a 429 may
+/// carry one; clients and proxies back off by it instead of retrying at once).
+fn retry_after(answer: &client::Answer) -> u64 {
+    let value = answer.headers.get(header::RETRY_AFTER).expect("a 429 carries Retry-After");
+    value.to_str().unwrap().parse().expect("Retry-After in seconds")
+}
+
+#[tokio::test]
+async fn a_capped_address_is_told_to_retry_after_the_hour_it_was_capped_in() {
+    let client = Client::new(ServerConfig {
+        meter: MeterConfig { new_guests_per_ip: 1, ..MeterConfig::default() },
+        ..ServerConfig::default()
+    });
+    assert_eq!(client.get("/v1/codes/I10", None).await.status, StatusCode::OK);
+    let capped = client.get("/v1/codes/I10", None).await;
+    assert_eq!(capped.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&capped);
+    assert!((1..=3600).contains(&wait), "until the hour's cap ends: {wait}");
+}
+
+#[tokio::test]
+async fn a_rate_limited_log_in_is_told_to_retry_after_at_most_a_minute() {
+    let client = Client::new(ServerConfig { attempts_per_minute: 1.try_into().unwrap(), ..ServerConfig::default() });
+    let attempt =
+        || client.post_json("/v1/account/login", json!({"email": "x@clinic.example", "password": "guess guess"}), None);
+    assert_eq!(attempt().await.status, StatusCode::UNAUTHORIZED);
+    let limited = attempt().await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&limited);
+    assert!((1..=60).contains(&wait), "until the next attempt is allowed: {wait}");
+}
+
+#[tokio::test]
+async fn a_rate_limited_registration_is_told_to_retry_after_at_most_an_hour() {
+    let client = Client::new(ServerConfig { registrations_per_hour: 1.try_into().unwrap(), ..ServerConfig::default() });
+    let register = |email: &str| {
+        client.post_json("/v1/account/register", json!({"email": email, "password": "correct horse battery"}), None)
+    };
+    assert_eq!(register("one@clinic.example").await.status, StatusCode::CREATED);
+    let limited = register("two@clinic.example").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&limited);
+    assert!((1..=3600).contains(&wait), "until the next registration is allowed: {wait}");
+}
+
 #[tokio::test]
 async fn registering_carries_the_guest_views_over_and_counts_down_five_more() {
     let client = Client::metered();

@@ -20,6 +20,7 @@ use governor::{Quota, RateLimiter};
 use super::store::{Carry, Identity, NewAccount};
 use super::tokens::{self, Refusal, TokenKind};
 use super::visitor::{self, ClientIp};
+use super::error::{Limit, until_window_ends};
 use super::{AppError, AppState, site_keys, unix_now};
 use crate::api::{Credentials, Session};
 
@@ -85,20 +86,27 @@ impl<C: Clock + Clone> AttemptLimiter<C> {
     /// A log-in attempt for `email` (already checked to be of bounded length) from `ip`.
     fn check_login(&self, ip: &str, email: &str) -> Result<(), AppError> {
         self.sweep_now_and_then();
-        let limited = || AppError::RateLimited("Too many attempts. Wait a minute and try again.".into());
         let email = email.to_lowercase();
-        self.by_ip_and_email.check_key(&format!("{ip} {email}")).map_err(|_| limited())?;
-        self.by_ip.check_key(&ip.to_string()).map_err(|_| limited())?;
-        self.by_email.check_key(&email).map_err(|_| limited())
+        let limited = |limiter: &Keyed<C>, key: &str| refuse(limiter, key, Limit::LogIn);
+        limited(&self.by_ip_and_email, &format!("{ip} {email}"))?;
+        limited(&self.by_ip, ip)?;
+        limited(&self.by_email, &email)
     }
 
     /// A registration from `ip`.
     fn check_registration(&self, ip: &str) -> Result<(), AppError> {
         self.sweep_now_and_then();
-        self.registrations
-            .check_key(&ip.to_string())
-            .map_err(|_| AppError::RateLimited("Too many new accounts from your network. Try again in an hour.".into()))
+        refuse(&self.registrations, ip, Limit::Registration)
     }
+}
+
+/// Takes one attempt from `key`'s allowance, or refuses with the whole seconds until the
+/// limiter lets the next one through.
+fn refuse<C: Clock>(limiter: &Keyed<C>, key: &str, limit: Limit) -> Result<(), AppError> {
+    limiter.check_key(&key.to_string()).map_err(|not_until| {
+        let wait = not_until.wait_time_from(limiter.clock().now());
+        AppError::RateLimited { limit, retry_after: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1) }
+    })
 }
 
 /// The same limits as [`AttemptLimiter`], counted in the store per fixed window (a minute for
@@ -106,19 +114,20 @@ impl<C: Clock + Clone> AttemptLimiter<C> {
 /// instances must not give a guesser twice the attempts. The in-process limiter stays in front,
 /// so a flood is turned away before it costs the database a write. Keys are hashed: the table
 /// holds no address or email.
-async fn check_shared(state: &AppState, checks: &[(&str, String, u32)], window: u64) -> Result<(), AppError> {
+async fn check_shared(
+    state: &AppState,
+    checks: &[(&str, String, u32)],
+    window: u64,
+    limit: Limit,
+) -> Result<(), AppError> {
     use sha2::Digest;
     let now = unix_now();
     let window_start = now - now % window;
-    for (kind, subject, limit) in checks {
+    for (kind, subject, allowed) in checks {
         let digest = sha2::Sha256::digest(subject.as_bytes());
         let key = format!("{kind}:{}", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
-        if !state.store.count_attempt(&key, window_start, *limit).await? {
-            return Err(AppError::RateLimited(if window == 60 {
-                "Too many attempts. Wait a minute and try again.".into()
-            } else {
-                "Too many new accounts from your network. Try again in an hour.".into()
-            }));
+        if !state.store.count_attempt(&key, window_start, *allowed).await? {
+            return Err(AppError::RateLimited { limit, retry_after: until_window_ends(now, window) });
         }
     }
     Ok(())
@@ -133,7 +142,7 @@ async fn check_shared_login(state: &AppState, ip: &str, email: &str) -> Result<(
         ("login-ip", ip.to_string(), per_minute.saturating_mul(3)),
         ("login-email", email, per_minute.saturating_mul(5)),
     ];
-    check_shared(state, &checks, 60).await
+    check_shared(state, &checks, 60, Limit::LogIn).await
 }
 
 /// The longest email address there can be (RFC 5321 path limit).
@@ -223,7 +232,8 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_registration(&ip.0)?;
-    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], 3600).await?;
+    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], 3600, Limit::Registration)
+        .await?;
     if !valid_email(&credentials.email) {
         return Err(AppError::InvalidInput("Enter an email address such as name@example.org.".into()));
     }

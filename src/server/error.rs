@@ -48,8 +48,14 @@ pub enum AppError {
     Forbidden(String),
     /// The request body is over the limit.
     PayloadTooLarge,
-    /// Too many attempts or new guests; the message says what to do.
-    RateLimited(String),
+    /// Too many attempts or new guests: which limit turned the request away, and the seconds
+    /// until it lets the client in again, sent as `Retry-After`.
+    RateLimited {
+        /// The limit that was reached.
+        limit: Limit,
+        /// Seconds to wait (at least 1).
+        retry_after: u64,
+    },
     /// The database failed; the detail is logged, not sent. Unavailable (down, busy, locked)
     /// answers 503 and may be retried; a fault answers as any internal error.
     Storage(super::store::StoreError),
@@ -109,6 +115,35 @@ impl ErrorKind {
     }
 }
 
+/// The limits that answer 429, each with what the client is told to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Log-in attempts per minute (per address, email, or both).
+    LogIn,
+    /// New accounts per hour from one address.
+    Registration,
+    /// New guest identities per hour from one address.
+    NewGuests,
+}
+
+impl Limit {
+    fn message(self) -> &'static str {
+        match self {
+            Limit::LogIn => "Too many attempts. Wait a minute and try again.",
+            Limit::Registration => "Too many new accounts from your network. Try again in an hour.",
+            Limit::NewGuests => {
+                "Too many new guest visitors from your network this hour. Log in or register a free account to keep viewing codes."
+            }
+        }
+    }
+}
+
+/// Seconds until a fixed window of `window` seconds that holds `now` ends: what a client that
+/// reached the window's limit waits (at least 1, as `Retry-After: 0` would invite a retry at once).
+pub(crate) fn until_window_ends(now: u64, window: u64) -> u64 {
+    (window - now % window).max(1)
+}
+
 impl AppError {
     /// The stable kind clients branch on.
     pub fn kind(&self) -> ErrorKind {
@@ -124,7 +159,7 @@ impl AppError {
             AppError::EmailTaken => ErrorKind::EmailTaken,
             AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
-            AppError::RateLimited(_) => ErrorKind::RateLimited,
+            AppError::RateLimited { .. } => ErrorKind::RateLimited,
             AppError::Storage(failure) if failure.kind() == StoreErrorKind::Fault => ErrorKind::Internal,
             AppError::Storage(_) | AppError::NotReady(_) => ErrorKind::StorageUnavailable,
             AppError::NotFound => ErrorKind::NotFound,
@@ -153,7 +188,8 @@ impl AppError {
                 format!("Unknown code system {name:?}; use icd10cm, icd10pcs, cpt or hcpcs.")
             }
             AppError::BadRequest(detail) | AppError::InvalidInput(detail) => detail.clone(),
-            AppError::Forbidden(detail) | AppError::RateLimited(detail) => detail.clone(),
+            AppError::Forbidden(detail) => detail.clone(),
+            AppError::RateLimited { limit, .. } => limit.message().into(),
             AppError::UnknownCode { display, searched } => {
                 format!("{display} is not a code in {}.", names(searched).join(" or "))
             }
@@ -213,7 +249,7 @@ impl AppError {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
         match self {
-            AppError::Busy { retry_after } => {
+            AppError::Busy { retry_after } | AppError::RateLimited { retry_after, .. } => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
             }
             AppError::InvalidToken(_) => {

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::store::{Identity, User};
 use super::tokens::{self, Refusal, TokenKind, Verified};
+use super::error::{Limit, until_window_ends};
 use super::{AppError, AppState};
 use crate::api::Plan;
 
@@ -146,10 +147,10 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
             let hour = super::meter::Period::Hour.key(now);
             let created = state.store.create_guest(&id, &ip.0, &hour, meter.new_guests_per_ip, now).await?;
             if !created {
-                return Err(AppError::RateLimited(
-                    "Too many new guest visitors from your network this hour. Log in or register a free account to keep viewing codes."
-                        .into(),
-                ));
+                return Err(AppError::RateLimited {
+                    limit: Limit::NewGuests,
+                    retry_after: until_window_ends(now, 3600),
+                });
             }
             let token = state.signer.sign(TokenKind::Guest, &id, now + meter.visitor_token_ttl);
             Ok(Visitor { identity: Identity::Guest(id), plan: Plan::Guest, account: None, issued_token: Some(token) })
