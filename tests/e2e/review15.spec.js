@@ -175,6 +175,39 @@ test.describe("review 15: the picker on odd host pages", () => {
   });
 });
 
+test.describe("a field the page makes read-only after text was typed (a draft being saved) still submits its value, so the check runs", () => {
+  async function typeThenMakeReadOnly(page, typed) {
+    await host(
+      page,
+      `<form method="post" action="/demo/echo"><label for="dx">Dx</label>
+       <input id="dx" name="dx" data-codecard-picker="icd10cm"><button id="send">Send</button></form>`
+    );
+    await page.locator("#dx").click();
+    await page.keyboard.type(typed);
+    await expect((await listOf(page, "dx")).locator("[role=option]").first()).toBeVisible();
+    await page.evaluate(() => (document.getElementById("dx").readOnly = true));
+  }
+
+  test("an unknown code stops the submit with its message shown by the field", async ({ page }) => {
+    await typeThenMakeReadOnly(page, "E11.99");
+    await page.locator("#send").click();
+    // A read-only field is barred from constraint validation (no validationMessage, no bubble):
+    // the picker's own message, which describes the field, says why.
+    await expect(page.locator("#dx")).toHaveAttribute("aria-invalid", "true");
+    const described = await page.locator("#dx").getAttribute("aria-describedby");
+    await expect(page.locator(`#${described}`)).toBeVisible();
+    await expect(page.locator(`#${described}`)).toContainText("E11.99");
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain("/demo/echo");
+  });
+
+  test("a known code written otherwise (e119) is submitted as E11.9", async ({ page }) => {
+    await typeThenMakeReadOnly(page, "e119");
+    await Promise.all([page.waitForURL("**/demo/echo"), page.locator("#send").click()]);
+    expect(JSON.parse(await page.locator("#fields").textContent())).toEqual([["dx", "E11.9"]]);
+  });
+});
+
 test.describe("review 15: FHIR routes", () => {
   test("a page on another origin can read the visitor token a FHIR $lookup returns, to send it back", async ({ page }) => {
     const metered = process.env.CODECARD_METERED_URL;

@@ -98,7 +98,7 @@ pub fn follow(picker: &Rc<Inner>) -> Vec<Listener> {
     let on = |target: &EventTarget, event, capture| {
         let picker = picker.clone();
         Listener::new(target, event, capture, move |_| {
-            if picker.expanded.get_untracked() {
+            if picker.expanded.get_untracked() || picker.shows_message() {
                 picker.place();
             }
         })

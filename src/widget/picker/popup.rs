@@ -81,10 +81,12 @@ pub fn Popup(
         })
     };
     let message = picker.message;
+    let shown = picker.clone();
+    let shows_message = move || shown.shows_message();
     view! {
         <p class="cc-pick-sr" role="status" aria-live="polite">{status}</p>
         // What the input's aria-describedby names while it is invalid.
-        <p id=picker.message_id() hidden>{move || message.get()}</p>
+        <p id=picker.message_id() class="cc-pick-message" hidden=move || !shows_message()>{move || message.get()}</p>
         <div class="cc-pick-box" hidden=move || !open()>
             {note}
             <ul id=picker.list_id() role="listbox" aria-label=text.matching_codes>

@@ -215,6 +215,13 @@ impl Inner {
         }
     }
 
+    /// Whether the field's message shows under it: the browser shows no validity bubble for a
+    /// field that takes no changes (it is barred from constraint validation), so a submit the
+    /// picker stopped for it says why here.
+    pub fn shows_message(&self) -> bool {
+        self.locked.get() && !self.message.with(String::is_empty)
+    }
+
     /// Whether the list is showing.
     pub fn open(&self) -> bool {
         self.expanded.get()
@@ -321,7 +328,8 @@ impl Inner {
     /// check: a known code is taken (normalised, or a chip) and the submit made again; anything
     /// else stops it with the field's message.
     fn submitting(self: &Rc<Self>, event: &Event) {
-        if !self.dirty.get() || self.frozen() || self.input().value().trim().is_empty() {
+        // A disabled field is not submitted, so there is nothing to check; a read-only one is.
+        if !self.dirty.get() || self.disabled_now() || self.input().value().trim().is_empty() {
             return;
         }
         event.prevent_default();
@@ -501,8 +509,10 @@ impl Inner {
         }
         // A read-only or disabled field is not written to now; what was typed into it before
         // (a page that disables its fields while it saves a draft) stays unchecked, and is
-        // checked once it is enabled again, or when the form is submitted.
-        if self.frozen() {
+        // checked once it is enabled again, or when the form is submitted (a read-only field's
+        // value is submitted, so a submit held back for it checks it now).
+        let submit_held = self.resubmit.borrow().is_some();
+        if self.frozen() && !(submit_held && !self.disabled_now()) {
             return;
         }
         // The same text is already being checked: that check answers (and resubmits).
@@ -525,6 +535,10 @@ impl Inner {
             let resubmit = this.resubmit.take();
             if let (Some(submitter), Some(form)) = (resubmit, this.input().form()) {
                 if !message.is_empty() {
+                    // A read-only field shows no validity bubble: the message shows under it.
+                    if this.shows_message() {
+                        this.place();
+                    }
                     this.input().report_validity();
                 } else {
                     // After the effects have run: a new chip must first lift `required`.

@@ -27,6 +27,7 @@ const CSS: &str = "@layer codecard-picker{\
 [data-codecard-pick] .cc-pick-code{font-weight:600!important;min-width:5.5em!important}\
 [data-codecard-pick] .cc-pick-tag{font-size:12px!important;padding:0 6px!important;border-radius:4px!important;background:var(--cc-tag)!important;color:var(--cc-tag-fg)!important}\
 [data-codecard-pick] .cc-pick-note{margin:0!important;padding:8px 10px!important;background:var(--cc-note)!important;color:var(--cc-note-fg)!important;border-bottom:1px solid var(--cc-line)!important}\
+[data-codecard-pick] .cc-pick-message{margin:2px 0 0!important;padding:8px 10px!important;background:var(--cc-note)!important;color:var(--cc-note-fg)!important;border:1px solid var(--cc-line)!important;border-radius:8px!important}\
 [data-codecard-pick] .cc-pick-open{display:block!important;width:100%!important;margin:0!important;padding:6px 10px!important;border:0!important;border-top:1px solid var(--cc-line)!important;background:var(--cc-foot)!important;color:var(--cc-link)!important;font:inherit!important;text-align:start!important;cursor:pointer!important}\
 [data-codecard-pick] .cc-pick-sr{position:absolute!important;width:1px!important;height:1px!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important}\
 [data-codecard-chips] ul{display:flex!important;flex-wrap:wrap!important;gap:6px!important;list-style:none!important;margin:6px 0 0!important;padding:0!important}\
