@@ -38,7 +38,6 @@ pub mod text;
 pub mod ways_in;
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 
 use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Streamer};
@@ -210,8 +209,15 @@ pub struct SearchIndex {
     df: Vec<u32>,
     /// Whether each term is a generic word (see [`text::is_generic`]).
     generic: Vec<bool>,
+    /// How many letters each term's [`text::skeleton`] has: a misspelling is compared with
+    /// the skeletons of only the words whose count is within one of its own.
+    skeleton_chars: Vec<u8>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
     by_code: Vec<u32>,
+    /// For each code, the range of `by_code` holding the codes under it (see `below`), found
+    /// once at build: a broad query offers thousands of categories, and finding each one's
+    /// range by comparing strings cost more than the rest of its ranking.
+    below: Vec<(u32, u32)>,
     /// For each code, how many codes under it go on a claim (capped): what a category the
     /// Index sends to offers.
     billable_below: Vec<u16>,
@@ -236,6 +242,11 @@ struct Scratch {
     /// Per code: the best rank of its documents and which document (itself or a way in).
     best: Vec<f32>,
     best_doc: Vec<u32>,
+    /// Buffers kept between queries: a short prefix matches 100,000 codes, and allocating and
+    /// freeing lists that long cost as much as ranking them.
+    lists: Vec<Vec<(f32, u32)>>,
+    keyed: Vec<(SortKey, u32)>,
+    ranked: Vec<u32>,
 }
 
 impl Scratch {
@@ -288,6 +299,9 @@ struct Asked {
 
 /// The words one query word may stand for: (term id, what matching it is worth, how).
 type Group = Vec<(u32, f32, Match)>;
+
+/// How a ranked entry sorts (see `SearchIndex::sort_key`).
+type SortKey = (u32, u16, u32);
 
 impl SearchIndex {
     /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
@@ -427,6 +441,7 @@ impl SearchIndex {
         let mut idf = Vec::with_capacity(dictionary.len());
         let mut df = Vec::with_capacity(dictionary.len());
         let mut generic = Vec::with_capacity(dictionary.len());
+        let mut skeleton_chars = Vec::with_capacity(dictionary.len());
         let n = docs.len() as f32;
         for (id, (term, list)) in dictionary.iter().enumerate() {
             builder.insert(term, id as u64).expect("terms are inserted sorted and unique");
@@ -440,6 +455,7 @@ impl SearchIndex {
             idf.push((1.0 + n / count as f32).ln());
             df.push(count as u32);
             generic.push(text::is_generic(term));
+            skeleton_chars.push(text::skeleton(term).chars().count().min(255) as u8);
         }
         starts.push(postings.len() as u32);
         let terms = builder.into_map();
@@ -449,6 +465,22 @@ impl SearchIndex {
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
         let current = (0..docs.len() as u32).filter(|id| !meta[*id as usize].deleted).collect();
+        // In code order the codes starting with a key follow it: a stack of the keys the current
+        // code starts with closes each range where a code no longer does.
+        let mut below = vec![(0u32, 0u32); docs.len()];
+        let mut open: Vec<u32> = Vec::new();
+        for (at, &id) in by_code.iter().enumerate() {
+            let key = &docs[id as usize].key;
+            while let Some(&top) = open.last().filter(|top| !key.starts_with(&*docs[**top as usize].key)) {
+                below[top as usize].1 = at as u32;
+                open.pop();
+            }
+            below[id as usize] = (at as u32 + 1, 0);
+            open.push(id);
+        }
+        for top in open {
+            below[top as usize].1 = by_code.len() as u32;
+        }
         // In code order a code's descendants follow it: a stack of the codes above the current
         // one is enough to credit each billable code to all of them.
         let mut billable_below = vec![0u16; docs.len()];
@@ -503,7 +535,9 @@ impl SearchIndex {
             idf,
             df,
             generic,
+            skeleton_chars,
             by_code,
+            below,
             billable_below,
             current,
             synonyms: Synonyms::builtin(),
@@ -570,7 +604,9 @@ impl SearchIndex {
             + self.idf.capacity() * 4
             + self.df.capacity() * 4
             + self.generic.capacity()
+            + self.skeleton_chars.capacity()
             + self.by_code.capacity() * 4
+            + self.below.capacity() * 8
             + self.default_child.capacity() * 4
             + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
@@ -626,6 +662,8 @@ impl SearchIndex {
             .take(query.limit)
             .map(|(code, doc)| self.hit(code, doc, &matches))
             .collect();
+        // The ranked list's buffer serves the thread's next query.
+        SCRATCH.with(|scratch| scratch.borrow_mut().ranked = matches.ranked);
         Found { total, complete: matches.complete, hits }
     }
 
@@ -669,13 +707,8 @@ impl SearchIndex {
 
     /// The codes under `code` (of any system: callers check), in code order.
     fn below(&self, code: u32) -> &[u32] {
-        let (key, system) = (&*self.docs[code as usize].key, self.meta[code as usize].system);
-        let start = self.by_code.partition_point(|id| {
-            let d = *id as usize;
-            (&*self.docs[d].key, self.meta[d].system) <= (key, system)
-        });
-        let end = start + self.by_code[start..].partition_point(|id| self.docs[*id as usize].key.starts_with(key));
-        &self.by_code[start..end]
+        let (start, end) = self.below[code as usize];
+        &self.by_code[start as usize..end as usize]
     }
 
     fn admits(&self, id: usize, query: &Query) -> bool {
@@ -759,10 +792,24 @@ impl SearchIndex {
                 scratch.best_doc = vec![0; self.docs.len()];
             }
             let mut lists: Vec<(Vec<(f32, u32)>, bool)> = Vec::with_capacity(readings.len());
+            // A word both readings share is looked up once: a misspelling's scan of the
+            // dictionary is the dearest part of reading a query.
+            let mut looked_up: Vec<(&synonyms::Part, bool, Group)> = Vec::new();
             for (parts, flag) in &readings {
                 let last = parts.len().saturating_sub(1);
-                let groups: Vec<Group> =
-                    parts.iter().enumerate().map(|(i, part)| self.group(part, i == last)).collect();
+                let mut groups: Vec<Group> = Vec::with_capacity(parts.len());
+                for (i, part) in parts.iter().enumerate() {
+                    let is_last = i == last;
+                    let group = match looked_up.iter().find(|(p, l, _)| *p == part && *l == is_last) {
+                        Some((_, _, group)) => group.clone(),
+                        None => {
+                            let group = self.group(part, is_last);
+                            looked_up.push((part, is_last, group.clone()));
+                            group
+                        }
+                    };
+                    groups.push(group);
+                }
                 if groups.is_empty() {
                     continue;
                 }
@@ -779,47 +826,57 @@ impl SearchIndex {
             let any_complete = lists.iter().any(|(_, complete)| *complete);
             matches.complete = any_complete || lists.is_empty();
             lists.retain(|(_, complete)| *complete == any_complete);
-            let mut ranked = match lists.len() {
-                0 => Vec::new(),
-                1 => lists.pop().map(|(list, _)| list).unwrap_or_default(),
+            // Best rank first, then shorter title, then code: each entry's key is read once, so
+            // that ordering 100,000 matches of a short prefix compares plain numbers.
+            let mut keyed = std::mem::take(&mut scratch.keyed);
+            keyed.clear();
+            match lists.len() {
+                0 => {}
+                1 => keyed.extend(lists[0].0.iter().map(|&(rank, id)| (self.sort_key(rank, id), id))),
                 _ => {
                     // A code found by both readings keeps its better rank (the literal one on a tie).
-                    let Scratch { best: best_rank, best_doc, .. } = &mut *scratch;
-                    let mut merged: Vec<(f32, u32)> = Vec::new();
+                    let Scratch { best: best_rank, best_doc, ranked: merged, .. } = &mut *scratch;
+                    merged.clear();
                     for (rank, doc) in lists.iter().flat_map(|(list, _)| list) {
                         let slot = self.code_for(*doc) as usize;
                         if best_rank[slot] == f32::NEG_INFINITY {
-                            merged.push((0.0, slot as u32));
+                            merged.push(slot as u32);
                         }
                         if *rank > best_rank[slot] {
                             (best_rank[slot], best_doc[slot]) = (*rank, *doc);
                         }
                     }
-                    for entry in &mut merged {
-                        let slot = entry.1 as usize;
-                        *entry = (best_rank[slot], best_doc[slot]);
+                    for &slot in merged.iter() {
+                        let slot = slot as usize;
+                        keyed.push((self.sort_key(best_rank[slot], best_doc[slot]), best_doc[slot]));
                         (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
                     }
-                    merged
                 }
-            };
-            let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
-                let (a_doc, b_doc) = ((a.1 & ID) as usize, (b.1 & ID) as usize);
-                b.0.total_cmp(&a.0)
-                    .then_with(|| self.meta[a_doc].title_len.cmp(&self.meta[b_doc].title_len))
-                    .then_with(|| self.code_for(a.1).cmp(&self.code_for(b.1)))
-            };
-            // Only the requested page needs ordering; the rest is only counted, never returned.
-            let wanted = (query.offset + query.limit).min(ranked.len());
-            if wanted < ranked.len() && wanted > 0 {
-                ranked.select_nth_unstable_by(wanted - 1, order);
-                ranked[..wanted].sort_unstable_by(order);
-            } else {
-                ranked.sort_unstable_by(order);
             }
-            matches.ranked = ranked.into_iter().map(|(_, id)| id).collect();
+            scratch.lists.extend(lists.into_iter().map(|(list, _)| list));
+            // Only the requested page needs ordering; the rest is only counted, never returned.
+            let wanted = (query.offset + query.limit).min(keyed.len());
+            if wanted < keyed.len() && wanted > 0 {
+                keyed.select_nth_unstable(wanted - 1);
+                keyed[..wanted].sort_unstable();
+            } else {
+                keyed.sort_unstable();
+            }
+            let mut ranked = std::mem::take(&mut scratch.ranked);
+            ranked.clear();
+            ranked.extend(keyed.iter().map(|(_, id)| *id));
+            matches.ranked = ranked;
+            scratch.keyed = keyed;
         });
         matches
+    }
+
+    /// What orders a ranked entry: best rank first, then shorter title, then code.
+    fn sort_key(&self, rank: f32, entry: u32) -> SortKey {
+        // `total_cmp`'s order as an unsigned number, reversed: the best rank sorts first.
+        let bits = rank.to_bits();
+        let ascending = if bits >> 31 == 1 { !bits } else { bits | 1 << 31 };
+        (!ascending, self.meta[(entry & ID) as usize].title_len, self.code_for(entry))
     }
 
     /// Scores one reading of the query: each matching code once, with its rank and the
@@ -833,14 +890,15 @@ impl SearchIndex {
         scratch: &mut Scratch,
     ) -> (Vec<(f32, u32)>, bool) {
         self.match_all_words(groups, query, asked.denial, scratch);
-        let Scratch { score, mask, optional, specific, touched, best: best_rank, best_doc } = &mut *scratch;
+        let mut ranked = scratch.lists.pop().unwrap_or_default();
+        ranked.clear();
+        let Scratch { score, mask, optional, specific, touched, best: best_rank, best_doc, .. } = &mut *scratch;
         let effective = |id: u32| self.effective_mask(id, mask, optional, specific);
         let best = touched.iter().map(|id| effective(*id).count_ones()).max().unwrap_or(0);
         let complete = best as usize == groups.len();
         let codes = self.docs.len() as u32;
         // Each code ranks by its best document: its title or one of its ways in. On a tie
         // the title wins (the result then needs no `via`).
-        let mut ranked: Vec<(f32, u32)> = Vec::new();
         let mut offering: Vec<u32> = Vec::new();
         for &id in touched.iter().filter(|id| effective(**id).count_ones() == best) {
             let meta = &self.meta[id as usize];
@@ -1269,6 +1327,7 @@ impl SearchIndex {
         let distance = if chars >= 8 { 2 } else { 1 };
         let first = &word[..word.chars().next().map_or(0, char::len_utf8)];
         let bare = text::skeleton(word);
+        let bare_chars = bare.chars().count();
         let mut stream = self.terms.search(Str::new(first).starts_with()).into_stream();
         while let Some((candidate, id)) = stream.next() {
             // A skeleton is at most a third shorter than its word.
@@ -1283,8 +1342,10 @@ impl SearchIndex {
             };
             // Doubled and silent letters are the commonest slips in long medical words
             // (`hemmoroids`, `hemroids` for hemorrhoids): compared without them, a word is
-            // within one edit of what was meant.
-            if edits > 1 && chars >= 6 {
+            // within one edit of what was meant. Skeletons whose lengths differ by more than
+            // one are further apart: most words need no skeleton made.
+            let near = (self.skeleton_chars[id as usize] as usize).abs_diff(bare_chars) <= 1;
+            if edits > 1 && chars >= 6 && near {
                 let skeleton_edits = strsim::osa_distance(&bare, &text::skeleton(candidate));
                 if skeleton_edits <= 1 && candidate != word {
                     edits = edits.min(skeleton_edits.max(1));
