@@ -46,7 +46,17 @@ async fn the_second_new_code_is_paywalled_and_carries_only_its_public_title() {
     }
     assert!(card.sections.iter().all(|s| s.content.is_none()), "every section is locked");
     assert!(card.visitor_token.is_none(), "a known guest gets no new token");
-    assert!(card.also_indexed_as.is_empty(), "no Index terms on a paywalled card");
+}
+
+#[tokio::test]
+async fn a_paywalled_card_keeps_its_public_index_terms() {
+    let client = Client::metered();
+    let (token, _) = client.guest("I10").await;
+    let card = client.get("/v1/codes/R55", Some(&token)).await.card();
+    assert!(card.paywalled);
+    for term in ["Collapse", "Fainting", "Blackout"] {
+        assert!(card.also_indexed_as.iter().any(|t| t == term), "{term} in {:?}", card.also_indexed_as);
+    }
 }
 
 #[tokio::test]

@@ -96,6 +96,24 @@ async fn card_view_renders_a_fetched_card() {
 }
 
 #[wasm_bindgen_test]
+fn a_paywalled_card_shows_its_index_terms() {
+    let card: codecard::api::Card = serde_json::from_value(serde_json::json!({
+        "code": "R55", "display_code": "R55", "system": "icd10cm", "release": "FY2026", "billable": true,
+        "short_description": null, "long_description": "Syncope and collapse", "descriptor_note": null,
+        "plain_language": null, "hierarchy": [], "axes": [], "attribution": "", "sections": [], "meter": null,
+        "also_indexed_as": ["Collapse", "Fainting"], "paywalled": true
+    }))
+    .unwrap();
+    let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&parent).unwrap();
+    let _mounted = leptos::mount::mount_to(parent.clone(), move || {
+        view! { <CardView card open_related=Callback::new(|_| ()) /> }
+    });
+    let line = parent.query_selector("[data-paywalled] .cc-also-indexed").unwrap().expect("the Index line");
+    assert_eq!(line.text_content().unwrap(), "Also indexed as: Collapse · Fainting");
+}
+
+#[wasm_bindgen_test]
 async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() {
     let widget = fresh_widget(ENDPOINT);
     let anchor = code_element("I10");

@@ -158,18 +158,16 @@ impl MeterConfig {
 }
 
 /// Removes from `card` everything `sections` does not include, leaving a locked stub (title
-/// only) in its place. With `paywalled`, everything but the code, its system and its public
-/// title goes.
+/// only) in its place. With `paywalled`, everything but the code, its system, its public
+/// title and its Index terms goes.
 ///
 /// The title (what search shows: the full description, or for CPT the licensed descriptor or
 /// else codecard's summary) is public, as in any printed code book; it stays in the field it
 /// came from. Everything else of the description part is gated.
 pub fn redact(mut card: Card, sections: &Sections, paywalled: bool) -> Card {
     let allowed = |id: SectionId| !paywalled && sections.includes(id);
-    // Index terms are public for any plan, but a paywalled card carries no text at all.
-    if paywalled {
-        card.also_indexed_as.clear();
-    }
+    // The Index terms (`also_indexed_as`) stay whatever the plan or quota: they are what any
+    // printed index shows, public like the title.
     let mut locked = Vec::new();
     if !allowed(SectionId::Description) {
         // The title is the long description where there is one, else the short one.

@@ -44,12 +44,15 @@ pub fn CardView(
     let lang = i18n::current();
     let locked_titles: Vec<String> = locked.iter().map(|s| lang.section_title(s.id, billable).to_string()).collect();
     let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> });
+    // Public like the title: shown on a paywalled card too.
+    let also_indexed = (!also_indexed_as.is_empty()).then(|| view! { <AlsoIndexedAs terms=also_indexed_as /> });
     if paywalled {
         return view! {
             <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
                 {meter.map(|meter| view! { <Paywall meter /> })}
                 {ask}
                 {locked}
+                {also_indexed}
             </div>
         }
         .into_any();
@@ -88,12 +91,18 @@ pub fn CardView(
             {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }).collect_view()}
             {locked}
             {ask}
-            {(!also_indexed_as.is_empty()).then(|| view! { <p class="cc-also-indexed">{text.also_indexed_as}{also_indexed_as.join(" · ")}</p> })}
+            {also_indexed}
             <footer class="cc-attribution">{attribution}</footer>
             {meter.map(|meter| view! { <MeterBar meter /> })}
         </div>
     }
     .into_any()
+}
+
+/// The Alphabetic Index terms that lead to the code, on one line.
+#[component]
+fn AlsoIndexedAs(terms: Vec<String>) -> impl IntoView {
+    view! { <p class="cc-also-indexed">{i18n::current().text().also_indexed_as}{terms.join(" · ")}</p> }
 }
 
 /// The chain of ancestors, broadest first.

@@ -38,7 +38,6 @@ pub mod text;
 pub mod ways_in;
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 
 use fst::automaton::Str;
 use fst::{Automaton, IntoStreamer, Streamer};
@@ -210,8 +209,15 @@ pub struct SearchIndex {
     df: Vec<u32>,
     /// Whether each term is a generic word (see [`text::is_generic`]).
     generic: Vec<bool>,
+    /// How many letters each term's [`text::skeleton`] has: a misspelling is compared with
+    /// the skeletons of only the words whose count is within one of its own.
+    skeleton_chars: Vec<u8>,
     /// Document ids ordered by code, then system: code prefixes are contiguous ranges.
     by_code: Vec<u32>,
+    /// For each code, the range of `by_code` holding the codes under it (see `below`), found
+    /// once at build: a broad query offers thousands of categories, and finding each one's
+    /// range by comparing strings cost more than the rest of its ranking.
+    below: Vec<(u32, u32)>,
     /// For each code, how many codes under it go on a claim (capped): what a category the
     /// Index sends to offers.
     billable_below: Vec<u16>,
@@ -224,18 +230,33 @@ pub struct SearchIndex {
     synonyms: Synonyms,
 }
 
+/// What a query has credited one document with so far.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    score: f32,
+    /// The query words it matched, as bits.
+    mask: u32,
+    /// The query words a way in matched only through its nonessential modifiers.
+    optional: u32,
+    /// How many of its details the query covered.
+    specific: u8,
+}
+
 /// Per-thread scoring arrays, one slot per document, reset after each query.
 #[derive(Default)]
 struct Scratch {
-    score: Vec<f32>,
-    mask: Vec<u32>,
-    /// The query words a way in matched only through its nonessential modifiers.
-    optional: Vec<u32>,
-    specific: Vec<u8>,
+    /// One document's tally in one place: a query of a short prefix credits 100,000
+    /// documents, and one cache line each instead of four is what it costs.
+    tally: Vec<Tally>,
     touched: Vec<u32>,
     /// Per code: the best rank of its documents and which document (itself or a way in).
     best: Vec<f32>,
     best_doc: Vec<u32>,
+    /// Buffers kept between queries: a short prefix matches 100,000 codes, and allocating and
+    /// freeing lists that long cost as much as ranking them.
+    lists: Vec<Vec<(f32, u32)>>,
+    keyed: Vec<(SortKey, u32)>,
+    ranked: Vec<u32>,
 }
 
 impl Scratch {
@@ -243,7 +264,7 @@ impl Scratch {
     fn reset(&mut self) {
         for id in self.touched.drain(..) {
             let d = id as usize;
-            (self.score[d], self.mask[d], self.optional[d], self.specific[d]) = (0.0, 0, 0, 0);
+            self.tally[d] = Tally::default();
         }
     }
 }
@@ -288,6 +309,9 @@ struct Asked {
 
 /// The words one query word may stand for: (term id, what matching it is worth, how).
 type Group = Vec<(u32, f32, Match)>;
+
+/// How a ranked entry sorts (see `SearchIndex::sort_key`).
+type SortKey = (u32, u16, u32);
 
 impl SearchIndex {
     /// Indexes every code of `catalog` (deleted codes too: they are filtered at query time),
@@ -427,6 +451,7 @@ impl SearchIndex {
         let mut idf = Vec::with_capacity(dictionary.len());
         let mut df = Vec::with_capacity(dictionary.len());
         let mut generic = Vec::with_capacity(dictionary.len());
+        let mut skeleton_chars = Vec::with_capacity(dictionary.len());
         let n = docs.len() as f32;
         for (id, (term, list)) in dictionary.iter().enumerate() {
             builder.insert(term, id as u64).expect("terms are inserted sorted and unique");
@@ -440,6 +465,7 @@ impl SearchIndex {
             idf.push((1.0 + n / count as f32).ln());
             df.push(count as u32);
             generic.push(text::is_generic(term));
+            skeleton_chars.push(text::skeleton(term).chars().count().min(255) as u8);
         }
         starts.push(postings.len() as u32);
         let terms = builder.into_map();
@@ -449,6 +475,22 @@ impl SearchIndex {
             (&docs[a].key, meta[a].system).cmp(&(&docs[b].key, meta[b].system))
         });
         let current = (0..docs.len() as u32).filter(|id| !meta[*id as usize].deleted).collect();
+        // In code order the codes starting with a key follow it: a stack of the keys the current
+        // code starts with closes each range where a code no longer does.
+        let mut below = vec![(0u32, 0u32); docs.len()];
+        let mut open: Vec<u32> = Vec::new();
+        for (at, &id) in by_code.iter().enumerate() {
+            let key = &docs[id as usize].key;
+            while let Some(&top) = open.last().filter(|top| !key.starts_with(&*docs[**top as usize].key)) {
+                below[top as usize].1 = at as u32;
+                open.pop();
+            }
+            below[id as usize] = (at as u32 + 1, 0);
+            open.push(id);
+        }
+        for top in open {
+            below[top as usize].1 = by_code.len() as u32;
+        }
         // In code order a code's descendants follow it: a stack of the codes above the current
         // one is enough to credit each billable code to all of them.
         let mut billable_below = vec![0u16; docs.len()];
@@ -503,7 +545,9 @@ impl SearchIndex {
             idf,
             df,
             generic,
+            skeleton_chars,
             by_code,
+            below,
             billable_below,
             current,
             synonyms: Synonyms::builtin(),
@@ -570,12 +614,14 @@ impl SearchIndex {
             + self.idf.capacity() * 4
             + self.df.capacity() * 4
             + self.generic.capacity()
+            + self.skeleton_chars.capacity()
             + self.by_code.capacity() * 4
+            + self.below.capacity() * 8
             + self.default_child.capacity() * 4
             + self.current.capacity() * 4
             + self.meta.capacity() * std::mem::size_of::<Meta>()
             // One scratch set per thread that has searched.
-            + self.meta.len() * (4 + 4 + 1)
+            + self.meta.len() * std::mem::size_of::<Tally>()
             + self.docs.len() * (4 + 4)
     }
 
@@ -626,6 +672,8 @@ impl SearchIndex {
             .take(query.limit)
             .map(|(code, doc)| self.hit(code, doc, &matches))
             .collect();
+        // The ranked list's buffer serves the thread's next query.
+        SCRATCH.with(|scratch| scratch.borrow_mut().ranked = matches.ranked);
         Found { total, complete: matches.complete, hits }
     }
 
@@ -669,13 +717,8 @@ impl SearchIndex {
 
     /// The codes under `code` (of any system: callers check), in code order.
     fn below(&self, code: u32) -> &[u32] {
-        let (key, system) = (&*self.docs[code as usize].key, self.meta[code as usize].system);
-        let start = self.by_code.partition_point(|id| {
-            let d = *id as usize;
-            (&*self.docs[d].key, self.meta[d].system) <= (key, system)
-        });
-        let end = start + self.by_code[start..].partition_point(|id| self.docs[*id as usize].key.starts_with(key));
-        &self.by_code[start..end]
+        let (start, end) = self.below[code as usize];
+        &self.by_code[start as usize..end as usize]
     }
 
     fn admits(&self, id: usize, query: &Query) -> bool {
@@ -748,21 +791,32 @@ impl SearchIndex {
         let mut matches = Matches { complete: true, synonyms: applied.join("; "), ..Matches::default() };
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            if scratch.score.len() != self.meta.len() {
-                scratch.score = vec![0.0; self.meta.len()];
-                scratch.mask = vec![0; self.meta.len()];
-                scratch.optional = vec![0; self.meta.len()];
-                scratch.specific = vec![0; self.meta.len()];
+            if scratch.tally.len() != self.meta.len() {
+                scratch.tally = vec![Tally::default(); self.meta.len()];
             }
             if scratch.best.len() != self.docs.len() {
                 scratch.best = vec![f32::NEG_INFINITY; self.docs.len()];
                 scratch.best_doc = vec![0; self.docs.len()];
             }
             let mut lists: Vec<(Vec<(f32, u32)>, bool)> = Vec::with_capacity(readings.len());
+            // A word both readings share is looked up once: a misspelling's scan of the
+            // dictionary is the dearest part of reading a query.
+            let mut looked_up: Vec<(&synonyms::Part, bool, Group)> = Vec::new();
             for (parts, flag) in &readings {
                 let last = parts.len().saturating_sub(1);
-                let groups: Vec<Group> =
-                    parts.iter().enumerate().map(|(i, part)| self.group(part, i == last)).collect();
+                let mut groups: Vec<Group> = Vec::with_capacity(parts.len());
+                for (i, part) in parts.iter().enumerate() {
+                    let is_last = i == last;
+                    let group = match looked_up.iter().find(|(p, l, _)| *p == part && *l == is_last) {
+                        Some((_, _, group)) => group.clone(),
+                        None => {
+                            let group = self.group(part, is_last);
+                            looked_up.push((part, is_last, group.clone()));
+                            group
+                        }
+                    };
+                    groups.push(group);
+                }
                 if groups.is_empty() {
                     continue;
                 }
@@ -779,47 +833,57 @@ impl SearchIndex {
             let any_complete = lists.iter().any(|(_, complete)| *complete);
             matches.complete = any_complete || lists.is_empty();
             lists.retain(|(_, complete)| *complete == any_complete);
-            let mut ranked = match lists.len() {
-                0 => Vec::new(),
-                1 => lists.pop().map(|(list, _)| list).unwrap_or_default(),
+            // Best rank first, then shorter title, then code: each entry's key is read once, so
+            // that ordering 100,000 matches of a short prefix compares plain numbers.
+            let mut keyed = std::mem::take(&mut scratch.keyed);
+            keyed.clear();
+            match lists.len() {
+                0 => {}
+                1 => keyed.extend(lists[0].0.iter().map(|&(rank, id)| (self.sort_key(rank, id), id))),
                 _ => {
                     // A code found by both readings keeps its better rank (the literal one on a tie).
-                    let Scratch { best: best_rank, best_doc, .. } = &mut *scratch;
-                    let mut merged: Vec<(f32, u32)> = Vec::new();
+                    let Scratch { best: best_rank, best_doc, ranked: merged, .. } = &mut *scratch;
+                    merged.clear();
                     for (rank, doc) in lists.iter().flat_map(|(list, _)| list) {
                         let slot = self.code_for(*doc) as usize;
                         if best_rank[slot] == f32::NEG_INFINITY {
-                            merged.push((0.0, slot as u32));
+                            merged.push(slot as u32);
                         }
                         if *rank > best_rank[slot] {
                             (best_rank[slot], best_doc[slot]) = (*rank, *doc);
                         }
                     }
-                    for entry in &mut merged {
-                        let slot = entry.1 as usize;
-                        *entry = (best_rank[slot], best_doc[slot]);
+                    for &slot in merged.iter() {
+                        let slot = slot as usize;
+                        keyed.push((self.sort_key(best_rank[slot], best_doc[slot]), best_doc[slot]));
                         (best_rank[slot], best_doc[slot]) = (f32::NEG_INFINITY, 0);
                     }
-                    merged
                 }
-            };
-            let order = |a: &(f32, u32), b: &(f32, u32)| -> Ordering {
-                let (a_doc, b_doc) = ((a.1 & ID) as usize, (b.1 & ID) as usize);
-                b.0.total_cmp(&a.0)
-                    .then_with(|| self.meta[a_doc].title_len.cmp(&self.meta[b_doc].title_len))
-                    .then_with(|| self.code_for(a.1).cmp(&self.code_for(b.1)))
-            };
-            // Only the requested page needs ordering; the rest is only counted, never returned.
-            let wanted = (query.offset + query.limit).min(ranked.len());
-            if wanted < ranked.len() && wanted > 0 {
-                ranked.select_nth_unstable_by(wanted - 1, order);
-                ranked[..wanted].sort_unstable_by(order);
-            } else {
-                ranked.sort_unstable_by(order);
             }
-            matches.ranked = ranked.into_iter().map(|(_, id)| id).collect();
+            scratch.lists.extend(lists.into_iter().map(|(list, _)| list));
+            // Only the requested page needs ordering; the rest is only counted, never returned.
+            let wanted = (query.offset + query.limit).min(keyed.len());
+            if wanted < keyed.len() && wanted > 0 {
+                keyed.select_nth_unstable(wanted - 1);
+                keyed[..wanted].sort_unstable();
+            } else {
+                keyed.sort_unstable();
+            }
+            let mut ranked = std::mem::take(&mut scratch.ranked);
+            ranked.clear();
+            ranked.extend(keyed.iter().map(|(_, id)| *id));
+            matches.ranked = ranked;
+            scratch.keyed = keyed;
         });
         matches
+    }
+
+    /// What orders a ranked entry: best rank first, then shorter title, then code.
+    fn sort_key(&self, rank: f32, entry: u32) -> SortKey {
+        // `total_cmp`'s order as an unsigned number, reversed: the best rank sorts first.
+        let bits = rank.to_bits();
+        let ascending = if bits >> 31 == 1 { !bits } else { bits | 1 << 31 };
+        (!ascending, self.meta[(entry & ID) as usize].title_len, self.code_for(entry))
     }
 
     /// Scores one reading of the query: each matching code once, with its rank and the
@@ -833,19 +897,21 @@ impl SearchIndex {
         scratch: &mut Scratch,
     ) -> (Vec<(f32, u32)>, bool) {
         self.match_all_words(groups, query, asked.denial, scratch);
-        let Scratch { score, mask, optional, specific, touched, best: best_rank, best_doc } = &mut *scratch;
-        let effective = |id: u32| self.effective_mask(id, mask, optional, specific);
+        let mut ranked = scratch.lists.pop().unwrap_or_default();
+        ranked.clear();
+        let Scratch { tally, touched, best: best_rank, best_doc, .. } = &mut *scratch;
+        let effective = |id: u32| self.effective_mask(id, tally);
         let best = touched.iter().map(|id| effective(*id).count_ones()).max().unwrap_or(0);
         let complete = best as usize == groups.len();
         let codes = self.docs.len() as u32;
         // Each code ranks by its best document: its title or one of its ways in. On a tie
         // the title wins (the result then needs no `via`).
-        let mut ranked: Vec<(f32, u32)> = Vec::new();
         let mut offering: Vec<u32> = Vec::new();
         for &id in touched.iter().filter(|id| effective(**id).count_ones() == best) {
             let meta = &self.meta[id as usize];
-            let coverage = (f32::from(specific[id as usize]) / f32::from(meta.specific_words.max(1))).min(1.0);
-            let mut rank = score[id as usize] + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
+            let t = &tally[id as usize];
+            let coverage = (f32::from(t.specific) / f32::from(meta.specific_words.max(1))).min(1.0);
+            let mut rank = t.score + COVERAGE * coverage + if meta.billable { BILLABLE } else { 0.0 };
             if meta.context && !asked.context {
                 rank -= CONTEXT;
             }
@@ -902,7 +968,8 @@ impl SearchIndex {
         // an unspecified child of its own (S93.40, whose children need a side and a 7th
         // character) has its best matching child, what goes on a claim, just above it.
         let covers = |id: u32| {
-            effective(id).count_ones() == best && specific[id as usize] >= self.meta[id as usize].specific_words.max(1)
+            effective(id).count_ones() == best
+                && tally[id as usize].specific >= self.meta[id as usize].specific_words.max(1)
         };
         offering.sort_unstable();
         offering.dedup();
@@ -939,12 +1006,12 @@ impl SearchIndex {
     /// count only when the query covers the way's own words ("Stroke (ischemic)" for
     /// `ischemic stroke`), never on their own (`oedema of the ankles` is not "Ulcer, pressure,
     /// stage 1 (... persistent focal edema), ankle").
-    fn effective_mask(&self, id: u32, mask: &[u32], optional: &[u32], specific: &[u8]) -> u32 {
-        let d = id as usize;
-        if id < self.docs.len() as u32 || specific[d] >= self.meta[d].specific_words.max(1) {
-            mask[d]
+    fn effective_mask(&self, id: u32, tally: &[Tally]) -> u32 {
+        let t = &tally[id as usize];
+        if id < self.docs.len() as u32 || t.specific >= self.meta[id as usize].specific_words.max(1) {
+            t.mask
         } else {
-            mask[d] & !optional[d]
+            t.mask & !t.optional
         }
     }
 
@@ -963,7 +1030,7 @@ impl SearchIndex {
             if step == 0 {
                 self.walk(&groups[g], bit, None, query, denial, scratch);
             } else {
-                let alive = scratch.touched.iter().filter(|id| scratch.mask[**id as usize] == required).count();
+                let alive = scratch.touched.iter().filter(|id| scratch.tally[**id as usize].mask == required).count();
                 if alive == 0 {
                     break;
                 }
@@ -975,10 +1042,7 @@ impl SearchIndex {
             }
             required |= bit;
         }
-        let any_complete = scratch
-            .touched
-            .iter()
-            .any(|id| self.effective_mask(*id, &scratch.mask, &scratch.optional, &scratch.specific) == required);
+        let any_complete = scratch.touched.iter().any(|id| self.effective_mask(*id, &scratch.tally) == required);
         if !any_complete && groups.len() > 1 {
             scratch.reset();
             for (g, group) in groups.iter().enumerate() {
@@ -991,7 +1055,7 @@ impl SearchIndex {
     /// is `None`) or only those whose mask is exactly `only`. `denial`: the query says `without`
     /// or `not`, so a title's negated words count as its others.
     fn walk(&self, group: &Group, bit: u32, only: Option<u32>, query: &Query, denial: bool, scratch: &mut Scratch) {
-        let Scratch { score, mask, optional, specific, touched, .. } = scratch;
+        let Scratch { tally, touched, .. } = scratch;
         let codes = self.docs.len() as u32;
         for &(term, value, how) in group {
             let is_specific = !self.generic[term as usize];
@@ -1000,27 +1064,28 @@ impl SearchIndex {
             for &posting in list {
                 let id = posting & ID;
                 let d = id as usize;
-                if mask[d] & bit != 0 || only.is_some_and(|m| mask[d] != m) {
+                let t = &mut tally[d];
+                if t.mask & bit != 0 || only.is_some_and(|m| t.mask != m) {
                     continue;
                 }
                 if only.is_none() && !self.admits(d, query) {
                     continue;
                 }
-                if mask[d] == 0 {
+                if t.mask == 0 {
                     touched.push(id);
                 }
                 let in_title = posting & EXTRA_ONLY == 0;
-                mask[d] |= bit;
+                t.mask |= bit;
                 if !in_title && id >= codes {
-                    optional[d] |= bit;
+                    t.optional |= bit;
                 }
                 if posting & NEGATED != 0 && !denial {
                     continue;
                 }
-                score[d] += value * weight(posting);
+                t.score += value * weight(posting);
                 // A way in counts only words typed whole: a completion (`colic` → `colicystitis`)
                 // must not make a way in look fully covered.
-                specific[d] += u8::from(in_title && if id < codes { is_specific } else { how == Match::Whole });
+                t.specific += u8::from(in_title && if id < codes { is_specific } else { how == Match::Whole });
             }
         }
     }
@@ -1028,10 +1093,10 @@ impl SearchIndex {
     /// Credits `bit` to each candidate (mask exactly `required`) that one of `group`'s words
     /// has, found by binary search; the group's best word wins.
     fn probe(&self, group: &Group, bit: u32, required: u32, denial: bool, scratch: &mut Scratch) {
-        let Scratch { score, mask, optional, specific, touched, .. } = scratch;
+        let Scratch { tally, touched, .. } = scratch;
         for &id in touched.iter() {
-            let d = id as usize;
-            if mask[d] != required {
+            let t = &mut tally[id as usize];
+            if t.mask != required {
                 continue;
             }
             for &(term, value, how) in group {
@@ -1041,17 +1106,17 @@ impl SearchIndex {
                 let list = self.postings_of(term);
                 if let Ok(at) = list.binary_search_by_key(&id, |p| p & ID) {
                     let in_title = list[at] & EXTRA_ONLY == 0;
-                    mask[d] |= bit;
+                    t.mask |= bit;
                     if !in_title && id >= self.docs.len() as u32 {
-                        optional[d] |= bit;
+                        t.optional |= bit;
                     }
                     if list[at] & NEGATED != 0 && !denial {
                         break;
                     }
-                    score[d] += value * weight(list[at]);
+                    t.score += value * weight(list[at]);
                     let counts =
                         if id < self.docs.len() as u32 { !self.generic[term as usize] } else { how == Match::Whole };
-                    specific[d] += u8::from(in_title && counts);
+                    t.specific += u8::from(in_title && counts);
                     break;
                 }
             }
@@ -1269,6 +1334,7 @@ impl SearchIndex {
         let distance = if chars >= 8 { 2 } else { 1 };
         let first = &word[..word.chars().next().map_or(0, char::len_utf8)];
         let bare = text::skeleton(word);
+        let bare_chars = bare.chars().count();
         let mut stream = self.terms.search(Str::new(first).starts_with()).into_stream();
         while let Some((candidate, id)) = stream.next() {
             // A skeleton is at most a third shorter than its word.
@@ -1283,8 +1349,10 @@ impl SearchIndex {
             };
             // Doubled and silent letters are the commonest slips in long medical words
             // (`hemmoroids`, `hemroids` for hemorrhoids): compared without them, a word is
-            // within one edit of what was meant.
-            if edits > 1 && chars >= 6 {
+            // within one edit of what was meant. Skeletons whose lengths differ by more than
+            // one are further apart: most words need no skeleton made.
+            let near = (self.skeleton_chars[id as usize] as usize).abs_diff(bare_chars) <= 1;
+            if edits > 1 && chars >= 6 && near {
                 let skeleton_edits = strsim::osa_distance(&bare, &text::skeleton(candidate));
                 if skeleton_edits <= 1 && candidate != word {
                     edits = edits.min(skeleton_edits.max(1));
