@@ -36,8 +36,9 @@ pub(super) fn error_kind(error: &rusqlite::Error) -> StoreErrorKind {
 /// Durability: `synchronous=NORMAL` in WAL mode writes every commit to the WAL before the call
 /// returns, so a killed process loses nothing it acknowledged; only an OS crash or power loss
 /// can drop the last commits. One connection behind a mutex serialises writers in-process;
-/// `BEGIN IMMEDIATE` serialises them across processes sharing the file. (A group-commit writer
-/// thread was measured and gained nothing here: the cost is not in the commit.)
+/// `BEGIN IMMEDIATE` serialises them across processes sharing the file. A visitor's views that
+/// queue meanwhile are recorded together (`view_batch`): what that saves is mostly the hop to the
+/// blocking pool and the wake-ups of threads contending for the connection, not the commit.
 ///
 /// Its calls block, so the [`Store`] methods run them on tokio's blocking pool; the connection
 /// is shared by clones.
