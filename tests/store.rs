@@ -346,3 +346,32 @@ async fn postgresql_migrations_are_safe_when_instances_start_together() {
     let again = PostgresStore::connect(&url, PoolSettings::default()).await.unwrap();
     assert_eq!(again.users().await.unwrap().len(), 1);
 }
+
+/// PostgreSQL only: concurrent views of one visitor are recorded in shared transactions (one
+/// commit, one flush of the log, for every view that queued meanwhile), not one each: the
+/// visitor's counter lock is held until the commit is durable, so one at a time a visitor's views
+/// go no faster than the disk flushes. Each view row's `xmin` names the transaction that wrote it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgresql_concurrent_views_of_one_visitor_share_commits() {
+    let url = postgres::database().await;
+    let store: Arc<dyn Store> = Arc::new(PostgresStore::connect(&url, PoolSettings::default()).await.unwrap());
+    let guest = Identity::Guest("busy".into());
+    let tasks: Vec<_> = (0..200)
+        .map(|n| {
+            let (store, guest) = (store.clone(), guest.clone());
+            tokio::spawn(async move { store.record_view(&guest, PERIOD, &format!("C{n}"), None).await.unwrap() })
+        })
+        .collect();
+    for task in tasks {
+        assert!(task.await.unwrap().counted);
+    }
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one("SELECT COUNT(*), COUNT(DISTINCT xmin::text) FROM views WHERE identity = 'g:busy'", &[])
+        .await
+        .unwrap();
+    let (views, transactions): (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(views, 200);
+    assert!(transactions < 100, "200 concurrent views took {transactions} transactions");
+}

@@ -8,6 +8,7 @@
 mod migrations;
 mod postgres;
 mod sqlite;
+mod view_batch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -162,6 +163,13 @@ pub enum StoreError {
     /// A blocking storage task did not finish (it panicked or the runtime is stopping).
     #[error("storage task: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// The task recording a batch of views ended without answering (it panicked, or the
+    /// runtime is stopping).
+    #[error("the task recording views ended without an answer")]
+    Abandoned,
+    /// The failure of a batch of views, given to every call in it (and to those queued behind).
+    #[error(transparent)]
+    Shared(Arc<StoreError>),
 }
 
 impl StoreError {
@@ -172,7 +180,12 @@ impl StoreError {
             StoreError::File { .. } | StoreError::Pool(_) | StoreError::Deadline { .. } => Unavailable,
             StoreError::Sqlite(error) => sqlite::error_kind(error),
             StoreError::Postgres(error) => postgres::error_kind(error),
-            StoreError::Url(_) | StoreError::BadUrl(_) | StoreError::NewerSchema { .. } | StoreError::Task(_) => Fault,
+            StoreError::Url(_)
+            | StoreError::BadUrl(_)
+            | StoreError::NewerSchema { .. }
+            | StoreError::Task(_)
+            | StoreError::Abandoned => Fault,
+            StoreError::Shared(error) => error.kind(),
         }
     }
 

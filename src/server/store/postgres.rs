@@ -11,9 +11,11 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
 use super::migrations::POSTGRES as MIGRATIONS;
+use super::view_batch::{self, RecordViews, View, ViewBatcher};
 use super::{Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
@@ -63,10 +65,13 @@ impl Default for PoolSettings {
     }
 }
 
-/// A PostgreSQL database shared by any number of instances.
+/// A PostgreSQL database shared by any number of instances. Clones share the pool.
+#[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
     settings: PoolSettings,
+    /// Views waiting to be recorded, gathered per identity.
+    views: ViewBatcher,
 }
 
 /// Any constant: the key of the advisory lock that serialises migrations across instances.
@@ -139,7 +144,7 @@ impl PostgresStore {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Url(e.to_string()))?;
-        let store = PostgresStore { pool, settings };
+        let store = PostgresStore { pool, settings, views: ViewBatcher::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -278,13 +283,60 @@ const LOCK_COUNTER: &str = "INSERT INTO view_counts (identity, period, used) VAL
      ON CONFLICT (identity, period) DO UPDATE SET used = view_counts.used
      RETURNING used";
 
+/// Which of the codes `$3` identity `$1` already viewed in period `$2`: one primary-key probe
+/// per code. (Written as `code = ANY($3)` the planner may scan every view of the identity in
+/// the period and filter, a cost that grows with the visitor's views.)
+const SEEN: &str = "SELECT c.code FROM unnest($3::text[]) AS c (code)
+     WHERE EXISTS (SELECT 1 FROM views v WHERE v.identity = $1 AND v.period = $2 AND v.code = c.code)";
+
+/// Adds the views of codes `$3` (not yet viewed) and counts them, in one statement.
+const ADD_VIEWS: &str = "WITH added AS (
+         INSERT INTO views (identity, period, code, viewed_at)
+         SELECT $1, $2, code, EXTRACT(EPOCH FROM now())::BIGINT FROM unnest($3::text[]) AS code
+         ON CONFLICT DO NOTHING
+         RETURNING 1)
+     UPDATE view_counts SET used = used + (SELECT COUNT(*) FROM added) WHERE identity = $1 AND period = $2";
+
+#[async_trait::async_trait]
+impl RecordViews for PostgresStore {
+    /// One transaction: lock the identity's counter row for the period, read which of the codes
+    /// it already viewed (a later statement than the lock, so its snapshot holds every view the
+    /// previous lock holder committed), then add the new codes within the limits and count them.
+    /// The lock and the read go in one round trip (pipelined), the views and the count in one
+    /// statement. Calls for one identity queue on that row lock, on any instance, so the limit is
+    /// exact under READ COMMITTED; calls for different identities never wait for each other. A
+    /// batch that adds nothing (codes reopened, or refused at the limit) rolls back: no flush.
+    async fn record_views(&self, identity: &Identity, period: &str, views: &[View]) -> StoreResult<Vec<ViewOutcome>> {
+        let who = identity.key();
+        let codes: Vec<&str> = views.iter().map(|view| view.code.as_str()).collect();
+        call!(self, client, {
+            let (lock, seen, add) = tokio::try_join!(
+                client.prepare_cached(LOCK_COUNTER),
+                client.prepare_cached(SEEN),
+                client.prepare_cached(ADD_VIEWS)
+            )?;
+            let tx = client.transaction().await?;
+            let (counter, of_codes): (&[&(dyn ToSql + Sync)], &[&(dyn ToSql + Sync)]) =
+                (&[&who, &period], &[&who, &period, &codes]);
+            let (used, seen) = tokio::try_join!(tx.query_one(&lock, counter), tx.query(&seen, of_codes))?;
+            let used = used.get::<_, i32>(0) as u32;
+            let seen = seen.iter().map(|row| row.get(0)).collect();
+            let (outcomes, added) = view_batch::outcomes(used, &seen, views);
+            if added.is_empty() {
+                tx.rollback().await?;
+            } else {
+                tx.execute(&add, &[&who, &period, &added]).await?;
+                tx.commit().await?;
+            }
+            Ok(outcomes)
+        })
+    }
+}
+
 #[async_trait::async_trait]
 impl Store for PostgresStore {
-    /// One transaction: lock the identity's counter row for the period, then (seeing every view
-    /// the previous lock holders committed) either find the code already viewed, refuse at the
-    /// limit, or add the view and bump the counter. Calls for one identity queue on that row
-    /// lock, on any instance, so the limit is exact under READ COMMITTED; calls for different
-    /// identities never wait for each other.
+    /// Gathered with the other views of the same identity and period waiting on this instance,
+    /// and recorded with them in one transaction (see [`PostgresStore::record_views`]).
     async fn record_view(
         &self,
         identity: &Identity,
@@ -292,36 +344,7 @@ impl Store for PostgresStore {
         code: &str,
         limit: Option<u32>,
     ) -> StoreResult<ViewOutcome> {
-        let who = identity.key();
-        call!(self, client, {
-            let tx = client.transaction().await?;
-            let lock = tx.prepare_cached(LOCK_COUNTER).await?;
-            let used = tx.query_one(&lock, &[&who, &period]).await?.get::<_, i32>(0) as u32;
-            let insert = tx
-                .prepare_cached(
-                    "INSERT INTO views (identity, period, code, viewed_at)
-                     VALUES ($1, $2, $3, EXTRACT(EPOCH FROM now())::BIGINT)
-                     ON CONFLICT DO NOTHING",
-                )
-                .await?;
-            let outcome = if limit.is_some_and(|limit| used >= limit) {
-                // At the limit only a code already viewed is granted; nothing is written.
-                let seen =
-                    tx.prepare_cached("SELECT 1 FROM views WHERE identity = $1 AND period = $2 AND code = $3").await?;
-                let seen = tx.query_opt(&seen, &[&who, &period, &code]).await?.is_some();
-                ViewOutcome { granted: seen, counted: false, used }
-            } else if tx.execute(&insert, &[&who, &period, &code]).await? == 0 {
-                ViewOutcome { granted: true, counted: false, used }
-            } else {
-                let bump = tx
-                    .prepare_cached("UPDATE view_counts SET used = used + 1 WHERE identity = $1 AND period = $2")
-                    .await?;
-                tx.execute(&bump, &[&who, &period]).await?;
-                ViewOutcome { granted: true, counted: true, used: used + 1 }
-            };
-            tx.commit().await?;
-            Ok(outcome)
-        })
+        self.views.record(self, identity, period, View { code: code.to_string(), limit }).await
     }
 
     async fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::migrations::SQLITE as MIGRATIONS;
+use super::view_batch::{RecordViews, View, ViewBatcher};
 use super::{Carry, Identity, NewAccount, SiteKey, Store, StoreError, StoreErrorKind, StoreResult, User, ViewOutcome};
 use crate::api::Plan;
 
@@ -35,8 +36,9 @@ pub(super) fn error_kind(error: &rusqlite::Error) -> StoreErrorKind {
 /// Durability: `synchronous=NORMAL` in WAL mode writes every commit to the WAL before the call
 /// returns, so a killed process loses nothing it acknowledged; only an OS crash or power loss
 /// can drop the last commits. One connection behind a mutex serialises writers in-process;
-/// `BEGIN IMMEDIATE` serialises them across processes sharing the file. (A group-commit writer
-/// thread was measured and gained nothing here: the cost is not in the commit.)
+/// `BEGIN IMMEDIATE` serialises them across processes sharing the file. A visitor's views that
+/// queue meanwhile are recorded together (`view_batch`): what that saves is mostly the hop to the
+/// blocking pool and the wake-ups of threads contending for the connection, not the commit.
 ///
 /// Its calls block, so the [`Store`] methods run them on tokio's blocking pool; the connection
 /// is shared by clones.
@@ -45,6 +47,8 @@ pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
     /// The file opened, as the readiness check finds it again (`None`: not a file on disk).
     file: Option<Arc<OpenedFile>>,
+    /// Views waiting to be recorded, gathered per identity.
+    views: ViewBatcher,
 }
 
 /// A database file and the identity (device, inode) it had when it was opened.
@@ -153,7 +157,7 @@ impl SqliteStore {
         }
         let connection = Arc::new(Mutex::new(connect(path, busy_timeout)?));
         let file = file_id(path).map(|id| Arc::new(OpenedFile { path: path.to_path_buf(), id }));
-        let store = SqliteStore { connection, file };
+        let store = SqliteStore { connection, file, views: ViewBatcher::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -194,18 +198,17 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 const USER_COLUMNS: &str = "id, email, password_hash, plan, created_at";
 
 impl SqliteStore {
-    fn record_view(
-        &self,
-        identity: &Identity,
-        period: &str,
-        code: &str,
-        limit: Option<u32>,
-    ) -> StoreResult<ViewOutcome> {
+    /// The views of one batch, one after another, in one `IMMEDIATE` transaction.
+    fn record_views(&self, identity: &Identity, period: &str, views: &[View]) -> StoreResult<Vec<ViewOutcome>> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = record_view_in(&tx, &identity.key(), period, code, limit)?;
+        let who = identity.key();
+        let outcomes = views
+            .iter()
+            .map(|view| record_view_in(&tx, &who, period, &view.code, view.limit))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         tx.commit()?;
-        Ok(outcome)
+        Ok(outcomes)
     }
 
     fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
@@ -415,6 +418,16 @@ impl SqliteStore {
     }
 }
 
+/// Gathered per identity: one hop to the blocking pool, one lock of the connection and one
+/// commit for every view of a visitor that queued meanwhile, instead of one each.
+#[async_trait::async_trait]
+impl RecordViews for SqliteStore {
+    async fn record_views(&self, identity: &Identity, period: &str, views: &[View]) -> StoreResult<Vec<ViewOutcome>> {
+        let (identity, period, views) = (identity.clone(), period.to_string(), views.to_vec());
+        self.blocking(move |store| store.record_views(&identity, &period, &views)).await
+    }
+}
+
 #[async_trait::async_trait]
 impl Store for SqliteStore {
     async fn record_view(
@@ -424,8 +437,7 @@ impl Store for SqliteStore {
         code: &str,
         limit: Option<u32>,
     ) -> StoreResult<ViewOutcome> {
-        let (identity, period, code) = (identity.clone(), period.to_string(), code.to_string());
-        self.blocking(move |store| store.record_view(&identity, &period, &code, limit)).await
+        self.views.record(self, identity, period, View { code: code.to_string(), limit }).await
     }
 
     async fn copy_views(&self, from: &Identity, to: &Identity, period: &str) -> StoreResult<()> {
@@ -659,6 +671,19 @@ fn site_key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SiteKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl SqliteStore {
+        /// One view, as a batch of one: these tests call the store without a runtime.
+        fn record_view(
+            &self,
+            identity: &Identity,
+            period: &str,
+            code: &str,
+            limit: Option<u32>,
+        ) -> StoreResult<ViewOutcome> {
+            Ok(self.record_views(identity, period, &[View { code: code.into(), limit }])?[0])
+        }
+    }
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
