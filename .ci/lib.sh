@@ -8,20 +8,21 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 # The widget's release build alone runs on a pinned nightly (.ci/widget-toolchain, installed by
-# .ci/setup): std rebuilt with the widget's size profile, and panics compiled to a bare trap with no
+# .ci/setup): std rebuilt with the widget's size profile and its `optimize_for_size` feature (the
+# smaller of std's implementations where it has two), and panics compiled to a bare trap with no
 # formatting code behind them (no panic message ever reached the console: there is no panic hook).
 # Nor does any `Debug` output (the widget formats nothing with `{:?}`), so `Debug` impls and panic
 # locations compile to nothing. The server, the host tests and the wasm-bindgen tests stay on stable.
 WIDGET_TOOLCHAIN=$(cat .ci/widget-toolchain)
 widget_toolchain() {
-  RUSTUP_TOOLCHAIN="$WIDGET_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  RUSTUP_TOOLCHAIN="$WIDGET_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" "$@"
 }
 
-# The release widget: wasm-opt -Oz, the smallest profile, into pkg/, with brotli and gzip copies
+# The release widget: the smallest profile, wasm-opt -Oz, minified glue, into pkg/, with brotli and gzip copies
 # of the immutable files for the server to send as they are.
 build_widget() {
-  step "build the widget (wasm-pack, release on $WIDGET_TOOLCHAIN with build-std, wasm-opt -Oz; the loader minified by esbuild; precompressed)"
+  step "build the widget (wasm-pack, release on $WIDGET_TOOLCHAIN with build-std, wasm-opt -Oz; glue and loader minified by esbuild; precompressed)"
   # Two modules from one crate: the card (what a first click needs), then the search box, which
   # the loader fetches only on pages with one (built in a folder of its own, then copied over).
   widget_toolchain wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
@@ -29,6 +30,17 @@ build_widget() {
   widget_toolchain wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
     --out-name codecard_search --out-dir target/pkg-search . -- --no-default-features --features search-box
   cp target/pkg-search/codecard_search.js target/pkg-search/codecard_search_bg.wasm pkg/
+  # wasm-opt runs here, not in wasm-pack: the exports no page calls go first (.ci/wasm-roots.js),
+  # so wasm-opt drops the code behind them too.
+  local wasm
+  for wasm in pkg/codecard_bg.wasm pkg/codecard_search_bg.wasm; do
+    node .ci/wasm-roots.js "$wasm" >target/wasm-roots.json &&
+      wasm-metadce --graph-file target/wasm-roots.json "$wasm" -o "$wasm" >/dev/null &&
+      wasm-opt -Oz -Oz "$wasm" -o "$wasm" || return 1
+  done
+  # The wasm-bindgen glue, minified like the loader (its exports keep their names).
+  esbuild pkg/codecard.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard.js
+  esbuild pkg/codecard_search.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard_search.js
   esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
   node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm pkg/codecard_search.js pkg/codecard_search_bg.wasm
 }
