@@ -35,7 +35,9 @@ test("guest, paywall, register in a popup, five more views, locked, log out", as
   const paywall = page.locator("[data-codecard-host] .cc-paywall");
   await expect(paywall).toContainText(SEED);
   await expect(dialog(page)).toContainText("Create a free account to unlock this content");
-  await expect(dialog(page)).not.toContainText("hyperglycemia");
+  // The gated description stays out; the Index terms are public, as in any printed index.
+  await expect(dialog(page)).not.toContainText("Type 2 diabetes mellitus with hyperglycemia");
+  await expect(dialog(page)).toContainText("Also indexed as: Diabetes, with, hyperglycemia");
   expect(await page.evaluate(() => window.__paywall)).toEqual([
     { code: "E11.65", system: "icd10cm", meter: { plan: "guest", remaining: 0, limit: 1 } },
   ]);
