@@ -99,7 +99,7 @@ async fn card_view_renders_a_fetched_card() {
 async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() {
     let widget = fresh_widget(ENDPOINT);
     let anchor = code_element("I10");
-    widget.open(anchor.clone(), "I10".into(), None);
+    widget.open(anchor.clone(), "I10".into(), None, None);
     assert_eq!(anchor.get_attribute("aria-expanded").as_deref(), Some("true"));
     until("the I10 card", || card_text().contains("Essential (primary) hypertension")).await;
     let dialog = shadow_query("[role=dialog]").unwrap();
@@ -125,7 +125,7 @@ async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() 
 #[wasm_bindgen_test]
 async fn an_unknown_code_says_not_found_without_a_retry() {
     let widget = fresh_widget(ENDPOINT);
-    widget.open(code_element("Z99.999"), "Z99.999".into(), None);
+    widget.open(code_element("Z99.999"), "Z99.999".into(), None, None);
     until("the not-found state", || card_text().contains("Code not found")).await;
     assert!(card_text().contains("Z99.999 is not a code in ICD-10-CM."), "{}", card_text());
     assert!(shadow_query(".cc-problem button").is_none());
@@ -137,7 +137,7 @@ async fn a_malformed_code_is_refused_without_a_request() {
     let result = client::card_url(ENDPOINT, "E11..9", None);
     assert_eq!(result, Err(FetchError::MalformedCode("E11..9".into())));
     let widget = fresh_widget(DOWN);
-    widget.open(code_element("E11..9"), "E11..9".into(), None);
+    widget.open(code_element("E11..9"), "E11..9".into(), None, None);
     until("the malformed state", || card_text().contains("Not a valid code")).await;
     widget.destroy();
 }
@@ -145,7 +145,7 @@ async fn a_malformed_code_is_refused_without_a_request() {
 #[wasm_bindgen_test]
 async fn an_endpoint_that_is_down_shows_an_error_with_retry() {
     let widget = fresh_widget(DOWN);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the error state", || card_text().contains("cannot be reached")).await;
     let retry: HtmlElement = shadow_query(".cc-problem button").expect("a retry button").unchecked_into();
     assert_eq!(retry.text_content().as_deref(), Some("Try again"));
@@ -161,7 +161,7 @@ async fn a_garbled_answer_is_reported_not_rendered() {
     let error = client::fetch_card(GARBAGE, "I10", None, None, 8000, &controller).await.unwrap_err();
     assert_eq!(error, FetchError::Garbled { status: 200 });
     let widget = fresh_widget(GARBAGE);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the garbled state", || card_text().contains("cannot read")).await;
     widget.destroy();
 }
@@ -172,7 +172,7 @@ async fn an_ambiguous_code_offers_each_system() {
     let error = client::fetch_card(ENDPOINT, "J1100", None, None, 8000, &controller).await.unwrap_err();
     assert!(matches!(&error, FetchError::Api { status: 300, error } if error.kind == ErrorKind::AmbiguousCode));
     let widget = fresh_widget(ENDPOINT);
-    widget.open(code_element("J1100"), "J1100".into(), None);
+    widget.open(code_element("J1100"), "J1100".into(), None, None);
     until("the choices", || card_text().contains("Which code system?")).await;
     let hcpcs: HtmlElement = shadow_query(".cc-choices li:nth-child(2) button").unwrap().unchecked_into();
     assert_eq!(hcpcs.text_content().as_deref(), Some("HCPCS Level II J1100"));
@@ -217,12 +217,12 @@ async fn the_widget_shows_the_paywall_from_a_metered_endpoint() {
     use codecard::widget::auth::{self, TokenSlot};
     auth::forget(METERED, TokenSlot::Visitor);
     let widget = fresh_widget(METERED);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the meter", || card_text().contains("0 code page views remaining.")).await;
     assert!(card_text().contains("Essential (primary) hypertension"), "{}", card_text());
     // Guests see the hierarchy as a locked section.
     assert!(card_text().contains("Register to view content"), "{}", card_text());
-    widget.open(code_element("E11.9"), "E11.9".into(), None);
+    widget.open(code_element("E11.9"), "E11.9".into(), None, None);
     until("the paywall", || card_text().contains("Register to view this code")).await;
     let text = card_text();
     assert!(
