@@ -272,3 +272,82 @@ fn the_english_meter_is_the_seed_sites_sentence_worded_from_the_numbers() {
     );
     assert_eq!(meter_message(Lang::En, &meter(Plan::Paid, None, None)), "Unlimited code page views.");
 }
+
+/// A peek of `code` from `endpoint`, as the loader hands it to `open`: a promise of its JSON value.
+fn peek_of(endpoint: &'static str, code: &'static str) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let url = client::peek_url(endpoint, code, None).unwrap();
+        let controller = web_sys::AbortController::new().unwrap();
+        client::fetch_peek(&url, None, 8000, &controller).await.map_err(|e| e.to_string().into())
+    })
+}
+
+#[wasm_bindgen_test]
+fn peek_addresses_follow_the_card_addresses() {
+    assert_eq!(client::peek_url("https://x.org/", "e11.9", None).unwrap(), "https://x.org/v1/peek/icd10cm/E119");
+    assert_eq!(client::peek_url("https://x.org", "99214", Some(CodeSystem::Cpt)).unwrap(), "https://x.org/v1/peek/cpt/99214");
+    assert_eq!(client::peek_url("https://x.org", "I10", None).unwrap(), "https://x.org/v1/peek/I10");
+    assert!(matches!(client::peek_url("https://x.org", "E11..9", None), Err(FetchError::MalformedCode(_))));
+}
+
+#[wasm_bindgen_test]
+async fn a_metered_peek_is_the_public_part_and_spends_no_view() {
+    use codecard::api::Card;
+    use codecard::widget::auth::{self, TokenSlot};
+    auth::forget(METERED, TokenSlot::Visitor);
+    let value = wasm_bindgen_futures::JsFuture::from(peek_of(METERED, "E11.65")).await.unwrap();
+    let card: Card = serde_wasm_bindgen::from_value(value).unwrap();
+    assert!(card.paywalled && card.meter.is_none() && card.visitor_token.is_none());
+    assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
+    assert!(auth::token(METERED, TokenSlot::Visitor).is_none(), "no guest from a peek");
+    // The guest's one view is still there.
+    let controller = web_sys::AbortController::new().unwrap();
+    let first = client::fetch_card(METERED, "E11.65", None, None, 8000, &controller).await.unwrap();
+    assert!(!first.paywalled && first.meter.unwrap().counted);
+}
+
+#[wasm_bindgen_test]
+async fn with_the_endpoint_down_a_handed_over_peek_stays_with_an_error_for_the_rest() {
+    let widget = fresh_widget(DOWN);
+    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
+    until("the error for the rest", || card_text().contains("The rest of this card could not be loaded")).await;
+    let text = card_text();
+    assert!(text.contains("Essential (primary) hypertension"), "the public part stays: {text}");
+    assert!(text.contains("cannot be reached"), "{text}");
+    assert!(shadow_query(".cc-card .cc-problem button").is_some(), "Try again");
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn with_a_garbled_answer_a_handed_over_peek_stays_with_an_error_for_the_rest() {
+    let widget = fresh_widget(GARBAGE);
+    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
+    until("the error for the rest", || card_text().contains("cannot read")).await;
+    assert!(card_text().contains("Essential (primary) hypertension"), "{}", card_text());
+    widget.destroy();
+}
+
+/// An unmetered endpoint's peek is the whole card: shown whole, whatever the lookup then does.
+#[wasm_bindgen_test]
+async fn an_unmetered_peek_is_shown_as_the_whole_card() {
+    let widget = fresh_widget(DOWN);
+    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(ENDPOINT, "I10")));
+    until("the whole card", || card_text().contains("Coding tips")).await;
+    gloo_timers_sleep(300).await;
+    assert!(!card_text().contains("could not be loaded"), "{}", card_text());
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_handed_over_peek_that_is_no_card_is_ignored_and_the_lookup_shows_the_card() {
+    let widget = fresh_widget(ENDPOINT);
+    // An error's JSON, as the loader hands over a failed peek, and a value that is no object.
+    let error = js_sys::JSON::parse(r#"{"error":{"kind":"unknown_code","message":"x"}}"#).unwrap();
+    for peek in [js_sys::Promise::resolve(&error), js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)] {
+        widget.open(code_element("I10"), "I10".into(), None, Some(peek));
+        until("the I10 card", || card_text().contains("Essential (primary) hypertension")).await;
+        assert!(!card_text().contains("could not be loaded"), "{}", card_text());
+        widget.close();
+    }
+    widget.destroy();
+}

@@ -77,9 +77,9 @@ pub fn Popover(
         let anchor = anchor.clone();
         let reposition = reposition.clone();
         move |_| {
-            shown.track();
             request_animation_frame(reposition.clone());
-            if let Some(Ok(card)) = lookup.get()
+            // Only what is shown is tracked: a change that leaves it as it was announces nothing.
+            if let Shown::Card(card, Rest::Here) = shown.get()
                 && card.paywalled
             {
                 let detail = PaywallDetail {
