@@ -153,13 +153,14 @@
         event.preventDefault();
         self.openElement_(el);
       });
-      // Pointing at a code (a mouse, a pen, a finger: pointer events cover touch) or focusing it
-      // loads the module and, once it is there, fetches that card's public part.
+      // Pointing at a code (a mouse, a pen, a finger: pointer events cover touch), pressing it or
+      // focusing it loads the module and, once it is there, fetches that card's public part.
       const warm = (event) => {
         const el = codeOf(event);
-        if (el) self.load_().then((w) => w.peek(el, event.pointerType), noop);
+        if (el) self.load_().then((w) => w.peek(el, event), noop);
       };
       self.on_("pointerover", warm);
+      self.on_("pointerdown", warm);
       self.on_("focusin", warm);
 
       if (o.affordance !== "none") self.affordance_();

@@ -5,11 +5,11 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use codecard::api::Plan;
 use codecard::api::{
     Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, Health, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText,
     SectionContent, SeventhCharacters, SeventhValue,
 };
-use codecard::api::Plan;
 use codecard::server::{MeterConfig, ServerConfig};
 use common::client::{self, Client};
 

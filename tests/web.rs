@@ -285,7 +285,10 @@ fn peek_of(endpoint: &'static str, code: &'static str) -> js_sys::Promise {
 #[wasm_bindgen_test]
 fn peek_addresses_follow_the_card_addresses() {
     assert_eq!(client::peek_url("https://x.org/", "e11.9", None).unwrap(), "https://x.org/v1/peek/icd10cm/E119");
-    assert_eq!(client::peek_url("https://x.org", "99214", Some(CodeSystem::Cpt)).unwrap(), "https://x.org/v1/peek/cpt/99214");
+    assert_eq!(
+        client::peek_url("https://x.org", "99214", Some(CodeSystem::Cpt)).unwrap(),
+        "https://x.org/v1/peek/cpt/99214"
+    );
     assert_eq!(client::peek_url("https://x.org", "I10", None).unwrap(), "https://x.org/v1/peek/I10");
     assert!(matches!(client::peek_url("https://x.org", "E11..9", None), Err(FetchError::MalformedCode(_))));
 }

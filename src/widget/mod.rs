@@ -43,6 +43,7 @@ pub use states::{Loading, Problem};
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
@@ -89,14 +90,15 @@ impl Widget {
         app::open(self.target, Target::new(anchor, code, system.as_deref().and_then(CodeSystem::parse)));
     }
 
-    /// The reader points at the code element `code` (`pointer`: the pointer's type, `mouse`,
-    /// `pen` or `touch`; none for keyboard focus): its card's public part is fetched once the
-    /// pointer rests there (at once for a touch, which a tap follows), so that a click shows it
-    /// at once.
-    pub fn peek(&self, code: HtmlElement, pointer: Option<String>) {
+    /// The reader points at the code element `code`, presses it or focuses it (`event`:
+    /// `pointerover`, `pointerdown` or `focusin`): its card's public part is fetched once the
+    /// pointer rests there, and at once for a press or a touch, which a click follows within a
+    /// moment, so that the click shows it at once.
+    pub fn peek(&self, code: HtmlElement, event: web_sys::Event) {
         let written = code.get_attribute("data-code").unwrap_or_default();
         let system = code.get_attribute("data-code-system").and_then(|s| CodeSystem::parse(&s));
-        self.peeks.point(&written, system, pointer.as_deref() == Some("touch"));
+        let touch = event.dyn_ref::<web_sys::PointerEvent>().is_some_and(|e| e.pointer_type() == "touch");
+        self.peeks.point(&written, system, touch || event.type_() == "pointerdown");
     }
 
     /// Closes the card, if open, and gives focus back to its code.

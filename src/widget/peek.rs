@@ -1,11 +1,12 @@
 //! Peeks: a card's public part, fetched before the click (`GET /v1/peek/...`, unmetered), so that
 //! a click shows it at once while the metered lookup fills in the rest.
 //!
-//! The loader reports where the reader points (hover, keyboard focus, touch); a peek starts once
-//! the pointer has rested on a code (at once for a touch, which a tap follows within moments), so
-//! a pointer sweeping over a list of codes fetches nothing. One hover peek runs at a time (a newer
-//! one aborts it), answers are kept briefly per code and bounded in number, and on a cold page the
-//! loader hands over the peek it started with the click while the module was loading.
+//! The loader reports where the reader points (hover, keyboard focus, touch, a press); a peek
+//! starts once the pointer has rested on a code (at once for a touch or a press, which a click
+//! follows within moments), so a pointer sweeping over a list of codes fetches nothing. One hover
+//! peek runs at a time (a newer one aborts it), answers are kept briefly per code and bounded in
+//! number, and on a cold page the loader hands over the peek it started with the click while the
+//! module was loading.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -63,8 +64,8 @@ impl Peeks {
     }
 
     /// The reader points at `code`: its public part is fetched once the pointer has rested there
-    /// (`touch`: at once), unless it is kept already.
-    pub fn point(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, touch: bool) {
+    /// (`now`: at once, for a press or a touch), unless it is kept already.
+    pub fn point(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, now: bool) {
         let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
         let turn = self.next_turn();
         if self.kept(&url).is_some() {
@@ -72,7 +73,7 @@ impl Peeks {
         }
         let peeks = Rc::downgrade(self);
         wasm_bindgen_futures::spawn_local(async move {
-            if !touch {
+            if !now {
                 rest(REST_MS).await;
             }
             if let Some(peeks) = peeks.upgrade()
@@ -182,8 +183,8 @@ pub async fn card(peek: Option<Promise>) -> Option<Card> {
 /// Resolves after `ms` milliseconds.
 async fn rest(ms: i32) {
     let timer = Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .map(|window| window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+        let _ =
+            web_sys::window().map(|window| window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
     });
     let _ = JsFuture::from(timer).await;
 }

@@ -210,7 +210,9 @@ impl Shown {
         match (lookup, public) {
             (Some(Ok(card)), _) => Shown::Card(card, Rest::Here),
             (_, Some(card)) if whole => Shown::Card(card, Rest::Here),
-            (Some(Err(error)), Some(card)) if error.is_retryable() => Shown::Card(public_only(card), Rest::Failed(error)),
+            (Some(Err(error)), Some(card)) if error.is_retryable() => {
+                Shown::Card(public_only(card), Rest::Failed(error))
+            }
             (Some(Err(error)), _) => Shown::Failed(error),
             (None, Some(card)) => Shown::Card(public_only(card), Rest::Coming),
             (None, None) => Shown::Looking,

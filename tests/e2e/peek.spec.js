@@ -92,6 +92,24 @@ test("a hover counts no view: the guest's one view is still there for the next c
   await expect(page.locator("[data-codecard-host] .cc-paywall")).toHaveCount(0);
 });
 
+test("a press peeks at once: the public part shows on the click that follows", async ({ page }) => {
+  await clinicPage(page);
+  await moduleReady(page);
+  const peeks = watchPeeks(page);
+  const release = await holdLookups(page);
+  const box = await code(page, "E78.5").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const peeked = page.waitForResponse((r) => r.url().includes("/v1/peek/icd10cm/E785"));
+  await page.mouse.down(); // no time to rest on the code: the press itself starts the peek
+  await peeked;
+  await page.mouse.up();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Hyperlipidemia, unspecified");
+  await expect(dialog(page).locator(".cc-rest")).toBeVisible();
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  expect(peeks.urls).toEqual([`${metered}/v1/peek/icd10cm/E785`]);
+});
+
 test("a pointer sweeping over the codes peeks only where it rests, one peek at a time", async ({ page }) => {
   await clinicPage(page);
   await moduleReady(page);
