@@ -309,25 +309,20 @@ async fn a_metered_peek_is_the_public_part_and_spends_no_view() {
     assert!(!first.paywalled && first.meter.unwrap().counted);
 }
 
+/// The lookup's endpoint down, then answering garbage: the peek's public part stays, with the
+/// error and Try again for the rest.
 #[wasm_bindgen_test]
-async fn with_the_endpoint_down_a_handed_over_peek_stays_with_an_error_for_the_rest() {
-    let widget = fresh_widget(DOWN);
-    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
-    until("the error for the rest", || card_text().contains("The rest of this card could not be loaded")).await;
-    let text = card_text();
-    assert!(text.contains("Essential (primary) hypertension"), "the public part stays: {text}");
-    assert!(text.contains("cannot be reached"), "{text}");
-    assert!(shadow_query(".cc-card .cc-problem button").is_some(), "Try again");
-    widget.destroy();
-}
-
-#[wasm_bindgen_test]
-async fn with_a_garbled_answer_a_handed_over_peek_stays_with_an_error_for_the_rest() {
-    let widget = fresh_widget(GARBAGE);
-    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
-    until("the error for the rest", || card_text().contains("cannot read")).await;
-    assert!(card_text().contains("Essential (primary) hypertension"), "{}", card_text());
-    widget.destroy();
+async fn a_handed_over_peek_stays_with_an_error_for_the_rest_when_the_lookup_fails() {
+    for (endpoint, message) in [(DOWN, "cannot be reached"), (GARBAGE, "cannot read")] {
+        let widget = fresh_widget(endpoint);
+        widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
+        until("the error for the rest", || card_text().contains("The rest of this card could not be loaded")).await;
+        let text = card_text();
+        assert!(text.contains("Essential (primary) hypertension"), "the public part stays: {text}");
+        assert!(text.contains(message), "{endpoint}: {text}");
+        assert!(shadow_query(".cc-card .cc-problem button").is_some(), "Try again");
+        widget.destroy();
+    }
 }
 
 /// An unmetered endpoint's peek is the whole card: shown whole, whatever the lookup then does.
