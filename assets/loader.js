@@ -89,8 +89,9 @@
     es: ["No se puede acceder al servicio de códigos en este momento.", "Reintentar", "Cerrar", "La política de seguridad de esta página bloquea la consulta de códigos."],
   };
   // Isolated from the page like the card: the host's properties are reset, direction included (by dir).
+  // (display:block: where showPopover() is missing, the browser's own style may still hide [popover].)
   const FALLBACK_CSS =
-    ":host{all:initial!important;display:block!important}div{position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
+    ":host{all:initial!important;display:block!important}div{display:block;position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
     "font:15px/1.45 system-ui,sans-serif;color:#1c2430;background:#fff;border:1px solid #c9d1da;border-radius:10px;" +
     "box-shadow:0 8px 24px #10182838}p{margin:0 28px 12px 0}button{font:inherit;cursor:pointer;border:0;border-radius:6px}" +
     ".r{padding:6px 14px;background:#1a5fb4;color:#fff}.x{position:absolute;top:6px;right:6px;width:32px;height:32px;" +
