@@ -6,10 +6,17 @@
 // data-codecard-ready (a MutationObserver sees it in the same task), the wasm as ready when the module
 // has appended its <div data-codecard-host>, and a card as visible when its content (.cc-card) is in
 // the dialog. Cold runs use a fresh browser context (empty HTTP cache) each. RUNS sets the repeat count.
+// "What a phone sees" also runs against BENCH_METERED_URL when set (a metered server on the same
+// pages), where a card's public part (the peek) shows before the metered lookup brings the rest:
+// there "visible" (the card's content is in the dialog) and "complete" (no part still loading) differ.
 const fs = require("fs");
 const { chromium } = require("playwright");
 
 const BASE = process.env.BENCH_URL;
+const METERED = process.env.BENCH_METERED_URL;
+// How a reader clicks: at once (the mouse moves onto the code and clicks: no time to rest on it),
+// or with a mouse that rests on the code for HOVER_MS first, as readers usually do.
+const HOVER_MS = Number(process.env.HOVER_MS || 300);
 const OUT = process.argv[2] || "bench-results/browser.json";
 const RUNS = Number(process.env.RUNS || 15);
 const CARDS = Number(process.env.CARDS || 100);
@@ -36,22 +43,24 @@ function stats(xs) {
 
 // Instrumentation every bench page runs first (in <head>, before anything else).
 const PROBE = () => {
-  const b = (window.__bench = { longtasks: [], host: null, card: null, clickAt: null, lastMutation: 0 });
+  const b = (window.__bench = { longtasks: [], host: null, card: null, clickAt: null, lastMutation: 0, waiting: [] });
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: "longtask", buffered: true });
   } catch (e) { b.longtaskError = String(e); }
   document.addEventListener("click", () => { b.clickAt = performance.now(); }, true);
-  // The card content, seen inside the widget's shadow root as soon as it is inserted.
+  // The card content, seen inside the widget's shadow root as soon as it is inserted; `whole`
+  // waiters wait until no part of it is still loading (.cc-rest: a peek's public part shows).
   const watchShadow = (root) => {
     const check = () => {
       const card = root.querySelector("[role=dialog] .cc-card, [role=dialog] .cc-problem, [role=dialog] .cc-unavailable");
-      if (card && b.waiting && (!b.waiting.code || card.getAttribute("data-code") === b.waiting.code || !card.classList.contains("cc-card"))) {
-        const w = b.waiting;
-        b.waiting = null;
+      if (card) b.waiting = b.waiting.filter((w) => {
+        const isCard = card.classList.contains("cc-card");
+        if (isCard && ((w.code && card.getAttribute("data-code") !== w.code) || (w.whole && card.querySelector(".cc-rest")))) return true;
         w.resolve({ at: performance.now(), kind: card.className, code: card.getAttribute("data-code") });
-      }
+        return false;
+      });
       if (b.closing && !root.querySelector("[role=dialog]")) { const c = b.closing; b.closing = null; c(performance.now()); }
     };
     new MutationObserver(check).observe(root, { childList: true, subtree: true });
@@ -64,7 +73,7 @@ const PROBE = () => {
       if (host) { b.host = performance.now(); watchShadow(host.shadowRoot); }
     }
   }).observe(document, { childList: true, subtree: true, attributes: true });
-  b.nextCard = (code) => new Promise((resolve) => { b.waiting = { code, resolve }; if (b.check) b.check(); });
+  b.nextCard = (code, whole) => new Promise((resolve) => { b.waiting.push({ code, whole, resolve }); if (b.check) b.check(); });
   b.nextClose = () => new Promise((resolve) => { b.closing = resolve; if (b.check) b.check(); });
 };
 
@@ -89,25 +98,37 @@ async function addScript(page, attributes = {}) {
   }), attributes);
 }
 
-async function fresh(browser, path) {
+async function fresh(browser, path, base = BASE) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.addInitScript(PROBE);
-  await page.goto(BASE + path, { waitUntil: "load" });
+  await page.goto(base + path, { waitUntil: "load" });
   return { context, page, errors };
 }
 
 const waitHost = (page) => page.waitForFunction(() => window.__bench.host !== null, null, { timeout: 20000 }).then(() => page.evaluate(() => window.__bench.host));
 
 async function clickCard(page, code, display) {
+  return (await clickCardFully(page, code, display)).visible;
+}
+
+// Click → card visible and → card complete (nothing still loading), in ms; with `hover`, the
+// mouse rests on the code that long before the click.
+async function clickCardFully(page, code, display, hover = 0) {
+  const target = `[data-code="${code}"]`;
+  if (hover) {
+    await page.hover(target);
+    await page.waitForTimeout(hover);
+  }
   const card = page.evaluate((d) => window.__bench.nextCard(d), display);
-  await page.click(`[data-code="${code}"]`);
-  const seen = await card;
+  const whole = page.evaluate((d) => window.__bench.nextCard(d, true), display);
+  await page.click(target);
+  const [seen, done] = [await card, await whole];
   const clickAt = await page.evaluate(() => window.__bench.clickAt);
   if (!/cc-card/.test(seen.kind)) throw new Error(`card for ${code} showed ${seen.kind}`);
-  return seen.at - clickAt;
+  return { visible: seen.at - clickAt, complete: done.at - clickAt };
 }
 
 async function closeCard(page) {
@@ -118,28 +139,45 @@ async function closeCard(page) {
 
 // What a phone sees: click → card visible with the module not yet fetched (cold) and fetched
 // (warm, another code), and the widget bytes Chromium transferred before the first card (the
-// loader, the wasm-bindgen JS, the wasm and the CSS, as negotiated: brotli), per network.
+// loader, the wasm-bindgen JS, the wasm and the CSS, as negotiated: brotli), per network. Each way
+// of clicking (at once; after resting on the code) on each server (no meter; metered, if given):
+// visible is the first card content (a peek's public part counts), complete is when nothing is
+// still loading. The top-level cold/warm figures are the plain click's, visible, no meter.
 async function phone(browser, conditions) {
-  const cold = [], warm = [], transferred = [], files = [];
-  for (let i = 0; i < PHONE_RUNS; i++) {
-    const { context, page } = await fresh(browser, "/bench/codes.html");
-    if (conditions) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("Network.enable");
-      await cdp.send("Network.emulateNetworkConditions", conditions);
+  const transferred = [], files = [], ways = [];
+  const servers = [["unmetered", BASE], ...(METERED ? [["metered", METERED]] : [])];
+  for (const [server, base] of servers) {
+    for (const [way, hover] of [["click at once", 0], [`rest ${HOVER_MS} ms, then click`, HOVER_MS]]) {
+      const t = { cold: [], coldWhole: [], warm: [], warmWhole: [] };
+      for (let i = 0; i < PHONE_RUNS; i++) {
+        const { context, page } = await fresh(browser, "/bench/codes.html", base);
+        if (conditions) {
+          const cdp = await context.newCDPSession(page);
+          await cdp.send("Network.enable");
+          await cdp.send("Network.emulateNetworkConditions", conditions);
+        }
+        await addScript(page);
+        const [a, b] = [PAGE_CODES[i % PAGE_CODES.length], PAGE_CODES[(i + 1) % PAGE_CODES.length]];
+        const cold = await clickCardFully(page, a.code, a.display, hover);
+        t.cold.push(cold.visible); t.coldWhole.push(cold.complete);
+        if (server === "unmetered" && !hover) {
+          const widget = await page.evaluate(() => performance.getEntriesByType("resource")
+            .filter((e) => e.name.includes("/widget/")).map((e) => ({ file: e.name.replace(/.*\/widget\//, ""), bytes: e.transferSize })));
+          transferred.push(widget.reduce((sum, e) => sum + e.bytes, 0));
+          if (!files.length) files.push(...widget);
+        }
+        await closeCard(page);
+        // Warm: the module is there (and the reader moved on to another code).
+        await page.waitForFunction(() => window.__bench.host !== null);
+        const warm = await clickCardFully(page, b.code, b.display, hover);
+        t.warm.push(warm.visible); t.warmWhole.push(warm.complete);
+        await context.close();
+      }
+      ways.push({ server, way, hover_ms: hover, cold_visible_ms: stats(t.cold), cold_complete_ms: stats(t.coldWhole), warm_visible_ms: stats(t.warm), warm_complete_ms: stats(t.warmWhole) });
     }
-    await addScript(page);
-    const [a, b] = [PAGE_CODES[i % PAGE_CODES.length], PAGE_CODES[(i + 1) % PAGE_CODES.length]];
-    cold.push(await clickCard(page, a.code, a.display));
-    const widget = await page.evaluate(() => performance.getEntriesByType("resource")
-      .filter((e) => e.name.includes("/widget/")).map((e) => ({ file: e.name.replace(/.*\/widget\//, ""), bytes: e.transferSize })));
-    transferred.push(widget.reduce((sum, e) => sum + e.bytes, 0));
-    if (!files.length) files.push(...widget);
-    await closeCard(page);
-    warm.push(await clickCard(page, b.code, b.display));
-    await context.close();
   }
-  return { conditions, click_to_card_cold_ms: stats(cold), click_to_card_warm_ms: stats(warm), widget_bytes_transferred_before_first_card: stats(transferred), files };
+  const plain = ways[0];
+  return { conditions, click_to_card_cold_ms: plain.cold_visible_ms, click_to_card_warm_ms: plain.warm_visible_ms, ways, widget_bytes_transferred_before_first_card: stats(transferred), files };
 }
 
 const longtaskSum = (tasks, from) => {
@@ -296,8 +334,11 @@ async function main() {
   });
   fs.writeFileSync(OUT, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result.click_to_card_ms), JSON.stringify(result.ready.script_to_wasm_ready_ms));
-  for (const [name, r] of Object.entries(phoneResults))
-    console.log(`phone ${name}: cold ${JSON.stringify(r.click_to_card_cold_ms)} warm ${JSON.stringify(r.click_to_card_warm_ms)} bytes ${JSON.stringify(r.widget_bytes_transferred_before_first_card)}`);
+  for (const [name, r] of Object.entries(phoneResults)) {
+    console.log(`phone ${name}: bytes ${JSON.stringify(r.widget_bytes_transferred_before_first_card)}`);
+    for (const w of r.ways)
+      console.log(`  ${w.server}, ${w.way}: cold visible ${w.cold_visible_ms.median} complete ${w.cold_complete_ms.median}; warm visible ${w.warm_visible_ms.median} complete ${w.warm_complete_ms.median} (${w.warm_visible_ms.min}–${w.warm_visible_ms.max})`);
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

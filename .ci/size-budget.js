@@ -22,7 +22,10 @@
 // re-enable, non-text elements refused by name) search box module 152,037 B, everything 350,816 B;
 // the wasm-bindgen glue minified, std's optimize_for_size and the uncalled wasm-streams exports
 // dropped before wasm-opt: first card 194,497 B, card module 185,366 B, search box module
-// 147,673 B, everything 342,170 B gzip.
+// 147,673 B, everything 342,170 B gzip; with the peek (a card's public part fetched before the
+// click; the wasm fetched alongside its glue) and a read-only picker field checked at submit:
+// loader 4,996 B brotli, first card 193,335 B, card module 184,186 B, search box module 147,997 B,
+// everything 341,332 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -31,10 +34,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 195_000],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 186_000],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 193_500],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 184_500],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 148_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 342_500],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 341_500],
 ];
 
 for (const c of figures.chunks)

@@ -23,9 +23,14 @@
   const warn = (what, error) => console.warn("codecard: " + what, error);
 
   // A wasm-bindgen module, initialised. A failed import() stays failed for its URL in this
-  // document: a retry asks a new one.
-  const wasm = (name, retry) => import(files + name + ".js" + (retry ? "?retry=" + retry : ""))
-    .then((m) => m.default({ module_or_path: files + name + "_bg.wasm" }).then(() => m));
+  // document: a retry asks a new one. The wasm is fetched alongside its JavaScript, not after it
+  // (one round trip less before the first card); wasm-bindgen takes the pending response.
+  const wasm = (name, retry) => {
+    const bytes = fetch(files + name + "_bg.wasm");
+    bytes.catch(noop); // reported by the import's failure, or by wasm-bindgen's
+    return import(files + name + ".js" + (retry ? "?retry=" + retry : ""))
+      .then((m) => m.default({ module_or_path: bytes }).then(() => m));
+  };
 
   // The search box is a module of its own, so a page without one never downloads it.
   function loadSearch() {
@@ -76,7 +81,7 @@
   const SLICE_MS = 8; // work per task before yielding, well under the 50 ms long-task line
   const now = () => performance.now();
 
-  const later = (fn) => window.scheduler?.postTask ? scheduler.postTask(fn) : setTimeout(fn, 0);
+  const later = (fn) => window.scheduler?.postTask ? scheduler.postTask(fn) : setTimeout(fn);
 
   // The loader's own words: what its fallback card says when the card module cannot be loaded.
   const WORDS = {
@@ -84,10 +89,11 @@
     es: ["No se puede acceder al servicio de códigos en este momento.", "Reintentar", "Cerrar", "La política de seguridad de esta página bloquea la consulta de códigos."],
   };
   // Isolated from the page like the card: the host's properties are reset, direction included (by dir).
+  // (display:block: where showPopover() is missing, the browser's own style may still hide [popover].)
   const FALLBACK_CSS =
     ":host{all:initial!important;display:block!important}div{display:block;position:fixed;inset:auto;margin:0;box-sizing:border-box;width:min(320px,calc(100vw - 16px));padding:14px 16px;" +
     "font:15px/1.45 system-ui,sans-serif;color:#1c2430;background:#fff;border:1px solid #c9d1da;border-radius:10px;" +
-    "box-shadow:0 8px 24px rgba(16,24,40,.22)}p{margin:0 28px 12px 0}button{font:inherit;cursor:pointer;border:0;border-radius:6px}" +
+    "box-shadow:0 8px 24px #10182838}p{margin:0 28px 12px 0}button{font:inherit;cursor:pointer;border:0;border-radius:6px}" +
     ".r{padding:6px 14px;background:#1a5fb4;color:#fff}.x{position:absolute;top:6px;right:6px;width:32px;height:32px;" +
     "background:none;color:#5a6472;font-size:22px}button:focus-visible{outline:2px solid #1a5fb4;outline-offset:2px}";
 
@@ -119,6 +125,7 @@
         ask: yes(o.ask),
         askUrl: o.askUrl || null,
       };
+      self.headers_ = o.siteKey ? { "X-Codecard-Key": o.siteKey } : {};
       // data-autodetect alone (or "all", or true) means every system; a list picks some.
       const auto = o.autodetect;
       self.systems_ = !yes(auto) ? []
@@ -147,10 +154,15 @@
         event.preventDefault();
         self.openElement_(el);
       });
-      const warm = (event) => { if (codeOf(event)) self.load_().catch(noop); };
+      // Pointing at a code (a mouse, a pen, a finger: pointer events cover touch), pressing it or
+      // focusing it loads the module and, once it is there, fetches that card's public part.
+      const warm = (event) => {
+        const el = codeOf(event);
+        if (el) self.load_().then((w) => w.peek(el, event), noop);
+      };
       self.on_("pointerover", warm);
+      self.on_("pointerdown", warm);
       self.on_("focusin", warm);
-      self.on_("touchstart", warm);
 
       if (o.affordance !== "none") self.affordance_();
       self.observer_ = new MutationObserver((records) => self.mutated_(records));
@@ -168,10 +180,10 @@
       return this.root_ === document ? document.documentElement : this.root_;
     }
 
+    // (No listener here touches scrolling, so none needs to be passive.)
     on_(type, fn) {
-      const options = type === "click" || type === "keydown" ? false : { passive: true };
-      this.root_.addEventListener(type, fn, options);
-      this.listeners_.push([type, fn, options]);
+      this.root_.addEventListener(type, fn);
+      this.listeners_.push([type, fn]);
     }
 
     // Loads the card module when the browser is idle, if there are codes by then (auto-detected
@@ -271,14 +283,18 @@
       return this.show_(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
     }
 
-    // Opens the card, or, when the card module cannot be loaded, the fallback card.
+    // Opens the card, or, when the card module cannot be loaded, the fallback card. Before the
+    // module is there, the card's public part (unmetered) is fetched while it loads.
     show_(el, code, system) {
+      // (An error's JSON is no card: the module ignores it.)
+      const peek = this.w_ ? undefined : fetch(this.endpoint_ + "/v1/peek/" + encodeURIComponent(code) + "?system=" + encodeURIComponent(system || ""),
+        { headers: this.headers_ }).then((r) => r.json()).catch(noop);
       this.current_ = el;
       this.origin_ = document.activeElement; // where focus goes if the page removes the code
       return this.load_().then((w) => {
         this.unfallback_(false);
         this.solo_();
-        w.open(el, code, system);
+        w.open(el, code, system, peek);
       }, () => {
         if (this.dead_) return;
         this.solo_();
@@ -366,7 +382,7 @@
     open(code, opts = {}) {
       let anchor = element(opts.anchor);
       if (!anchor) {
-        anchor = this.spot_ ||= create("span");
+        anchor = this.spot_ || (this.spot_ = create("span"));
         attr(anchor, "data-codecard-spot");
         Object.assign(anchor.style, { position: "fixed", top: "24px", left: "50%" });
         if (!anchor.isConnected) document.body.append(anchor);
@@ -484,8 +500,7 @@
         }));
         if (!list.length) return done();
         for (let i = 0; i < list.length; i += 1000) batches.push(list.slice(i, i + 1000));
-        const headers = { "Content-Type": "application/json" };
-        if (self.options_.siteKey) headers["X-Codecard-Key"] = self.options_.siteKey;
+        const headers = { ...self.headers_, "Content-Type": "application/json" };
         Promise.all(batches.map((codes) =>
           fetch(self.endpoint_ + "/v1/codes/exists", { method: "POST", headers, body: JSON.stringify({ codes }) })
             .then((r) => r.ok ? r.json() : {})
@@ -612,7 +627,7 @@
   // the page's own is left alone, and this copy's API then lives here only.
   let api = window.CodeCard;
   if (!api?.instances) {
-    if (api) warn("window.CodeCard is the page's own; the API is not on window", api);
+    if (api) warn("window.CodeCard is the page's own", api);
     const ours = {
       version: BUILD,
       instances: [],

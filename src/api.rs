@@ -75,6 +75,12 @@ impl std::fmt::Display for CodeSystem {
 }
 
 /// Everything the lookup card shows for one code: the body of `GET /v1/codes/...`.
+///
+/// Also the body of `GET /v1/peek/...`, the public part the widget fetches before a click
+/// (hover, focus, touch): unmetered and the same for every visitor, it is what a visitor with no
+/// views left receives (`paywalled: true`, no `meter`, no `visitor_token`), whatever token comes
+/// with it; from an endpoint without the meter, where nothing is gated, it is the whole card
+/// (`paywalled: false`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Card {
     /// The code without punctuation, upper case (`E119`): the key the endpoint looks up.

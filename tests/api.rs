@@ -5,6 +5,7 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use codecard::api::Plan;
 use codecard::api::{
     Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, Health, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText,
     SectionContent, SeventhCharacters, SeventhValue,
@@ -435,5 +436,88 @@ fn section_contents_read_back_by_type_and_a_type_without_its_field_is_refused() 
     ] {
         let error = serde_json::from_str::<SectionContent>(json).unwrap_err().to_string();
         assert!(error.contains(missing), "{json}: {error}");
+    }
+}
+
+/// `GET /v1/peek/...` on a metered endpoint, asked by a paid session: the public part a visitor
+/// with no views left receives, never more, and no view counted.
+#[tokio::test]
+async fn a_peek_carries_no_gated_content_even_for_a_paid_session_and_counts_no_view() {
+    let client = Client::metered();
+    let session = client.register("peek@clinic.example", None).await;
+    assert!(client.state.store.set_plan("peek@clinic.example", Plan::Paid).await.unwrap());
+    for uri in ["/v1/peek/E11.65", "/v1/peek/icd10cm/e1165", "/v1/peek/E1165?system=ICD-10-CM"] {
+        let answer = client.get(uri, Some(&session.token)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+        assert_eq!(answer.headers[header::CACHE_CONTROL], "public, max-age=300", "the same for every visitor");
+        let card = answer.card();
+        assert!(card.paywalled, "{uri}: a peek is the public part");
+        assert_eq!((card.meter, card.visitor_token), (None, None));
+        assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
+        assert!(card.sections.iter().all(|s| s.content.is_none()), "{uri}: every section locked");
+        for gated in ["Diabetes mellitus", "Endocrine", "E11.69", "E08-E13", "insulin", "Use additional"] {
+            assert!(!answer.body.contains(gated), "{uri}: {gated:?} leaked: {}", answer.body);
+        }
+    }
+    assert_eq!(client.views_in_database(), 0, "a peek counts no view");
+    // The same session's card is whole, and its view is counted then, once.
+    let card = client.get("/v1/codes/E11.65", Some(&session.token)).await.card();
+    assert!(!card.paywalled && card.meter.unwrap().counted);
+    assert_eq!(client.views_in_database(), 1);
+}
+
+/// A peek is exactly the paywalled card without the meter, creates no guest (the per-address cap
+/// on new guests is untouched by many peeks) and leaves a guest's one view where it was.
+#[tokio::test]
+async fn a_peek_is_the_paywalled_card_without_a_meter_and_creates_no_guest() {
+    let client = Client::metered();
+    for _ in 0..25 {
+        let peek = client.get("/v1/peek/I10", None).await;
+        assert_eq!(peek.status, StatusCode::OK);
+        assert!(peek.card().visitor_token.is_none(), "no guest from a peek");
+    }
+    let (token, first) = client.guest("I10").await;
+    assert!(!first.paywalled && first.meter.unwrap().counted, "the guest still has its one view");
+    let walled = client.get("/v1/codes/E11.65", Some(&token)).await.card();
+    assert!(walled.paywalled);
+    let peek = client.get("/v1/peek/E11.65", Some(&token)).await.card();
+    assert_eq!(peek, Card { meter: None, ..walled });
+    assert_eq!(client.views_in_database(), 1);
+}
+
+/// Unmetered, nothing is gated: the peek is the whole card, with the code errors of a lookup.
+#[tokio::test]
+async fn an_unmetered_peek_is_the_whole_card_and_reports_code_errors_like_a_lookup() {
+    let whole = card("/v1/codes/E11.65").await;
+    assert_eq!(card("/v1/peek/E11.65").await, whole);
+    assert!(!whole.paywalled);
+    for (uri, status, kind) in [
+        ("/v1/peek/E11..9", StatusCode::BAD_REQUEST, ErrorKind::MalformedCode),
+        ("/v1/peek/Z99.999", StatusCode::NOT_FOUND, ErrorKind::UnknownCode),
+        ("/v1/peek/nope/I10", StatusCode::BAD_REQUEST, ErrorKind::UnknownSystem),
+        ("/v1/peek/J1100", StatusCode::MULTIPLE_CHOICES, ErrorKind::AmbiguousCode),
+    ] {
+        let (got, body) = error(uri, Method::GET).await;
+        assert_eq!((got, body.error.kind), (status, kind), "{uri}");
+    }
+}
+
+/// The peek sits behind the same admission as the other unmetered routes: a required site key
+/// covers it as it covers search, and a key admits only its origins.
+#[tokio::test]
+async fn a_required_site_key_covers_the_peek_as_it_covers_search() {
+    let strict = Client::new(ServerConfig { require_site_key: true, ..ServerConfig::default() });
+    strict.state.store.add_site_key("ck_peek", &["https://clinic.example".to_string()], 0).await.unwrap();
+    let request = |uri: &str, key: Option<&str>| {
+        let mut request = Request::get(uri).header(header::ORIGIN, "https://clinic.example");
+        if let Some(key) = key {
+            request = request.header("x-codecard-key", key);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    for uri in ["/v1/peek/I10", "/v1/search?q=I10"] {
+        let refused = strict.send(request(uri, None)).await;
+        assert_eq!((refused.status, refused.error()), (StatusCode::FORBIDDEN, ErrorKind::Forbidden), "{uri}");
+        assert_eq!(strict.send(request(uri, Some("ck_peek"))).await.status, StatusCode::OK, "{uri}");
     }
 }

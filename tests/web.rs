@@ -117,7 +117,7 @@ fn a_paywalled_card_shows_its_index_terms() {
 async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() {
     let widget = fresh_widget(ENDPOINT);
     let anchor = code_element("I10");
-    widget.open(anchor.clone(), "I10".into(), None);
+    widget.open(anchor.clone(), "I10".into(), None, None);
     assert_eq!(anchor.get_attribute("aria-expanded").as_deref(), Some("true"));
     until("the I10 card", || card_text().contains("Essential (primary) hypertension")).await;
     let dialog = shadow_query("[role=dialog]").unwrap();
@@ -143,7 +143,7 @@ async fn opening_a_code_shows_its_card_in_a_shadow_root_and_esc_returns_focus() 
 #[wasm_bindgen_test]
 async fn an_unknown_code_says_not_found_without_a_retry() {
     let widget = fresh_widget(ENDPOINT);
-    widget.open(code_element("Z99.999"), "Z99.999".into(), None);
+    widget.open(code_element("Z99.999"), "Z99.999".into(), None, None);
     until("the not-found state", || card_text().contains("Code not found")).await;
     assert!(card_text().contains("Z99.999 is not a code in ICD-10-CM."), "{}", card_text());
     assert!(shadow_query(".cc-problem button").is_none());
@@ -155,7 +155,7 @@ async fn a_malformed_code_is_refused_without_a_request() {
     let result = client::card_url(ENDPOINT, "E11..9", None);
     assert_eq!(result, Err(FetchError::MalformedCode("E11..9".into())));
     let widget = fresh_widget(DOWN);
-    widget.open(code_element("E11..9"), "E11..9".into(), None);
+    widget.open(code_element("E11..9"), "E11..9".into(), None, None);
     until("the malformed state", || card_text().contains("Not a valid code")).await;
     widget.destroy();
 }
@@ -163,7 +163,7 @@ async fn a_malformed_code_is_refused_without_a_request() {
 #[wasm_bindgen_test]
 async fn an_endpoint_that_is_down_shows_an_error_with_retry() {
     let widget = fresh_widget(DOWN);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the error state", || card_text().contains("cannot be reached")).await;
     let retry: HtmlElement = shadow_query(".cc-problem button").expect("a retry button").unchecked_into();
     assert_eq!(retry.text_content().as_deref(), Some("Try again"));
@@ -179,7 +179,7 @@ async fn a_garbled_answer_is_reported_not_rendered() {
     let error = client::fetch_card(GARBAGE, "I10", None, None, 8000, &controller).await.unwrap_err();
     assert_eq!(error, FetchError::Garbled { status: 200 });
     let widget = fresh_widget(GARBAGE);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the garbled state", || card_text().contains("cannot read")).await;
     widget.destroy();
 }
@@ -190,7 +190,7 @@ async fn an_ambiguous_code_offers_each_system() {
     let error = client::fetch_card(ENDPOINT, "J1100", None, None, 8000, &controller).await.unwrap_err();
     assert!(matches!(&error, FetchError::Api { status: 300, error } if error.kind == ErrorKind::AmbiguousCode));
     let widget = fresh_widget(ENDPOINT);
-    widget.open(code_element("J1100"), "J1100".into(), None);
+    widget.open(code_element("J1100"), "J1100".into(), None, None);
     until("the choices", || card_text().contains("Which code system?")).await;
     let hcpcs: HtmlElement = shadow_query(".cc-choices li:nth-child(2) button").unwrap().unchecked_into();
     assert_eq!(hcpcs.text_content().as_deref(), Some("HCPCS Level II J1100"));
@@ -235,12 +235,12 @@ async fn the_widget_shows_the_paywall_from_a_metered_endpoint() {
     use codecard::widget::auth::{self, TokenSlot};
     auth::forget(METERED, TokenSlot::Visitor);
     let widget = fresh_widget(METERED);
-    widget.open(code_element("I10"), "I10".into(), None);
+    widget.open(code_element("I10"), "I10".into(), None, None);
     until("the meter", || card_text().contains("0 code page views remaining.")).await;
     assert!(card_text().contains("Essential (primary) hypertension"), "{}", card_text());
     // Guests see the hierarchy as a locked section.
     assert!(card_text().contains("Register to view content"), "{}", card_text());
-    widget.open(code_element("E11.9"), "E11.9".into(), None);
+    widget.open(code_element("E11.9"), "E11.9".into(), None, None);
     until("the paywall", || card_text().contains("Register to view this code")).await;
     let text = card_text();
     assert!(
@@ -289,4 +289,81 @@ fn the_english_meter_is_the_seed_sites_sentence_worded_from_the_numbers() {
         "4 code page views remaining. Free accounts are limited to 6 page views. Upgrade to a paid plan for unlimited views."
     );
     assert_eq!(meter_message(Lang::En, &meter(Plan::Paid, None, None)), "Unlimited code page views.");
+}
+
+/// A peek of `code` from `endpoint`, as the loader hands it to `open`: a promise of its JSON value.
+fn peek_of(endpoint: &'static str, code: &'static str) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let url = client::peek_url(endpoint, code, None).unwrap();
+        let controller = web_sys::AbortController::new().unwrap();
+        client::fetch_peek(&url, None, 8000, &controller).await.map_err(|e| e.to_string().into())
+    })
+}
+
+#[wasm_bindgen_test]
+fn peek_addresses_follow_the_card_addresses() {
+    assert_eq!(client::peek_url("https://x.org/", "e11.9", None).unwrap(), "https://x.org/v1/peek/icd10cm/E119");
+    assert_eq!(
+        client::peek_url("https://x.org", "99214", Some(CodeSystem::Cpt)).unwrap(),
+        "https://x.org/v1/peek/cpt/99214"
+    );
+    assert_eq!(client::peek_url("https://x.org", "I10", None).unwrap(), "https://x.org/v1/peek/I10");
+    assert!(matches!(client::peek_url("https://x.org", "E11..9", None), Err(FetchError::MalformedCode(_))));
+}
+
+#[wasm_bindgen_test]
+async fn a_metered_peek_is_the_public_part_and_spends_no_view() {
+    use codecard::api::Card;
+    use codecard::widget::auth::{self, TokenSlot};
+    auth::forget(METERED, TokenSlot::Visitor);
+    let value = wasm_bindgen_futures::JsFuture::from(peek_of(METERED, "E11.65")).await.unwrap();
+    let card: Card = serde_wasm_bindgen::from_value(value).unwrap();
+    assert!(card.paywalled && card.meter.is_none() && card.visitor_token.is_none());
+    assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
+    assert!(auth::token(METERED, TokenSlot::Visitor).is_none(), "no guest from a peek");
+    // The guest's one view is still there.
+    let controller = web_sys::AbortController::new().unwrap();
+    let first = client::fetch_card(METERED, "E11.65", None, None, 8000, &controller).await.unwrap();
+    assert!(!first.paywalled && first.meter.unwrap().counted);
+}
+
+/// The lookup's endpoint down, then answering garbage: the peek's public part stays, with the
+/// error and Try again for the rest.
+#[wasm_bindgen_test]
+async fn a_handed_over_peek_stays_with_an_error_for_the_rest_when_the_lookup_fails() {
+    for (endpoint, message) in [(DOWN, "cannot be reached"), (GARBAGE, "cannot read")] {
+        let widget = fresh_widget(endpoint);
+        widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(METERED, "I10")));
+        until("the error for the rest", || card_text().contains("The rest of this card could not be loaded")).await;
+        let text = card_text();
+        assert!(text.contains("Essential (primary) hypertension"), "the public part stays: {text}");
+        assert!(text.contains(message), "{endpoint}: {text}");
+        assert!(shadow_query(".cc-card .cc-problem button").is_some(), "Try again");
+        widget.destroy();
+    }
+}
+
+/// An unmetered endpoint's peek is the whole card: shown whole, whatever the lookup then does.
+#[wasm_bindgen_test]
+async fn an_unmetered_peek_is_shown_as_the_whole_card() {
+    let widget = fresh_widget(DOWN);
+    widget.open(code_element("I10"), "I10".into(), None, Some(peek_of(ENDPOINT, "I10")));
+    until("the whole card", || card_text().contains("Coding tips")).await;
+    gloo_timers_sleep(300).await;
+    assert!(!card_text().contains("could not be loaded"), "{}", card_text());
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_handed_over_peek_that_is_no_card_is_ignored_and_the_lookup_shows_the_card() {
+    let widget = fresh_widget(ENDPOINT);
+    // An error's JSON, as the loader hands over a failed peek, and a value that is no object.
+    let error = js_sys::JSON::parse(r#"{"error":{"kind":"unknown_code","message":"x"}}"#).unwrap();
+    for peek in [js_sys::Promise::resolve(&error), js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)] {
+        widget.open(code_element("I10"), "I10".into(), None, Some(peek));
+        until("the I10 card", || card_text().contains("Essential (primary) hypertension")).await;
+        assert!(!card_text().contains("could not be loaded"), "{}", card_text());
+        widget.close();
+    }
+    widget.destroy();
 }

@@ -28,10 +28,7 @@ pub async fn card_by_code(
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let Path(written) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let system = query.system.as_deref().filter(|s| !s.is_empty()).map(parse_system).transpose()?;
-    let card = lookup(&state, &written, system)?;
+    let card = card_for_code(&state, path, query)?;
     metered(&state, &method, &headers, &ip, card).await
 }
 
@@ -43,10 +40,64 @@ pub async fn card_by_system_and_code(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let Path((system, written)) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let system = parse_system(&system)?;
-    let card = lookup(&state, &written, Some(system))?;
+    let card = card_for_system_and_code(&state, path)?;
     metered(&state, &method, &headers, &ip, card).await
+}
+
+/// `GET /v1/peek/{code}?system=`: the card's public part, as [`public_part`] leaves it.
+pub async fn peek_by_code(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<LookupQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    Ok(peeked(&state, card_for_code(&state, path, query)?))
+}
+
+/// `GET /v1/peek/{system}/{code}`.
+pub async fn peek_by_system_and_code(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, AppError> {
+    Ok(peeked(&state, card_for_system_and_code(&state, path)?))
+}
+
+/// The card of `/{code}?system=`, whole.
+fn card_for_code(
+    state: &AppState,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<LookupQuery>, QueryRejection>,
+) -> Result<Card, AppError> {
+    let Path(written) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let system = query.system.as_deref().filter(|s| !s.is_empty()).map(parse_system).transpose()?;
+    lookup(state, &written, system)
+}
+
+/// The card of `/{system}/{code}`, whole.
+fn card_for_system_and_code(
+    state: &AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Card, AppError> {
+    let Path((system, written)) = path.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    lookup(state, &written, Some(parse_system(&system)?))
+}
+
+/// Answers a peek: the public part, the same for every visitor, so shared caches may keep it
+/// like an unmetered card. It never reads a token: it cannot count a view or create a guest.
+fn peeked(state: &AppState, card: Card) -> Response {
+    let mut response = Json(public_part(&state.config.meter, card)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    response
+}
+
+/// What anyone may see of `card` without spending a view: exactly what a visitor with no views
+/// left receives (the code, its system, its public title and release, every other part locked,
+/// `paywalled: true`); unmetered, where nothing is gated, the whole card.
+pub(super) fn public_part(config: &meter::MeterConfig, card: Card) -> Card {
+    if !config.enabled {
+        return card;
+    }
+    meter::redact(card, config.sections(crate::api::Plan::Guest), true)
 }
 
 /// Answers with the card as [`entitled`] leaves it.
@@ -80,7 +131,7 @@ pub(super) async fn entitled(
     }
     if method == Method::HEAD {
         // A HEAD answer has no body to show: it creates no guest and spends no view.
-        return Ok(meter::redact(card, config.sections(crate::api::Plan::Guest), true));
+        return Ok(public_part(config, card));
     }
     let now = unix_now();
     let visitor = visitor::resolve(state, headers, ip, now).await?;

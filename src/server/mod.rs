@@ -172,6 +172,9 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/v1/codes/exists", post(lookup::exists).layer(DefaultBodyLimit::max(64 * 1024)))
         .route("/v1/codes/{code}", get(lookup::card_by_code))
         .route("/v1/codes/{system}/{code}", get(lookup::card_by_system_and_code))
+        // The public part before the click (hover, focus, touch): unmetered, like search.
+        .route("/v1/peek/{code}", get(lookup::peek_by_code))
+        .route("/v1/peek/{system}/{code}", get(lookup::peek_by_system_and_code))
         .route("/v1/search", get(search::search))
         .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check));
     let accounts = Router::new()

@@ -14,6 +14,10 @@ pub fn CardView(
     card: Card,
     /// Opens another code in the same place (related codes are buttons).
     open_related: Callback<(String, Option<CodeSystem>)>,
+    /// Shown where the sections go: the state of the rest of a card of which only the public
+    /// part (a peek) is here yet.
+    #[prop(default = None)]
+    rest: Option<AnyView>,
 ) -> impl IntoView {
     let Card {
         display_code,
@@ -88,6 +92,7 @@ pub fn CardView(
             })}
             {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
             {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
+            {rest}
             {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }).collect_view()}
             {locked}
             {ask}

@@ -86,13 +86,43 @@ impl std::error::Error for FetchError {}
 /// The address of a card: `{endpoint}/v1/codes/{system}/{code}` or, when the page did not say
 /// which system, `{endpoint}/v1/codes/{code}`.
 pub fn card_url(endpoint: &str, written: &str, system: Option<CodeSystem>) -> Result<String, FetchError> {
+    code_url(endpoint, "codes", written, system)
+}
+
+/// The address of a card's public part: `{endpoint}/v1/peek/...`, as [`card_url`].
+pub fn peek_url(endpoint: &str, written: &str, system: Option<CodeSystem>) -> Result<String, FetchError> {
+    code_url(endpoint, "peek", written, system)
+}
+
+fn code_url(endpoint: &str, route: &str, written: &str, system: Option<CodeSystem>) -> Result<String, FetchError> {
     let key = code::normalize(written).ok_or_else(|| FetchError::MalformedCode(written.to_string()))?;
     let base = endpoint.trim_end_matches('/');
     Ok(match system {
-        Some(system) => format!("{base}/v1/codes/{}/{key}", system.id()),
-        None if written.contains('.') => format!("{base}/v1/codes/{}/{key}", CodeSystem::Icd10cm.id()),
-        None => format!("{base}/v1/codes/{key}"),
+        Some(system) => format!("{base}/v1/{route}/{}/{key}", system.id()),
+        None if written.contains('.') => format!("{base}/v1/{route}/{}/{key}", CodeSystem::Icd10cm.id()),
+        None => format!("{base}/v1/{route}/{key}"),
     })
+}
+
+/// Fetches a card's public part from `url` (a [`peek_url`]): unmetered, so no token is sent and
+/// none is kept. The card's JSON value, undecoded: the card that opens decodes it, if one does.
+pub async fn fetch_peek(
+    url: &str,
+    site_key: Option<&str>,
+    timeout_ms: u32,
+    abort: &web_sys::AbortController,
+) -> Result<wasm_bindgen::JsValue, FetchError> {
+    let deadline = Deadline::start(timeout_ms, abort);
+    let mut request = Request::get(url).header("Accept", "application/json");
+    if let Some(key) = site_key {
+        request = request.header("X-Codecard-Key", key);
+    }
+    let (status, body) = deadline.send(request).await?;
+    let garbled = || FetchError::Garbled { status };
+    if !(200..300).contains(&status) {
+        return Err(garbled());
+    }
+    js_sys::JSON::parse(&body).map_err(|_| garbled())
 }
 
 /// Fetches the card for `written`, as the stored visitor or session (see [`auth`]), with the

@@ -56,6 +56,10 @@ pub struct Strings {
     pub problem: &'static str,
     /// The retry button.
     pub try_again: &'static str,
+    /// Under a card's public part while the rest is on its way.
+    pub loading_rest: &'static str,
+    /// Heading when the rest of a card, whose public part shows, could not be loaded.
+    pub rest_failed: &'static str,
     /// Heading for an unknown code.
     pub not_found: &'static str,
     /// Heading for a malformed code.
@@ -135,6 +139,8 @@ static EN: Strings = Strings {
     looking_up: "Looking up",
     problem: "This code could not be looked up",
     try_again: "Try again",
+    loading_rest: "Loading the rest of this card…",
+    rest_failed: "The rest of this card could not be loaded",
     not_found: "Code not found",
     not_valid: "Not a valid code",
     which_system: "Which code system?",
@@ -178,6 +184,8 @@ static ES: Strings = Strings {
     looking_up: "Buscando",
     problem: "No se pudo consultar este código",
     try_again: "Reintentar",
+    loading_rest: "Cargando el resto de esta ficha…",
+    rest_failed: "No se pudo cargar el resto de esta ficha",
     not_found: "Código no encontrado",
     not_valid: "Código no válido",
     which_system: "¿Qué sistema de codificación?",

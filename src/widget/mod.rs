@@ -24,6 +24,7 @@ mod hooks;
 pub mod i18n;
 mod notes;
 mod paywall;
+mod peek;
 #[cfg(feature = "search-box")]
 mod picker;
 mod popover;
@@ -42,6 +43,7 @@ pub use states::{Loading, Problem};
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
@@ -53,6 +55,7 @@ use crate::api::CodeSystem;
 pub struct Widget {
     target: RwSignal<Option<Target>>,
     host: HtmlElement,
+    peeks: std::rc::Rc<peek::Peeks>,
     // Dropping it unmounts the view and disposes of its reactive graph.
     mounted: Option<Box<dyn std::any::Any>>,
 }
@@ -62,8 +65,13 @@ pub struct Widget {
 impl Widget {
     /// Opens the card for `code` next to `anchor`, or closes it when it is already open there.
     /// `system` is a system name (`icd10cm`, `cpt`, ...) or empty to infer it from the code.
-    pub fn open(&self, anchor: HtmlElement, code: String, system: Option<String>) {
+    /// `peek`: the card's public part the loader started fetching with the click while this
+    /// module loaded (a promise of its JSON value), shown until the lookup answers.
+    pub fn open(&self, anchor: HtmlElement, code: String, system: Option<String>, peek: Option<js_sys::Promise>) {
         let system = system.as_deref().and_then(CodeSystem::parse);
+        if let Some(peek) = peek {
+            self.peeks.adopt(&code, system, peek);
+        }
         let same = self.target.with_untracked(|open| {
             open.as_ref().is_some_and(|t| *t.anchor == anchor && t.code == code && t.system == system)
         });
@@ -82,6 +90,17 @@ impl Widget {
         app::open(self.target, Target::new(anchor, code, system.as_deref().and_then(CodeSystem::parse)));
     }
 
+    /// The reader points at the code element `code`, presses it or focuses it (`event`:
+    /// `pointerover`, `pointerdown` or `focusin`): its card's public part is fetched once the
+    /// pointer rests there, and at once for a press or a touch, which a click follows within a
+    /// moment, so that the click shows it at once.
+    pub fn peek(&self, code: HtmlElement, event: web_sys::Event) {
+        let written = code.get_attribute("data-code").unwrap_or_default();
+        let system = code.get_attribute("data-code-system").and_then(|s| CodeSystem::parse(&s));
+        let touch = event.dyn_ref::<web_sys::PointerEvent>().is_some_and(|e| e.pointer_type() == "touch");
+        self.peeks.point(&written, system, touch || event.type_() == "pointerdown");
+    }
+
     /// Closes the card, if open, and gives focus back to its code.
     pub fn close(&self) {
         app::close(self.target, true);
@@ -96,6 +115,7 @@ impl Widget {
     /// Removes everything the widget added to the page.
     pub fn destroy(mut self) {
         app::close(self.target, false);
+        self.peeks.clear();
         self.mounted.take();
         self.host.remove();
     }
@@ -168,13 +188,16 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
     let (host, container) = dom::shadow_host(&config.look())?;
     let target = RwSignal::new(None::<Target>);
     let context = config.clone();
+    let peeks = peek::Peeks::new(config.endpoint.clone(), config.site_key.clone(), config.timeout_ms);
+    let shared = SendWrapper::new(peeks.clone());
     let handle = leptos::mount::mount_to(container, move || {
         let account = paywall::Account::new(context.endpoint.clone(), context.site_key.clone(), context.timeout_ms);
         account.listen();
         provide_context(account);
+        provide_context(shared.clone());
         provide_context(context.lang);
         provide_context(context);
         view! { <App target /> }
     });
-    Ok(Widget { target, host, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    Ok(Widget { target, host, peeks, mounted: Some(Box::new(SendWrapper::new(handle))) })
 }

@@ -6,10 +6,12 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
 use super::app::{self, Target, WidgetConfig};
-use super::client;
+use super::client::{self, FetchError};
 use super::hooks::{abortable_resource, use_dismiss, use_placement, use_scroll_cue};
+use super::peek::{self, Peeks};
+use super::states::LoadingRest;
 use super::{CardView, Loading, Problem};
-use crate::api::CodeSystem;
+use crate::api::{Card, CodeSystem};
 
 /// The dialog for one target. Rebuilt for every new target; disposing of it aborts its
 /// request and removes its listeners.
@@ -63,6 +65,12 @@ pub fn Popover(
         )
     };
 
+    // The public part, when a peek was kept or is on its way (the reader pointed at the code
+    // first): shown until the lookup answers.
+    let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
+    let public = LocalResource::new(move || peek::card(peeked.clone()));
+    let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().flatten()));
+
     // Re-place once the content has changed (loading → card), and tell the host page when a
     // card arrives behind the paywall. (Growth of the dialog itself re-places it at once.)
     Effect::new({
@@ -70,7 +78,8 @@ pub fn Popover(
         let reposition = reposition.clone();
         move |_| {
             request_animation_frame(reposition.clone());
-            if let Some(Ok(card)) = lookup.get()
+            // Only what is shown is tracked: a change that leaves it as it was announces nothing.
+            if let Shown::Card(card, Rest::Here) = shown.get()
                 && card.paywalled
             {
                 let detail = PaywallDetail {
@@ -98,12 +107,15 @@ pub fn Popover(
     let written = target.code.clone();
     let heading = {
         let (written, system) = (written.clone(), target.system);
-        move || match lookup.get() {
-            Some(Ok(card)) => (card.display_code, Some(card.system)),
-            _ => (written.clone(), system),
+        move || {
+            shown.with(|shown| match shown {
+                Shown::Card(card, _) => (card.display_code.clone(), Some(card.system)),
+                _ => (written.clone(), system),
+            })
         }
     };
     let for_unavailable = target.code.clone();
+    let retry = Callback::new(move |()| lookup.refetch());
 
     view! {
         <div
@@ -142,27 +154,83 @@ pub fn Popover(
                 </button>
             </header>
             <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0")>
-                <Transition fallback=move || view! { <Loading code=written.clone() /> }>
-                    <ErrorBoundary fallback=move |errors| {
-                        view! { <Problem errors retry=Callback::new(move |()| lookup.refetch()) /> }
-                    }>
-                        {move || {
-                            let code = for_unavailable.clone();
-                            Suspend::new(async move {
-                            match lookup.await {
-                                Ok(card) => Ok(view! { <CardView card open_related /> }.into_any()),
-                                Err(error) if !error.is_retryable() => {
-                                    Ok(view! { <super::states::Unavailable error code open_related /> }.into_any())
-                                }
-                                Err(error) => Err(error),
+                {move || match shown.get() {
+                    Shown::Looking => view! { <Loading code=written.clone() /> }.into_any(),
+                    Shown::Card(card, rest) => {
+                        let rest = match rest {
+                            Rest::Here => None,
+                            Rest::Coming => Some(view! { <LoadingRest /> }.into_any()),
+                            Rest::Failed(error) => {
+                                let title = super::i18n::current().text().rest_failed;
+                                Some(view! { <Problem errors=caught(error) retry title /> }.into_any())
                             }
-                        })}}
-                    </ErrorBoundary>
-                </Transition>
+                        };
+                        view! { <CardView card open_related rest /> }.into_any()
+                    }
+                    Shown::Failed(error) if !error.is_retryable() => {
+                        let code = for_unavailable.clone();
+                        view! { <super::states::Unavailable error code open_related /> }.into_any()
+                    }
+                    Shown::Failed(error) => view! { <Problem errors=caught(error) retry /> }.into_any(),
+                }}
             </div>
             <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
         </div>
     }
+}
+
+/// What the card's body shows, from the lookup's answer and the peek's. Compared, so that the
+/// lookup answering with the card a peek already showed whole (an unmetered endpoint) changes
+/// nothing on the page.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    /// Neither has answered.
+    Looking,
+    /// A card: the lookup's, or the peek's public part and the state of the rest.
+    Card(Card, Rest),
+    /// The lookup failed and no peek shows anything.
+    Failed(FetchError),
+}
+
+/// The state of what a card's public part leaves out.
+#[derive(Clone, PartialEq)]
+enum Rest {
+    /// Nothing is left out: the lookup's card, or a peek of an unmetered endpoint.
+    Here,
+    /// The lookup is on its way.
+    Coming,
+    /// The lookup failed in a way a retry may fix.
+    Failed(FetchError),
+}
+
+impl Shown {
+    fn of(lookup: Option<Result<Card, FetchError>>, public: Option<Card>) -> Shown {
+        // A peek that is not paywalled comes from an endpoint without the meter: the whole card.
+        let whole = public.as_ref().is_some_and(|card| !card.paywalled);
+        match (lookup, public) {
+            (Some(Ok(card)), _) => Shown::Card(card, Rest::Here),
+            (_, Some(card)) if whole => Shown::Card(card, Rest::Here),
+            (Some(Err(error)), Some(card)) if error.is_retryable() => {
+                Shown::Card(public_only(card), Rest::Failed(error))
+            }
+            (Some(Err(error)), _) => Shown::Failed(error),
+            (None, Some(card)) => Shown::Card(public_only(card), Rest::Coming),
+            (None, None) => Shown::Looking,
+        }
+    }
+}
+
+/// A peek's card as its public part shows: the locked list and the paywall wait for the
+/// lookup, which says what this visitor may see.
+fn public_only(card: Card) -> Card {
+    Card { paywalled: false, sections: Vec::new(), meter: None, ..card }
+}
+
+/// `error` as an error boundary would hand it to [`Problem`].
+fn caught(error: FetchError) -> ArcRwSignal<Errors> {
+    let mut errors = Errors::default();
+    errors.insert_with_default_key(error);
+    ArcRwSignal::new(errors)
 }
 
 /// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).

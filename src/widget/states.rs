@@ -23,6 +23,17 @@ pub fn Loading(
     }
 }
 
+/// Under a card's public part (a peek) while the metered lookup brings the rest.
+#[component]
+pub fn LoadingRest() -> impl IntoView {
+    view! {
+        <p class="cc-loading cc-rest" role="status" aria-live="polite">
+            <span class={"cc-spinner"} aria-hidden="true"></span>
+            {i18n::current().text().loading_rest}
+        </p>
+    }
+}
+
 /// A failure a retry may fix (service down, slow or garbled): the message and a Retry button.
 #[component]
 pub fn Problem(
@@ -30,6 +41,9 @@ pub fn Problem(
     errors: ArcRwSignal<Errors>,
     /// Runs the lookup again.
     retry: Callback<()>,
+    /// The heading, when not the whole lookup failed (the public part of the card shows).
+    #[prop(optional)]
+    title: Option<&'static str>,
 ) -> impl IntoView {
     let lang = i18n::current();
     let text = lang.text();
@@ -44,7 +58,7 @@ pub fn Problem(
     };
     view! {
         <div class="cc-problem" role="alert">
-            <p class="cc-problem-title">{text.problem}</p>
+            <p class="cc-problem-title">{title.unwrap_or(text.problem)}</p>
             <p class="cc-problem-message">{message}</p>
             <button type="button" class="cc-button" on:click=move |_| retry.run(())>
                 {text.try_again}

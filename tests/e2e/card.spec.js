@@ -180,22 +180,24 @@ test.describe("embedded on another site", () => {
   });
 
   test("an endpoint that answers garbage gets a clear message and a retry", async ({ page, baseURL }) => {
-    let calls = 0;
-    await page.route(`${baseURL}/v1/codes/**`, (route) => {
-      calls += 1;
-      return calls === 1
+    // The card and its peek (the public part fetched on the press) alike, until the retry.
+    let broken = true;
+    await page.route(/\/v1\/(codes|peek)\/[^e]/, (route) =>
+      broken
         ? route.fulfill({ status: 502, contentType: "text/html", body: "<html><h1>502 Bad Gateway</h1></html>" })
-        : route.continue();
-    });
+        : route.continue()
+    );
     await thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body: `<span data-code="I10">I10</span>` });
     await code(page, "I10").click();
     await expect(dialog(page)).toContainText("sent an answer the card cannot read (HTTP 502)");
+    broken = false;
     await page.locator("[data-codecard-host] .cc-problem button").click();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
   });
 
   test("a slow endpoint hits the deadline from data-timeout", async ({ page, baseURL }) => {
-    await page.route(`${baseURL}/v1/codes/**`, async (route) => {
+    // The card and its peek alike.
+    await page.route(/\/v1\/(codes|peek)\/[^e]/, async (route) => {
       await new Promise((r) => setTimeout(r, 4000));
       await route.continue().catch(() => {});
     });

@@ -87,6 +87,8 @@ test("a session message from anywhere but the endpoint's popup is ignored", asyn
   await clinicPage(page);
   await open(page, "I10");
   await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  // The meter: the lookup has answered (the title alone may be the public part, shown first).
+  await expect(dialog(page)).toContainText(SEED);
   await open(page, "E11.65");
   await expect(page.locator("[data-codecard-host] .cc-paywall")).toBeVisible();
   // The host page (another origin than the endpoint) forges the popup's message.
@@ -107,6 +109,7 @@ test("a stored token the endpoint refuses falls back to a fresh guest", async ({
   await page.evaluate((endpoint) => localStorage.setItem(`codecard:${endpoint}:visitor`, "g.tampered.9999999999.AAAA"), metered);
   await open(page, "E11.9");
   await expect(dialog(page)).toContainText("Type 2 diabetes mellitus without complications");
+  await expect(dialog(page)).toContainText(SEED); // the lookup has answered, not only the peek
   const token = await page.evaluate((endpoint) => localStorage.getItem(`codecard:${endpoint}:visitor`), metered);
   expect(token).not.toContain("tampered");
 });

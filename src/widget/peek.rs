@@ -1,0 +1,190 @@
+//! Peeks: a card's public part, fetched before the click (`GET /v1/peek/...`, unmetered), so that
+//! a click shows it at once while the metered lookup fills in the rest.
+//!
+//! The loader reports where the reader points (hover, keyboard focus, touch, a press); a peek
+//! starts once the pointer has rested on a code (at once for a touch or a press, which a click
+//! follows within moments), so a pointer sweeping over a list of codes fetches nothing. One hover
+//! peek runs at a time (a newer one aborts it), answers are kept briefly per code and bounded in
+//! number, and on a cold page the loader hands over the peek it started with the click while the
+//! module was loading.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use web_sys::AbortController;
+
+use super::client;
+use crate::api::{Card, CodeSystem};
+
+/// How long the pointer (or focus) rests on a code before its peek is fetched.
+const REST_MS: i32 = 80;
+/// How long a peek's answer is kept: long enough for the click that follows a hover.
+const KEEP_MS: f64 = 60_000.0;
+/// How many answers are kept at most.
+const KEEP: usize = 24;
+
+/// One kept answer: a promise of the card's JSON value, or `null` when the peek failed.
+struct Kept {
+    id: u32,
+    url: String,
+    at: f64,
+    answer: Promise,
+}
+
+/// The peeks of one widget.
+pub struct Peeks {
+    endpoint: String,
+    site_key: Option<String>,
+    timeout_ms: u32,
+    kept: RefCell<Vec<Kept>>,
+    /// Bumped by every pointing and every opening: a resting pointer whose turn has passed
+    /// fetches nothing.
+    turn: Cell<u32>,
+    /// The id of the next kept answer.
+    serial: Cell<u32>,
+    /// The one hover peek on its way, by address.
+    running: RefCell<Option<(String, AbortController)>>,
+}
+
+impl Peeks {
+    /// No peeks yet, for the endpoint of one widget.
+    pub fn new(endpoint: String, site_key: Option<String>, timeout_ms: u32) -> Rc<Peeks> {
+        Rc::new(Peeks {
+            endpoint,
+            site_key,
+            timeout_ms,
+            kept: RefCell::new(Vec::new()),
+            turn: Cell::new(0),
+            serial: Cell::new(0),
+            running: RefCell::new(None),
+        })
+    }
+
+    /// The reader points at `code`: its public part is fetched once the pointer has rested there
+    /// (`now`: at once, for a press or a touch), unless it is kept already.
+    pub fn point(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, now: bool) {
+        let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
+        let turn = self.next_turn();
+        if self.kept(&url).is_some() {
+            return;
+        }
+        let peeks = Rc::downgrade(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            if !now {
+                rest(REST_MS).await;
+            }
+            if let Some(peeks) = peeks.upgrade()
+                && peeks.turn.get() == turn
+                && peeks.kept(&url).is_none()
+            {
+                peeks.fetch(url);
+            }
+        });
+    }
+
+    /// The peek a card opening on `code` starts with, if one is kept or on its way. The reader
+    /// has chosen: a pointer still resting elsewhere fetches nothing, and this peek is the
+    /// card's now, so no later hover aborts it.
+    pub fn claim(&self, code: &str, system: Option<CodeSystem>) -> Option<Promise> {
+        let url = client::peek_url(&self.endpoint, code, system).ok()?;
+        self.next_turn();
+        if self.running.borrow().as_ref().is_some_and(|(running, _)| *running == url) {
+            self.running.take();
+        }
+        self.kept(&url)
+    }
+
+    /// Keeps the peek the loader started for `code` (a promise of the card's JSON value, or of
+    /// anything else when it failed) for the card about to open.
+    pub fn adopt(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, peek: Promise) {
+        let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
+        self.keep(url, async move { JsFuture::from(peek).await.ok().filter(JsValue::is_object).ok_or(()) });
+    }
+
+    /// Aborts the peek on its way and forgets every answer (the widget is going away).
+    pub fn clear(&self) {
+        self.next_turn();
+        if let Some((_, abort)) = self.running.take() {
+            abort.abort();
+        }
+        self.kept.borrow_mut().clear();
+    }
+
+    fn next_turn(&self) -> u32 {
+        self.turn.set(self.turn.get().wrapping_add(1));
+        self.turn.get()
+    }
+
+    /// The kept answer for `url`, if it is recent.
+    fn kept(&self, url: &str) -> Option<Promise> {
+        let now = js_sys::Date::now();
+        self.kept.borrow().iter().find(|k| k.url == url && now - k.at < KEEP_MS).map(|k| k.answer.clone())
+    }
+
+    /// Starts the hover peek of `url`, aborting the one on its way.
+    fn fetch(self: &Rc<Self>, url: String) {
+        if let Some((_, abort)) = self.running.take() {
+            abort.abort();
+        }
+        let Ok(abort) = AbortController::new() else { return };
+        *self.running.borrow_mut() = Some((url.clone(), abort.clone()));
+        let (address, site_key, timeout_ms) = (url.clone(), self.site_key.clone(), self.timeout_ms);
+        self.keep(url, async move {
+            client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await.map_err(drop)
+        });
+    }
+
+    /// Keeps `answer` under `url`, dropping stale and surplus answers; a failed one is forgotten
+    /// when it fails, so the next pointing tries again.
+    fn keep(self: &Rc<Self>, url: String, answer: impl Future<Output = Result<JsValue, ()>> + 'static) {
+        let (peeks, id) = (Rc::downgrade(self), self.serial.get());
+        self.serial.set(id.wrapping_add(1));
+        // Resolves to `null` rather than rejecting: nobody may be waiting for it, and an
+        // unhandled rejection would reach the page's console.
+        let promise = future_to_promise(async move {
+            let answer = answer.await;
+            if let Some(peeks) = peeks.upgrade() {
+                peeks.settled(id, answer.is_ok());
+            }
+            Ok(answer.unwrap_or(JsValue::NULL))
+        });
+        let now = js_sys::Date::now();
+        let mut kept = self.kept.borrow_mut();
+        kept.retain(|k| k.url != url && now - k.at < KEEP_MS);
+        if kept.len() >= KEEP {
+            kept.remove(0);
+        }
+        kept.push(Kept { id, url, at: now, answer: promise });
+    }
+
+    /// Answer `id` arrived (`ok`) or failed: the hover peek is no longer on its way, and a
+    /// failed answer is forgotten.
+    fn settled(&self, id: u32, ok: bool) {
+        let mut kept = self.kept.borrow_mut();
+        let url = kept.iter().find(|k| k.id == id).map(|k| k.url.clone());
+        if url.is_some() && self.running.borrow().as_ref().map(|(running, _)| running) == url.as_ref() {
+            self.running.take();
+        }
+        if !ok {
+            kept.retain(|k| k.id != id);
+        }
+    }
+}
+
+/// The card a peek's answer holds: `None` when there is no peek or it failed.
+pub async fn card(peek: Option<Promise>) -> Option<Card> {
+    let value = JsFuture::from(peek?).await.ok().filter(JsValue::is_object)?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// Resolves after `ms` milliseconds.
+async fn rest(ms: i32) {
+    let timer = Promise::new(&mut |resolve, _| {
+        let _ =
+            web_sys::window().map(|window| window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+    });
+    let _ = JsFuture::from(timer).await;
+}

@@ -1,0 +1,186 @@
+// The peek (issue 14: the warm click): pointing at a code fetches its card's public part from the
+// unmetered GET /v1/peek/..., so that a click shows it at once while the metered lookup fills in
+// the rest. On the metered server, on a page of another origin. The metered lookup is held,
+// failed or garbled with Playwright's request interception (the real answer, delayed or replaced)
+// to see each state; the peek always comes from the real server.
+const { test, expect } = require("@playwright/test");
+const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+
+const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
+const CODES = ["I10", "E11.65", "E11.9", "Z79.4", "E78.5", "I21.9", "I63.9", "J45.909", "N18.3", "F41.1"];
+const SEED = "0 code page views remaining.";
+
+async function clinicPage(page, attributes) {
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    attributes,
+    body: `<ul>${CODES.map((c) => `<li><span data-code="${c}">${c}</span> text</li>`).join("")}</ul>`,
+  });
+}
+
+/** Waits until the card module is mounted (the loader loads it when idle). */
+const moduleReady = (page) => page.locator("[data-codecard-host]").waitFor({ state: "attached" });
+
+/** Records the peeks (GET /v1/peek/...) the page sends and how many were in flight at once. */
+function watchPeeks(page) {
+  const seen = { urls: [], inFlight: 0, most: 0, failed: [] };
+  const isPeek = (r) => r.url().includes("/v1/peek/") && r.method() === "GET";
+  page.on("request", (r) => {
+    if (!isPeek(r)) return;
+    seen.urls.push(r.url());
+    seen.most = Math.max(seen.most, ++seen.inFlight);
+  });
+  page.on("requestfinished", (r) => { if (isPeek(r)) seen.inFlight--; });
+  page.on("requestfailed", (r) => {
+    if (!isPeek(r)) return;
+    seen.inFlight--;
+    seen.failed.push(r.failure()?.errorText);
+  });
+  return seen;
+}
+
+/** Holds every metered card lookup until `release()` is called; then lets it through as it is. */
+async function holdLookups(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/v1\/codes\/[^e]/, async (route) => {
+    await released;
+    await route.continue().catch(() => {});
+  });
+  return release;
+}
+
+test("a hover fetches the public part; the click shows it at once and the gated part fills in", async ({ page }) => {
+  const errors = watchErrors(page);
+  await clinicPage(page);
+  await moduleReady(page);
+  const peeks = watchPeeks(page);
+  const release = await holdLookups(page);
+
+  const peeked = page.waitForResponse((r) => r.url().endsWith("/v1/peek/I10"));
+  await code(page, "I10").hover();
+  expect((await peeked).status()).toBe(200);
+  await code(page, "I10").click();
+  // The public part at once: code, title, release; a clear status for the rest; nothing gated.
+  await expect(dialog(page).locator(".cc-card")).toContainText("Essential (primary) hypertension");
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  await expect(dialog(page)).not.toContainText(SEED);
+  await expect(dialog(page)).toHaveAttribute("aria-labelledby", "cc-title");
+  await expect(page.locator("[data-codecard-host] #cc-title")).toContainText("ICD-10-CM");
+
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  await expect(dialog(page)).toContainText("Register to view content");
+  await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
+  expect(peeks.urls).toEqual([`${metered}/v1/peek/I10`]);
+  expect(errors).toEqual([]);
+});
+
+test("a hover counts no view: the guest's one view is still there for the next code", async ({ page }) => {
+  await clinicPage(page);
+  await moduleReady(page);
+  for (const c of ["E11.65", "E11.9", "Z79.4"]) {
+    const peeked = page.waitForResponse((r) => r.url().includes(`/v1/peek/icd10cm/${c.replace(".", "")}`));
+    await code(page, c).hover();
+    await peeked;
+  }
+  await page.mouse.move(0, 0);
+  await code(page, "I10").click();
+  await expect(dialog(page)).toContainText(SEED);
+  await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  await expect(page.locator("[data-codecard-host] .cc-paywall")).toHaveCount(0);
+});
+
+test("a press peeks at once: the public part shows on the click that follows", async ({ page }) => {
+  await clinicPage(page);
+  await moduleReady(page);
+  const peeks = watchPeeks(page);
+  const release = await holdLookups(page);
+  const box = await code(page, "E78.5").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const peeked = page.waitForResponse((r) => r.url().includes("/v1/peek/icd10cm/E785"));
+  await page.mouse.down(); // no time to rest on the code: the press itself starts the peek
+  await peeked;
+  await page.mouse.up();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Hyperlipidemia, unspecified");
+  await expect(dialog(page).locator(".cc-rest")).toBeVisible();
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  expect(peeks.urls).toEqual([`${metered}/v1/peek/icd10cm/E785`]);
+});
+
+test("a pointer sweeping over the codes peeks only where it rests, one peek at a time", async ({ page }) => {
+  await clinicPage(page);
+  await moduleReady(page);
+  const peeks = watchPeeks(page);
+  const boxes = [];
+  for (const c of CODES) boxes.push(await code(page, c).boundingBox());
+  // Down the list as a hand moves a mouse (a few milliseconds per code), resting on the last.
+  for (const b of boxes) await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
+  const last = CODES[CODES.length - 1].replace(".", "");
+  await expect.poll(() => peeks.urls.at(-1)).toBe(`${metered}/v1/peek/icd10cm/${last}`);
+  await page.waitForTimeout(300);
+  expect(peeks.most).toBe(1);
+  expect(peeks.urls.length).toBeLessThanOrEqual(3);
+});
+
+test("a peek on its way is aborted when the widget is destroyed", async ({ page }) => {
+  const errors = watchErrors(page);
+  await clinicPage(page);
+  await moduleReady(page);
+  const peeks = watchPeeks(page);
+  await page.route(/\/v1\/peek\//, () => {}); // never answered
+  await code(page, "E78.5").hover();
+  await expect.poll(() => peeks.urls.length).toBe(1);
+  await page.evaluate(() => CodeCard.destroy());
+  await expect.poll(() => peeks.failed).toEqual(["net::ERR_ABORTED"]);
+  expect(errors).toEqual([]);
+});
+
+for (const [failure, answer, message] of [
+  ["is down", (route) => route.abort("connectionrefused"), "cannot be reached right now"],
+  ["answers garbage", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>proxy</h1>" }), "cannot read"],
+  ["is slow", () => {}, "did not answer within 1 second"],
+]) {
+  test(`when the lookup endpoint ${failure}, the public part stays with an error for the rest`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await clinicPage(page, { "data-timeout": "1000" });
+    await moduleReady(page);
+    let failing = true;
+    await page.route(/\/v1\/codes\/[^e]/, (route) => (failing ? answer(route) : route.continue()));
+    await code(page, "I21.9").hover();
+    await page.waitForResponse((r) => r.url().includes("/v1/peek/"));
+    await code(page, "I21.9").click();
+    const rest = dialog(page).locator(".cc-card .cc-problem[role=alert]");
+    await expect(rest).toContainText("The rest of this card could not be loaded");
+    await expect(rest).toContainText(message);
+    await expect(dialog(page).locator(".cc-card")).toContainText("Acute myocardial infarction, unspecified");
+    failing = false;
+    await rest.getByRole("button", { name: "Try again" }).click();
+    await expect(dialog(page)).toContainText(SEED);
+    await expect(dialog(page).locator(".cc-problem")).toHaveCount(0);
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+}
+
+test("on a cold page a click fetches the public part while the module loads", async ({ page }) => {
+  // The module held back for a while, as on a slow network; the lookup held until released.
+  let wasmDone = null;
+  await page.route(/codecard_bg\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+    wasmDone = Date.now();
+  });
+  const release = await holdLookups(page);
+  let peekAt = null;
+  page.on("request", (r) => { if (r.url().includes("/v1/peek/") && peekAt === null) peekAt = Date.now(); });
+  await clinicPage(page);
+  await code(page, "N18.3").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Chronic kidney disease, stage 3");
+  await expect(dialog(page).locator(".cc-rest")).toBeVisible();
+  expect(peekAt).not.toBeNull();
+  expect(wasmDone === null || peekAt < wasmDone).toBe(true);
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+});
