@@ -127,14 +127,24 @@ fn phrase_at(from: &[String], words: &[Forms]) -> Option<usize> {
 }
 
 /// Whether a typed word is a list word, in either number or another everyday form
-/// (`sightedness` for `sighted`, `ringing` for `ring` and back).
+/// (`sightedness` for `sighted`, `ringing` for `ring` and back, `passing` for `passed`: two
+/// forms of one verb share its stem).
 fn same_word(listed: &str, typed: &Forms) -> bool {
     listed == typed.word
         || (!typed.others.is_empty()
             && (typed.others.iter().any(|w| w == listed)
                 || listed.strip_prefix(typed.word).is_some_and(|rest| {
                     matches!(rest, "ing" | "ed" | "ness") || (rest == "d" && typed.word.ends_with('e'))
-                })))
+                })
+                || (ends_as_verb(listed)
+                    && ends_as_verb(typed.word)
+                    && text::word_forms(listed).iter().any(|stem| typed.others.contains(stem)))))
+}
+
+/// Whether a word ends like a form of a verb (`passed`, `passing`), whose stem it shares with
+/// the verb's other forms.
+fn ends_as_verb(word: &str) -> bool {
+    word.ends_with("ed") || word.ends_with("ing")
 }
 
 /// The words of `phrase` that are not stopwords.
@@ -181,5 +191,12 @@ mod tests {
         let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("period pains"));
         assert_eq!(parts, [Part::Rewritten { term: "dysmenorrhea".into(), also: None }]);
         assert_eq!(applied, ["period pains → dysmenorrhea"]);
+    }
+
+    #[test]
+    fn a_phrase_matches_another_form_of_its_verb() {
+        let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("passing out"));
+        assert_eq!(parts, [Part::Rewritten { term: "syncope".into(), also: None }]);
+        assert_eq!(applied, ["passing out → syncope"]);
     }
 }
