@@ -521,3 +521,12 @@ async fn a_required_site_key_covers_the_peek_as_it_covers_search() {
         assert_eq!(strict.send(request(uri, Some("ck_peek"))).await.status, StatusCode::OK, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn a_query_string_that_is_not_utf8_once_decoded_is_400_bad_request() {
+    // axum's Query decodes lossily: without a check, `ab%ffcd` would be searched as "ab�cd".
+    for uri in ["/v1/search?q=%ff%fe", "/v1/search?q=ab%ffcd", "/v1/codes/I10?system=%c3"] {
+        let (status, body) = error(uri, Method::GET).await;
+        assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::BadRequest), "{uri}");
+    }
+}

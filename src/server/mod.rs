@@ -14,6 +14,7 @@ mod lookup;
 pub mod meter;
 pub mod metrics;
 pub mod pruning;
+mod query_text;
 pub mod search;
 pub mod site_keys;
 mod storage_log;
@@ -176,7 +177,8 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/v1/peek/{code}", get(lookup::peek_by_code))
         .route("/v1/peek/{system}/{code}", get(lookup::peek_by_system_and_code))
         .route("/v1/search", get(search::search))
-        .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check));
+        .route_layer(middleware::from_fn_with_state(state.clone(), site_keys::check))
+        .route_layer(middleware::from_fn(query_text::require_utf8));
     let accounts = Router::new()
         .route("/v1/account/register", post(accounts::register))
         .route("/v1/account/login", post(accounts::login))

@@ -30,6 +30,7 @@ pub async fn general_parameters(mut request: Request, next: Next) -> Response {
 /// Takes the general parameters out of `request`; an error for a format or summary this server
 /// cannot give.
 fn read(request: &mut Request) -> Result<(), FhirError> {
+    super::super::query_text::check(request.uri()).map_err(FhirError::from)?;
     let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !accept.trim().is_empty() && !accept.split(',').any(|range| takes_json(range)) {
         return Err(not_acceptable(&format!("Accept: {accept}")));
