@@ -528,5 +528,33 @@ async fn a_query_string_that_is_not_utf8_once_decoded_is_400_bad_request() {
     for uri in ["/v1/search?q=%ff%fe", "/v1/search?q=ab%ffcd", "/v1/codes/I10?system=%c3"] {
         let (status, body) = error(uri, Method::GET).await;
         assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::BadRequest), "{uri}");
+/// A shared cache keys what it keeps by the address and the headers `Vary` names. An answer a
+/// required site key admitted, and that a shared cache may keep (the peek, search, an unmetered
+/// card), must name the key header there: else the cache hands it to the next page asking at
+/// that address without a key, which the endpoint itself refuses.
+#[tokio::test]
+async fn a_cacheable_answer_behind_a_required_site_key_varies_by_the_key() {
+    let strict = Client::new(ServerConfig {
+        require_site_key: true,
+        meter: MeterConfig { enabled: false, ..MeterConfig::default() },
+        ..ServerConfig::default()
+    });
+    strict.state.store.add_site_key("ck_vary", &["https://clinic.example".to_string()], 0).await.unwrap();
+    for uri in ["/v1/peek/I10", "/v1/search?q=I10", "/v1/codes/I10"] {
+        let request = Request::get(uri)
+            .header(header::ORIGIN, "https://clinic.example")
+            .header("x-codecard-key", "ck_vary")
+            .body(Body::empty())
+            .unwrap();
+        let answer = strict.send(request).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+        assert!(answer.headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"), "{uri}");
+        let varies: Vec<String> = answer
+            .headers
+            .get_all(header::VARY)
+            .iter()
+            .flat_map(|v| v.to_str().unwrap().split(',').map(|name| name.trim().to_ascii_lowercase()))
+            .collect();
+        assert!(varies.iter().any(|name| name == "x-codecard-key"), "{uri}: Vary {varies:?}");
     }
 }

@@ -1,7 +1,7 @@
 //! Site keys: the public key an embed script carries, and the page origins allowed to use it.
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -26,8 +26,17 @@ pub fn valid_origin(origin: &str) -> bool {
 }
 
 /// Middleware on the card routes: a request with a site key must come from one of the key's
-/// origins; a request without one is refused when the endpoint requires keys.
+/// origins; a request without one is refused when the endpoint requires keys. Whether an answer
+/// is given at all depends on the key, so every answer says so in `Vary`: a shared cache keeping
+/// a public answer (a peek, search, an unmetered card) must not hand it to a page without the key.
 pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, AppError> {
+    let mut response = admit(&state, request, next).await?;
+    response.headers_mut().append(header::VARY, HeaderValue::from_static(HEADER));
+    Ok(response)
+}
+
+/// Runs `request` if its site key (or the lack of one) admits it.
+async fn admit(state: &AppState, request: Request, next: Next) -> Result<Response, AppError> {
     let key = request.headers().get(HEADER).map(|v| v.to_str().unwrap_or_default().trim().to_string());
     let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     match key {

@@ -174,10 +174,15 @@ impl Peeks {
     }
 }
 
-/// The card a peek's answer holds: `None` when there is no peek or it failed.
-pub async fn card(peek: Option<Promise>) -> Option<Card> {
+/// The card a peek's answer holds for `written` (in `system`, if named): `None` when there is no
+/// peek, it failed, or it answered with another code's card (a cache or proxy in between mixing
+/// up addresses), which must not show under this code's heading.
+pub async fn card(peek: Option<Promise>, written: &str, system: Option<CodeSystem>) -> Option<Card> {
     let value = JsFuture::from(peek?).await.ok().filter(JsValue::is_object)?;
-    serde_wasm_bindgen::from_value(value).ok()
+    let card: Card = serde_wasm_bindgen::from_value(value).ok()?;
+    let ours = crate::code::normalize(written).is_some_and(|key| key == card.code)
+        && system.is_none_or(|wanted| wanted == card.system);
+    ours.then_some(card)
 }
 
 /// Resolves after `ms` milliseconds.

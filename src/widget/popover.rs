@@ -68,7 +68,13 @@ pub fn Popover(
     // The public part, when a peek was kept or is on its way (the reader pointed at the code
     // first): shown until the lookup answers.
     let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
-    let public = LocalResource::new(move || peek::card(peeked.clone()));
+    let public = {
+        let (written, system) = (target.code.clone(), target.system);
+        LocalResource::new(move || {
+            let (peeked, written) = (peeked.clone(), written.clone());
+            async move { peek::card(peeked, &written, system).await }
+        })
+    };
     let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().flatten()));
 
     // Re-place once the content has changed (loading → card), and tell the host page when a

@@ -33,8 +33,9 @@ test.describe("demo page", () => {
     // Record every card request's abort signal.
     await recordFetches(page, "__lookups", "/v1/codes/");
     await page.reload();
-    // Hold the answer back so that the card is closed while it is still loading.
-    await page.route(/\/v1\/codes\/.*I10/, async (route) => {
+    // Hold the answer back so that the card is closed while it is still loading (and the peek
+    // the press starts, which on this unmetered page would show the whole card at once).
+    await page.route(/\/v1\/(codes|peek)\/.*I10/, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await route.continue().catch(() => {});
     });

@@ -184,3 +184,23 @@ test("on a cold page a click fetches the public part while the module loads", as
   release();
   await expect(dialog(page)).toContainText(SEED);
 });
+
+test("a peek answered with another code's card (a proxy's mix-up) is not shown in this code's card", async ({ page }) => {
+  await clinicPage(page);
+  await moduleReady(page);
+  // E11.65's peek answered with I10's public part, as a cache keyed wrongly would.
+  const other = await (await page.request.get(`${metered}/v1/peek/I10`)).text();
+  await page.route(/\/v1\/peek\/icd10cm\/E1165/, (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: other }));
+  const release = await holdLookups(page);
+  const peeked = page.waitForResponse((r) => r.url().includes("/v1/peek/icd10cm/E1165"));
+  await code(page, "E11.65").hover();
+  await peeked;
+  await code(page, "E11.65").click();
+  await expect(dialog(page)).toContainText("Looking up E11.65");
+  await expect(page.locator("[data-codecard-host] #cc-title")).toContainText("E11.65");
+  await expect(dialog(page)).not.toContainText("hypertension");
+  release();
+  await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
+  await expect(dialog(page)).not.toContainText("hypertension");
+});
