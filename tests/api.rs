@@ -528,6 +528,9 @@ async fn a_query_string_that_is_not_utf8_once_decoded_is_400_bad_request() {
     for uri in ["/v1/search?q=%ff%fe", "/v1/search?q=ab%ffcd", "/v1/codes/I10?system=%c3"] {
         let (status, body) = error(uri, Method::GET).await;
         assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::BadRequest), "{uri}");
+    }
+}
+
 /// A shared cache keys what it keeps by the address and the headers `Vary` names. An answer a
 /// required site key admitted, and that a shared cache may keep (the peek, search, an unmetered
 /// card), must name the key header there: else the cache hands it to the next page asking at
