@@ -25,6 +25,18 @@ async function host(page, body, head = "") {
   }
 }
 
+/** A one-field picker form posting to the demo echo route, with `typed` typed into the field and its list showing. */
+async function typeIntoOneFieldForm(page, typed) {
+  await host(
+    page,
+    `<form method="post" action="/demo/echo"><label for="dx">Dx</label>
+     <input id="dx" name="dx" data-codecard-picker="icd10cm"><button id="send">Send</button></form>`
+  );
+  await page.locator("#dx").click();
+  await page.keyboard.type(typed);
+  await expect((await listOf(page, "dx")).locator("[role=option]").first()).toBeVisible();
+}
+
 /** The open card takes focus, is what a pointer hits at its centre, and is in Chromium's accessibility tree under a name matching `name`. */
 async function expectUsableCard(page, name) {
   const card = page.locator("[data-codecard-host] [role=dialog]");
@@ -146,14 +158,7 @@ test.describe("review 15: the picker on odd host pages", () => {
 
   /** A one-field form; `typed` is typed into it, then the page disables the field and enables it again, as an EHR saving a draft does (Chromium fires no blur on disabling). */
   async function typeThenDisableAndEnable(page, typed) {
-    await host(
-      page,
-      `<form method="post" action="/demo/echo"><label for="dx">Dx</label>
-       <input id="dx" name="dx" data-codecard-picker="icd10cm"><button id="send">Send</button></form>`
-    );
-    await page.locator("#dx").click();
-    await page.keyboard.type(typed);
-    await expect((await listOf(page, "dx")).locator("[role=option]").first()).toBeVisible();
+    await typeIntoOneFieldForm(page, typed);
     await page.evaluate(() => (document.getElementById("dx").disabled = true));
     await page.waitForTimeout(300);
     await page.evaluate(() => (document.getElementById("dx").disabled = false));
@@ -177,14 +182,7 @@ test.describe("review 15: the picker on odd host pages", () => {
 
 test.describe("a field the page makes read-only after text was typed (a draft being saved) still submits its value, so the check runs", () => {
   async function typeThenMakeReadOnly(page, typed) {
-    await host(
-      page,
-      `<form method="post" action="/demo/echo"><label for="dx">Dx</label>
-       <input id="dx" name="dx" data-codecard-picker="icd10cm"><button id="send">Send</button></form>`
-    );
-    await page.locator("#dx").click();
-    await page.keyboard.type(typed);
-    await expect((await listOf(page, "dx")).locator("[role=option]").first()).toBeVisible();
+    await typeIntoOneFieldForm(page, typed);
     await page.evaluate(() => (document.getElementById("dx").readOnly = true));
   }
 
