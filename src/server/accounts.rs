@@ -117,17 +117,16 @@ fn refuse<C: Clock>(limiter: &Keyed<C>, key: &str, limit: Limit) -> Result<(), A
 async fn check_shared(
     state: &AppState,
     checks: &[(&str, String, u32)],
-    window: u64,
     limit: Limit,
 ) -> Result<(), AppError> {
     use sha2::Digest;
     let now = unix_now();
-    let window_start = now - now % window;
+    let window_start = now - now % limit.window();
     for (kind, subject, allowed) in checks {
         let digest = sha2::Sha256::digest(subject.as_bytes());
         let key = format!("{kind}:{}", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
         if !state.store.count_attempt(&key, window_start, *allowed).await? {
-            return Err(AppError::RateLimited { limit, retry_after: until_window_ends(now, window) });
+            return Err(AppError::RateLimited { limit, retry_after: until_window_ends(now, limit) });
         }
     }
     Ok(())
@@ -142,7 +141,7 @@ async fn check_shared_login(state: &AppState, ip: &str, email: &str) -> Result<(
         ("login-ip", ip.to_string(), per_minute.saturating_mul(3)),
         ("login-email", email, per_minute.saturating_mul(5)),
     ];
-    check_shared(state, &checks, 60, Limit::LogIn).await
+    check_shared(state, &checks, Limit::LogIn).await
 }
 
 /// The longest email address there can be (RFC 5321 path limit).
@@ -232,7 +231,7 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let credentials = credentials(body)?;
     state.attempts.check_registration(&ip.0)?;
-    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], 3600, Limit::Registration)
+    check_shared(&state, &[("register", ip.0.clone(), state.config.registrations_per_hour.get())], Limit::Registration)
         .await?;
     if !valid_email(&credentials.email) {
         return Err(AppError::InvalidInput("Enter an email address such as name@example.org.".into()));

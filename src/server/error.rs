@@ -127,6 +127,15 @@ pub enum Limit {
 }
 
 impl Limit {
+    /// The fixed window the limit is counted in where it is shared through the store, in
+    /// seconds: a minute for log-ins, an hour for registrations and new guests.
+    pub(crate) fn window(self) -> u64 {
+        match self {
+            Limit::LogIn => 60,
+            Limit::Registration | Limit::NewGuests => 3600,
+        }
+    }
+
     fn message(self) -> &'static str {
         match self {
             Limit::LogIn => "Too many attempts. Wait a minute and try again.",
@@ -138,10 +147,10 @@ impl Limit {
     }
 }
 
-/// Seconds until a fixed window of `window` seconds that holds `now` ends: what a client that
-/// reached the window's limit waits (at least 1, as `Retry-After: 0` would invite a retry at once).
-pub(crate) fn until_window_ends(now: u64, window: u64) -> u64 {
-    (window - now % window).max(1)
+/// Seconds until the window of `limit` that holds `now` ends: what a client that reached the
+/// limit waits (at least 1, as `Retry-After: 0` would invite a retry at once).
+pub(crate) fn until_window_ends(now: u64, limit: Limit) -> u64 {
+    (limit.window() - now % limit.window()).max(1)
 }
 
 impl AppError {

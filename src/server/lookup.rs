@@ -82,11 +82,15 @@ fn card_for_system_and_code(
     lookup(state, &written, Some(parse_system(&system)?))
 }
 
+/// How an answer that is the same for every visitor (a peek, an unmetered card) may be cached:
+/// code data changes once a year; a short lifetime still lets a fix reach pages quickly.
+const SAME_FOR_EVERYONE: &str = "public, max-age=300";
+
 /// Answers a peek: the public part, the same for every visitor, so shared caches may keep it
 /// like an unmetered card. It never reads a token: it cannot count a view or create a guest.
 fn peeked(state: &AppState, card: Card) -> Response {
     let mut response = Json(public_part(&state.config.meter, card)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(SAME_FOR_EVERYONE));
     response
 }
 
@@ -158,8 +162,7 @@ pub(super) fn cache_by_visitor(state: &AppState, headers: &mut HeaderMap) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
         headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
     } else {
-        // Code data changes once a year; a short cache still lets a fix reach pages quickly.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(SAME_FOR_EVERYONE));
     }
 }
 

@@ -149,7 +149,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap, ip: &ClientIp, now: 
             if !created {
                 return Err(AppError::RateLimited {
                     limit: Limit::NewGuests,
-                    retry_after: until_window_ends(now, 3600),
+                    retry_after: until_window_ends(now, Limit::NewGuests),
                 });
             }
             let token = state.signer.sign(TokenKind::Guest, &id, now + meter.visitor_token_ttl);
