@@ -268,6 +268,9 @@ test.describe("9. the card's small print", () => {
     await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body: `<span data-code="E11.65">E11.65</span>` });
     await code(page, "E11.65").click();
     await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
+    // The title may be the peek's; the paywall text comes with the metered lookup's answer.
+    await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
+    await expect(dialog(page)).toContainText("Register to view content");
     const text = await dialog(page).evaluate((d) => d.textContent);
     expect(text.split("Register to view content").length - 1).toBe(1);
     expect(text.split("Create a free account to unlock").length - 1).toBe(1);
