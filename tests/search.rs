@@ -125,7 +125,6 @@ async fn a_lay_phrase_of_the_synonym_list_matches_in_another_tense() {
 }
 
 #[tokio::test]
-#[ignore = "open defect from the review of issue 17: a Tabular inclusion term the literal reading covers in part (Y93.85 \"pass out game\") outranks the synonym reading's full Index match (R55 \"Syncope\")"]
 async fn passed_out_finds_syncope_before_the_choking_game() {
     assert_eq!(codes("q=passed out").await[0], "R55");
 }

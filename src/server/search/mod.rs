@@ -1191,6 +1191,16 @@ impl SearchIndex {
         &self.postings[self.starts[term as usize] as usize..self.starts[term as usize + 1] as usize]
     }
 
+    /// What the typed words a synonym phrase took would be worth matched as typed (each word,
+    /// or its likeliest other form, at its rarity), shared among the phrase's meaning words.
+    fn worth_of_typed(&self, share: &synonyms::Share) -> f32 {
+        let worth = |word: &String| {
+            let forms = std::iter::once(word.clone()).chain(text::word_forms(word));
+            forms.filter_map(|w| self.terms.get(&w)).map(|id| self.idf[id as usize]).fold(0.0, f32::max)
+        };
+        share.words.iter().map(worth).sum::<f32>() / share.among.max(1) as f32
+    }
+
     /// The dictionary words a query word may stand for, with what each is worth, best first.
     ///
     /// A word matched exactly is worth its rarity (idf). Completions and corrections are not
@@ -1202,10 +1212,11 @@ impl SearchIndex {
         let mut likeliest: Option<u32> = None;
         let mut guessed: Vec<(u32, f32)> = Vec::new();
         match part {
-            synonyms::Part::Rewritten { term, also } => {
+            synonyms::Part::Rewritten { term, also, stands_for } => {
                 let meant = self.terms.get(term);
                 if let Some(id) = meant {
-                    exact.push((id as u32, self.idf[id as usize], Match::Whole));
+                    let value = self.idf[id as usize].max(self.worth_of_typed(stands_for));
+                    exact.push((id as u32, value, Match::Whole));
                 }
                 // The typed abbreviation (`fx`, in short descriptions) stands for the word it
                 // means and is worth a little less: the title's own word is credited first, so

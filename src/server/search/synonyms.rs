@@ -22,7 +22,21 @@ pub enum Part {
         term: String,
         /// The typed word, when it is an alternative.
         also: Option<String>,
+        /// The typed words the phrase took, shared by each word of its meaning: a meaning is
+        /// as strong a match as the words it stands for (`passed out` → `syncope` must not lose
+        /// to a title that merely has "pass" and "out").
+        stands_for: Share,
     },
+}
+
+/// The typed words a rewritten phrase stands for, and among how many meaning words they are
+/// shared.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Share {
+    /// The typed words, fillers left out.
+    pub words: Vec<String>,
+    /// How many words the phrase's meaning has.
+    pub among: usize,
 }
 
 /// The synonym list, keyed by its phrases' words.
@@ -88,14 +102,19 @@ impl Synonyms {
             match found {
                 Some((from, to, used)) => {
                     let one_for_one = from.len() == 1 && to.len() == 1;
-                    for term in to {
-                        parts.push(Part::Rewritten { term: term.clone(), also: one_for_one.then(|| from[0].clone()) });
-                    }
                     let said: Vec<&str> = words[i..i + used]
                         .iter()
                         .filter(|w| !text::is_filler(w) || from.contains(w))
                         .map(String::as_str)
                         .collect();
+                    let share = Share { words: said.iter().map(|w| w.to_string()).collect(), among: to.len() };
+                    for term in to {
+                        parts.push(Part::Rewritten {
+                            term: term.clone(),
+                            also: one_for_one.then(|| from[0].clone()),
+                            stands_for: share.clone(),
+                        });
+                    }
                     applied.push(format!("{} → {}", said.join(" "), to.join(" ")));
                     i += used;
                 }
@@ -160,28 +179,34 @@ mod tests {
         Synonyms::builtin().rewrite(&text::terms(query)).0
     }
 
+    /// A rewritten word standing for `typed`, shared among `among` words.
+    fn rewritten(term: &str, also: Option<&str>, typed: &[&str], among: usize) -> Part {
+        let words = typed.iter().map(|w| w.to_string()).collect();
+        Part::Rewritten { term: term.into(), also: also.map(Into::into), stands_for: Share { words, among } }
+    }
+
     #[test]
     fn lay_phrases_become_clinical_words() {
         let parts = rewrite("old mini stroke");
         assert_eq!(parts[0], Part::Typed("old".into()));
-        assert_eq!(parts[1], Part::Rewritten { term: "transient".into(), also: None });
-        assert_eq!(parts[2], Part::Rewritten { term: "cerebral".into(), also: None });
+        assert_eq!(parts[1], rewritten("transient", None, &["mini", "stroke"], 4));
+        assert_eq!(parts[2], rewritten("cerebral", None, &["mini", "stroke"], 4));
     }
 
     #[test]
     fn abbreviations_keep_the_typed_word_as_an_alternative() {
-        assert_eq!(rewrite("fx")[0], Part::Rewritten { term: "fracture".into(), also: Some("fx".into()) });
+        assert_eq!(rewrite("fx")[0], rewritten("fracture", Some("fx"), &["fx"], 1));
         let parts = rewrite("diabetes w/o complications");
-        assert_eq!(parts[1], Part::Rewritten { term: "without".into(), also: None });
+        assert_eq!(parts[1], rewritten("without", None, &["w", "o"], 1));
         assert_eq!(parts.len(), 3);
     }
 
     #[test]
     fn a_phrase_matches_other_word_forms_and_skips_fillers_between_its_words() {
         let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("ringing my ears"));
-        assert_eq!(parts, [Part::Rewritten { term: "tinnitus".into(), also: None }]);
+        assert_eq!(parts, [rewritten("tinnitus", None, &["ringing", "ears"], 1)]);
         assert_eq!(applied, ["ringing ears → tinnitus"]);
-        assert_eq!(rewrite("ears ring"), [Part::Rewritten { term: "tinnitus".into(), also: None }]);
+        assert_eq!(rewrite("ears ring"), [rewritten("tinnitus", None, &["ears", "ring"], 1)]);
         // A filler is not skipped before a phrase starts.
         assert_eq!(rewrite("my ears ring")[0], Part::Typed("my".into()));
     }
@@ -189,14 +214,14 @@ mod tests {
     #[test]
     fn a_phrase_matches_in_either_number_and_says_it_was_used() {
         let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("period pains"));
-        assert_eq!(parts, [Part::Rewritten { term: "dysmenorrhea".into(), also: None }]);
+        assert_eq!(parts, [rewritten("dysmenorrhea", None, &["period", "pains"], 1)]);
         assert_eq!(applied, ["period pains → dysmenorrhea"]);
     }
 
     #[test]
     fn a_phrase_matches_another_form_of_its_verb() {
         let (parts, applied) = Synonyms::builtin().rewrite(&text::terms("passing out"));
-        assert_eq!(parts, [Part::Rewritten { term: "syncope".into(), also: None }]);
+        assert_eq!(parts, [rewritten("syncope", None, &["passing", "out"], 1)]);
         assert_eq!(applied, ["passing out → syncope"]);
     }
 }
