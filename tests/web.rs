@@ -462,3 +462,19 @@ async fn the_widget_refuses_and_fills_in_what_serde_does() {
         assert_eq!(read_both_ways::<codecard::api::Card>(text), None, "{text:?}");
     }
 }
+
+/// The dialog's CSS lengths and zoom, written with integers only, read as Rust's float printing
+/// of the rounded value wrote them (except that a value rounding to zero is `0`, never `-0`).
+#[wasm_bindgen_test]
+fn css_numbers_are_the_rounded_value_as_rust_prints_it() {
+    let mut values = vec![0.0, 1.0, -1.0, 0.5, 0.005, 0.004, -0.004, 0.1, 0.07, 12.3456, 1.25, 1e-9, 99999.999, -8.5];
+    values.extend((-2000..2000).map(|i| f64::from(i) * 0.3037));
+    for v in values {
+        for places in [2u32, 4] {
+            let scale = 10f64.powi(places as i32);
+            let rounded = (v * scale).round() / scale;
+            let expected = if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") };
+            assert_eq!(codecard::widget::decimal(v, places), expected, "{v} to {places} places");
+        }
+    }
+}

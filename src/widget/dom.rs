@@ -153,6 +153,29 @@ pub fn return_focus_after_press(anchor: &HtmlElement) {
     );
 }
 
+/// `v` rounded to `places` decimals and written with integers only, without trailing zeros
+/// (`12.5`, `-3`, `0.75`), for CSS values: formatting an `f64` would link core's float printing
+/// (Grisu and Dragon4, some 3 KB gzip) into the modules for a few style values.
+pub fn decimal(v: f64, places: u32) -> String {
+    let scale = 10u64.pow(places);
+    // `as` saturates (and makes NaN 0): no CSS length comes near those bounds.
+    let scaled = (v * scale as f64).round() as i64;
+    let (whole, mut fraction) = (scaled.unsigned_abs() / scale, scaled.unsigned_abs() % scale);
+    let mut text = if scaled < 0 { format!("-{whole}") } else { whole.to_string() };
+    if fraction > 0 {
+        let mut digits = places as usize;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let fraction = fraction.to_string();
+        text.push('.');
+        text.extend(std::iter::repeat_n('0', digits - fraction.len()));
+        text.push_str(&fraction);
+    }
+    text
+}
+
 /// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
 /// plain object, as JSON would give it), so host pages and frameworks can listen on any ancestor
 /// of a code. Returns false when a listener cancelled a `cancelable` event.

@@ -35,6 +35,7 @@ mod states;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
+pub use dom::decimal;
 #[cfg(feature = "search-box")]
 pub use picker::mount_picker;
 pub use popover::Popover;
