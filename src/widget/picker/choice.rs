@@ -40,7 +40,7 @@ struct Coding<'a> {
 
 /// The detail of `codecard:select`.
 #[derive(Serialize)]
-struct Selected<'a> {
+pub struct Selected<'a> {
     code: &'a str,
     display_code: &'a str,
     system: &'static str,
@@ -49,15 +49,15 @@ struct Selected<'a> {
 }
 
 impl Choice {
-    /// The `codecard:select` detail for this code.
-    pub fn detail(&self) -> serde_json::Value {
-        serde_json::to_value(Selected {
+    /// The `codecard:select` detail for this code (written straight to a JS object by
+    /// [`crate::widget::dom::emit`]: no serde_json in the module).
+    pub fn detail(&self) -> Selected<'_> {
+        Selected {
             code: &self.code,
             display_code: &self.display_code,
             system: self.system.id(),
             title: &self.title,
             coding: Coding { system: self.system.fhir_uri(), code: &self.display_code, display: &self.title },
-        })
-        .unwrap_or_default()
+        }
     }
 }
