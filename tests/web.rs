@@ -318,7 +318,7 @@ async fn a_metered_peek_is_the_public_part_and_spends_no_view() {
     use codecard::widget::auth::{self, TokenSlot};
     auth::forget(METERED, TokenSlot::Visitor);
     let value = wasm_bindgen_futures::JsFuture::from(peek_of(METERED, "E11.65")).await.unwrap();
-    let card: Card = serde_wasm_bindgen::from_value(value).unwrap();
+    let card = <Card as decode::FromJs>::from_js(value, "card").unwrap();
     assert!(card.paywalled && card.meter.is_none() && card.visitor_token.is_none());
     assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
     assert!(auth::token(METERED, TokenSlot::Visitor).is_none(), "no guest from a peek");

@@ -121,13 +121,8 @@ pub fn open(state: RwSignal<Option<Target>>, target: Target) {
 
 /// Tells the host page, on the code's element, that its card opened or closed.
 fn announce(target: &Target, event: &str) {
-    /// The event's `detail`.
-    #[derive(serde::Serialize)]
-    struct Detail<'a> {
-        code: &'a str,
-        system: Option<&'static str>,
-    }
-    let detail = Detail { code: &target.code, system: target.system.map(|s| s.id()) };
+    use super::dom::{object, or_null};
+    let detail = object(&[("code", target.code.as_str().into()), ("system", or_null(target.system.map(|s| s.id())))]);
     super::dom::emit(&target.anchor, event, &detail, false);
 }
 

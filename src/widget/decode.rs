@@ -1,9 +1,9 @@
 //! The endpoint's JSON read into the contract's types ([`crate::api`]) straight from the value
 //! the browser's `JSON.parse` gives, field by field.
 //!
-//! Serde's derived visitors over `serde-wasm-bindgen` cost the card module about 50 KB of code
-//! before wasm-opt (a visitor, a field enum and a map loop per struct); reading each field by
-//! name costs a fraction of that. Serde still names the enums' variants (`rename_all` in
+//! Serde's derived visitors over `serde-wasm-bindgen` (used before) cost the card module about
+//! 50 KB of code before wasm-opt (a visitor, a field enum and a map loop per struct); reading
+//! each field by name costs a fraction of that. Serde still names the enums' variants (`rename_all` in
 //! `api.rs` stays the one list), read here through serde's own string deserializer. What this
 //! reads must match what serde reads: `tests/web.rs` decodes the endpoint's real answers both
 //! ways and compares them.

@@ -176,17 +176,31 @@ pub fn decimal(v: f64, places: u32) -> String {
     text
 }
 
-/// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
-/// plain object, as JSON would give it), so host pages and frameworks can listen on any ancestor
-/// of a code. Returns false when a listener cancelled a `cancelable` event.
-pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &impl serde::Serialize, cancelable: bool) -> bool {
+/// A plain JS object with `fields` in their order, as `JSON.parse` would give it: an event's
+/// `detail`. (Built by hand: serde's serializer for a handful of flat objects cost the modules
+/// more code than the objects themselves.)
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object.into()
+}
+
+/// A JSON value that may be `null`: `Some(value)` as a JS value, `None` as `null`.
+pub fn or_null<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map_or(JsValue::NULL, Into::into)
+}
+
+/// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (a
+/// plain object, see [`object`]), so host pages and frameworks can listen on any ancestor of a
+/// code. Returns false when a listener cancelled a `cancelable` event.
+pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &JsValue, cancelable: bool) -> bool {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    // Straight to a JS value: no JSON text in between, and no serde_json in the card's module.
-    let detail = detail.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
-    init.set_detail(&detail.unwrap_or(JsValue::NULL));
+    init.set_detail(detail);
     match web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         Ok(event) => target.dispatch_event(&event).unwrap_or(true),
         Err(_) => true,

@@ -4,6 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError};
@@ -88,16 +89,7 @@ pub fn Popover(
             if let Shown::Card(card, Rest::Here) = shown.get()
                 && card.paywalled
             {
-                let detail = PaywallDetail {
-                    code: &card.display_code,
-                    meter: card.meter.as_ref().map(|m| MeterDetail {
-                        limit: m.limit,
-                        plan: m.plan.id(),
-                        remaining: m.remaining,
-                    }),
-                    system: card.system.id(),
-                };
-                super::dom::emit(&anchor, "codecard:paywall", &detail, false);
+                super::dom::emit(&anchor, "codecard:paywall", &paywall_detail(&card), false);
             }
         }
     });
@@ -240,17 +232,10 @@ fn caught(error: FetchError) -> ArcRwSignal<Errors> {
 }
 
 /// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).
-#[derive(serde::Serialize)]
-struct PaywallDetail<'a> {
-    code: &'a str,
-    meter: Option<MeterDetail>,
-    system: &'static str,
-}
-
-/// The meter in [`PaywallDetail`].
-#[derive(serde::Serialize)]
-struct MeterDetail {
-    limit: Option<u32>,
-    plan: &'static str,
-    remaining: Option<u32>,
+fn paywall_detail(card: &Card) -> JsValue {
+    use super::dom::{object, or_null};
+    let meter = card.meter.as_ref().map(|m| {
+        object(&[("limit", or_null(m.limit)), ("plan", m.plan.id().into()), ("remaining", or_null(m.remaining))])
+    });
+    object(&[("code", card.display_code.as_str().into()), ("meter", or_null(meter)), ("system", card.system.id().into())])
 }
