@@ -67,16 +67,17 @@ pub fn Popover(
     };
 
     // The public part, when a peek was kept or is on its way (the reader pointed at the code
-    // first): shown until the lookup answers.
+    // first): shown until the lookup answers. A resource of the lookup's type (an error: no
+    // public part), so that the two share one copy of Leptos's async code in the module.
     let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
     let public = {
         let (written, system) = (target.code.clone(), target.system);
         LocalResource::new(move || {
             let (peeked, written) = (peeked.clone(), written.clone());
-            async move { peek::card(peeked, &written, system).await }
+            async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) }
         })
     };
-    let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().flatten()));
+    let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().and_then(Result::ok)));
 
     // Re-place once the content has changed (loading → card), and tell the host page when a
     // card arrives behind the paywall. (Growth of the dialog itself re-places it at once.)
