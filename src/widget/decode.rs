@@ -13,9 +13,9 @@ use serde::de::IntoDeserializer;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{
-    ApiError, Axis, Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, HierarchyLevel, Highlight, Level, Meter,
-    NoteCode, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText, Plan, SearchHit, SearchResults, Section,
-    SectionContent, SectionId, Session, SeventhCharacters, SeventhValue,
+    ApiError, Axis, Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, HierarchyLevel, Highlight, Level, Meter, NoteCode,
+    NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText, Plan, SearchHit, SearchResults, Section, SectionContent,
+    SectionId, Session, SeventhCharacters, SeventhValue,
 };
 
 /// Why a value could not be read: the name of the field that is missing or of the wrong type

@@ -167,8 +167,9 @@ impl decode::FromJs for MountOptions {
 /// The settings in `options`, the JSON of [`MountOptions`] (the same for the card and the
 /// search boxes of one instance).
 fn config(options: &str) -> Result<WidgetConfig, JsValue> {
-    let options: MountOptions = decode::from_text(options)
-        .map_err(|decode::Bad(field)| JsValue::from_str(&format!("codecard: bad options: {field} is missing or wrong")))?;
+    let options: MountOptions = decode::from_text(options).map_err(|decode::Bad(field)| {
+        JsValue::from_str(&format!("codecard: bad options: {field} is missing or wrong"))
+    })?;
     let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
         Some(tag) => i18n::Lang::from_tag(tag),
         None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),

@@ -139,7 +139,7 @@ pub fn Popover(
                         let (code, system) = heading();
                         view! {
                             <span class="cc-code">{code}</span>
-                            {system.map(|s| view! { <span class="cc-system">{s.label()}</span> })}
+                            {system.map(|s| view! { <span class="cc-system">{s.label()}</span> }.into_any())}
                         }
                     }}
                 </h2>
@@ -238,5 +238,9 @@ fn paywall_detail(card: &Card) -> JsValue {
     let meter = card.meter.as_ref().map(|m| {
         object(&[("limit", or_null(m.limit)), ("plan", m.plan.id().into()), ("remaining", or_null(m.remaining))])
     });
-    object(&[("code", card.display_code.as_str().into()), ("meter", or_null(meter)), ("system", card.system.id().into())])
+    object(&[
+        ("code", card.display_code.as_str().into()),
+        ("meter", or_null(meter)),
+        ("system", card.system.id().into()),
+    ])
 }

@@ -134,8 +134,9 @@ pub fn mount_picker(
     // the picker's state spawns before its first view is mounted).
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let card = StoredValue::new_local(card);
-    let options: PickerOptions = decode::from_text(options)
-        .map_err(|Bad(field)| JsValue::from_str(&format!("codecard: bad picker options: {field} is missing or wrong")))?;
+    let options: PickerOptions = decode::from_text(options).map_err(|Bad(field)| {
+        JsValue::from_str(&format!("codecard: bad picker options: {field} is missing or wrong"))
+    })?;
     let systems = systems(&options.systems).map_err(|message| {
         leptos::logging::error!("{message}");
         JsValue::from_str(&message)
