@@ -149,5 +149,5 @@ pub fn App(
     // Only a change of target rebuilds the card; the old one is disposed of, which aborts its
     // request and removes its listeners.
     let current = Memo::new(move |_| target.get());
-    move || current.get().map(|t| view! { <Popover target=t state=target /> })
+    move || current.get().map(|t| view! { <Popover target=t state=target /> }.into_any())
 }
