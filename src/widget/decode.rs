@@ -162,59 +162,78 @@ impl serde::de::Error for Unnamed {
 
 from_serde_name!(CodeSystem, Level, SectionId, NoteKind, NoteLevel, Plan, ErrorKind);
 
-impl FromJs for Card {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Card, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Card {
-            code: o.req("code")?,
-            display_code: o.req("display_code")?,
-            system: o.req("system")?,
-            release: o.req("release")?,
-            billable: o.req("billable")?,
-            short_description: o.opt("short_description")?,
-            long_description: o.opt("long_description")?,
-            descriptor_note: o.opt("descriptor_note")?,
-            plain_language: o.opt("plain_language")?,
-            hierarchy: o.req("hierarchy")?,
-            axes: o.req("axes")?,
-            attribution: o.req("attribution")?,
-            sections: o.req("sections")?,
-            meter: o.opt("meter")?,
-            deleted_in: o.opt("deleted_in")?,
-            also_indexed_as: o.or_default("also_indexed_as")?,
-            paywalled: o.or_default("paywalled")?,
-            visitor_token: o.opt("visitor_token")?,
-        })
-    }
+/// `impl FromJs` for a struct read from a JSON object, one field per line: `field: how`, where
+/// `how` is an [`Object`] method (`req`, `opt`, `or_default`, or `or_else(default)`) and the
+/// field's JSON name is its Rust name, or the one given as `field = "name"`.
+macro_rules! from_object {
+    ($ty:ty { $($field:ident $(= $name:literal)?: $how:ident $(($default:expr))?),* $(,)? }) => {
+        impl $crate::widget::decode::FromJs for $ty {
+            fn from_js(
+                value: wasm_bindgen::JsValue,
+                what: &'static str,
+            ) -> Result<$ty, $crate::widget::decode::Bad> {
+                let o = $crate::widget::decode::Object::new(value, what)?;
+                Ok(Self {
+                    $($field: o.$how(
+                        $crate::widget::decode::from_object!(@name $field $($name)?) $(, $default)?
+                    )?),*
+                })
+            }
+        }
+    };
+    (@name $field:ident $name:literal) => { $name };
+    (@name $field:ident) => { stringify!($field) };
 }
+pub(crate) use from_object;
 
-impl FromJs for HierarchyLevel {
-    fn from_js(value: JsValue, what: &'static str) -> Result<HierarchyLevel, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(HierarchyLevel { level: o.req("level")?, code: o.req("code")?, title: o.req("title")? })
-    }
-}
+from_object!(Card {
+    code: req,
+    display_code: req,
+    system: req,
+    release: req,
+    billable: req,
+    short_description: opt,
+    long_description: opt,
+    descriptor_note: opt,
+    plain_language: opt,
+    hierarchy: req,
+    axes: req,
+    attribution: req,
+    sections: req,
+    meter: opt,
+    deleted_in: opt,
+    also_indexed_as: or_default,
+    paywalled: or_default,
+    visitor_token: opt,
+});
+from_object!(HierarchyLevel { level: req, code: req, title: req });
+from_object!(Axis { position: req, name: req, value: req, label: req, definition: opt });
+from_object!(Section { id: req, content: opt });
+from_object!(CodeRef { system: req, display_code: req, title: req });
+from_object!(NoteGroup { kind: req, from: opt, notes: req });
+from_object!(NoteSource { level: req, code: req });
+from_object!(NoteText { text: req, codes: or_default });
+from_object!(NoteCode { start: req, end: req, code: req });
+from_object!(SeventhCharacters { defined_at: req, this: opt, placeholder: req, values: req });
+from_object!(SeventhValue { character: req, meaning: req });
+from_object!(Meter { plan: req, remaining: opt, limit: opt, free_limit: opt, counted: req, account: opt });
+from_object!(Session { token: req, email: req, plan: req, expires_at: req });
+from_object!(ErrorBody { error: req });
+from_object!(ApiError { kind: req, message: req, candidates: or_default });
+from_object!(SearchResults { query: req, total: req, offset: req, limit: req, complete: req, results: req });
+from_object!(SearchHit {
+    code: req,
+    display_code: req,
+    system: req,
+    billable: req,
+    title: req,
+    highlights: req,
+    via: opt,
+});
+from_object!(Highlight { start: req, end: req });
 
-impl FromJs for Axis {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Axis, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Axis {
-            position: o.req("position")?,
-            name: o.req("name")?,
-            value: o.req("value")?,
-            label: o.req("label")?,
-            definition: o.opt("definition")?,
-        })
-    }
-}
-
-impl FromJs for Section {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Section, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Section { id: o.req("id")?, content: o.opt("content")? })
-    }
-}
-
+/// Serde's reading of this internally tagged enum (`api.rs`'s `SectionContentWire`): the `type`
+/// beside the variant's fields.
 impl FromJs for SectionContent {
     fn from_js(value: JsValue, what: &'static str) -> Result<SectionContent, Bad> {
         let o = Object::new(value, what)?;
@@ -224,134 +243,5 @@ impl FromJs for SectionContent {
             "notes" => SectionContent::Notes { groups: o.req("groups")?, seventh: o.opt("seventh")? },
             _ => return Err(Bad("type")),
         })
-    }
-}
-
-impl FromJs for CodeRef {
-    fn from_js(value: JsValue, what: &'static str) -> Result<CodeRef, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(CodeRef { system: o.req("system")?, display_code: o.req("display_code")?, title: o.req("title")? })
-    }
-}
-
-impl FromJs for NoteGroup {
-    fn from_js(value: JsValue, what: &'static str) -> Result<NoteGroup, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(NoteGroup { kind: o.req("kind")?, from: o.opt("from")?, notes: o.req("notes")? })
-    }
-}
-
-impl FromJs for NoteSource {
-    fn from_js(value: JsValue, what: &'static str) -> Result<NoteSource, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(NoteSource { level: o.req("level")?, code: o.req("code")? })
-    }
-}
-
-impl FromJs for NoteText {
-    fn from_js(value: JsValue, what: &'static str) -> Result<NoteText, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(NoteText { text: o.req("text")?, codes: o.or_default("codes")? })
-    }
-}
-
-impl FromJs for NoteCode {
-    fn from_js(value: JsValue, what: &'static str) -> Result<NoteCode, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(NoteCode { start: o.req("start")?, end: o.req("end")?, code: o.req("code")? })
-    }
-}
-
-impl FromJs for SeventhCharacters {
-    fn from_js(value: JsValue, what: &'static str) -> Result<SeventhCharacters, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(SeventhCharacters {
-            defined_at: o.req("defined_at")?,
-            this: o.opt("this")?,
-            placeholder: o.req("placeholder")?,
-            values: o.req("values")?,
-        })
-    }
-}
-
-impl FromJs for SeventhValue {
-    fn from_js(value: JsValue, what: &'static str) -> Result<SeventhValue, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(SeventhValue { character: o.req("character")?, meaning: o.req("meaning")? })
-    }
-}
-
-impl FromJs for Meter {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Meter, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Meter {
-            plan: o.req("plan")?,
-            remaining: o.opt("remaining")?,
-            limit: o.opt("limit")?,
-            free_limit: o.opt("free_limit")?,
-            counted: o.req("counted")?,
-            account: o.opt("account")?,
-        })
-    }
-}
-
-impl FromJs for Session {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Session, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Session {
-            token: o.req("token")?,
-            email: o.req("email")?,
-            plan: o.req("plan")?,
-            expires_at: o.req("expires_at")?,
-        })
-    }
-}
-
-impl FromJs for ErrorBody {
-    fn from_js(value: JsValue, what: &'static str) -> Result<ErrorBody, Bad> {
-        Ok(ErrorBody { error: Object::new(value, what)?.req("error")? })
-    }
-}
-
-impl FromJs for ApiError {
-    fn from_js(value: JsValue, what: &'static str) -> Result<ApiError, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(ApiError { kind: o.req("kind")?, message: o.req("message")?, candidates: o.or_default("candidates")? })
-    }
-}
-
-impl FromJs for SearchResults {
-    fn from_js(value: JsValue, what: &'static str) -> Result<SearchResults, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(SearchResults {
-            query: o.req("query")?,
-            total: o.req("total")?,
-            offset: o.req("offset")?,
-            limit: o.req("limit")?,
-            complete: o.req("complete")?,
-            results: o.req("results")?,
-        })
-    }
-}
-
-impl FromJs for SearchHit {
-    fn from_js(value: JsValue, what: &'static str) -> Result<SearchHit, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(SearchHit {
-            code: o.req("code")?,
-            display_code: o.req("display_code")?,
-            system: o.req("system")?,
-            billable: o.req("billable")?,
-            title: o.req("title")?,
-            highlights: o.req("highlights")?,
-            via: o.opt("via")?,
-        })
-    }
-}
-
-impl FromJs for Highlight {
-    fn from_js(value: JsValue, what: &'static str) -> Result<Highlight, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(Highlight { start: o.req("start")?, end: o.req("end")? })
     }
 }

@@ -147,22 +147,17 @@ pub struct MountOptions {
     pub ask_url: Option<String>,
 }
 
-impl decode::FromJs for MountOptions {
-    fn from_js(value: JsValue, what: &'static str) -> Result<MountOptions, decode::Bad> {
-        let o = decode::Object::new(value, what)?;
-        Ok(MountOptions {
-            endpoint: o.req("endpoint")?,
-            styles_url: o.req("stylesUrl")?,
-            styles: o.or_default("styles")?,
-            timeout_ms: o.or_else("timeoutMs", || 8000)?,
-            site_key: o.opt("siteKey")?,
-            theme: o.opt("theme")?,
-            lang: o.opt("lang")?,
-            ask: o.or_default("ask")?,
-            ask_url: o.opt("askUrl")?,
-        })
-    }
-}
+decode::from_object!(MountOptions {
+    endpoint: req,
+    styles_url = "stylesUrl": req,
+    styles: or_default,
+    timeout_ms = "timeoutMs": or_else(|| 8000),
+    site_key = "siteKey": opt,
+    theme: opt,
+    lang: opt,
+    ask: or_default,
+    ask_url = "askUrl": opt,
+});
 
 /// The settings in `options`, the JSON of [`MountOptions`] (the same for the card and the
 /// search boxes of one instance).

@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::decode::{self, Bad, FromJs, Object};
+use super::decode::{self, Bad};
 use super::dom::{self, Listener};
 use super::search::Card;
 use crate::api::CodeSystem;
@@ -43,17 +43,12 @@ struct PickerOptions {
     limit: String,
 }
 
-impl FromJs for PickerOptions {
-    fn from_js(value: JsValue, what: &'static str) -> Result<PickerOptions, Bad> {
-        let o = Object::new(value, what)?;
-        Ok(PickerOptions {
-            systems: o.or_default("systems")?,
-            multiple: o.or_default("multiple")?,
-            billable: o.or_else("billable", || true)?,
-            limit: o.or_default("limit")?,
-        })
-    }
-}
+decode::from_object!(PickerOptions {
+    systems: or_default,
+    multiple: or_default,
+    billable: or_else(|| true),
+    limit: or_default,
+});
 
 /// The results a picker lists unless told otherwise.
 const DEFAULT_LIMIT: usize = 8;
