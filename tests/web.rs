@@ -4,6 +4,7 @@
 
 use codecard::api::{CodeSystem, ErrorKind};
 use codecard::widget::client::{self, FetchError};
+use codecard::widget::decode;
 use codecard::widget::{CardView, Widget, mount};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -317,7 +318,7 @@ async fn a_metered_peek_is_the_public_part_and_spends_no_view() {
     use codecard::widget::auth::{self, TokenSlot};
     auth::forget(METERED, TokenSlot::Visitor);
     let value = wasm_bindgen_futures::JsFuture::from(peek_of(METERED, "E11.65")).await.unwrap();
-    let card: Card = serde_wasm_bindgen::from_value(value).unwrap();
+    let card = <Card as decode::FromJs>::from_js(value, "card").unwrap();
     assert!(card.paywalled && card.meter.is_none() && card.visitor_token.is_none());
     assert_eq!(card.long_description.as_deref(), Some("Type 2 diabetes mellitus with hyperglycemia"));
     assert!(auth::token(METERED, TokenSlot::Visitor).is_none(), "no guest from a peek");
@@ -366,4 +367,114 @@ async fn a_handed_over_peek_that_is_no_card_is_ignored_and_the_lookup_shows_the_
         widget.close();
     }
     widget.destroy();
+}
+
+/// The body of `GET {url}` as text, whatever its status.
+async fn body_of(url: &str) -> String {
+    let response = gloo_net::http::Request::get(url).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
+/// `text` read by the widget's own reader and by serde (what the server wrote it with): the
+/// same value, or both refuse it.
+fn read_both_ways<T>(text: &str) -> Option<T>
+where
+    T: decode::FromJs + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let ours = decode::from_text::<T>(text).ok();
+    assert_eq!(ours, serde_json::from_str::<T>(text).ok(), "{text}");
+    ours
+}
+
+/// Every kind of answer the card and the search box read, from the real endpoints: cards of each
+/// system (ICD-10-PCS axes, 7th characters, coding notes, related codes, index terms, a category
+/// header), a metered card with its meter and visitor token, a peek, the errors, a search page.
+#[wasm_bindgen_test]
+async fn the_widget_reads_every_kind_of_real_answer_as_serde_does() {
+    for path in [
+        "codes/icd10cm/S72001A",
+        "codes/icd10cm/E1165",
+        "codes/icd10cm/E11",
+        "codes/R55",
+        "codes/icd10pcs/0DTJ4ZZ",
+        "codes/cpt/99214",
+        "codes/hcpcs/J1100",
+        "peek/icd10cm/T36.0X1A",
+    ] {
+        let card = read_both_ways::<codecard::api::Card>(&body_of(&format!("{ENDPOINT}/v1/{path}")).await);
+        assert!(card.is_some(), "{path} is read");
+    }
+    let card = read_both_ways::<codecard::api::Card>(&body_of(&format!("{METERED}/v1/codes/I10")).await).unwrap();
+    assert!(card.meter.is_some() && card.visitor_token.is_some(), "{card:?}");
+    for path in ["codes/J1100", "codes/icd10cm/Z9999", "codes/E11.A1B2C3"] {
+        let error = read_both_ways::<codecard::api::ErrorBody>(&body_of(&format!("{ENDPOINT}/v1/{path}")).await);
+        assert!(error.is_some(), "{path}'s error is read");
+    }
+    let found = read_both_ways::<codecard::api::SearchResults>(
+        &body_of(&format!("{ENDPOINT}/v1/search?q=diabetes%20latent&limit=20")).await,
+    );
+    assert!(found.is_some_and(|found| found.results.iter().any(|hit| hit.via.is_some())));
+}
+
+/// Answers that are not what the endpoint sends are refused as serde refuses them, and absent
+/// fields that serde fills in are filled in the same way.
+#[wasm_bindgen_test]
+async fn the_widget_refuses_and_fills_in_what_serde_does() {
+    let good = body_of(&format!("{ENDPOINT}/v1/codes/icd10cm/S72001A")).await;
+    let card: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let changed = |path: &str, value: Option<serde_json::Value>| {
+        let mut card = card.clone();
+        let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
+        let object = card.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+        match value {
+            Some(value) => object.insert(key.to_string(), value),
+            None => object.remove(key),
+        };
+        card.to_string()
+    };
+    use serde_json::json;
+    let cases = [
+        ("code", None, false),
+        ("system", Some(json!("icd11")), false),
+        ("billable", Some(json!("yes")), false),
+        ("paywalled", Some(json!(null)), false),
+        ("paywalled", None, true),
+        ("also_indexed_as", None, true),
+        ("deleted_in", Some(json!(null)), true),
+        ("meter", Some(json!({ "plan": "guest", "remaining": 2, "limit": 3, "counted": true })), true),
+        ("meter", Some(json!({ "plan": "guest", "remaining": -1, "limit": 3, "counted": true })), false),
+        ("meter", Some(json!({ "plan": "guest", "remaining": 1.5, "limit": 3, "counted": true })), false),
+        ("hierarchy", Some(json!(null)), false),
+        ("hierarchy", Some(json!([{ "level": "chapter", "code": "S00-T88" }])), false),
+        ("axes", Some(json!({})), false),
+        ("sections", Some(json!([{ "id": "related", "content": { "type": "video" } }])), false),
+        ("sections", Some(json!([{ "id": "related", "content": { "type": "codes" } }])), false),
+        ("sections", Some(json!([{ "id": "related", "content": null }])), true),
+        ("sections", Some(json!([{ "id": "coding_tips", "content": { "type": "text", "paragraphs": ["a"] } }])), true),
+        ("sections", Some(json!([{ "id": "x_ray", "content": null }])), false),
+        ("unknown_field", Some(json!(1)), true),
+    ];
+    for (path, value, read) in cases {
+        let text = changed(path, value.clone());
+        assert_eq!(read_both_ways::<codecard::api::Card>(&text).is_some(), read, "{path} = {value:?}");
+    }
+    for text in ["", "not json", "[]", "null", "\"card\""] {
+        assert_eq!(read_both_ways::<codecard::api::Card>(text), None, "{text:?}");
+    }
+}
+
+/// The dialog's CSS lengths and zoom, written with integers only, read as Rust's float printing
+/// of the rounded value wrote them (except that a value rounding to zero is `0`, never `-0`).
+#[wasm_bindgen_test]
+fn css_numbers_are_the_rounded_value_as_rust_prints_it() {
+    let mut values = vec![0.0, 1.0, -1.0, 0.5, 0.005, 0.004, -0.004, 0.1, 0.07, 12.3456, 1.25, 1e-9, 99999.999, -8.5];
+    values.extend((-2000..2000).map(|i| f64::from(i) * 0.3037));
+    for v in values {
+        for places in [2u32, 4] {
+            let scale = 10f64.powi(places as i32);
+            let rounded = (v * scale).round() / scale;
+            let expected = if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") };
+            assert_eq!(codecard::widget::decimal(v, places), expected, "{v} to {places} places");
+        }
+    }
 }

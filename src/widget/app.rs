@@ -121,13 +121,8 @@ pub fn open(state: RwSignal<Option<Target>>, target: Target) {
 
 /// Tells the host page, on the code's element, that its card opened or closed.
 fn announce(target: &Target, event: &str) {
-    /// The event's `detail`.
-    #[derive(serde::Serialize)]
-    struct Detail<'a> {
-        code: &'a str,
-        system: Option<&'static str>,
-    }
-    let detail = Detail { code: &target.code, system: target.system.map(|s| s.id()) };
+    use super::dom::{object, or_null};
+    let detail = object(&[("code", target.code.as_str().into()), ("system", or_null(target.system.map(|s| s.id())))]);
     super::dom::emit(&target.anchor, event, &detail, false);
 }
 
@@ -154,5 +149,5 @@ pub fn App(
     // Only a change of target rebuilds the card; the old one is disposed of, which aborts its
     // request and removes its listeners.
     let current = Memo::new(move |_| target.get());
-    move || current.get().map(|t| view! { <Popover target=t state=target /> })
+    move || current.get().map(|t| view! { <Popover target=t state=target /> }.into_any())
 }

@@ -38,7 +38,11 @@ pub fn AskButton(
     let on_click = move |_| {
         let Some(ask) = &config.ask else { return };
         let url = ask.url_for(&code, system);
-        let detail = AskDetail { code: &code, system: system.id(), url: url.as_deref() };
+        let detail = dom::object(&[
+            ("code", code.as_str().into()),
+            ("system", system.id().into()),
+            ("url", dom::or_null(url.as_deref())),
+        ]);
         let proceed = match anchor.as_ref() {
             Some(anchor) => dom::emit(&anchor.0, "codecard:ask", &detail, true),
             None => true,
@@ -54,12 +58,4 @@ pub fn AskButton(
             </button>
         </p>
     }
-}
-
-/// The `detail` of `codecard:ask`.
-#[derive(serde::Serialize)]
-struct AskDetail<'a> {
-    code: &'a str,
-    system: &'static str,
-    url: Option<&'a str>,
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Storage;
 
+use super::decode::FromJs;
 use crate::api::Session;
 
 /// Which of the two tokens.
@@ -108,7 +109,7 @@ pub fn session_from_message(event: &web_sys::MessageEvent, expected_origin: &str
         return None;
     }
     let session = js_sys::Reflect::get(&data, &"session".into()).ok()?;
-    serde_wasm_bindgen::from_value(session).ok()
+    Session::from_js(session, "session").ok()
 }
 
 /// Whether `event` came from `popup`: a message from any other window of the endpoint's origin

@@ -41,19 +41,20 @@ pub fn CardView(
     let plan = meter.as_ref().map(|m| m.plan);
     let text = i18n::current().text();
     let asking = use_context::<super::WidgetConfig>().is_some_and(|config| config.ask.is_some());
-    let ask = asking.then(|| view! { <super::ask::AskButton code=display_code.clone() system /> });
+    let ask = asking.then(|| view! { <super::ask::AskButton code=display_code.clone() system /> }.into_any());
     // Locked sections are listed once, by title, under one notice (the title shows the system,
     // so no badge repeats it).
     let (locked, sections): (Vec<Section>, Vec<Section>) = sections.into_iter().partition(|s| s.content.is_none());
     let lang = i18n::current();
     let locked_titles: Vec<String> = locked.iter().map(|s| lang.section_title(s.id, billable).to_string()).collect();
-    let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> });
+    let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> }.into_any());
     // Public like the title: shown on a paywalled card too.
-    let also_indexed = (!also_indexed_as.is_empty()).then(|| view! { <AlsoIndexedAs terms=also_indexed_as /> });
+    let also_indexed =
+        (!also_indexed_as.is_empty()).then(|| view! { <AlsoIndexedAs terms=also_indexed_as /> }.into_any());
     if paywalled {
         return view! {
             <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
-                {meter.map(|meter| view! { <Paywall meter /> })}
+                {meter.map(|meter| view! { <Paywall meter /> }.into_any())}
                 {ask}
                 {locked}
                 {also_indexed}
@@ -80,25 +81,25 @@ pub fn CardView(
                 <section class="cc-section" aria-labelledby="cc-description">
                     <h3 id="cc-description">{if long_description.is_some() { text.official } else { text.summary }}</h3>
                     <p class="cc-description">{description}</p>
-                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">{text.short}</span>{short_description}</p> })}
-                    {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> })}
+                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">{text.short}</span>{short_description}</p> }.into_any())}
+                    {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> }.into_any())}
                 </section>
-            })}
+            }.into_any())}
             {plain_language.map(|plain| view! {
                 <section class="cc-section" aria-labelledby="cc-plain">
                     <h3 id="cc-plain">{text.plain}</h3>
                     <p>{plain}</p>
                 </section>
-            })}
-            {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> })}
-            {(!axes.is_empty()).then(|| view! { <Axes axes /> })}
+            }.into_any())}
+            {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> }.into_any())}
+            {(!axes.is_empty()).then(|| view! { <Axes axes /> }.into_any())}
             {rest}
-            {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }).collect_view()}
+            {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }.into_any()).collect_view()}
             {locked}
             {ask}
             {also_indexed}
             <footer class="cc-attribution">{attribution}</footer>
-            {meter.map(|meter| view! { <MeterBar meter /> })}
+            {meter.map(|meter| view! { <MeterBar meter /> }.into_any())}
         </div>
     }
     .into_any()
@@ -123,7 +124,7 @@ fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
                         " "
                         <span class="cc-htitle">{level.title}</span>
                     </li>
-                }).collect_view()}
+                }.into_any()).collect_view()}
             </ol>
         </section>
     }
@@ -143,10 +144,10 @@ fn Axes(axes: Vec<Axis>) -> impl IntoView {
                             <td class="cc-axis-name">{axis.name}</td>
                             <td>
                                 {axis.label}
-                                {axis.definition.map(|d| view! { <span class="cc-definition">{d}</span> })}
+                                {axis.definition.map(|d| view! { <span class="cc-definition">{d}</span> }.into_any())}
                             </td>
                         </tr>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </tbody>
             </table>
         </section>
@@ -166,7 +167,7 @@ fn CardSection(
     let body = match content {
         None => ().into_any(),
         Some(SectionContent::Text { paragraphs }) => {
-            paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any()
+            paragraphs.into_iter().map(|p| view! { <p>{p}</p> }.into_any()).collect_view().into_any()
         }
         Some(SectionContent::Codes { codes }) => view! {
             <ul class="cc-related">
@@ -181,6 +182,7 @@ fn CardSection(
                             <span>{code.title}</span>
                         </li>
                     }
+                    .into_any()
                 }).collect_view()}
             </ul>
         }

@@ -9,6 +9,7 @@ use gloo_timers::callback::Timeout;
 use web_sys::AbortSignal;
 
 use super::auth::{self, TokenSlot};
+use super::decode::{FromJs, from_text};
 use crate::api::{ApiError, Card, CodeSystem, ErrorBody, ErrorKind, SearchResults};
 use crate::code;
 
@@ -271,19 +272,13 @@ impl Deadline {
 }
 
 /// A 2xx body as `T`, or the endpoint's JSON error; anything else is garbled.
-fn parse<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, FetchError> {
+fn parse<T: FromJs>(status: u16, body: &str) -> Result<T, FetchError> {
     if (200..300).contains(&status) {
-        decode::<T>(body).map_err(|_| FetchError::Garbled { status })
+        from_text::<T>(body).map_err(|_| FetchError::Garbled { status })
     } else {
-        match decode::<ErrorBody>(body) {
+        match from_text::<ErrorBody>(body) {
             Ok(ErrorBody { error }) => Err(FetchError::Api { status, error }),
             Err(_) => Err(FetchError::Garbled { status }),
         }
     }
-}
-
-/// JSON text as `T`: the browser's `JSON.parse`, then serde over the JS value, so the widget
-/// carries no JSON parser of its own.
-pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, wasm_bindgen::JsValue> {
-    serde_wasm_bindgen::from_value(js_sys::JSON::parse(text)?).map_err(Into::into)
 }

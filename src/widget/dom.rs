@@ -153,17 +153,54 @@ pub fn return_focus_after_press(anchor: &HtmlElement) {
     );
 }
 
-/// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (as a
-/// plain object, as JSON would give it), so host pages and frameworks can listen on any ancestor
-/// of a code. Returns false when a listener cancelled a `cancelable` event.
-pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &impl serde::Serialize, cancelable: bool) -> bool {
+/// `v` rounded to `places` decimals and written with integers only, without trailing zeros
+/// (`12.5`, `-3`, `0.75`), for CSS values: formatting an `f64` would link core's float printing
+/// (Grisu and Dragon4, some 3 KB gzip) into the modules for a few style values.
+pub fn decimal(v: f64, places: u32) -> String {
+    let scale = 10u64.pow(places);
+    // `as` saturates (and makes NaN 0): no CSS length comes near those bounds.
+    let scaled = (v * scale as f64).round() as i64;
+    let (whole, mut fraction) = (scaled.unsigned_abs() / scale, scaled.unsigned_abs() % scale);
+    let mut text = if scaled < 0 { format!("-{whole}") } else { whole.to_string() };
+    if fraction > 0 {
+        let mut digits = places as usize;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let fraction = fraction.to_string();
+        text.push('.');
+        text.extend(std::iter::repeat_n('0', digits - fraction.len()));
+        text.push_str(&fraction);
+    }
+    text
+}
+
+/// A plain JS object with `fields` in their order, as `JSON.parse` would give it: an event's
+/// `detail`. (Built by hand: serde's serializer for a handful of flat objects cost the modules
+/// more code than the objects themselves.)
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object.into()
+}
+
+/// A JSON value that may be `null`: `Some(value)` as a JS value, `None` as `null`.
+pub fn or_null<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map_or(JsValue::NULL, Into::into)
+}
+
+/// Dispatches a bubbling, composed `CustomEvent` named `name` on `target` with `detail` (a
+/// plain object, see [`object`]), so host pages and frameworks can listen on any ancestor of a
+/// code. Returns false when a listener cancelled a `cancelable` event.
+pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &JsValue, cancelable: bool) -> bool {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    // Straight to a JS value: no JSON text in between, and no serde_json in the card's module.
-    let detail = detail.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
-    init.set_detail(&detail.unwrap_or(JsValue::NULL));
+    init.set_detail(detail);
     match web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         Ok(event) => target.dispatch_event(&event).unwrap_or(true),
         Err(_) => true,

@@ -19,6 +19,7 @@ pub mod client;
 mod app;
 mod ask;
 mod card;
+pub mod decode;
 mod dom;
 mod hooks;
 pub mod i18n;
@@ -34,6 +35,7 @@ mod states;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
+pub use dom::decimal;
 #[cfg(feature = "search-box")]
 pub use picker::mount_picker;
 pub use popover::Popover;
@@ -122,8 +124,7 @@ impl Widget {
 }
 
 /// What the embed script passes to [`mount`], as JSON (camelCase keys).
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct MountOptions {
     /// Base URL of the JSON API.
     pub endpoint: String,
@@ -131,38 +132,38 @@ pub struct MountOptions {
     pub styles_url: String,
     /// Its text, fetched by the loader (over `connect-src`, so a page's `style-src` need not
     /// admit the endpoint); without it the shadow roots link the address.
-    #[serde(default)]
     pub styles: String,
     /// How long a lookup may take before the card says so, in milliseconds.
-    #[serde(default = "default_timeout")]
     pub timeout_ms: u32,
     /// The embed script's public site key.
-    #[serde(default)]
     pub site_key: Option<String>,
     /// `light`, `dark` or `auto` (follow `prefers-color-scheme`).
-    #[serde(default)]
     pub theme: Option<String>,
     /// A language tag (`en`, `es`, `es-MX`); the browser's language when absent.
-    #[serde(default)]
     pub lang: Option<String>,
     /// Show "Ask about this code".
-    #[serde(default)]
     pub ask: bool,
     /// The URL template the ask action opens (`{code}`, `{system}`).
-    #[serde(default)]
     pub ask_url: Option<String>,
 }
 
-fn default_timeout() -> u32 {
-    8000
-}
+decode::from_object!(MountOptions {
+    endpoint: req,
+    styles_url = "stylesUrl": req,
+    styles: or_default,
+    timeout_ms = "timeoutMs": or_else(|| 8000),
+    site_key = "siteKey": opt,
+    theme: opt,
+    lang: opt,
+    ask: or_default,
+    ask_url = "askUrl": opt,
+});
 
 /// The settings in `options`, the JSON of [`MountOptions`] (the same for the card and the
 /// search boxes of one instance).
 fn config(options: &str) -> Result<WidgetConfig, JsValue> {
-    let options: MountOptions = client::decode(options).map_err(|e| {
-        let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
-        JsValue::from_str(&format!("codecard: bad options: {reason}"))
+    let options: MountOptions = decode::from_text(options).map_err(|decode::Bad(field)| {
+        JsValue::from_str(&format!("codecard: bad options: {field} is missing or wrong"))
     })?;
     let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
         Some(tag) => i18n::Lang::from_tag(tag),

@@ -18,8 +18,8 @@ pub fn Notes(
     open_related: Callback<(String, Option<CodeSystem>)>,
 ) -> impl IntoView {
     view! {
-        {groups.into_iter().map(|group| view! { <Group group open_related /> }).collect_view()}
-        {seventh.map(|seventh| view! { <Seventh seventh /> })}
+        {groups.into_iter().map(|group| view! { <Group group open_related /> }.into_any()).collect_view()}
+        {seventh.map(|seventh| view! { <Seventh seventh /> }.into_any())}
     }
 }
 
@@ -42,10 +42,10 @@ fn Group(group: NoteGroup, open_related: Callback<(String, Option<CodeSystem>)>)
             <p class="cc-notes-head"><strong>{(words.kinds)(group.kind)}</strong></p>
             // Where an inherited note is written, on its own line: beside the heading it read as
             // part of the instruction ("Code first from category A40").
-            {group.from.map(|from| view! { <p class="cc-notes-from">{format!("{} {}", (words.from)(from.level), from.code)}</p> })}
-            {explanation.map(|e| view! { <p class="cc-notes-explain">{e}</p> })}
+            {group.from.map(|from| view! { <p class="cc-notes-from">{format!("{} {}", (words.from)(from.level), from.code)}</p> }.into_any())}
+            {explanation.map(|e| view! { <p class="cc-notes-explain">{e}</p> }.into_any())}
             <ul lang="en">
-                {group.notes.into_iter().map(|note| view! { <li><NoteLine note open_related /></li> }).collect_view()}
+                {group.notes.into_iter().map(|note| view! { <li><NoteLine note open_related /></li> }.into_any()).collect_view()}
             </ul>
         </div>
     }
@@ -91,11 +91,11 @@ fn Seventh(seventh: SeventhCharacters) -> impl IntoView {
                 <p class="cc-seventh-this">
                     {words.this_code} ": " <span class="cc-char">{this.character}</span> " " <span lang="en">{this.meaning}</span>
                 </p>
-            })}
-            {seventh.placeholder.then(|| view! { <p class="cc-notes-explain">{words.placeholder}</p> })}
+            }.into_any())}
+            {seventh.placeholder.then(|| view! { <p class="cc-notes-explain">{words.placeholder}</p> }.into_any())}
             <p class="cc-notes-explain">{format!("{} {}:", words.valid_for, seventh.defined_at)}</p>
             <dl class="cc-seventh-values" lang="en">
-                {seventh.values.into_iter().map(|v| view! { <dt class="cc-char">{v.character}</dt><dd>{v.meaning}</dd> }).collect_view()}
+                {seventh.values.into_iter().map(|v| view! { <dt class="cc-char">{v.character}</dt><dd>{v.meaning}</dd> }.into_any()).collect_view()}
             </dl>
         </div>
     }

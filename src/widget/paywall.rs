@@ -114,7 +114,7 @@ pub fn MeterBar(
     view! {
         <aside class="cc-meter" aria-label=lang.text().views>
             <p class="cc-meter-message">{i18n::meter_message(lang, &meter)}</p>
-            {(!unlimited || meter.account.is_some()).then(|| view! { <AccountButtons email=meter.account.clone() /> })}
+            {(!unlimited || meter.account.is_some()).then(|| view! { <AccountButtons email=meter.account.clone() /> }.into_any())}
         </aside>
     }
 }
@@ -157,7 +157,7 @@ pub fn LockedSections(
             <h3 id="cc-locked-title" class="cc-locked-title">{title}</h3>
             <p>{format!("{text}:")}</p>
             <ul class="cc-locked-list">
-                {titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}
+                {titles.into_iter().map(|title| view! { <li>{title}</li> }.into_any()).collect_view()}
             </ul>
         </section>
     }

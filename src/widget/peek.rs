@@ -17,6 +17,7 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortController;
 
 use super::client;
+use super::decode::FromJs;
 use crate::api::{Card, CodeSystem};
 
 /// How long the pointer (or focus) rests on a code before its peek is fetched.
@@ -179,7 +180,7 @@ impl Peeks {
 /// up addresses), which must not show under this code's heading.
 pub async fn card(peek: Option<Promise>, written: &str, system: Option<CodeSystem>) -> Option<Card> {
     let value = JsFuture::from(peek?).await.ok().filter(JsValue::is_object)?;
-    let card: Card = serde_wasm_bindgen::from_value(value).ok()?;
+    let card = Card::from_js(value, "card").ok()?;
     let ours = crate::code::normalize(written).is_some_and(|key| key == card.code)
         && system.is_none_or(|wanted| wanted == card.system);
     ours.then_some(card)

@@ -4,6 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError};
@@ -66,16 +67,17 @@ pub fn Popover(
     };
 
     // The public part, when a peek was kept or is on its way (the reader pointed at the code
-    // first): shown until the lookup answers.
+    // first): shown until the lookup answers. A resource of the lookup's type (an error: no
+    // public part), so that the two share one copy of Leptos's async code in the module.
     let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
     let public = {
         let (written, system) = (target.code.clone(), target.system);
         LocalResource::new(move || {
             let (peeked, written) = (peeked.clone(), written.clone());
-            async move { peek::card(peeked, &written, system).await }
+            async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) }
         })
     };
-    let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().flatten()));
+    let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().and_then(Result::ok)));
 
     // Re-place once the content has changed (loading → card), and tell the host page when a
     // card arrives behind the paywall. (Growth of the dialog itself re-places it at once.)
@@ -88,16 +90,7 @@ pub fn Popover(
             if let Shown::Card(card, Rest::Here) = shown.get()
                 && card.paywalled
             {
-                let detail = PaywallDetail {
-                    code: &card.display_code,
-                    meter: card.meter.as_ref().map(|m| MeterDetail {
-                        limit: m.limit,
-                        plan: m.plan.id(),
-                        remaining: m.remaining,
-                    }),
-                    system: card.system.id(),
-                };
-                super::dom::emit(&anchor, "codecard:paywall", &detail, false);
+                super::dom::emit(&anchor, "codecard:paywall", &paywall_detail(&card), false);
             }
         }
     });
@@ -146,7 +139,7 @@ pub fn Popover(
                         let (code, system) = heading();
                         view! {
                             <span class="cc-code">{code}</span>
-                            {system.map(|s| view! { <span class="cc-system">{s.label()}</span> })}
+                            {system.map(|s| view! { <span class="cc-system">{s.label()}</span> }.into_any())}
                         }
                     }}
                 </h2>
@@ -240,17 +233,14 @@ fn caught(error: FetchError) -> ArcRwSignal<Errors> {
 }
 
 /// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).
-#[derive(serde::Serialize)]
-struct PaywallDetail<'a> {
-    code: &'a str,
-    meter: Option<MeterDetail>,
-    system: &'static str,
-}
-
-/// The meter in [`PaywallDetail`].
-#[derive(serde::Serialize)]
-struct MeterDetail {
-    limit: Option<u32>,
-    plan: &'static str,
-    remaining: Option<u32>,
+fn paywall_detail(card: &Card) -> JsValue {
+    use super::dom::{object, or_null};
+    let meter = card.meter.as_ref().map(|m| {
+        object(&[("limit", or_null(m.limit)), ("plan", m.plan.id().into()), ("remaining", or_null(m.remaining))])
+    });
+    object(&[
+        ("code", card.display_code.as_str().into()),
+        ("meter", or_null(meter)),
+        ("system", card.system.id().into()),
+    ])
 }

@@ -98,7 +98,7 @@ pub fn Unavailable(
         <div class="cc-unavailable" role="status">
             <p class="cc-problem-title">{heading}</p>
             <p class="cc-problem-message">{i18n::problem_message(lang, &error)}</p>
-            {limited.then(|| view! { <super::paywall::AccountButtons email=None /> })}
+            {limited.then(|| view! { <super::paywall::AccountButtons email=None /> }.into_any())}
             {(!choices.is_empty()).then(|| view! {
                 <ul class="cc-choices">
                     {choices.into_iter().map(|system| {
@@ -111,9 +111,10 @@ pub fn Unavailable(
                                 </button>
                             </li>
                         }
+                        .into_any()
                     }).collect_view()}
                 </ul>
-            })}
+            }.into_any())}
         </div>
     }
 }

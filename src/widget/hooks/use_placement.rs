@@ -12,7 +12,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::{DomRect, Element, HtmlElement};
 
-use crate::widget::dom::{Listener, ResizeWatch, VisibilityWatch};
+use crate::widget::dom::{Listener, ResizeWatch, VisibilityWatch, decimal};
 
 /// Gap between the code and the card, in CSS pixels.
 const GAP: f64 = 8.0;
@@ -52,7 +52,7 @@ impl Placement {
     /// `width`, `max-height`, `zoom`), or `None` to leave it to the stylesheet. Set through the
     /// CSSOM, which a page's CSP allows.
     pub fn length(self, property: &str) -> Option<String> {
-        let px = |v: f64| Some(format!("{}px", (v * 100.0).round() / 100.0));
+        let px = |v: f64| Some(decimal(v, 2) + "px");
         match (self, property) {
             (Placement::At { top, .. }, "top") => px(top),
             (Placement::At { left, .. } | Placement::Sheet { left, .. }, "left") => px(left),
@@ -61,10 +61,7 @@ impl Placement {
             (Placement::Sheet { top: Some(_), .. }, "bottom") => Some("auto".to_string()),
             (Placement::Sheet { bottom, .. }, "bottom") => px(bottom),
             (Placement::Sheet { width, .. }, "width") => px(width),
-            // Rounded rather than formatted with a precision, which would pull in more float code.
-            (Placement::Sheet { zoom, .. }, "zoom") if (zoom - 1.0).abs() > 0.001 => {
-                Some(((zoom * 1e4).round() / 1e4).to_string())
-            }
+            (Placement::Sheet { zoom, .. }, "zoom") if (zoom - 1.0).abs() > 0.001 => Some(decimal(zoom, 4)),
             _ => None,
         }
     }
@@ -181,7 +178,7 @@ fn reveal_above(anchor: &HtmlElement, at: &DomRect, covered: f64, view: &Viewpor
     }
     let (style, had_style) = (anchor.style(), anchor.has_attribute("style"));
     let before = style.get_property_value("scroll-margin-bottom").unwrap_or_default();
-    let _ = style.set_property("scroll-margin-bottom", &format!("{covered}px"));
+    let _ = style.set_property("scroll-margin-bottom", &(decimal(covered, 2) + "px"));
     anchor.scroll_into_view_with_bool(false);
     let _ = style.set_property("scroll-margin-bottom", &before);
     if !had_style {

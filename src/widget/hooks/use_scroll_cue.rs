@@ -19,7 +19,7 @@ pub struct ScrollCue {
 
 /// The cue for `body`. Call the returned function when the content or the box may have changed
 /// size; scrolling `body` updates it by itself.
-pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (Signal<ScrollCue>, impl Fn() + Clone + 'static) {
+pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (ReadSignal<ScrollCue>, impl Fn() + Clone + 'static) {
     let cue = RwSignal::new(ScrollCue::default());
     let update = move || {
         if let Some(body) = body.try_get_untracked().flatten() {
@@ -38,5 +38,5 @@ pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (Signal<ScrollCue>, impl Fn()
         let scroll = Listener::new(&body.into(), "scroll", false, move |_| on_scroll());
         listener.set_value(Some(SendWrapper::new(scroll)));
     });
-    (cue.into(), update)
+    (cue.read_only(), update)
 }

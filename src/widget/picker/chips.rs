@@ -47,6 +47,7 @@ pub fn Chips(
                         />
                     </li>
                 }
+                .into_any()
             })
             .collect_view()
     };

@@ -1,9 +1,10 @@
 //! A picked code and what the page hears about it: the `codecard:select` event, whose detail
 //! carries a FHIR `Coding` so an EHR can store the pick as it stores any coded value.
 
-use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 use crate::api::{CodeSystem, SearchHit};
+use crate::widget::dom::object;
 
 /// A code the field holds (or, in multiple mode, one of its chips).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,35 +30,22 @@ impl From<&SearchHit> for Choice {
     }
 }
 
-/// A FHIR R4 `Coding`: the system's HL7 Terminology URI and the code as FHIR writes it (ICD-10-CM
-/// dotted, as the `/fhir` routes answer it).
-#[derive(Serialize)]
-struct Coding<'a> {
-    system: &'static str,
-    code: &'a str,
-    display: &'a str,
-}
-
-/// The detail of `codecard:select`.
-#[derive(Serialize)]
-struct Selected<'a> {
-    code: &'a str,
-    display_code: &'a str,
-    system: &'static str,
-    title: &'a str,
-    coding: Coding<'a>,
-}
-
 impl Choice {
-    /// The `codecard:select` detail for this code.
-    pub fn detail(&self) -> serde_json::Value {
-        serde_json::to_value(Selected {
-            code: &self.code,
-            display_code: &self.display_code,
-            system: self.system.id(),
-            title: &self.title,
-            coding: Coding { system: self.system.fhir_uri(), code: &self.display_code, display: &self.title },
-        })
-        .unwrap_or_default()
+    /// The `codecard:select` detail for this code, with a FHIR R4 `Coding`: the system's HL7
+    /// Terminology URI and the code as FHIR writes it (ICD-10-CM dotted, as the `/fhir` routes
+    /// answer it).
+    pub fn detail(&self) -> JsValue {
+        let coding = object(&[
+            ("system", self.system.fhir_uri().into()),
+            ("code", self.display_code.as_str().into()),
+            ("display", self.title.as_str().into()),
+        ]);
+        object(&[
+            ("code", self.code.as_str().into()),
+            ("display_code", self.display_code.as_str().into()),
+            ("system", self.system.id().into()),
+            ("title", self.title.as_str().into()),
+            ("coding", coding),
+        ])
     }
 }

@@ -25,31 +25,30 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
+use super::decode::{self, Bad};
 use super::dom::{self, Listener};
 use super::search::Card;
 use crate::api::CodeSystem;
 
-/// What the loader passes to [`mount_picker`], as JSON.
-#[derive(serde::Deserialize)]
+/// What the loader passes to [`mount_picker`], as JSON; each field may be absent.
 struct PickerOptions {
     /// System names, separated by spaces or commas; every system when empty.
-    #[serde(default)]
     systems: String,
     /// Keep several codes, as chips.
-    #[serde(default)]
     multiple: bool,
     /// Refuse category headers (the default for pickers: they cannot go on a claim).
-    #[serde(default = "yes")]
     billable: bool,
     /// Results listed at most, as the page wrote it; anything but a whole number from 1 to 50
     /// is warned about and replaced (see [`limit`]).
-    #[serde(default)]
     limit: String,
 }
 
-fn yes() -> bool {
-    true
-}
+decode::from_object!(PickerOptions {
+    systems: or_default,
+    multiple: or_default,
+    billable: or_else(|| true),
+    limit: or_default,
+});
 
 /// The results a picker lists unless told otherwise.
 const DEFAULT_LIMIT: usize = 8;
@@ -130,9 +129,8 @@ pub fn mount_picker(
     // the picker's state spawns before its first view is mounted).
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let card = StoredValue::new_local(card);
-    let options: PickerOptions = super::client::decode(options).map_err(|e| {
-        let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
-        JsValue::from_str(&format!("codecard: bad picker options: {reason}"))
+    let options: PickerOptions = decode::from_text(options).map_err(|Bad(field)| {
+        JsValue::from_str(&format!("codecard: bad picker options: {field} is missing or wrong"))
     })?;
     let systems = systems(&options.systems).map_err(|message| {
         leptos::logging::error!("{message}");

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use web_sys::{EventTarget, HtmlElement, HtmlInputElement};
 
 use super::state::Inner;
-use crate::widget::dom::Listener;
+use crate::widget::dom::{self, Listener};
 use crate::widget::hooks::{Viewport, anchor_in_view};
 
 /// The narrowest list: room for a code and the start of its title.
@@ -76,7 +76,7 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
     for (property, value) in
         [("top", spot.top + y), ("left", spot.left + x), ("width", spot.width), ("--cc-pick-max", spot.max_height)]
     {
-        let _ = style.set_property_with_priority(property, &format!("{}px", value / zoom), "important");
+        let _ = style.set_property_with_priority(property, &(dom::decimal(value / zoom, 2) + "px"), "important");
     }
     true
 }

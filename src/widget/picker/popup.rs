@@ -59,6 +59,7 @@ pub fn Popup(
                         {(!hit.billable).then(|| view! { <span class="cc-pick-tag">{text.header_short}</span> })}
                     </li>
                 }
+                .into_any()
             })
             .collect_view()
     };

@@ -23,7 +23,7 @@ pub fn SearchFilters(
             on:change=move |event| system.set(CodeSystem::parse(&event_target_value(&event)))
         >
             <option value="">{words.all_systems}</option>
-            {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }).collect_view()}
+            {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }.into_any()).collect_view()}
         </select>
         <label class="cc-search-billable">
             <input type="checkbox" on:change=move |event| billable_only.set(event_target_checked(&event)) />

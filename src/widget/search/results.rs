@@ -34,7 +34,7 @@ pub fn ResultList(
                 hits.get()
                     .into_iter()
                     .enumerate()
-                    .map(|(i, hit)| view! { <ResultOption lang i hit active choose /> })
+                    .map(|(i, hit)| view! { <ResultOption lang i hit active choose /> }.into_any())
                     .collect_view()
             }}
         </ul>
