@@ -254,6 +254,26 @@ async fn the_widget_shows_the_paywall_from_a_metered_endpoint() {
 }
 
 #[wasm_bindgen_test]
+fn language_tags_pick_the_card_language() {
+    use codecard::widget::i18n::Lang;
+    assert_eq!(Lang::from_tag("es-MX"), Lang::Es);
+    assert_eq!(Lang::from_tag("ES"), Lang::Es);
+    assert_eq!(Lang::from_tag("en-US"), Lang::En);
+    assert_eq!(Lang::from_tag("fr"), Lang::En);
+    assert_eq!(Lang::from_tag(""), Lang::En);
+}
+
+#[wasm_bindgen_test]
+fn a_search_result_says_how_it_was_found_in_the_card_language() {
+    use codecard::widget::i18n::{Lang, search_via};
+    let via = "Index: Bedwetting → Enuresis";
+    assert_eq!(search_via(Lang::En, via), "from the index: Bedwetting, see Enuresis");
+    assert_eq!(search_via(Lang::Es, via), "del índice: Bedwetting, véase Enuresis");
+    assert_eq!(search_via(Lang::Es, "Synonym: htn → hypertension"), "leído como: htn significa hypertension");
+    assert_eq!(search_via(Lang::En, "Tabular: Boil NOS"), "from the Tabular List: Boil NOS");
+}
+
+#[wasm_bindgen_test]
 fn the_spanish_guest_meter_says_how_many_more_views_an_account_gives() {
     use codecard::api::{Meter, Plan};
     use codecard::widget::i18n::{Lang, meter_message};

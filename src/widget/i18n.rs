@@ -559,26 +559,3 @@ mod picker {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_pick_the_language() {
-        assert_eq!(Lang::from_tag("es-MX"), Lang::Es);
-        assert_eq!(Lang::from_tag("ES"), Lang::Es);
-        assert_eq!(Lang::from_tag("en-US"), Lang::En);
-        assert_eq!(Lang::from_tag("fr"), Lang::En);
-        assert_eq!(Lang::from_tag(""), Lang::En);
-    }
-
-    #[test]
-    fn a_search_result_says_how_it_was_found_in_the_card_language() {
-        let via = "Index: Bedwetting → Enuresis";
-        assert_eq!(search_via(Lang::En, via), "from the index: Bedwetting, see Enuresis");
-        assert_eq!(search_via(Lang::Es, via), "del índice: Bedwetting, véase Enuresis");
-        assert_eq!(search_via(Lang::Es, "Synonym: htn → hypertension"), "leído como: htn significa hypertension");
-        assert_eq!(search_via(Lang::En, "Tabular: Boil NOS"), "from the Tabular List: Boil NOS");
-    }
-}
