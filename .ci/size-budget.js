@@ -25,7 +25,9 @@
 // 147,673 B, everything 342,170 B gzip; with the peek (a card's public part fetched before the
 // click; the wasm fetched alongside its glue) and a read-only picker field checked at submit:
 // loader 4,996 B brotli, first card 193,335 B, card module 184,186 B, search box module 147,997 B,
-// everything 341,332 B gzip.
+// everything 341,332 B gzip; the codes in view peeked in one request after the module loads (an
+// IntersectionObserver over the loader's codes, settled after scrolling; issue 14's warm plain click)
+// +3,637 B gzip on the card module: first card 197,087 B, card module 187,936 B, everything 344,991 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -34,10 +36,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 193_500],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 184_500],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 197_200],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 188_000],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 148_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 341_500],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 345_100],
 ];
 
 for (const c of figures.chunks)
