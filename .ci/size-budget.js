@@ -27,7 +27,7 @@
 // loader 4,996 B brotli, first card 193,335 B, card module 184,186 B, search box module 147,997 B,
 // everything 341,332 B gzip; the codes in view peeked in one request after the module loads (an
 // IntersectionObserver over the loader's codes, settled after scrolling; issue 14's warm plain click)
-// +3,637 B gzip on the card module: first card 197,087 B, card module 187,936 B, everything 344,991 B.
+// +3,607 B gzip on the card module: first card 197,057 B, card module 187,906 B, everything 344,971 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 

@@ -17,6 +17,8 @@ use crate::api::CodeSystem;
 
 /// How long what is in view must stay still before its codes are fetched.
 const SETTLE_MS: i32 = 200;
+/// How long a settled page's batch waits for the browser to be idle at most.
+const IDLE_WITHIN_MS: u32 = 500;
 /// The codes the loader manages: it marks each with this attribute.
 const MARKED: &str = "data-codecard-ready";
 const MARKED_SELECTOR: &str = "[data-codecard-ready]";
@@ -148,10 +150,14 @@ impl Watch {
         self.timer.set(timer.unwrap_or_default());
     }
 
-    /// ... and the browser is idle (where there is no `requestIdleCallback`, as in Safari, the
-    /// settled page is idle enough).
+    /// ... and the browser is idle, or [`IDLE_WITHIN_MS`] have passed: a page that draws no
+    /// frames may never have an idle period. (Where there is no `requestIdleCallback`, as in
+    /// Safari, the settled page is idle enough.)
     fn when_idle(&self) {
-        match web_sys::window().map(|w| w.request_idle_callback(self.idle.as_ref().unchecked_ref())) {
+        let within = web_sys::IdleRequestOptions::new();
+        within.set_timeout(IDLE_WITHIN_MS);
+        let idle = self.idle.as_ref().unchecked_ref();
+        match web_sys::window().map(|w| w.request_idle_callback_with_options(idle, &within)) {
             Some(Ok(handle)) => self.idling.set(handle),
             _ => self.fetch(),
         }

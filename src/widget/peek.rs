@@ -60,8 +60,8 @@ pub struct Peeks {
     serial: Cell<u32>,
     /// The one hover peek on its way, by address.
     running: RefCell<Option<(String, AbortController)>>,
-    /// The one batch of codes in view on its way.
-    batch: RefCell<Option<AbortController>>,
+    /// The one batch of codes in view on its way: its answer's id and its abort.
+    batch: RefCell<Option<(u32, AbortController)>>,
     /// The codes in view since that batch left: asked for once it is back.
     waiting: RefCell<Option<Vec<Written>>>,
 }
@@ -99,25 +99,19 @@ impl Peeks {
         }
         let Some(address) = client::peek_batch_url(&self.endpoint, &urls) else { return };
         let Ok(abort) = AbortController::new() else { return };
-        *self.batch.borrow_mut() = Some(abort.clone());
-        let (peeks, site_key, timeout_ms) = (Rc::downgrade(self), self.site_key.clone(), self.timeout_ms);
+        let (signal, site_key, timeout_ms) = (abort.clone(), self.site_key.clone(), self.timeout_ms);
         // Every code of the batch keeps the batch's one answer; [`card`] picks its own card.
-        self.keep(
+        let id = self.keep(
             urls,
             Box::pin(async move {
-                let answer = client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await;
-                if let Some(peeks) = peeks.upgrade() {
-                    peeks.batch.take();
-                    if let Some(codes) = peeks.waiting.take() {
-                        peeks.in_view(codes);
-                    }
-                }
+                let answer = client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await;
                 // An answer without its list (a proxy's page, say) is garbled: it is forgotten,
                 // and a hover then peeks on its own.
                 let entries = |a: &JsValue| js_sys::Reflect::get(a, &"peeks".into()).is_ok_and(|p| p.is_array());
                 answer.ok().filter(entries).ok_or(())
             }),
         );
+        *self.batch.borrow_mut() = Some((id, abort));
     }
 
     /// The reader points at `code`: its public part is fetched once the pointer has rested there
@@ -171,7 +165,7 @@ impl Peeks {
             abort.abort();
         }
         self.waiting.take();
-        if let Some(abort) = self.batch.take() {
+        if let Some((_, abort)) = self.batch.take() {
             abort.abort();
         }
         self.kept.borrow_mut().clear();
@@ -206,10 +200,10 @@ impl Peeks {
 
     /// Keeps `answer` (the card's JSON value, or a batch's) under each of `urls`, dropping
     /// stale and surplus answers; a failed one is forgotten when it fails, so the next pointing
-    /// tries again.
+    /// tries again. Its id, for [`Peeks::settled`].
     /// (Boxed, not generic: one copy of this code and of the promise glue behind it serves
     /// every kind of peek, which keeps the card module small.)
-    fn keep(self: &Rc<Self>, urls: Vec<String>, answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>) {
+    fn keep(self: &Rc<Self>, urls: Vec<String>, answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>) -> u32 {
         let (peeks, id) = (Rc::downgrade(self), self.serial.get());
         self.serial.set(id.wrapping_add(1));
         // Resolves to `null` rather than rejecting: nobody may be waiting for it, and an
@@ -230,18 +224,28 @@ impl Peeks {
             }
             kept.push(Kept { id, url, at: now, answer: promise.clone() });
         }
+        id
     }
 
-    /// Answer `id` arrived (`ok`) or failed: the hover peek is no longer on its way, and a
-    /// failed answer is forgotten (under every code that kept it).
-    fn settled(&self, id: u32, ok: bool) {
-        let mut kept = self.kept.borrow_mut();
-        let url = kept.iter().find(|k| k.id == id).map(|k| k.url.clone());
-        if url.is_some() && self.running.borrow().as_ref().map(|(running, _)| running) == url.as_ref() {
-            self.running.take();
+    /// Answer `id` arrived (`ok`) or failed: the hover peek is no longer on its way, a failed
+    /// answer is forgotten (under every code that kept it), and once the batch is back the codes
+    /// in view since it left are asked for.
+    fn settled(self: &Rc<Self>, id: u32, ok: bool) {
+        {
+            let mut kept = self.kept.borrow_mut();
+            let url = kept.iter().find(|k| k.id == id).map(|k| k.url.clone());
+            if url.is_some() && self.running.borrow().as_ref().map(|(running, _)| running) == url.as_ref() {
+                self.running.take();
+            }
+            if !ok {
+                kept.retain(|k| k.id != id);
+            }
         }
-        if !ok {
-            kept.retain(|k| k.id != id);
+        if self.batch.borrow().as_ref().is_some_and(|(batch, _)| *batch == id) {
+            self.batch.take();
+            if let Some(codes) = self.waiting.take() {
+                self.in_view(codes);
+            }
         }
     }
 }
