@@ -21,6 +21,7 @@ const SETTLE_MS: i32 = 200;
 const IDLE_WITHIN_MS: u32 = 500;
 /// The codes the loader manages: it marks each with this attribute.
 const MARKED: &str = "data-codecard-ready";
+/// ... and the selector that finds them.
 const MARKED_SELECTOR: &str = "[data-codecard-ready]";
 
 /// Watches the codes in view in `root` while it lives; dropping it stops every observer,

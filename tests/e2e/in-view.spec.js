@@ -4,7 +4,7 @@
 // part at once while the metered lookup brings the rest. Codes out of view are fetched once they
 // come into view and the scrolling has settled. On the metered server, on a page of another origin.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, holdLookups } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const SEED = "0 code page views remaining.";
@@ -41,17 +41,6 @@ function watchPublic(page) {
     if (new URL(r.url()).pathname === "/v1/peek") seen.failed.push(r.failure()?.errorText);
   });
   return seen;
-}
-
-/** Holds every metered card lookup until `release()` is called; then lets it through as it is. */
-async function holdLookups(page) {
-  let release;
-  const released = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/v1\/codes\/[^e]/, async (route) => {
-    await released;
-    await route.continue().catch(() => {});
-  });
-  return release;
 }
 
 /** Scrolls the page to `y` in steps of 500 px, 40 ms apart: a reader flicking through it (each list

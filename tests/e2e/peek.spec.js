@@ -4,7 +4,7 @@
 // failed or garbled with Playwright's request interception (the real answer, delayed or replaced)
 // to see each state; the peek always comes from the real server.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, holdLookups } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const CODES = ["I10", "E11.65", "E11.9", "Z79.4", "E78.5", "I21.9", "I63.9", "J45.909", "N18.3", "F41.1"];
@@ -51,17 +51,6 @@ function watchPeeks(page) {
     seen.failed.push(r.failure()?.errorText);
   });
   return seen;
-}
-
-/** Holds every metered card lookup until `release()` is called; then lets it through as it is. */
-async function holdLookups(page) {
-  let release;
-  const released = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/v1\/codes\/[^e]/, async (route) => {
-    await released;
-    await route.continue().catch(() => {});
-  });
-  return release;
 }
 
 test("a hover fetches the public part; the click shows it at once and the gated part fills in", async ({ page }) => {
