@@ -137,17 +137,28 @@ async function closeCard(page) {
   await closed;
 }
 
+// The batch of the codes in view (GET /v1/peek?codes=...) the module sends once the page has
+// settled: resolves when its answer is in, with its size (bytes on the wire with headers, the
+// compressed body, the JSON) and how many codes it asked for.
+const inViewBatch = (page) => page.waitForFunction(() => {
+  const e = performance.getEntriesByType("resource").find((r) => r.name.includes("/v1/peek?codes="));
+  return e && { codes: new URL(e.name).searchParams.get("codes").split(",").length, transfer: e.transferSize, body: e.encodedBodySize, json: e.decodedBodySize };
+}, null, { timeout: 30000, polling: 50 }).then((handle) => handle.jsonValue());
+
 // What a phone sees: click → card visible with the module not yet fetched (cold) and fetched
 // (warm, another code), and the widget bytes Chromium transferred before the first card (the
 // loader, the wasm-bindgen JS, the wasm and the CSS, as negotiated: brotli), per network. Each way
-// of clicking (at once; after resting on the code) on each server (no meter; metered, if given):
-// visible is the first card content (a peek's public part counts), complete is when nothing is
-// still loading. The top-level cold/warm figures are the plain click's, visible, no meter.
+// of clicking (at once, as soon as the first card is closed; at once, once the page has settled and
+// the codes in view were peeked in one request; after resting on the code) on each server (no
+// meter; metered, if given): visible is the first card content (a peek's public part counts),
+// complete is when nothing is still loading. The top-level cold/warm figures are the plain
+// click's, visible, no meter; `in_view_batch` is what the batch of the codes in view cost.
 async function phone(browser, conditions) {
-  const transferred = [], files = [], ways = [];
+  const transferred = [], files = [], ways = [], batches = [];
   const servers = [["unmetered", BASE], ...(METERED ? [["metered", METERED]] : [])];
+  const clicks = [["click at once", 0, false], ["click at once, codes in view peeked", 0, true], [`rest ${HOVER_MS} ms, then click`, HOVER_MS, false]];
   for (const [server, base] of servers) {
-    for (const [way, hover] of [["click at once", 0], [`rest ${HOVER_MS} ms, then click`, HOVER_MS]]) {
+    for (const [way, hover, settled] of clicks) {
       const t = { cold: [], coldWhole: [], warm: [], warmWhole: [] };
       for (let i = 0; i < PHONE_RUNS; i++) {
         const { context, page } = await fresh(browser, "/bench/codes.html", base);
@@ -169,6 +180,10 @@ async function phone(browser, conditions) {
         await closeCard(page);
         // Warm: the module is there (and the reader moved on to another code).
         await page.waitForFunction(() => window.__bench.host !== null);
+        if (settled) {
+          const batch = await inViewBatch(page);
+          if (server === "unmetered") batches.push(batch);
+        }
         const warm = await clickCardFully(page, b.code, b.display, hover);
         t.warm.push(warm.visible); t.warmWhole.push(warm.complete);
         await context.close();
@@ -177,7 +192,9 @@ async function phone(browser, conditions) {
     }
   }
   const plain = ways[0];
-  return { conditions, click_to_card_cold_ms: plain.cold_visible_ms, click_to_card_warm_ms: plain.warm_visible_ms, ways, widget_bytes_transferred_before_first_card: stats(transferred), files };
+  const batch = (key) => stats(batches.map((b) => b[key]));
+  const in_view_batch = { codes: batch("codes"), bytes_transferred: batch("transfer"), body_bytes: batch("body"), json_bytes: batch("json") };
+  return { conditions, click_to_card_cold_ms: plain.cold_visible_ms, click_to_card_warm_ms: plain.warm_visible_ms, ways, in_view_batch, widget_bytes_transferred_before_first_card: stats(transferred), files };
 }
 
 const longtaskSum = (tasks, from) => {
@@ -335,7 +352,7 @@ async function main() {
   fs.writeFileSync(OUT, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result.click_to_card_ms), JSON.stringify(result.ready.script_to_wasm_ready_ms));
   for (const [name, r] of Object.entries(phoneResults)) {
-    console.log(`phone ${name}: bytes ${JSON.stringify(r.widget_bytes_transferred_before_first_card)}`);
+    console.log(`phone ${name}: bytes ${JSON.stringify(r.widget_bytes_transferred_before_first_card)}; codes in view batch ${JSON.stringify(r.in_view_batch)}`);
     for (const w of r.ways)
       console.log(`  ${w.server}, ${w.way}: cold visible ${w.cold_visible_ms.median} complete ${w.cold_complete_ms.median}; warm visible ${w.warm_visible_ms.median} complete ${w.warm_complete_ms.median} (${w.warm_visible_ms.min}–${w.warm_visible_ms.max})`);
   }

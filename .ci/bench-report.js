@@ -59,11 +59,16 @@ if (b.phone) {
   // How the reader clicks, on each server: visible is the first card content (a peek's public part
   // counts), complete is when no part is still loading.
   const ways = Object.entries(ph).flatMap(([name, r]) => (r?.ways || []).map((w) => ({ name, ...w })));
-  if (ways.length) p("Click → card (ms) by how the reader clicks: at once (the mouse arrives and clicks), or after resting on the code (the card's public part is fetched after 80 ms of rest); visible = the first card content, complete = nothing still loading (on the metered server a peek's public part shows first and the metered lookup brings the rest).", "",
+  if (ways.length) p("Click → card (ms) by how the reader clicks: at once (the mouse arrives and clicks; as soon as the first card is closed, or once the page has settled and the codes in view were peeked in one request), or after resting on the code (the card's public part is fetched after 80 ms of rest); visible = the first card content, complete = nothing still loading (on the metered server a peek's public part shows first and the metered lookup brings the rest).", "",
     "| network | server | click | cold: visible | cold: complete | warm: visible | warm: complete |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ...ways.map((w) => `| ${network(w.name)} | ${w.server} | ${w.way} | ${ms(w.cold_visible_ms)} | ${ms(w.cold_complete_ms)} | ${ms(w.warm_visible_ms)} | ${ms(w.warm_complete_ms)} |`),
     "");
+  // What the batch of the codes in view cost (GET /v1/peek?codes=...; the codes.html page, 1280×900).
+  for (const [name, r] of Object.entries(ph)) {
+    const b = r?.in_view_batch;
+    if (b?.codes) p(`${network(name)}: the codes in view peeked in one request: ${b.codes.median} codes, ${b.bytes_transferred.median} B transferred (${b.body_bytes.median} B compressed body, ${b.json_bytes.median} B of JSON).`, "");
+  }
 }
 
 p("## 2. In the browser (headless Chromium, no-meter server on 127.0.0.1)", "",

@@ -29,7 +29,9 @@
 // serde-wasm-bindgen, no float formatting, event details as plain objects, no serde_json in the
 // picker, one async resource type in the card, list items and optional parts type-erased, the
 // scroll cue a ReadSignal) from 193,450 / 184,301 / 147,997 / 341,447 to first card 164,752 B,
-// card module 155,603 B, search box module 129,439 B, everything 294,191 B gzip (README, Size).
+// card module 155,603 B, search box module 129,439 B, everything 294,191 B gzip (README, Size);
+// then the codes in view peeked in one request after the module loads (issue 14's warm plain click):
+// CEILINGS_AFTER_VIEW.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -38,10 +40,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 165_000],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 156_000],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_800],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_800],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 130_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 294_500],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_300],
 ];
 
 for (const c of figures.chunks)

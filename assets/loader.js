@@ -199,7 +199,8 @@
         this.widget_ = loadModule().then(([m, css]) => {
           if (this.dead_) throw Error("destroyed");
           this.options_.styles = css;
-          return (this.w_ = m.mount(JSON.stringify(this.options_)));
+          // The root: the card module peeks at the codes in view there.
+          return (this.w_ = m.mount(JSON.stringify(this.options_), this.root_));
         });
         this.widget_.catch(() => { this.widget_ = null; });
       }

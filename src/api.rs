@@ -509,6 +509,25 @@ pub struct Session {
     pub expires_at: u64,
 }
 
+/// The body of `GET /v1/peek?codes=...`: the public parts of the codes in view on a page, one
+/// entry per code asked, in the order asked. A code that has no card (unknown, malformed,
+/// ambiguous, an unknown system) gets its error in its place; the others are answered all the same.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeekBatch {
+    /// One entry per code asked.
+    pub peeks: Vec<Peeked>,
+}
+
+/// One code's entry in a [`PeekBatch`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Peeked {
+    /// The card's public part, as `GET /v1/peek/...` answers it.
+    Card(Box<Card>),
+    /// Why the code has no card, as the single peek would answer it.
+    Error(ErrorBody),
+}
+
 /// The body of every error answer: `{"error": {"kind": ..., "message": ...}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

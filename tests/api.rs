@@ -8,7 +8,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use codecard::api::Plan;
 use codecard::api::{
     Card, CodeRef, CodeSystem, ErrorBody, ErrorKind, Health, NoteGroup, NoteKind, NoteLevel, NoteSource, NoteText,
-    SectionContent, SeventhCharacters, SeventhValue,
+    PeekBatch, Peeked, SectionContent, SeventhCharacters, SeventhValue,
 };
 use codecard::server::{MeterConfig, ServerConfig};
 use common::client::{self, Client};
@@ -515,11 +515,121 @@ async fn a_required_site_key_covers_the_peek_as_it_covers_search() {
         }
         request.body(Body::empty()).unwrap()
     };
-    for uri in ["/v1/peek/I10", "/v1/search?q=I10"] {
+    for uri in ["/v1/peek/I10", "/v1/peek?codes=I10,E11.9", "/v1/search?q=I10"] {
         let refused = strict.send(request(uri, None)).await;
         assert_eq!((refused.status, refused.error()), (StatusCode::FORBIDDEN, ErrorKind::Forbidden), "{uri}");
         assert_eq!(strict.send(request(uri, Some("ck_peek"))).await.status, StatusCode::OK, "{uri}");
     }
+}
+
+/// The entries of a `GET /v1/peek?codes=...` answer, after its status and cache header.
+fn peek_batch(answer: &client::Answer) -> Vec<Peeked> {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.headers[header::CACHE_CONTROL], "public, max-age=300", "the same for every visitor");
+    answer.json::<PeekBatch>().peeks
+}
+
+/// The codes in view, peeked in one request on a metered endpoint: each entry is the public
+/// part whoever asks (nobody, a guest with views left, a paid session), nothing gated leaks,
+/// no view is counted and no guest created; the guest's one view is still there afterwards.
+#[tokio::test]
+async fn a_peek_batch_carries_no_gated_content_for_any_visitor_and_counts_no_view() {
+    let client = Client::metered();
+    let session = client.register("batch@clinic.example", None).await;
+    assert!(client.state.store.set_plan("batch@clinic.example", Plan::Paid).await.unwrap());
+    let guest = client.get("/v1/peek?codes=I10", None).await;
+    assert!(!guest.body.contains("visitor_token"), "no guest from a batch: {}", guest.body);
+    let uri = "/v1/peek?codes=E11.65,icd10cm/e1165,I10";
+    let anonymous = peek_batch(&client.get(uri, None).await);
+    assert_eq!(anonymous.len(), 3);
+    for token in [Some(session.token.as_str()), None] {
+        let answer = client.get(uri, token).await;
+        assert_eq!(peek_batch(&answer), anonymous, "the same for every visitor");
+        for gated in ["Diabetes mellitus", "Endocrine", "E11.69", "E08-E13", "insulin", "Use additional", "I10-I1A"] {
+            assert!(!answer.body.contains(gated), "{gated:?} leaked: {}", answer.body);
+        }
+    }
+    for (entry, title) in anonymous.iter().zip([
+        "Type 2 diabetes mellitus with hyperglycemia",
+        "Type 2 diabetes mellitus with hyperglycemia",
+        "Essential (primary) hypertension",
+    ]) {
+        let Peeked::Card(card) = entry else { panic!("a card, got {entry:?}") };
+        assert!(card.paywalled, "{title}: the public part");
+        assert_eq!((&card.meter, &card.visitor_token), (&None, &None));
+        assert_eq!(card.long_description.as_deref(), Some(title));
+        assert!(card.sections.iter().all(|s| s.content.is_none()), "{title}: every section locked");
+        assert!(card.hierarchy.is_empty());
+    }
+    assert_eq!(client.views_in_database(), 0, "a batch counts no view");
+    let (_, first) = client.guest("E11.65").await;
+    assert!(!first.paywalled && first.meter.unwrap().counted, "a new guest still has its one view");
+    assert_eq!(client.views_in_database(), 1);
+}
+
+/// Unmetered, the batch still carries each code's public part only: it is fetched for codes
+/// merely in view, most never opened, so it stays small; the click's own lookup brings the rest.
+/// Each code is answered in its place: a code without a card gets the single peek's error there
+/// and the others their cards.
+#[tokio::test]
+async fn a_peek_batch_answers_each_code_in_place_with_its_own_error_and_only_the_public_part() {
+    let uri = "/v1/peek?codes=I10,Z99.999,E11..9,nope/I10,J1100,cpt/99213,I10";
+    let entries = peek_batch(&unmetered(uri).await);
+    let kind = |entry: &Peeked| match entry {
+        Peeked::Error(body) => Some(body.error.kind),
+        Peeked::Card(_) => None,
+    };
+    let kinds: Vec<Option<ErrorKind>> = entries.iter().map(kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            None,
+            Some(ErrorKind::UnknownCode),
+            Some(ErrorKind::MalformedCode),
+            Some(ErrorKind::UnknownSystem),
+            Some(ErrorKind::AmbiguousCode),
+            None,
+            None
+        ]
+    );
+    let Peeked::Error(ambiguous) = &entries[4] else { unreachable!() };
+    assert!(ambiguous.error.candidates.len() > 1, "{ambiguous:?}");
+    let whole = card("/v1/codes/I10").await;
+    let Peeked::Card(i10) = &entries[0] else { unreachable!() };
+    assert!(i10.paywalled && i10.sections.iter().all(|s| s.content.is_none()), "{i10:?}");
+    assert_eq!((i10.code.as_str(), i10.long_description.as_ref()), ("I10", whole.long_description.as_ref()));
+    assert_eq!(entries[6], entries[0], "a code asked twice is answered twice");
+    let Peeked::Card(cpt) = &entries[5] else { unreachable!() };
+    assert_eq!((cpt.system, cpt.code.as_str()), (CodeSystem::Cpt, "99213"));
+}
+
+/// A list the endpoint cannot answer code by code is refused whole, with a sentence that says
+/// why: no `codes`, an empty list or entry, more codes than one request may carry.
+#[tokio::test]
+async fn a_peek_batch_without_codes_with_an_empty_entry_or_over_the_limit_is_400() {
+    let over = vec!["I10"; codecard::server::MAX_PEEKS + 1].join(",");
+    let most = vec!["I10"; codecard::server::MAX_PEEKS].join(",");
+    assert_eq!(card_count(&format!("/v1/peek?codes={most}")).await, codecard::server::MAX_PEEKS);
+    for (uri, says) in [
+        ("/v1/peek".to_string(), "codes"),
+        ("/v1/peek?codes=".to_string(), "codes"),
+        ("/v1/peek?codes=I10,,E11.9".to_string(), "empty"),
+        ("/v1/peek?codes=I10,".to_string(), "empty"),
+        (format!("/v1/peek?codes={over}"), "At most 50"),
+    ] {
+        let (status, body) = error(&uri, Method::GET).await;
+        assert_eq!((status, body.error.kind), (StatusCode::BAD_REQUEST, ErrorKind::BadRequest), "{uri}");
+        assert!(body.error.message.contains(says), "{uri}: {}", body.error.message);
+    }
+}
+
+async fn card_count(uri: &str) -> usize {
+    peek_batch(&unmetered(uri).await).iter().filter(|p| matches!(p, Peeked::Card(_))).count()
+}
+
+/// `GET uri` from the unmetered endpoint, the whole answer.
+async fn unmetered(uri: &str) -> client::Answer {
+    client::send(&app(), client::get(uri, None)).await
 }
 
 #[tokio::test]
@@ -543,7 +653,7 @@ async fn a_cacheable_answer_behind_a_required_site_key_varies_by_the_key() {
         ..ServerConfig::default()
     });
     strict.state.store.add_site_key("ck_vary", &["https://clinic.example".to_string()], 0).await.unwrap();
-    for uri in ["/v1/peek/I10", "/v1/search?q=I10", "/v1/codes/I10"] {
+    for uri in ["/v1/peek/I10", "/v1/peek?codes=I10,E11.9", "/v1/search?q=I10", "/v1/codes/I10"] {
         let request = Request::get(uri)
             .header(header::ORIGIN, "https://clinic.example")
             .header("x-codecard-key", "ck_vary")

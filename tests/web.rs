@@ -69,7 +69,7 @@ fn fresh_widget(endpoint: &str) -> Widget {
         old.remove();
     }
     let options = serde_json::json!({ "endpoint": endpoint, "stylesUrl": styles(), "timeoutMs": 8000, "lang": "en" });
-    mount(&options.to_string()).unwrap()
+    mount(&options.to_string(), None).unwrap()
 }
 
 #[wasm_bindgen_test]

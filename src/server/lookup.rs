@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::visitor::{self, ClientIp};
 use super::{AppError, AppState, meter, unix_now};
-use crate::api::{Card, CodeSystem, ExistsAnswer, ExistsRequest, Health, Ready};
+use crate::api::{Card, CodeSystem, ErrorBody, ExistsAnswer, ExistsRequest, Health, PeekBatch, Peeked, Ready};
 use crate::code;
 
 /// The query of a card lookup.
@@ -61,6 +61,57 @@ pub async fn peek_by_system_and_code(
     Ok(peeked(&state, card_for_system_and_code(&state, path)?))
 }
 
+/// The most codes one `GET /v1/peek?codes=...` may list: more than a screen shows, few enough
+/// that an answer stays small on a phone's connection.
+pub const MAX_PEEKS: usize = 50;
+
+/// The query of a batch peek.
+#[derive(Debug, Deserialize)]
+pub struct PeekBatchQuery {
+    /// The codes, comma-separated, each written as in the single peek's path: `I10` or
+    /// `icd10cm/E1165`.
+    codes: Option<String>,
+}
+
+/// `GET /v1/peek?codes=I10,icd10cm/E1165`: the public parts of the codes in view on a page, in
+/// one answer, in the order asked; a code without a card gets its error in its place. Like the
+/// single peek it reads no token, so it counts no view and creates no guest. Unlike it, it
+/// carries the public part on an unmetered endpoint too: it is fetched for codes merely in view,
+/// most of which are never opened, so it stays small, and the click's lookup brings the rest.
+pub async fn peek_batch(
+    State(state): State<AppState>,
+    query: Result<Query<PeekBatchQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let list = query.codes.unwrap_or_default();
+    if list.trim().is_empty() {
+        return Err(AppError::BadRequest("List the codes to peek at in `codes`, comma-separated.".into()));
+    }
+    let written: Vec<&str> = list.split(',').map(str::trim).collect();
+    if written.len() > MAX_PEEKS {
+        return Err(AppError::BadRequest(format!("At most {MAX_PEEKS} codes per peek.")));
+    }
+    if written.iter().any(|code| code.is_empty()) {
+        return Err(AppError::BadRequest("`codes` has an empty entry: two commas in a row, or one at an end.".into()));
+    }
+    let peeks = written
+        .into_iter()
+        .map(|code| {
+            let card = match code.split_once('/') {
+                Some((system, code)) => parse_system(system).and_then(|system| lookup(&state, code, Some(system))),
+                None => lookup(&state, code, None),
+            };
+            match card {
+                Ok(card) => Peeked::Card(Box::new(public_only(&state.config.meter, card))),
+                Err(error) => Peeked::Error(ErrorBody { error: error.status_and_body().1 }),
+            }
+        })
+        .collect();
+    let mut response = Json(PeekBatch { peeks }).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(SAME_FOR_EVERYONE));
+    Ok(response)
+}
+
 /// The card of `/{code}?system=`, whole.
 fn card_for_code(
     state: &AppState,
@@ -101,6 +152,11 @@ pub(super) fn public_part(config: &meter::MeterConfig, card: Card) -> Card {
     if !config.enabled {
         return card;
     }
+    public_only(config, card)
+}
+
+/// The public part of `card` whether or not the endpoint meters views (`paywalled: true`).
+fn public_only(config: &meter::MeterConfig, card: Card) -> Card {
     meter::redact(card, config.sections(crate::api::Plan::Guest), true)
 }
 

@@ -41,6 +41,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use catalog::{Catalog, DataSource};
 pub use error::AppError;
+pub use lookup::MAX_PEEKS;
 pub use meter::MeterConfig;
 pub use search::SearchIndex;
 pub use store::{Database, PoolSettings, PostgresStore, SqliteStore, Store};
@@ -174,6 +175,7 @@ pub fn app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/v1/codes/{code}", get(lookup::card_by_code))
         .route("/v1/codes/{system}/{code}", get(lookup::card_by_system_and_code))
         // The public part before the click (hover, focus, touch): unmetered, like search.
+        .route("/v1/peek", get(lookup::peek_batch))
         .route("/v1/peek/{code}", get(lookup::peek_by_code))
         .route("/v1/peek/{system}/{code}", get(lookup::peek_by_system_and_code))
         .route("/v1/search", get(search::search))

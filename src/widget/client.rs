@@ -95,6 +95,18 @@ pub fn peek_url(endpoint: &str, written: &str, system: Option<CodeSystem>) -> Re
     code_url(endpoint, "peek", written, system)
 }
 
+/// The address of the public parts of many cards in one answer: `{endpoint}/v1/peek?codes=`
+/// with each code as in its [`peek_url`]'s path (`I10`, `icd10cm/E1165`); `None` for no code.
+pub fn peek_batch_url(endpoint: &str, peek_urls: &[String]) -> Option<String> {
+    let base = format!("{}/v1/peek", endpoint.trim_end_matches('/'));
+    let prefix = format!("{base}/");
+    let codes = peek_urls
+        .iter()
+        .filter_map(|url| url.strip_prefix(prefix.as_str()))
+        .fold(String::new(), |all, code| all + "," + code);
+    (!codes.is_empty()).then(|| format!("{base}?codes={}", &codes[1..]))
+}
+
 fn code_url(endpoint: &str, route: &str, written: &str, system: Option<CodeSystem>) -> Result<String, FetchError> {
     let key = code::normalize(written).ok_or_else(|| FetchError::MalformedCode(written.to_string()))?;
     let base = endpoint.trim_end_matches('/');
@@ -105,8 +117,9 @@ fn code_url(endpoint: &str, route: &str, written: &str, system: Option<CodeSyste
     })
 }
 
-/// Fetches a card's public part from `url` (a [`peek_url`]): unmetered, so no token is sent and
-/// none is kept. The card's JSON value, undecoded: the card that opens decodes it, if one does.
+/// Fetches a card's public part from `url` (a [`peek_url`]), or many (a [`peek_batch_url`]):
+/// unmetered, so no token is sent and none is kept. The JSON value, undecoded: the card that
+/// opens decodes it, if one does.
 pub async fn fetch_peek(
     url: &str,
     site_key: Option<&str>,

@@ -23,6 +23,7 @@ pub mod decode;
 mod dom;
 mod hooks;
 pub mod i18n;
+mod in_view;
 mod notes;
 mod paywall;
 mod peek;
@@ -58,6 +59,8 @@ pub struct Widget {
     target: RwSignal<Option<Target>>,
     host: HtmlElement,
     peeks: std::rc::Rc<peek::Peeks>,
+    // Dropping it stops watching the codes in view.
+    in_view: Option<in_view::InView>,
     // Dropping it unmounts the view and disposes of its reactive graph.
     mounted: Option<Box<dyn std::any::Any>>,
 }
@@ -117,6 +120,7 @@ impl Widget {
     /// Removes everything the widget added to the page.
     pub fn destroy(mut self) {
         app::close(self.target, false);
+        self.in_view.take();
         self.peeks.clear();
         self.mounted.take();
         self.host.remove();
@@ -181,10 +185,11 @@ fn config(options: &str) -> Result<WidgetConfig, JsValue> {
 }
 
 /// Creates the widget's shadow root at the end of `<body>` and mounts the Leptos app in it.
-/// `options` is the JSON of [`MountOptions`].
+/// `options` is the JSON of [`MountOptions`]; `root`, the element (or document) whose codes the
+/// loader manages: the public parts of those in view are fetched before any click.
 #[cfg(not(feature = "search-box"))]
 #[wasm_bindgen]
-pub fn mount(options: &str) -> Result<Widget, JsValue> {
+pub fn mount(options: &str, root: Option<web_sys::Node>) -> Result<Widget, JsValue> {
     let config = config(options)?;
     let (host, container) = dom::shadow_host(&config.look())?;
     let target = RwSignal::new(None::<Target>);
@@ -200,5 +205,6 @@ pub fn mount(options: &str) -> Result<Widget, JsValue> {
         provide_context(context);
         view! { <App target /> }
     });
-    Ok(Widget { target, host, peeks, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    let in_view = root.and_then(|root| in_view::InView::start(&root, &peeks));
+    Ok(Widget { target, host, peeks, in_view, mounted: Some(Box::new(SendWrapper::new(handle))) })
 }

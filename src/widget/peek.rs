@@ -7,12 +7,18 @@
 //! peek runs at a time (a newer one aborts it), answers are kept briefly per code and bounded in
 //! number, and on a cold page the loader hands over the peek it started with the click while the
 //! module was loading.
+//!
+//! The codes in view (see `in_view`) are peeked too, many in one request (`GET /v1/peek?codes=`),
+//! so that a plain click, a tap or Enter with no rest before it shows the public part at once.
+//! One batch is on its way at a time (the codes in view meanwhile wait for it), and a code kept
+//! or on its way is never asked for again.
 
 use std::cell::{Cell, RefCell};
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortController;
 
@@ -22,10 +28,17 @@ use crate::api::{Card, CodeSystem};
 
 /// How long the pointer (or focus) rests on a code before its peek is fetched.
 const REST_MS: i32 = 80;
-/// How long a peek's answer is kept: long enough for the click that follows a hover.
-const KEEP_MS: f64 = 60_000.0;
-/// How many answers are kept at most.
-const KEEP: usize = 24;
+/// How long a peek's answer is kept: as long as the endpoint says it stays fresh
+/// (`max-age=300`), for a reader who reads the codes in view a while before clicking one.
+const KEEP_MS: f64 = 300_000.0;
+/// How many answers are kept at most: a batch and the hovers around it.
+const KEEP: usize = 64;
+/// How many codes in view one batch asks for at most (the endpoint takes 50): more than a
+/// phone's screen shows, and a batch never pushes the previous one out of what is kept.
+const BATCH: usize = 32;
+
+/// A code as the page writes it, with its system when the page names one.
+pub type Written = (String, Option<CodeSystem>);
 
 /// One kept answer: a promise of the card's JSON value, or `null` when the peek failed.
 struct Kept {
@@ -48,6 +61,10 @@ pub struct Peeks {
     serial: Cell<u32>,
     /// The one hover peek on its way, by address.
     running: RefCell<Option<(String, AbortController)>>,
+    /// The one batch of codes in view on its way: its answer's id and its abort.
+    batch: RefCell<Option<(u32, AbortController)>>,
+    /// The codes in view since that batch left: asked for once it is back.
+    waiting: RefCell<Option<Vec<Written>>>,
 }
 
 impl Peeks {
@@ -61,7 +78,41 @@ impl Peeks {
             turn: Cell::new(0),
             serial: Cell::new(0),
             running: RefCell::new(None),
+            batch: RefCell::new(None),
+            waiting: RefCell::new(None),
         })
+    }
+
+    /// The codes in view (as written, with their system if the page names it) once the page
+    /// has settled: the public parts of those neither kept nor on their way are fetched in one
+    /// request, at most [`BATCH`] of them; while a batch is on its way, they wait for it.
+    pub fn in_view(self: &Rc<Self>, codes: Vec<Written>) {
+        if self.batch.borrow().is_some() {
+            *self.waiting.borrow_mut() = Some(codes);
+            return;
+        }
+        let mut urls: Vec<String> = Vec::new();
+        for (written, system) in codes {
+            let Ok(url) = client::peek_url(&self.endpoint, &written, system) else { continue };
+            if urls.len() < BATCH && !urls.contains(&url) && self.kept(&url).is_none() {
+                urls.push(url);
+            }
+        }
+        let Some(address) = client::peek_batch_url(&self.endpoint, &urls) else { return };
+        let Ok(abort) = AbortController::new() else { return };
+        let (signal, site_key, timeout_ms) = (abort.clone(), self.site_key.clone(), self.timeout_ms);
+        // Every code of the batch keeps the batch's one answer; [`card`] picks its own card.
+        let id = self.keep(
+            urls,
+            Box::pin(async move {
+                let answer = client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await;
+                // An answer without its list (a proxy's page, say) is garbled: it is forgotten,
+                // and a hover then peeks on its own.
+                let entries = |a: &JsValue| js_sys::Reflect::get(a, &"peeks".into()).is_ok_and(|p| p.is_array());
+                answer.ok().filter(entries).ok_or(())
+            }),
+        );
+        *self.batch.borrow_mut() = Some((id, abort));
     }
 
     /// The reader points at `code`: its public part is fetched once the pointer has rested there
@@ -102,13 +153,20 @@ impl Peeks {
     /// anything else when it failed) for the card about to open.
     pub fn adopt(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, peek: Promise) {
         let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
-        self.keep(url, async move { JsFuture::from(peek).await.ok().filter(JsValue::is_object).ok_or(()) });
+        self.keep(
+            vec![url],
+            Box::pin(async move { JsFuture::from(peek).await.ok().filter(JsValue::is_object).ok_or(()) }),
+        );
     }
 
-    /// Aborts the peek on its way and forgets every answer (the widget is going away).
+    /// Aborts the peeks on their way and forgets every answer (the widget is going away).
     pub fn clear(&self) {
         self.next_turn();
         if let Some((_, abort)) = self.running.take() {
+            abort.abort();
+        }
+        self.waiting.take();
+        if let Some((_, abort)) = self.batch.take() {
             abort.abort();
         }
         self.kept.borrow_mut().clear();
@@ -133,14 +191,20 @@ impl Peeks {
         let Ok(abort) = AbortController::new() else { return };
         *self.running.borrow_mut() = Some((url.clone(), abort.clone()));
         let (address, site_key, timeout_ms) = (url.clone(), self.site_key.clone(), self.timeout_ms);
-        self.keep(url, async move {
-            client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await.map_err(drop)
-        });
+        self.keep(
+            vec![url],
+            Box::pin(async move {
+                client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await.map_err(drop)
+            }),
+        );
     }
 
-    /// Keeps `answer` under `url`, dropping stale and surplus answers; a failed one is forgotten
-    /// when it fails, so the next pointing tries again.
-    fn keep(self: &Rc<Self>, url: String, answer: impl Future<Output = Result<JsValue, ()>> + 'static) {
+    /// Keeps `answer` (the card's JSON value, or a batch's) under each of `urls`, dropping
+    /// stale and surplus answers; a failed one is forgotten when it fails, so the next pointing
+    /// tries again. Its id, for [`Peeks::settled`].
+    /// (Boxed, not generic: one copy of this code and of the promise glue behind it serves
+    /// every kind of peek, which keeps the card module small.)
+    fn keep(self: &Rc<Self>, urls: Vec<String>, answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>) -> u32 {
         let (peeks, id) = (Rc::downgrade(self), self.serial.get());
         self.serial.set(id.wrapping_add(1));
         // Resolves to `null` rather than rejecting: nobody may be waiting for it, and an
@@ -154,36 +218,59 @@ impl Peeks {
         });
         let now = js_sys::Date::now();
         let mut kept = self.kept.borrow_mut();
-        kept.retain(|k| k.url != url && now - k.at < KEEP_MS);
-        if kept.len() >= KEEP {
-            kept.remove(0);
+        for url in urls {
+            kept.retain(|k| k.url != url && now - k.at < KEEP_MS);
+            if kept.len() >= KEEP {
+                kept.remove(0);
+            }
+            kept.push(Kept { id, url, at: now, answer: promise.clone() });
         }
-        kept.push(Kept { id, url, at: now, answer: promise });
+        id
     }
 
-    /// Answer `id` arrived (`ok`) or failed: the hover peek is no longer on its way, and a
-    /// failed answer is forgotten.
-    fn settled(&self, id: u32, ok: bool) {
-        let mut kept = self.kept.borrow_mut();
-        let url = kept.iter().find(|k| k.id == id).map(|k| k.url.clone());
-        if url.is_some() && self.running.borrow().as_ref().map(|(running, _)| running) == url.as_ref() {
-            self.running.take();
+    /// Answer `id` arrived (`ok`) or failed: the hover peek is no longer on its way, a failed
+    /// answer is forgotten (under every code that kept it), and once the batch is back the codes
+    /// in view since it left are asked for.
+    fn settled(self: &Rc<Self>, id: u32, ok: bool) {
+        {
+            let mut kept = self.kept.borrow_mut();
+            let url = kept.iter().find(|k| k.id == id).map(|k| k.url.clone());
+            if url.is_some() && self.running.borrow().as_ref().map(|(running, _)| running) == url.as_ref() {
+                self.running.take();
+            }
+            if !ok {
+                kept.retain(|k| k.id != id);
+            }
         }
-        if !ok {
-            kept.retain(|k| k.id != id);
+        if self.batch.borrow().as_ref().is_some_and(|(batch, _)| *batch == id) {
+            self.batch.take();
+            if let Some(codes) = self.waiting.take() {
+                self.in_view(codes);
+            }
         }
     }
 }
 
 /// The card a peek's answer holds for `written` (in `system`, if named): `None` when there is no
 /// peek, it failed, or it answered with another code's card (a cache or proxy in between mixing
-/// up addresses), which must not show under this code's heading.
+/// up addresses), which must not show under this code's heading. A batch's answer holds the
+/// cards of many codes: this code's is the one with its code (a code without a card has the
+/// endpoint's error there instead, and so no card).
 pub async fn card(peek: Option<Promise>, written: &str, system: Option<CodeSystem>) -> Option<Card> {
     let value = JsFuture::from(peek?).await.ok().filter(JsValue::is_object)?;
-    let card = Card::from_js(value, "card").ok()?;
-    let ours = crate::code::normalize(written).is_some_and(|key| key == card.code)
-        && system.is_none_or(|wanted| wanted == card.system);
-    ours.then_some(card)
+    let key = crate::code::normalize(written)?;
+    let batch = js_sys::Reflect::get(&value, &"peeks".into()).ok().filter(JsValue::is_array);
+    let candidates = match batch {
+        Some(entries) => entries.unchecked_into::<js_sys::Array>().to_vec(),
+        None => vec![value],
+    };
+    candidates
+        .into_iter()
+        .filter(|entry| {
+            js_sys::Reflect::get(entry, &"code".into()).ok().and_then(|c| c.as_string()) == Some(key.clone())
+        })
+        .filter_map(|entry| Card::from_js(entry, "card").ok())
+        .find(|card| system.is_none_or(|wanted| wanted == card.system))
 }
 
 /// Resolves after `ms` milliseconds.

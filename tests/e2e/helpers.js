@@ -76,4 +76,15 @@ async function recordFetches(page, name, fragment) {
   );
 }
 
-module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches };
+/** Holds every metered card lookup (GET /v1/codes/..., not /v1/codes/exists) until `release()` is called; then lets it through as it is. */
+async function holdLookups(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/v1\/codes\/[^e]/, async (route) => {
+    await released;
+    await route.continue().catch(() => {});
+  });
+  return release;
+}
+
+module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches, holdLookups };

@@ -4,13 +4,21 @@
 // failed or garbled with Playwright's request interception (the real answer, delayed or replaced)
 // to see each state; the peek always comes from the real server.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, holdLookups } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const CODES = ["I10", "E11.65", "E11.9", "Z79.4", "E78.5", "I21.9", "I63.9", "J45.909", "N18.3", "F41.1"];
 const SEED = "0 code page views remaining.";
 
+// These tests are about the peek of one code the reader points at, so the batch of the codes in
+// view (tests/e2e/in-view.spec.js) is answered with garbage here: it is forgotten, and every
+// code is peeked on its own, as on a page whose codes are not in view.
+const batchAnswered = new WeakSet(); // the pages whose batch was answered (with garbage)
 async function clinicPage(page, attributes) {
+  await page.route((url) => url.pathname === "/v1/peek", async (route) => {
+    await route.fulfill({ status: 200, contentType: "application/json", body: "{}" });
+    batchAnswered.add(page);
+  });
   await thirdPartyPage(page, metered, {
     scriptBase: metered,
     endpoint: metered,
@@ -19,8 +27,13 @@ async function clinicPage(page, attributes) {
   });
 }
 
-/** Waits until the card module is mounted (the loader loads it when idle). */
-const moduleReady = (page) => page.locator("[data-codecard-host]").waitFor({ state: "attached" });
+/** Waits until the card module is mounted (the loader loads it when idle) and has forgotten the
+ * garbage answered to its batch of the codes in view (a moment after the answer). */
+async function moduleReady(page) {
+  await page.locator("[data-codecard-host]").waitFor({ state: "attached" });
+  await expect.poll(() => batchAnswered.has(page)).toBe(true);
+  await page.waitForTimeout(100);
+}
 
 /** Records the peeks (GET /v1/peek/...) the page sends and how many were in flight at once. */
 function watchPeeks(page) {
@@ -38,17 +51,6 @@ function watchPeeks(page) {
     seen.failed.push(r.failure()?.errorText);
   });
   return seen;
-}
-
-/** Holds every metered card lookup until `release()` is called; then lets it through as it is. */
-async function holdLookups(page) {
-  let release;
-  const released = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/v1\/codes\/[^e]/, async (route) => {
-    await released;
-    await route.continue().catch(() => {});
-  });
-  return release;
 }
 
 test("a hover fetches the public part; the click shows it at once and the gated part fills in", async ({ page }) => {
