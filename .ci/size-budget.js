@@ -31,7 +31,8 @@
 // scroll cue a ReadSignal) from 193,450 / 184,301 / 147,997 / 341,447 to first card 164,752 B,
 // card module 155,603 B, search box module 129,439 B, everything 294,191 B gzip (README, Size);
 // then the codes in view peeked in one request after the module loads (issue 14's warm plain click):
-// CEILINGS_AFTER_VIEW.
+// +3,700 B gzip on the card module: first card 168,481 B, card module 159,330 B, search box module
+// 129,357 B, everything 297,838 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -40,10 +41,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_800],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_800],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_600],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_500],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 130_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_300],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_000],
 ];
 
 for (const c of figures.chunks)
