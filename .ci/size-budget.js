@@ -32,7 +32,8 @@
 // card module 155,603 B, search box module 129,439 B, everything 294,191 B gzip (README, Size);
 // then the codes in view peeked in one request after the module loads (issue 14's warm plain click):
 // +3,700 B gzip on the card module: first card 168,481 B, card module 159,330 B, search box module
-// 129,357 B, everything 297,838 B gzip.
+// 129,357 B, everything 297,838 B gzip; a press on Send no longer lost to a chip made on blur (+257 B
+// on the search box module): search box 129,614 B, everything 298,095 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -44,7 +45,7 @@ const BUDGETS = [
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_600],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_500],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 130_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_000],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_200],
 ];
 
 for (const c of figures.chunks)

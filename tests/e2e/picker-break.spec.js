@@ -130,6 +130,21 @@ test.describe("code picker under attack", () => {
     expect(await echoed(page)).toEqual([["more", "I10"]]);
   });
 
+  test("multiple mode: a press on Send held while the typed code would become a chip still submits it (no chip moves the button mid-click)", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="more">More</label><input id="more" name="more" required data-codecard-picker="icd10cm" data-multiple>')
+    );
+    await field(page, "more").fill("i10");
+    await page.keyboard.press("Escape");
+    const send = await page.getByRole("button", { name: "Send" }).boundingBox();
+    await page.mouse.move(send.x + send.width / 2, send.y + send.height / 2);
+    await page.mouse.down();
+    await page.waitForTimeout(500); // a slow press: a check on blur would have answered by now
+    await page.mouse.up();
+    expect(await echoed(page)).toEqual([["more", "I10"]]);
+  });
+
   test("H6: in a modal dialog the list can be used with the mouse", async ({ page }) => {
     await host(
       page,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::check::{self, Verdict};
@@ -306,11 +306,14 @@ impl Inner {
                     on_key.key(&event);
                 }
             }),
-            Listener::new(target, "blur", false, move |_| {
+            Listener::new(target, "blur", false, move |event| {
                 on_blur.expanded.set(false);
                 on_blur.header.set(None);
                 // Focus went to the card Alt+Enter opened: the text is still being worked on.
-                if !on_blur.settings.card.with_value(Card::is_open) {
+                // Focus went to a button that submits the form: the submit checks the text (and
+                // waits for it); a chip made now would move the button between press and release,
+                // and the click would never land.
+                if !on_blur.settings.card.with_value(Card::is_open) && !on_blur.to_a_submit_button(&event) {
                     on_blur.validate();
                 }
             }),
@@ -322,6 +325,17 @@ impl Inner {
             listeners.push(Listener::new(&form, "reset", false, move |_| on_reset.reset()));
         }
         listeners
+    }
+
+    /// Whether the focus `event` moves to a button that submits this input's form.
+    fn to_a_submit_button(&self, event: &Event) -> bool {
+        let (Some(form), Ok(to)) = (self.input().form(), js_sys::Reflect::get(event, &"relatedTarget".into())) else {
+            return false;
+        };
+        let field = |name: &str| js_sys::Reflect::get(&to, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        // `<button>` (type submit by default) and `<input type=submit|image>` both say so in `type`.
+        let submits = matches!(field("type").as_string().as_deref(), Some("submit" | "image"));
+        to.is_object() && submits && field("form") == JsValue::from(form)
     }
 
     /// A submit while the typed text is unchecked (a check under way, or none yet) waits for the
