@@ -33,7 +33,9 @@
 // then the codes in view peeked in one request after the module loads (issue 14's warm plain click):
 // +3,700 B gzip on the card module: first card 168,481 B, card module 159,330 B, search box module
 // 129,357 B, everything 297,838 B gzip; a press on Send no longer lost to a chip made on blur (+257 B
-// on the search box module): search box 129,614 B, everything 298,095 B.
+// on the search box module): search box 129,614 B, everything 298,095 B; the review of the codes-in-view
+// peek (a batch entry found by its place, the codes beyond a batch sent after it, own JSON fields only):
+// first card 168,549 B, card module 159,398 B, search box 129,672 B, everything 298,221 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -45,7 +47,7 @@ const BUDGETS = [
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_600],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_500],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 130_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_200],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_400],
 ];
 
 for (const c of figures.chunks)

@@ -107,12 +107,17 @@ pub fn peek_batch_url(endpoint: &str, peek_urls: &[String]) -> Option<String> {
     (!codes.is_empty()).then(|| format!("{base}?codes={}", &codes[1..]))
 }
 
+/// The system a code written on a page is in: the one the page names, else ICD-10-CM for a
+/// dotted code (only ICD-10-CM writes a dot), else any.
+pub fn implied_system(written: &str, system: Option<CodeSystem>) -> Option<CodeSystem> {
+    system.or_else(|| written.contains('.').then_some(CodeSystem::Icd10cm))
+}
+
 fn code_url(endpoint: &str, route: &str, written: &str, system: Option<CodeSystem>) -> Result<String, FetchError> {
     let key = code::normalize(written).ok_or_else(|| FetchError::MalformedCode(written.to_string()))?;
     let base = endpoint.trim_end_matches('/');
-    Ok(match system {
+    Ok(match implied_system(written, system) {
         Some(system) => format!("{base}/v1/{route}/{}/{key}", system.id()),
-        None if written.contains('.') => format!("{base}/v1/{route}/{}/{key}", CodeSystem::Icd10cm.id()),
         None => format!("{base}/v1/{route}/{key}"),
     })
 }

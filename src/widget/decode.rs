@@ -43,9 +43,14 @@ impl Object {
         if value.is_object() && !js_sys::Array::is_array(&value) { Ok(Object(value)) } else { Err(Bad(what)) }
     }
 
-    /// The field `name`; `undefined` when absent.
+    /// The field `name`; `undefined` when absent. Own fields only: a property the host page put
+    /// on `Object.prototype` is not a field of the answer.
     fn get(&self, name: &str) -> JsValue {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        let key = JsValue::from_str(name);
+        if !js_sys::Object::has_own(self.0.unchecked_ref::<js_sys::Object>(), &key) {
+            return JsValue::UNDEFINED;
+        }
+        js_sys::Reflect::get(&self.0, &key).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// A field that must be there.

@@ -36,6 +36,9 @@ const KEEP: usize = 64;
 /// How many codes in view one batch asks for at most (the endpoint takes 50): more than a
 /// phone's screen shows, and a batch never pushes the previous one out of what is kept.
 const BATCH: usize = 32;
+/// How long no batch is sent after one failed: an endpoint that is down is not asked again at
+/// every re-render of a page (hovers still peek one code at a time).
+const QUIET_MS: f64 = 30_000.0;
 
 /// A code as the page writes it, with its system when the page names one.
 pub type Written = (String, Option<CodeSystem>);
@@ -65,6 +68,8 @@ pub struct Peeks {
     batch: RefCell<Option<(u32, AbortController)>>,
     /// The codes in view since that batch left: asked for once it is back.
     waiting: RefCell<Option<Vec<Written>>>,
+    /// No batch before this time (a batch failed).
+    quiet_until: Cell<f64>,
 }
 
 impl Peeks {
@@ -80,6 +85,7 @@ impl Peeks {
             running: RefCell::new(None),
             batch: RefCell::new(None),
             waiting: RefCell::new(None),
+            quiet_until: Cell::new(0.0),
         })
     }
 
@@ -91,19 +97,30 @@ impl Peeks {
             *self.waiting.borrow_mut() = Some(codes);
             return;
         }
+        if js_sys::Date::now() < self.quiet_until.get() {
+            return;
+        }
         let mut urls: Vec<String> = Vec::new();
+        // More codes in view than a batch takes: the rest go once this batch is back.
+        let mut rest: Vec<Written> = Vec::new();
         for (written, system) in codes {
             let Ok(url) = client::peek_url(&self.endpoint, &written, system) else { continue };
-            if urls.len() < BATCH && !urls.contains(&url) && self.kept(&url).is_none() {
+            if urls.contains(&url) || self.kept(&url).is_some() {
+                continue;
+            }
+            if urls.len() < BATCH {
                 urls.push(url);
+            } else {
+                rest.push((written, system));
             }
         }
         let Some(address) = client::peek_batch_url(&self.endpoint, &urls) else { return };
         let Ok(abort) = AbortController::new() else { return };
         let (signal, site_key, timeout_ms) = (abort.clone(), self.site_key.clone(), self.timeout_ms);
-        // Every code of the batch keeps the batch's one answer; [`card`] picks its own card.
+        // Every code of the batch keeps its own entry of the batch's one answer.
         let id = self.keep(
             urls,
+            true,
             Box::pin(async move {
                 let answer = client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await;
                 // An answer without its list (a proxy's page, say) is garbled: it is forgotten,
@@ -113,6 +130,9 @@ impl Peeks {
             }),
         );
         *self.batch.borrow_mut() = Some((id, abort));
+        if !rest.is_empty() {
+            *self.waiting.borrow_mut() = Some(rest);
+        }
     }
 
     /// The reader points at `code`: its public part is fetched once the pointer has rested there
@@ -155,6 +175,7 @@ impl Peeks {
         let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
         self.keep(
             vec![url],
+            false,
             Box::pin(async move { JsFuture::from(peek).await.ok().filter(JsValue::is_object).ok_or(()) }),
         );
     }
@@ -193,18 +214,25 @@ impl Peeks {
         let (address, site_key, timeout_ms) = (url.clone(), self.site_key.clone(), self.timeout_ms);
         self.keep(
             vec![url],
+            false,
             Box::pin(async move {
                 client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await.map_err(drop)
             }),
         );
     }
 
-    /// Keeps `answer` (the card's JSON value, or a batch's) under each of `urls`, dropping
-    /// stale and surplus answers; a failed one is forgotten when it fails, so the next pointing
-    /// tries again. Its id, for [`Peeks::settled`].
+    /// Keeps `answer` (the card's JSON value; for a `batch`, the batch's, whose entries are in
+    /// the order of `urls`) under each of `urls`, dropping stale and surplus answers; a failed
+    /// one is forgotten when it fails, so the next pointing tries again. Its id, for
+    /// [`Peeks::settled`].
     /// (Boxed, not generic: one copy of this code and of the promise glue behind it serves
     /// every kind of peek, which keeps the card module small.)
-    fn keep(self: &Rc<Self>, urls: Vec<String>, answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>) -> u32 {
+    fn keep(
+        self: &Rc<Self>,
+        urls: Vec<String>,
+        batch: bool,
+        answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>,
+    ) -> u32 {
         let (peeks, id) = (Rc::downgrade(self), self.serial.get());
         self.serial.set(id.wrapping_add(1));
         // Resolves to `null` rather than rejecting: nobody may be waiting for it, and an
@@ -218,12 +246,16 @@ impl Peeks {
         });
         let now = js_sys::Date::now();
         let mut kept = self.kept.borrow_mut();
-        for url in urls {
+        for (at, url) in urls.into_iter().enumerate() {
             kept.retain(|k| k.url != url && now - k.at < KEEP_MS);
             if kept.len() >= KEEP {
                 kept.remove(0);
             }
-            kept.push(Kept { id, url, at: now, answer: promise.clone() });
+            // A code of a batch keeps its own entry, found by its place in the order asked, not
+            // by the code an entry names: `J1100` asked without a system is ambiguous, and must
+            // not show the card of the ICD-10-CM J11.00 asked beside it.
+            let answer = if batch { entry(promise.clone(), at as u32) } else { promise.clone() };
+            kept.push(Kept { id, url, at: now, answer });
         }
         id
     }
@@ -244,6 +276,9 @@ impl Peeks {
         }
         if self.batch.borrow().as_ref().is_some_and(|(batch, _)| *batch == id) {
             self.batch.take();
+            if !ok {
+                self.quiet_until.set(js_sys::Date::now() + QUIET_MS);
+            }
             if let Some(codes) = self.waiting.take() {
                 self.in_view(codes);
             }
@@ -251,26 +286,25 @@ impl Peeks {
     }
 }
 
+/// Entry `at` of a batch's answer (`null` when the batch failed or has no such entry).
+fn entry(batch: Promise, at: u32) -> Promise {
+    future_to_promise(async move {
+        let answer = JsFuture::from(batch).await.unwrap_or(JsValue::NULL);
+        let entries = js_sys::Reflect::get(&answer, &"peeks".into()).ok().filter(JsValue::is_array);
+        Ok(entries.map_or(JsValue::NULL, |entries| entries.unchecked_into::<js_sys::Array>().get(at)))
+    })
+}
+
 /// The card a peek's answer holds for `written` (in `system`, if named): `None` when there is no
-/// peek, it failed, or it answered with another code's card (a cache or proxy in between mixing
-/// up addresses), which must not show under this code's heading. A batch's answer holds the
-/// cards of many codes: this code's is the one with its code (a code without a card has the
-/// endpoint's error there instead, and so no card).
+/// peek, it failed (a batch's entry holds the endpoint's error for a code without a card), or it
+/// answered with another code's card (a cache or proxy in between mixing up addresses), which
+/// must not show under this code's heading.
 pub async fn card(peek: Option<Promise>, written: &str, system: Option<CodeSystem>) -> Option<Card> {
     let value = JsFuture::from(peek?).await.ok().filter(JsValue::is_object)?;
-    let key = crate::code::normalize(written)?;
-    let batch = js_sys::Reflect::get(&value, &"peeks".into()).ok().filter(JsValue::is_array);
-    let candidates = match batch {
-        Some(entries) => entries.unchecked_into::<js_sys::Array>().to_vec(),
-        None => vec![value],
-    };
-    candidates
-        .into_iter()
-        .filter(|entry| {
-            js_sys::Reflect::get(entry, &"code".into()).ok().and_then(|c| c.as_string()) == Some(key.clone())
-        })
-        .filter_map(|entry| Card::from_js(entry, "card").ok())
-        .find(|card| system.is_none_or(|wanted| wanted == card.system))
+    let card = Card::from_js(value, "card").ok()?;
+    let ours = crate::code::normalize(written).is_some_and(|key| key == card.code)
+        && client::implied_system(written, system).is_none_or(|wanted| wanted == card.system);
+    ours.then_some(card)
 }
 
 /// Resolves after `ms` milliseconds.
