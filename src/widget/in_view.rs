@@ -172,7 +172,7 @@ impl Watch {
             .visible
             .borrow()
             .iter()
-            .filter(|el| el.is_connected())
+            .filter(|el| el.is_connected() && drawn(el))
             .filter_map(|el| {
                 let system = el.get_attribute("data-code-system").and_then(|s| CodeSystem::parse(&s));
                 Some((el.get_attribute("data-code")?, system))
@@ -180,4 +180,17 @@ impl Watch {
             .collect();
         peeks.in_view(codes);
     }
+}
+
+/// Whether `el` is drawn for the reader to see: an intersection says where a box is, not that
+/// it shows (a tab panel hidden with `visibility: hidden` or `opacity: 0` still intersects).
+/// `checkVisibility` says so where the browser has it; elsewhere the code counts as drawn.
+fn drawn(el: &Element) -> bool {
+    let Ok(check) = js_sys::Reflect::get(el, &"checkVisibility".into()) else { return true };
+    let Some(check) = check.dyn_ref::<js_sys::Function>() else { return true };
+    let options = js_sys::Object::new();
+    for name in ["visibilityProperty", "opacityProperty"] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &true.into());
+    }
+    check.call1(el, &options).map_or(true, |drawn| drawn.as_bool() != Some(false))
 }
