@@ -1,6 +1,7 @@
 // Review of the codes-in-view batch (GET /v1/peek?codes=...) and the widget's own decoder, as a
-// site owner sees it. Every test here is a FINDING: it fails on the branch it was written
-// against, and shows what the README promises that the widget does not do.
+// site owner sees it. A test named "FINDING: ..." fails on the branch it was written against and
+// shows what the README promises that the widget does not do; "review: ..." tests pass and keep
+// what was tried.
 const { test, expect } = require("@playwright/test");
 const { dialog, code, watchErrors, thirdPartyPage, holdLookups } = require("./helpers");
 
@@ -36,3 +37,67 @@ test("FINDING: a plain click on an ambiguous code never shows the public part of
   expect.soft(afterLookup).toMatch(/HCPCS/);
   expect(errors).toEqual([]);
 });
+
+// The batch's answer as an adversary (or a broken proxy) writes it: the widget's own decoder must
+// turn every odd entry into "no public part" (the metered lookup then brings the card), never a
+// panic (which would kill the widget for the page), never another code's card, never a storm.
+const CODES = ["I10", "E11.9", "E11.65", "Z79.4", "E78.5", "R55"];
+const item = (c) => (c.includes(".") ? "icd10cm/" + c.replace(".", "") : c);
+const good = (code, display, title) => ({
+  code, display_code: display, system: "icd10cm", release: "FY2026", billable: true,
+  short_description: null, long_description: title, descriptor_note: null, plain_language: null,
+  hierarchy: [], axes: [], attribution: "ICD-10-CM", sections: [], meter: null, paywalled: true,
+});
+const ANSWERS = {
+  "extra fields, numbers as strings, null where a list must be": {
+    peeks: [
+      { ...good("I10", "I10", "Essential (primary) hypertension"), extra: { deep: [1, 2, 3] }, billable: "true" },
+      { ...good("E119", "E11.9", "WRONG-TITLE-A"), hierarchy: null },
+      { ...good("E1165", "E11.65", "WRONG-TITLE-B"), meter: { plan: "guest", remaining: "1", counted: true } },
+      { ...good("Z794", "Z79.4", "WRONG-TITLE-C"), system: "icd11" },
+      { ...good("E785", "E78.5", "WRONG-TITLE-D"), sections: [{ id: "related", content: { type: "codes", codes: "x" } }] },
+      null,
+    ],
+  },
+  "cards of other codes, out of order, and no list at all": {
+    peeks: [
+      good("R55", "R55", "Syncope and collapse"), // asked last, answered first
+      { ...good("I10", "I10", "WRONG-TITLE-F"), code: "I11" },
+      1, "x", [], true,
+    ],
+  },
+  "a huge list of junk": { peeks: Array.from({ length: 200000 }, (_, i) => ({ code: "X" + i, billable: i })) },
+  "not a list": { peeks: { I10: good("I10", "I10", "WRONG-TITLE-G") } },
+};
+for (const [name, body] of Object.entries(ANSWERS)) {
+  test(`review: a batch answer with ${name} breaks nothing: each click shows its own code's card`, async ({ page }) => {
+    const errors = watchErrors(page);
+    let batches = 0;
+    await page.route((url) => url.pathname === "/v1/peek", (route) => {
+      batches += 1;
+      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(body) });
+    });
+    // The metered lookups are held: what the card shows is the batch's part alone.
+    await holdLookups(page);
+    await thirdPartyPage(page, metered, {
+      scriptBase: metered,
+      endpoint: metered,
+      body: `<ul>${CODES.map((c) => `<li><span data-code="${c}">${c}</span></li>`).join("")}</ul>`,
+    });
+    await moduleReady(page);
+    await expect.poll(() => batches).toBe(1);
+    for (const c of CODES) {
+      if (await dialog(page).count()) {
+        await page.keyboard.press("Escape");
+        await expect(dialog(page)).toHaveCount(0);
+      }
+      await code(page, c).click();
+      await expect(dialog(page).locator("#cc-title")).toContainText(c);
+      await page.waitForTimeout(200);
+      expect(await dialog(page).innerText(), c).not.toContain("WRONG-TITLE");
+    }
+    await page.waitForTimeout(1000);
+    expect(batches, "no storm of batches").toBe(1);
+    expect(errors).toEqual([]);
+  });
+}
