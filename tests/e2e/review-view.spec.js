@@ -137,3 +137,31 @@ test("FINDING: with more codes in view than one batch takes, the codes past the 
   expect(missing, `peeked in ${batches} batch(es); never peeked`).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+// Codes the reader cannot see are not "in view": a tab panel hidden with `visibility: hidden`
+// (or `opacity: 0`) still has a box inside the viewport, so an IntersectionObserver reports it.
+test("FINDING: codes in tab panels hidden with visibility: hidden or opacity: 0 are not peeked", async ({ page }) => {
+  const asked = new Set();
+  let batches = 0;
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname !== "/v1/peek") return;
+    batches += 1;
+    for (const c of url.searchParams.get("codes").split(",")) asked.add(c);
+  });
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body:
+      '<div style="position:relative;height:120px">' +
+      '<section style="position:absolute;inset:0">Shown tab: <span data-code="I10">I10</span></section>' +
+      '<section style="position:absolute;inset:0;visibility:hidden">Hidden tab: <span data-code="R55">R55</span></section>' +
+      '<section style="position:absolute;inset:0;opacity:0;pointer-events:none">Faded tab: <span data-code="K21.9">K21.9</span></section>' +
+      '<section hidden>Closed tab: <span data-code="E78.5">E78.5</span></section>' +
+      "</div>",
+  });
+  await moduleReady(page);
+  await expect.poll(() => batches).toBeGreaterThan(0);
+  await page.waitForTimeout(1000);
+  expect([...asked].sort()).toEqual(["I10"]);
+});
