@@ -165,3 +165,75 @@ test("FINDING: codes in tab panels hidden with visibility: hidden or opacity: 0 
   await page.waitForTimeout(1000);
   expect([...asked].sort()).toEqual(["I10"]);
 });
+
+const CH1 = ["A00.0", "A00.1", "A00.9", "A01.00", "A01.01", "A01.02", "A01.03", "A01.04", "A01.05", "A01.09", "A01.1", "A01.2", "A01.3", "A01.4", "A02.0", "A02.1", "A02.20", "A02.21", "A02.22", "A02.23", "A02.24", "A02.25", "A02.29", "A02.8", "A02.9", "A03.0", "A03.1", "A03.2", "A03.3", "A03.8"];
+function watchBatches(page) {
+  const seen = { batches: [], asked: new Set() };
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname !== "/v1/peek") return;
+    const codes = url.searchParams.get("codes").split(",");
+    seen.batches.push(codes);
+    for (const c of codes) seen.asked.add(c);
+  });
+  return seen;
+}
+
+test("review: codes in a scrolling div are peeked once scrolled into its view, those below its fold are not before", async ({ page }) => {
+  const errors = watchErrors(page);
+  const seen = watchBatches(page);
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: `<div id="box" style="height:100px;overflow:auto">${CH1.map((c) => `<div style="height:40px"><span data-code="${c}">${c}</span></div>`).join("")}</div>`,
+  });
+  await moduleReady(page);
+  await expect.poll(() => seen.batches.length).toBe(1);
+  expect(seen.asked.has(item("A03.8")), "the last code, below the box's fold").toBe(false);
+  await page.locator("#box").evaluate((box) => { box.scrollTop = box.scrollHeight; });
+  await expect.poll(() => seen.asked.has(item("A03.8"))).toBe(true);
+  expect(seen.batches.length).toBe(2);
+  expect(errors).toEqual([]);
+});
+
+for (const [name, answer] of [
+  ["down (503)", (route) => route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"x"}}' })],
+  ["garbage (an HTML page)", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html>proxy error</html>" })],
+  ["a network failure", (route) => route.abort("connectionreset")],
+]) {
+  test(`review: a batch endpoint that is ${name} for the batch only leaves plain clicks working, with no storm of retries`, async ({ page }) => {
+    const errors = watchErrors(page);
+    let batches = 0;
+    await page.route((url) => url.pathname === "/v1/peek", (route) => { batches += 1; return answer(route); });
+    await thirdPartyPage(page, metered, {
+      scriptBase: metered,
+      endpoint: metered,
+      body: `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`,
+    });
+    await moduleReady(page);
+    await expect.poll(() => batches).toBe(1);
+    await page.waitForTimeout(1500);
+    expect(batches, "the failed batch is not retried while nothing changes").toBe(1);
+    await code(page, "R55").click();
+    await expect(dialog(page).locator("#cc-title")).toContainText("R55");
+    await expect(dialog(page)).toContainText("Syncope and collapse");
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+  });
+}
+
+test("review: a batch that never answers does not hold up a plain click's card", async ({ page }) => {
+  const errors = watchErrors(page);
+  let batches = 0;
+  await page.route((url) => url.pathname === "/v1/peek", () => { batches += 1; }); // never answered
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`,
+  });
+  await moduleReady(page);
+  await expect.poll(() => batches).toBe(1);
+  await code(page, "R55").click();
+  await expect(dialog(page)).toContainText("0 code page views remaining", { timeout: 3000 });
+  await expect(dialog(page).locator("#cc-title")).toContainText("R55");
+  expect(errors).toEqual([]);
+});
