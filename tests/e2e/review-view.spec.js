@@ -237,3 +237,23 @@ test("review: a batch that never answers does not hold up a plain click's card",
   await expect(dialog(page).locator("#cc-title")).toContainText("R55");
   expect(errors).toEqual([]);
 });
+
+// The decoder reads each field with Reflect.get, which also finds a property a host page's script
+// put on Object.prototype; serde (and JSON) only know the answer's own fields. A page that ever
+// sets Object.prototype.deleted_in (a polyfill, a library, a stray assignment) must not make every
+// card say its code was deleted.
+test("FINDING: a field the host page put on Object.prototype is not read as part of a card", async ({ page }) => {
+  const errors = watchErrors(page);
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: '<p><span data-code="I10">I10</span></p>',
+  });
+  await page.evaluate(() => { Object.prototype.deleted_in = "FY1999"; });
+  await moduleReady(page);
+  await code(page, "I10").click();
+  await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  await page.waitForTimeout(500);
+  expect(await dialog(page).innerText()).not.toContain("FY1999");
+  expect(errors).toEqual([]);
+});
