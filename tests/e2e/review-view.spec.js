@@ -257,3 +257,44 @@ test("FINDING: a field the host page put on Object.prototype is not read as part
   expect(await dialog(page).innerText()).not.toContain("FY1999");
   expect(errors).toEqual([]);
 });
+
+// The same confusion with both systems known: the page names HCPCS for J1100, and J11.00's dot
+// makes it ICD-10-CM (the widget peeks it as icd10cm/J1100). A click on J11.00 must open on the
+// influenza code's title, never on the HCPCS code's that comes first in the batch.
+test("FINDING: a plain click on a dotted ICD-10-CM code never shows the public part of the same-looking HCPCS code in view", async ({ page }) => {
+  const errors = watchErrors(page);
+  const release = await holdLookups(page);
+  const batch = page.waitForResponse(isBatch);
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</span> for <span data-code="J11.00">J11.00</span>.</p>',
+  });
+  await moduleReady(page);
+  expect((await batch).status()).toBe(200);
+  await code(page, "J11.00").click();
+  await expect(dialog(page)).toBeVisible();
+  await page.waitForTimeout(500);
+  const beforeLookup = await dialog(page).innerText();
+  release();
+  expect(beforeLookup).not.toMatch(/HCPCS|dexamethasone/i);
+  expect(errors).toEqual([]);
+});
+
+// ... and when the metered lookup then fails (the README: the public part stays shown with the
+// error and Try again), the wrong code's title stays under the reader's eyes.
+test("FINDING: when the lookup fails, a dotted ICD-10-CM code's card does not keep the same-looking HCPCS code's public part", async ({ page }) => {
+  await page.route(/\/v1\/codes\/[^e]/, (route) =>
+    route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"The code service is busy."}}' }));
+  const batch = page.waitForResponse(isBatch);
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</span> for <span data-code="J11.00">J11.00</span>.</p>',
+  });
+  await moduleReady(page);
+  expect((await batch).status()).toBe(200);
+  await code(page, "J11.00").click();
+  await expect(dialog(page)).toContainText("Try again");
+  expect(await dialog(page).innerText()).not.toMatch(/HCPCS|dexamethasone/i);
+});
