@@ -298,3 +298,29 @@ test("FINDING: when the lookup fails, a dotted ICD-10-CM code's card does not ke
   await expect(dialog(page)).toContainText("Try again");
   expect(await dialog(page).innerText()).not.toMatch(/HCPCS|dexamethasone/i);
 });
+
+// An SPA that re-renders its list of codes (new elements, same codes) every 400 ms while the
+// batch endpoint is down: each failed batch is forgotten, and each re-render brings the same
+// codes into view again. The widget must not turn that into a steady stream of failing batches.
+test("FINDING: a batch endpoint that is down is not asked again at every re-render of an SPA's codes", async ({ page }) => {
+  let batches = 0;
+  await page.route((url) => url.pathname === "/v1/peek", (route) => {
+    batches += 1;
+    return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"x"}}' });
+  });
+  await thirdPartyPage(page, metered, {
+    scriptBase: metered,
+    endpoint: metered,
+    body: '<ul id="app"><li><span data-code="I10">I10</span></li><li><span data-code="R55">R55</span></li></ul>',
+  });
+  await moduleReady(page);
+  await expect.poll(() => batches).toBe(1);
+  await page.evaluate(async () => {
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      document.querySelector("#app").innerHTML = '<li><span data-code="I10">I10</span></li><li><span data-code="R55">R55</span></li>';
+    }
+  });
+  await page.waitForTimeout(1000);
+  expect(batches, "batches sent in about 6 s of re-renders while the endpoint is down").toBeLessThanOrEqual(3);
+});
