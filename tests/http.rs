@@ -370,3 +370,88 @@ fn the_loader_and_styles_are_sent_in_brotli_that_decodes_to_the_identity_bytes()
         assert_eq!(decoded, identity, "{url}");
     }
 }
+
+/// Review FINDING (fails today): the README promises that errors are always JSON
+/// (`{"error":{"kind","message"}}`, `Cache-Control: no-store`). A peek batch of 50 codes with a
+/// long query string (an attacker's, or a page's codes written with a lot of padding) gets from
+/// hyper a bare `431 Request Header Fields Too Large` with an empty body instead.
+#[test]
+fn a_peek_batch_with_an_over_long_query_string_is_refused_with_a_json_error() {
+    let server = Server::start(|_| {});
+    let codes = vec!["I10"; 50].join(",");
+    let response = server.get(&format!("/v1/peek?codes={codes}&pad={}", "a".repeat(60_000)));
+    let status = response.status();
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(response.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{status}");
+    let body: Result<ErrorBody, _> = response.json();
+    assert!(body.is_ok(), "{status}: the body is not the JSON error the README promises: {body:?}");
+}
+
+/// Review (passes): the batch over real HTTP on the metered binary, as an attacker would send it:
+/// NUL, percent-encoded commas and slashes, duplicates, mixed systems, an ambiguous code, a
+/// forged token. Each entry is either the public part (paywalled, every section locked, no
+/// meter, no token) or an error in its place; nothing counts a view or makes a guest.
+#[test]
+fn a_peek_batch_of_odd_entries_over_http_holds_only_public_parts_and_errors_and_makes_no_guest() {
+    use codecard::api::{PeekBatch, Peeked};
+    let server = Server::start(|_| {});
+    // A guest whose one view is spent: a batch that counted a view would make I10 "viewed".
+    let first: Card = server.get("/v1/codes/Z00.00").json().unwrap();
+    let guest = first.visitor_token.expect("a new guest");
+    let query = "I10,%00,I10%2CE11.65,icd10cm%2FE1165,cpt/99213,hcpcs/G0008,0016070,J1100,E11..9,Z99.999,i10,I10";
+    let response = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/peek?codes={query}", server.base))
+        .bearer_auth(&guest)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=300");
+    assert!(response.headers().get("x-codecard-visitor-token").is_none());
+    let batch: PeekBatch = response.json().unwrap();
+    let kinds: Vec<Option<ErrorKind>> = batch
+        .peeks
+        .iter()
+        .map(|entry| match entry {
+            Peeked::Card(card) => {
+                assert!(card.paywalled && card.meter.is_none() && card.visitor_token.is_none(), "{card:?}");
+                assert!(card.sections.iter().all(|s| s.content.is_none()), "{card:?}");
+                assert!(card.hierarchy.is_empty() && card.axes.is_empty() && card.plain_language.is_none(), "{card:?}");
+                None
+            }
+            Peeked::Error(body) => Some(body.error.kind),
+        })
+        .collect();
+    use ErrorKind::*;
+    assert_eq!(
+        kinds,
+        [
+            None,
+            Some(MalformedCode),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(AmbiguousCode),
+            Some(MalformedCode),
+            Some(UnknownCode),
+            None,
+            None
+        ]
+    );
+    let forged = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/peek?codes=I10", server.base))
+        .bearer_auth("g.forged.1.x")
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), 200, "the batch reads no token");
+    let reopened: Card = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/codes/I10", server.base))
+        .bearer_auth(&guest)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(reopened.paywalled, "the batch counted no view of I10 for the guest: {reopened:?}");
+}
