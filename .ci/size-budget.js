@@ -35,7 +35,9 @@
 // 129,357 B, everything 297,838 B gzip; a press on Send no longer lost to a chip made on blur (+257 B
 // on the search box module): search box 129,614 B, everything 298,095 B; the review of the codes-in-view
 // peek (a batch entry found by its place, the codes beyond a batch sent after it, own JSON fields only):
-// first card 168,549 B, card module 159,398 B, search box 129,672 B, everything 298,221 B.
+// first card 168,549 B, card module 159,398 B, search box 129,672 B, everything 298,221 B; only codes
+// drawn for the reader batched (checkVisibility): first card 168,798 B, card module 159,647 B,
+// everything 298,470 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -44,10 +46,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_600],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_500],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 168_900],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 159_700],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 130_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_400],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 298_600],
 ];
 
 for (const c of figures.chunks)
