@@ -9,22 +9,43 @@ const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const moduleReady = (page) => page.locator("[data-codecard-host]").waitFor({ state: "attached" });
 const isBatch = (r) => new URL(r.url()).pathname === "/v1/peek";
 
+// Thirty ICD-10-CM codes, in order from A00.0.
+const CH1 = ["A00.0", "A00.1", "A00.9", "A01.00", "A01.01", "A01.02", "A01.03", "A01.04", "A01.05", "A01.09", "A01.1", "A01.2", "A01.3", "A01.4", "A02.0", "A02.1", "A02.20", "A02.21", "A02.22", "A02.23", "A02.24", "A02.25", "A02.29", "A02.8", "A02.9", "A03.0", "A03.1", "A03.2", "A03.3", "A03.8"];
+
+/** Records the batches of codes in view the page sends, and every code they asked for. */
+function watchBatches(page) {
+  const seen = { batches: [], asked: new Set() };
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname !== "/v1/peek") return;
+    const codes = url.searchParams.get("codes").split(",");
+    seen.batches.push(codes);
+    for (const c of codes) seen.asked.add(c);
+  });
+  return seen;
+}
+
+/** A third-party page with `body`, embedding the metered endpoint as a site does. */
+const meteredPage = (page, body) => thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body });
+
+/** Opens a metered third-party page with `body`, waits for its batch of codes in view to come
+ * back, and clicks the code `clicked` (the caller holds or fails the lookups first). */
+async function clickAfterBatch(page, body, clicked) {
+  const batch = page.waitForResponse(isBatch);
+  await meteredPage(page, body);
+  await moduleReady(page);
+  expect((await batch).status()).toBe(200);
+  await code(page, clicked).click();
+  await expect(dialog(page)).toBeVisible();
+}
+
 // J11.00 (ICD-10-CM, influenza with pneumonia) and J1100 (HCPCS Level II, a dexamethasone
 // injection) are written the same once the dot is gone. A page naming no system for J1100 gets,
 // per the README, a card that asks which system is meant: never the influenza code's title.
 test("FINDING: a plain click on an ambiguous code never shows the public part of a same-looking code of another system in view", async ({ page }) => {
   const errors = watchErrors(page);
   const release = await holdLookups(page);
-  const batch = page.waitForResponse(isBatch);
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: '<p>Diagnosis <span data-code="J11.00">J11.00</span>; given <span data-code="J1100">J1100</span>.</p>',
-  });
-  await moduleReady(page);
-  expect((await batch).status()).toBe(200);
-  await code(page, "J1100").click();
-  await expect(dialog(page)).toBeVisible();
+  await clickAfterBatch(page, '<p>Diagnosis <span data-code="J11.00">J11.00</span>; given <span data-code="J1100">J1100</span>.</p>', "J1100");
   await page.waitForTimeout(500);
   const beforeLookup = await dialog(page).innerText();
   const lookup = page.waitForResponse((r) => new URL(r.url()).pathname === "/v1/codes/J1100");
@@ -79,11 +100,7 @@ for (const [name, body] of Object.entries(ANSWERS)) {
     });
     // The metered lookups are held: what the card shows is the batch's part alone.
     await holdLookups(page);
-    await thirdPartyPage(page, metered, {
-      scriptBase: metered,
-      endpoint: metered,
-      body: `<ul>${CODES.map((c) => `<li><span data-code="${c}">${c}</span></li>`).join("")}</ul>`,
-    });
+    await meteredPage(page, `<ul>${CODES.map((c) => `<li><span data-code="${c}">${c}</span></li>`).join("")}</ul>`);
     await moduleReady(page);
     await expect.poll(() => batches).toBe(1);
     for (const c of CODES) {
@@ -107,86 +124,46 @@ for (const [name, body] of Object.entries(ANSWERS)) {
 // plain click on any of them shows it at once.
 test("FINDING: with more codes in view than one batch takes, the codes past the 32nd are peeked too (no scroll needed)", async ({ page }) => {
   // 80 distinct ICD-10-CM codes (chapter 1 from A00.0 on, and E11.9).
-  const codes = [];
-  for (const a of ["A00.0", "A00.1", "A00.9", "A01.00", "A01.01", "A01.02", "A01.03", "A01.04", "A01.05", "A01.09", "A01.1", "A01.2", "A01.3", "A01.4", "A02.0", "A02.1", "A02.20", "A02.21", "A02.22", "A02.23", "A02.24", "A02.25", "A02.29", "A02.8", "A02.9", "A03.0", "A03.1", "A03.2", "A03.3", "A03.8", "A03.9", "A04.0", "A04.1", "A04.2", "A04.3", "A04.4", "A04.5", "A04.6", "A04.71", "A04.72", "A04.8", "A04.9", "A05.0", "A05.1", "A05.2", "A05.3", "A05.4", "A05.5", "A05.8", "A05.9", "A06.0", "A06.1", "A06.2", "A06.3", "A06.4", "A06.5", "A06.6", "A06.7", "A06.81", "A06.82", "A06.89", "A06.9", "A07.0", "A07.1", "A07.2", "A07.3", "A07.4", "A07.8", "A07.9", "A08.0", "A08.11", "A08.19", "A08.2", "A08.31", "A08.32", "A08.39", "A08.4", "A08.8", "A09", "E11.9"]) codes.push(a);
+  const codes = [...CH1, "A03.9", "A04.0", "A04.1", "A04.2", "A04.3", "A04.4", "A04.5", "A04.6", "A04.71", "A04.72", "A04.8", "A04.9", "A05.0", "A05.1", "A05.2", "A05.3", "A05.4", "A05.5", "A05.8", "A05.9", "A06.0", "A06.1", "A06.2", "A06.3", "A06.4", "A06.5", "A06.6", "A06.7", "A06.81", "A06.82", "A06.89", "A06.9", "A07.0", "A07.1", "A07.2", "A07.3", "A07.4", "A07.8", "A07.9", "A08.0", "A08.11", "A08.19", "A08.2", "A08.31", "A08.32", "A08.39", "A08.4", "A08.8", "A09", "E11.9"];
   const errors = watchErrors(page);
-  const asked = new Set();
-  let batches = 0;
-  page.on("request", (r) => {
-    const url = new URL(r.url());
-    if (url.pathname !== "/v1/peek") return;
-    batches += 1;
-    for (const c of url.searchParams.get("codes").split(",")) asked.add(c);
-  });
+  const seen = watchBatches(page);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: `<div style="display:grid;grid-template-columns:repeat(10,1fr);font-size:12px">${codes.map((c) => `<span data-code="${c}">${c}</span>`).join("")}</div>`,
-  });
+  await meteredPage(page, `<div style="display:grid;grid-template-columns:repeat(10,1fr);font-size:12px">${codes.map((c) => `<span data-code="${c}">${c}</span>`).join("")}</div>`);
   await moduleReady(page);
   const inView = await page.evaluate(() => [...document.querySelectorAll("[data-code]")].filter((el) => {
     const r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < innerHeight;
   }).length);
   expect(inView, "the whole table is in view").toBe(codes.length);
-  await expect.poll(() => batches).toBeGreaterThan(0);
+  await expect.poll(() => seen.batches.length).toBeGreaterThan(0);
   await page.waitForTimeout(3000); // the page rests: every batch it needs has left
-  const missing = codes.map(item).filter((c) => !asked.has(c));
-  expect(batches, "at most a few batches").toBeLessThanOrEqual(3);
-  expect(missing, `peeked in ${batches} batch(es); never peeked`).toEqual([]);
+  const missing = codes.map(item).filter((c) => !seen.asked.has(c));
+  expect(seen.batches.length, "at most a few batches").toBeLessThanOrEqual(3);
+  expect(missing, `peeked in ${seen.batches.length} batch(es); never peeked`).toEqual([]);
   expect(errors).toEqual([]);
 });
 
 // Codes the reader cannot see are not "in view": a tab panel hidden with `visibility: hidden`
 // (or `opacity: 0`) still has a box inside the viewport, so an IntersectionObserver reports it.
 test("FINDING: codes in tab panels hidden with visibility: hidden or opacity: 0 are not peeked", async ({ page }) => {
-  const asked = new Set();
-  let batches = 0;
-  page.on("request", (r) => {
-    const url = new URL(r.url());
-    if (url.pathname !== "/v1/peek") return;
-    batches += 1;
-    for (const c of url.searchParams.get("codes").split(",")) asked.add(c);
-  });
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body:
-      '<div style="position:relative;height:120px">' +
+  const seen = watchBatches(page);
+  await meteredPage(page, '<div style="position:relative;height:120px">' +
       '<section style="position:absolute;inset:0">Shown tab: <span data-code="I10">I10</span></section>' +
       '<section style="position:absolute;inset:0;visibility:hidden">Hidden tab: <span data-code="R55">R55</span></section>' +
       '<section style="position:absolute;inset:0;opacity:0;pointer-events:none">Faded tab: <span data-code="K21.9">K21.9</span></section>' +
       '<section hidden>Closed tab: <span data-code="E78.5">E78.5</span></section>' +
-      "</div>",
-  });
+      "</div>");
   await moduleReady(page);
-  await expect.poll(() => batches).toBeGreaterThan(0);
+  await expect.poll(() => seen.batches.length).toBeGreaterThan(0);
   await page.waitForTimeout(1000);
-  expect([...asked].sort()).toEqual(["I10"]);
+  expect([...seen.asked].sort()).toEqual(["I10"]);
 });
 
-const CH1 = ["A00.0", "A00.1", "A00.9", "A01.00", "A01.01", "A01.02", "A01.03", "A01.04", "A01.05", "A01.09", "A01.1", "A01.2", "A01.3", "A01.4", "A02.0", "A02.1", "A02.20", "A02.21", "A02.22", "A02.23", "A02.24", "A02.25", "A02.29", "A02.8", "A02.9", "A03.0", "A03.1", "A03.2", "A03.3", "A03.8"];
-function watchBatches(page) {
-  const seen = { batches: [], asked: new Set() };
-  page.on("request", (r) => {
-    const url = new URL(r.url());
-    if (url.pathname !== "/v1/peek") return;
-    const codes = url.searchParams.get("codes").split(",");
-    seen.batches.push(codes);
-    for (const c of codes) seen.asked.add(c);
-  });
-  return seen;
-}
 
 test("review: codes in a scrolling div are peeked once scrolled into its view, those below its fold are not before", async ({ page }) => {
   const errors = watchErrors(page);
   const seen = watchBatches(page);
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: `<div id="box" style="height:100px;overflow:auto">${CH1.map((c) => `<div style="height:40px"><span data-code="${c}">${c}</span></div>`).join("")}</div>`,
-  });
+  await meteredPage(page, `<div id="box" style="height:100px;overflow:auto">${CH1.map((c) => `<div style="height:40px"><span data-code="${c}">${c}</span></div>`).join("")}</div>`);
   await moduleReady(page);
   await expect.poll(() => seen.batches.length).toBe(1);
   expect(seen.asked.has(item("A03.8")), "the last code, below the box's fold").toBe(false);
@@ -205,11 +182,7 @@ for (const [name, answer] of [
     const errors = watchErrors(page);
     let batches = 0;
     await page.route((url) => url.pathname === "/v1/peek", (route) => { batches += 1; return answer(route); });
-    await thirdPartyPage(page, metered, {
-      scriptBase: metered,
-      endpoint: metered,
-      body: `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`,
-    });
+    await meteredPage(page, `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`);
     await moduleReady(page);
     await expect.poll(() => batches).toBe(1);
     await page.waitForTimeout(1500);
@@ -225,11 +198,7 @@ test("review: a batch that never answers does not hold up a plain click's card",
   const errors = watchErrors(page);
   let batches = 0;
   await page.route((url) => url.pathname === "/v1/peek", () => { batches += 1; }); // never answered
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`,
-  });
+  await meteredPage(page, `<p>${["I10", "E11.9", "R55"].map((c) => `<span data-code="${c}">${c}</span>`).join(" ")}</p>`);
   await moduleReady(page);
   await expect.poll(() => batches).toBe(1);
   await code(page, "R55").click();
@@ -244,11 +213,7 @@ test("review: a batch that never answers does not hold up a plain click's card",
 // card say its code was deleted.
 test("FINDING: a field the host page put on Object.prototype is not read as part of a card", async ({ page }) => {
   const errors = watchErrors(page);
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: '<p><span data-code="I10">I10</span></p>',
-  });
+  await meteredPage(page, '<p><span data-code="I10">I10</span></p>');
   await page.evaluate(() => { Object.prototype.deleted_in = "FY1999"; });
   await moduleReady(page);
   await code(page, "I10").click();
@@ -258,22 +223,15 @@ test("FINDING: a field the host page put on Object.prototype is not read as part
   expect(errors).toEqual([]);
 });
 
+const TWINS = '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</span> for <span data-code="J11.00">J11.00</span>.</p>';
+
 // The same confusion with both systems known: the page names HCPCS for J1100, and J11.00's dot
 // makes it ICD-10-CM (the widget peeks it as icd10cm/J1100). A click on J11.00 must open on the
 // influenza code's title, never on the HCPCS code's that comes first in the batch.
 test("FINDING: a plain click on a dotted ICD-10-CM code never shows the public part of the same-looking HCPCS code in view", async ({ page }) => {
   const errors = watchErrors(page);
   const release = await holdLookups(page);
-  const batch = page.waitForResponse(isBatch);
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</span> for <span data-code="J11.00">J11.00</span>.</p>',
-  });
-  await moduleReady(page);
-  expect((await batch).status()).toBe(200);
-  await code(page, "J11.00").click();
-  await expect(dialog(page)).toBeVisible();
+  await clickAfterBatch(page, TWINS, "J11.00");
   await page.waitForTimeout(500);
   const beforeLookup = await dialog(page).innerText();
   release();
@@ -286,15 +244,7 @@ test("FINDING: a plain click on a dotted ICD-10-CM code never shows the public p
 test("FINDING: when the lookup fails, a dotted ICD-10-CM code's card does not keep the same-looking HCPCS code's public part", async ({ page }) => {
   await page.route(/\/v1\/codes\/[^e]/, (route) =>
     route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"The code service is busy."}}' }));
-  const batch = page.waitForResponse(isBatch);
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</span> for <span data-code="J11.00">J11.00</span>.</p>',
-  });
-  await moduleReady(page);
-  expect((await batch).status()).toBe(200);
-  await code(page, "J11.00").click();
+  await clickAfterBatch(page, TWINS, "J11.00");
   await expect(dialog(page)).toContainText("Try again");
   expect(await dialog(page).innerText()).not.toMatch(/HCPCS|dexamethasone/i);
 });
@@ -308,11 +258,7 @@ test("FINDING: a batch endpoint that is down is not asked again at every re-rend
     batches += 1;
     return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"x"}}' });
   });
-  await thirdPartyPage(page, metered, {
-    scriptBase: metered,
-    endpoint: metered,
-    body: '<ul id="app"><li><span data-code="I10">I10</span></li><li><span data-code="R55">R55</span></li></ul>',
-  });
+  await meteredPage(page, '<ul id="app"><li><span data-code="I10">I10</span></li><li><span data-code="R55">R55</span></li></ul>');
   await moduleReady(page);
   await expect.poll(() => batches).toBe(1);
   await page.evaluate(async () => {
