@@ -1,7 +1,7 @@
-// Review of the codes-in-view batch (GET /v1/peek?codes=...) and the widget's own decoder, as a
-// site owner sees it. A test named "FINDING: ..." fails on the branch it was written against and
-// shows what the README promises that the widget does not do; "review: ..." tests pass and keep
-// what was tried.
+// The codes-in-view batch (GET /v1/peek?codes=...) and the widget's own JSON reader as a reviewer
+// who wrote neither tried to break them from a site owner's page: same-looking codes of two systems,
+// more codes than a batch takes, hidden tab panels, scrolling divs, a batch endpoint that is down, slow
+// or answers garbage, a page that pollutes Object.prototype. Each finding was a failing test first.
 const { test, expect } = require("@playwright/test");
 const { dialog, code, watchErrors, thirdPartyPage, holdLookups } = require("./helpers");
 
@@ -42,7 +42,7 @@ async function clickAfterBatch(page, body, clicked) {
 // J11.00 (ICD-10-CM, influenza with pneumonia) and J1100 (HCPCS Level II, a dexamethasone
 // injection) are written the same once the dot is gone. A page naming no system for J1100 gets,
 // per the README, a card that asks which system is meant: never the influenza code's title.
-test("FINDING: a plain click on an ambiguous code never shows the public part of a same-looking code of another system in view", async ({ page }) => {
+test("a plain click on an ambiguous code never shows the public part of a same-looking code of another system in view", async ({ page }) => {
   const errors = watchErrors(page);
   const release = await holdLookups(page);
   await clickAfterBatch(page, '<p>Diagnosis <span data-code="J11.00">J11.00</span>; given <span data-code="J1100">J1100</span>.</p>', "J1100");
@@ -91,7 +91,7 @@ const ANSWERS = {
   "not a list": { peeks: { I10: good("I10", "I10", "WRONG-TITLE-G") } },
 };
 for (const [name, body] of Object.entries(ANSWERS)) {
-  test(`review: a batch answer with ${name} breaks nothing: each click shows its own code's card`, async ({ page }) => {
+  test(`a batch answer with ${name} breaks nothing: each click shows its own code's card`, async ({ page }) => {
     const errors = watchErrors(page);
     let batches = 0;
     await page.route((url) => url.pathname === "/v1/peek", (route) => {
@@ -122,7 +122,7 @@ for (const [name, body] of Object.entries(ANSWERS)) {
 // A dense page: a table of 80 codes, all in view at once. The README: once the page has settled
 // the codes in view get their public parts (at most 32 per batch, one batch at a time), so a
 // plain click on any of them shows it at once.
-test("FINDING: with more codes in view than one batch takes, the codes past the 32nd are peeked too (no scroll needed)", async ({ page }) => {
+test("with more codes in view than one batch takes, the codes past the 32nd are peeked too (no scroll needed)", async ({ page }) => {
   // 80 distinct ICD-10-CM codes (chapter 1 from A00.0 on, and E11.9).
   const codes = [...CH1, "A03.9", "A04.0", "A04.1", "A04.2", "A04.3", "A04.4", "A04.5", "A04.6", "A04.71", "A04.72", "A04.8", "A04.9", "A05.0", "A05.1", "A05.2", "A05.3", "A05.4", "A05.5", "A05.8", "A05.9", "A06.0", "A06.1", "A06.2", "A06.3", "A06.4", "A06.5", "A06.6", "A06.7", "A06.81", "A06.82", "A06.89", "A06.9", "A07.0", "A07.1", "A07.2", "A07.3", "A07.4", "A07.8", "A07.9", "A08.0", "A08.11", "A08.19", "A08.2", "A08.31", "A08.32", "A08.39", "A08.4", "A08.8", "A09", "E11.9"];
   const errors = watchErrors(page);
@@ -145,7 +145,7 @@ test("FINDING: with more codes in view than one batch takes, the codes past the 
 
 // Codes the reader cannot see are not "in view": a tab panel hidden with `visibility: hidden`
 // (or `opacity: 0`) still has a box inside the viewport, so an IntersectionObserver reports it.
-test("FINDING: codes in tab panels hidden with visibility: hidden or opacity: 0 are not peeked", async ({ page }) => {
+test("codes in tab panels hidden with visibility: hidden or opacity: 0 are not peeked", async ({ page }) => {
   const seen = watchBatches(page);
   await meteredPage(page, '<div style="position:relative;height:120px">' +
       '<section style="position:absolute;inset:0">Shown tab: <span data-code="I10">I10</span></section>' +
@@ -160,7 +160,7 @@ test("FINDING: codes in tab panels hidden with visibility: hidden or opacity: 0 
 });
 
 
-test("review: codes in a scrolling div are peeked once scrolled into its view, those below its fold are not before", async ({ page }) => {
+test("codes in a scrolling div are peeked once scrolled into its view, those below its fold are not before", async ({ page }) => {
   const errors = watchErrors(page);
   const seen = watchBatches(page);
   await meteredPage(page, `<div id="box" style="height:100px;overflow:auto">${CH1.map((c) => `<div style="height:40px"><span data-code="${c}">${c}</span></div>`).join("")}</div>`);
@@ -178,7 +178,7 @@ for (const [name, answer] of [
   ["garbage (an HTML page)", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html>proxy error</html>" })],
   ["a network failure", (route) => route.abort("connectionreset")],
 ]) {
-  test(`review: a batch endpoint that is ${name} for the batch only leaves plain clicks working, with no storm of retries`, async ({ page }) => {
+  test(`a batch endpoint that is ${name} for the batch only leaves plain clicks working, with no storm of retries`, async ({ page }) => {
     const errors = watchErrors(page);
     let batches = 0;
     await page.route((url) => url.pathname === "/v1/peek", (route) => { batches += 1; return answer(route); });
@@ -194,7 +194,7 @@ for (const [name, answer] of [
   });
 }
 
-test("review: a batch that never answers does not hold up a plain click's card", async ({ page }) => {
+test("a batch that never answers does not hold up a plain click's card", async ({ page }) => {
   const errors = watchErrors(page);
   let batches = 0;
   await page.route((url) => url.pathname === "/v1/peek", () => { batches += 1; }); // never answered
@@ -211,7 +211,7 @@ test("review: a batch that never answers does not hold up a plain click's card",
 // put on Object.prototype; serde (and JSON) only know the answer's own fields. A page that ever
 // sets Object.prototype.deleted_in (a polyfill, a library, a stray assignment) must not make every
 // card say its code was deleted.
-test("FINDING: a field the host page put on Object.prototype is not read as part of a card", async ({ page }) => {
+test("a field the host page put on Object.prototype is not read as part of a card", async ({ page }) => {
   const errors = watchErrors(page);
   await meteredPage(page, '<p><span data-code="I10">I10</span></p>');
   await page.evaluate(() => { Object.prototype.deleted_in = "FY1999"; });
@@ -228,7 +228,7 @@ const TWINS = '<p>Given <span data-code="J1100" data-code-system="hcpcs">J1100</
 // The same confusion with both systems known: the page names HCPCS for J1100, and J11.00's dot
 // makes it ICD-10-CM (the widget peeks it as icd10cm/J1100). A click on J11.00 must open on the
 // influenza code's title, never on the HCPCS code's that comes first in the batch.
-test("FINDING: a plain click on a dotted ICD-10-CM code never shows the public part of the same-looking HCPCS code in view", async ({ page }) => {
+test("a plain click on a dotted ICD-10-CM code never shows the public part of the same-looking HCPCS code in view", async ({ page }) => {
   const errors = watchErrors(page);
   const release = await holdLookups(page);
   await clickAfterBatch(page, TWINS, "J11.00");
@@ -241,7 +241,7 @@ test("FINDING: a plain click on a dotted ICD-10-CM code never shows the public p
 
 // ... and when the metered lookup then fails (the README: the public part stays shown with the
 // error and Try again), the wrong code's title stays under the reader's eyes.
-test("FINDING: when the lookup fails, a dotted ICD-10-CM code's card does not keep the same-looking HCPCS code's public part", async ({ page }) => {
+test("when the lookup fails, a dotted ICD-10-CM code's card does not keep the same-looking HCPCS code's public part", async ({ page }) => {
   await page.route(/\/v1\/codes\/[^e]/, (route) =>
     route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"kind":"storage_unavailable","message":"The code service is busy."}}' }));
   await clickAfterBatch(page, TWINS, "J11.00");
@@ -252,7 +252,7 @@ test("FINDING: when the lookup fails, a dotted ICD-10-CM code's card does not ke
 // An SPA that re-renders its list of codes (new elements, same codes) every 400 ms while the
 // batch endpoint is down: each failed batch is forgotten, and each re-render brings the same
 // codes into view again. The widget must not turn that into a steady stream of failing batches.
-test("FINDING: a batch endpoint that is down is not asked again at every re-render of an SPA's codes", async ({ page }) => {
+test("a batch endpoint that is down is not asked again at every re-render of an SPA's codes", async ({ page }) => {
   let batches = 0;
   await page.route((url) => url.pathname === "/v1/peek", (route) => {
     batches += 1;
