@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError};
-use super::hooks::{abortable_resource, use_dismiss, use_placement, use_scroll_cue};
+use super::hooks::{abortable_resource, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
 use super::states::LoadingRest;
 use super::{CardView, Loading, Problem};
@@ -68,14 +68,14 @@ pub fn Popover(
 
     // The public part, when a peek was kept or is on its way (the reader pointed at the code
     // first): shown until the lookup answers. A resource of the lookup's type (an error: no
-    // public part), so that the two share one copy of Leptos's async code in the module.
+    // public part), made the same way, so that the two share one copy of Leptos's async code.
     let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
     let public = {
         let (written, system) = (target.code.clone(), target.system);
-        LocalResource::new(move || {
+        local_resource(Box::new(move || {
             let (peeked, written) = (peeked.clone(), written.clone());
-            async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) }
-        })
+            Box::pin(async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) })
+        }))
     };
     let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().and_then(Result::ok)));
 

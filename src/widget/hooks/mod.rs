@@ -14,7 +14,7 @@ mod use_scroll_cue;
 #[cfg(feature = "search-box")]
 mod use_search;
 
-pub use abortable_resource::abortable_resource;
+pub use abortable_resource::{abortable_resource, local_resource};
 #[cfg(feature = "search-box")]
 pub use debounced::{Debounced, use_debounced};
 #[cfg(feature = "search-box")]
