@@ -126,12 +126,6 @@ pub fn Popover(
             tabindex="-1"
             popover="manual"
             on:keydown=on_tab
-            style:top=move || placement.get().length("top")
-            style:bottom=move || placement.get().length("bottom")
-            style:left=move || placement.get().length("left")
-            style:width=move || placement.get().length("width")
-            style:max-height=move || placement.get().length("max-height")
-            style:zoom=move || placement.get().length("zoom")
         >
             <header class="cc-header">
                 <h2 id="cc-title" class="cc-title">
