@@ -155,7 +155,7 @@ pub fn Popover(
                             Rest::Coming => Some(view! { <LoadingRest /> }.into_any()),
                             Rest::Failed(error) => {
                                 let title = super::i18n::current().text().rest_failed;
-                                Some(view! { <Problem errors=caught(error) retry title /> }.into_any())
+                                Some(view! { <Problem error retry title /> }.into_any())
                             }
                         };
                         view! { <CardView card open_related rest /> }.into_any()
@@ -164,7 +164,7 @@ pub fn Popover(
                         let code = for_unavailable.clone();
                         view! { <super::states::Unavailable error code open_related /> }.into_any()
                     }
-                    Shown::Failed(error) => view! { <Problem errors=caught(error) retry /> }.into_any(),
+                    Shown::Failed(error) => view! { <Problem error retry /> }.into_any(),
                 }}
             </div>
             <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
@@ -217,13 +217,6 @@ impl Shown {
 /// lookup, which says what this visitor may see.
 fn public_only(card: Card) -> Card {
     Card { paywalled: false, sections: Vec::new(), meter: None, ..card }
-}
-
-/// `error` as an error boundary would hand it to [`Problem`].
-fn caught(error: FetchError) -> ArcRwSignal<Errors> {
-    let mut errors = Errors::default();
-    errors.insert_with_default_key(error);
-    ArcRwSignal::new(errors)
 }
 
 /// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).
