@@ -17,8 +17,9 @@ pub struct Account {
     stored: StoredValue<Stored>,
     timeout_ms: u32,
     /// Bumped whenever the stored session changes; lookups track it and run again, so a card
-    /// unlocks the moment the popup reports a new account.
-    pub version: RwSignal<u32>,
+    /// unlocks the moment the popup reports a new account. A `usize`, the type of Leptos's own
+    /// refetch counter in every resource, so that the two share one copy of the signal code.
+    pub version: RwSignal<usize>,
 }
 
 /// What [`Account`] keeps between calls.
