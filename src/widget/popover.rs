@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError};
-use super::hooks::{abortable_resource, local_resource, use_dismiss, use_placement, use_scroll_cue};
+use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
 use super::states::LoadingRest;
 use super::{CardView, Loading, Problem};
@@ -37,9 +37,9 @@ pub fn Popover(
     let on_tab = use_dismiss(dialog, anchor.clone(), state);
 
     // Show it in the top layer and move focus into it once it is in the document.
-    Effect::new({
+    effect({
         let reposition = reposition.clone();
-        move |_| {
+        move || {
             if let Some(dialog) = dialog.get() {
                 // The top layer: above every z-index, outside every overflow and transform of
                 // the host page. Browsers without the Popover API keep the fixed position.
@@ -81,10 +81,10 @@ pub fn Popover(
 
     // Re-place once the content has changed (loading → card), and tell the host page when a
     // card arrives behind the paywall. (Growth of the dialog itself re-places it at once.)
-    Effect::new({
+    effect({
         let anchor = anchor.clone();
         let reposition = reposition.clone();
-        move |_| {
+        move || {
             request_animation_frame(reposition.clone());
             // Only what is shown is tracked: a change that leaves it as it was announces nothing.
             if let Shown::Card(card, Rest::Here) = shown.get()

@@ -218,7 +218,7 @@ pub fn use_placement(
     placed: impl Fn() + Clone + 'static,
 ) -> (RwSignal<Placement>, impl Fn() + Clone + 'static) {
     let placement = RwSignal::new(Placement::Unplaced);
-    Effect::new(move |_| {
+    super::effect(move || {
         let placed = placement.get();
         if let Some(dialog) = dialog.get() {
             placed.apply(&HtmlElement::style(&dialog));
