@@ -146,8 +146,8 @@ pub fn App(
     /// The open card's target; `None` when closed.
     target: RwSignal<Option<Target>>,
 ) -> impl IntoView {
-    // Only a change of target rebuilds the card; the old one is disposed of, which aborts its
-    // request and removes its listeners.
-    let current = Memo::new(move |_| target.get());
-    move || current.get().map(|t| view! { <Popover target=t state=target /> }.into_any())
+    // A new target rebuilds the card; the old one is disposed of, which aborts its request and
+    // removes its listeners. No memo is needed to skip equal targets: `target` is written only
+    // by `open` (a new target, with a new serial) and by `close` (when a card is open).
+    move || target.get().map(|t| view! { <Popover target=t state=target /> }.into_any())
 }

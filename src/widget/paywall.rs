@@ -12,59 +12,71 @@ use crate::api::{Meter, Plan};
 /// Account state shared by every card of one widget, provided as context by the root.
 #[derive(Clone, Copy)]
 pub struct Account {
-    endpoint: StoredValue<String>,
-    site_key: StoredValue<Option<String>>,
+    /// One stored value for everything that is not reactive: Leptos's arena code is compiled
+    /// once per stored type.
+    stored: StoredValue<Stored>,
     timeout_ms: u32,
     /// Bumped whenever the stored session changes; lookups track it and run again, so a card
-    /// unlocks the moment the popup reports a new account.
-    pub version: RwSignal<u32>,
-    popup: StoredValue<Option<SendWrapper<web_sys::Window>>>,
-    listener: StoredValue<Option<SendWrapper<Listener>>>,
+    /// unlocks the moment the popup reports a new account. A `usize`, the type of Leptos's own
+    /// refetch counter in every resource, so that the two share one copy of the signal code.
+    pub version: RwSignal<usize>,
+}
+
+/// What [`Account`] keeps between calls.
+struct Stored {
+    endpoint: String,
+    site_key: Option<String>,
+    /// The log-in or registration popup this widget opened last.
+    popup: Option<SendWrapper<web_sys::Window>>,
+    listener: Option<SendWrapper<Listener>>,
 }
 
 impl Account {
     /// Account state for `endpoint`; call [`Account::listen`] to accept sessions from popups.
     pub fn new(endpoint: String, site_key: Option<String>, timeout_ms: u32) -> Account {
         Account {
-            endpoint: StoredValue::new(endpoint),
-            site_key: StoredValue::new(site_key),
+            stored: StoredValue::new(Stored { endpoint, site_key, popup: None, listener: None }),
             timeout_ms,
             version: RwSignal::new(0),
-            popup: StoredValue::new(None),
-            listener: StoredValue::new(None),
         }
+    }
+
+    fn endpoint(self) -> String {
+        self.stored.with_value(|stored| stored.endpoint.clone())
     }
 
     /// Listens for the session message of the account popup: only from the endpoint's origin
     /// and only from the window this widget opened.
     pub fn listen(self) {
-        let endpoint = self.endpoint.get_value();
+        let endpoint = self.endpoint();
         let Some(expected_origin) = auth::origin_of(&endpoint) else { return };
         let target: web_sys::EventTarget = window().into();
         let listener = Listener::new(&target, "message", false, move |event| {
             let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MessageEvent>(&event) else { return };
-            let from_popup = self.popup.with_value(|popup| popup.as_ref().is_some_and(|p| auth::from_window(event, p)));
+            let from_popup =
+                self.stored.with_value(|stored| stored.popup.as_ref().is_some_and(|p| auth::from_window(event, p)));
             if !from_popup {
                 return;
             }
             if let Some(session) = auth::session_from_message(event, &expected_origin) {
-                auth::store(&self.endpoint.get_value(), TokenSlot::Session, &session.token);
+                auth::store(&self.endpoint(), TokenSlot::Session, &session.token);
                 self.version.update(|v| *v += 1);
             }
         });
-        self.listener.set_value(Some(SendWrapper::new(listener)));
+        self.stored.update_value(|stored| stored.listener = Some(SendWrapper::new(listener)));
     }
 
     /// Opens the log-in or registration page in a popup.
     pub fn open(self, page: AccountPage) {
-        let popup =
-            self.site_key.with_value(|key| auth::open_account_page(&self.endpoint.get_value(), page, key.as_deref()));
-        self.popup.set_value(popup.map(SendWrapper::new));
+        let popup = self
+            .stored
+            .with_value(|stored| auth::open_account_page(&stored.endpoint, page, stored.site_key.as_deref()));
+        self.stored.update_value(|stored| stored.popup = popup.map(SendWrapper::new));
     }
 
     /// Logs out; the card shows the guest meter again.
     pub fn log_out(self) {
-        let (endpoint, timeout_ms, version) = (self.endpoint.get_value(), self.timeout_ms, self.version);
+        let (endpoint, timeout_ms, version) = (self.endpoint(), self.timeout_ms, self.version);
         leptos::task::spawn_local(async move {
             // Failure to reach the endpoint still logs out locally; nothing more to report.
             let _ = super::client::log_out(&endpoint, timeout_ms).await;

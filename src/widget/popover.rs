@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
 use super::client::{self, FetchError};
-use super::hooks::{abortable_resource, use_dismiss, use_placement, use_scroll_cue};
+use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
 use super::states::LoadingRest;
 use super::{CardView, Loading, Problem};
@@ -37,9 +37,9 @@ pub fn Popover(
     let on_tab = use_dismiss(dialog, anchor.clone(), state);
 
     // Show it in the top layer and move focus into it once it is in the document.
-    Effect::new({
+    effect({
         let reposition = reposition.clone();
-        move |_| {
+        move || {
             if let Some(dialog) = dialog.get() {
                 // The top layer: above every z-index, outside every overflow and transform of
                 // the host page. Browsers without the Popover API keep the fixed position.
@@ -68,23 +68,23 @@ pub fn Popover(
 
     // The public part, when a peek was kept or is on its way (the reader pointed at the code
     // first): shown until the lookup answers. A resource of the lookup's type (an error: no
-    // public part), so that the two share one copy of Leptos's async code in the module.
+    // public part), made the same way, so that the two share one copy of Leptos's async code.
     let peeked = use_context::<SendWrapper<std::rc::Rc<Peeks>>>().and_then(|p| p.claim(&target.code, target.system));
     let public = {
         let (written, system) = (target.code.clone(), target.system);
-        LocalResource::new(move || {
+        local_resource(Box::new(move || {
             let (peeked, written) = (peeked.clone(), written.clone());
-            async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) }
-        })
+            Box::pin(async move { peek::card(peeked, &written, system).await.ok_or(FetchError::Aborted) })
+        }))
     };
     let shown = Memo::new(move |_| Shown::of(lookup.get(), public.get().and_then(Result::ok)));
 
     // Re-place once the content has changed (loading → card), and tell the host page when a
     // card arrives behind the paywall. (Growth of the dialog itself re-places it at once.)
-    Effect::new({
+    effect({
         let anchor = anchor.clone();
         let reposition = reposition.clone();
-        move |_| {
+        move || {
             request_animation_frame(reposition.clone());
             // Only what is shown is tracked: a change that leaves it as it was announces nothing.
             if let Shown::Card(card, Rest::Here) = shown.get()
@@ -126,12 +126,6 @@ pub fn Popover(
             tabindex="-1"
             popover="manual"
             on:keydown=on_tab
-            style:top=move || placement.get().length("top")
-            style:bottom=move || placement.get().length("bottom")
-            style:left=move || placement.get().length("left")
-            style:width=move || placement.get().length("width")
-            style:max-height=move || placement.get().length("max-height")
-            style:zoom=move || placement.get().length("zoom")
         >
             <header class="cc-header">
                 <h2 id="cc-title" class="cc-title">
@@ -161,7 +155,7 @@ pub fn Popover(
                             Rest::Coming => Some(view! { <LoadingRest /> }.into_any()),
                             Rest::Failed(error) => {
                                 let title = super::i18n::current().text().rest_failed;
-                                Some(view! { <Problem errors=caught(error) retry title /> }.into_any())
+                                Some(view! { <Problem error retry title /> }.into_any())
                             }
                         };
                         view! { <CardView card open_related rest /> }.into_any()
@@ -170,7 +164,7 @@ pub fn Popover(
                         let code = for_unavailable.clone();
                         view! { <super::states::Unavailable error code open_related /> }.into_any()
                     }
-                    Shown::Failed(error) => view! { <Problem errors=caught(error) retry /> }.into_any(),
+                    Shown::Failed(error) => view! { <Problem error retry /> }.into_any(),
                 }}
             </div>
             <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
@@ -223,13 +217,6 @@ impl Shown {
 /// lookup, which says what this visitor may see.
 fn public_only(card: Card) -> Card {
     Card { paywalled: false, sections: Vec::new(), meter: None, ..card }
-}
-
-/// `error` as an error boundary would hand it to [`Problem`].
-fn caught(error: FetchError) -> ArcRwSignal<Errors> {
-    let mut errors = Errors::default();
-    errors.insert_with_default_key(error);
-    ArcRwSignal::new(errors)
 }
 
 /// The `detail` of `codecard:paywall` (keys in the order the host page has always seen them).

@@ -37,8 +37,8 @@ pub fn LoadingRest() -> impl IntoView {
 /// A failure a retry may fix (service down, slow or garbled): the message and a Retry button.
 #[component]
 pub fn Problem(
-    /// The errors caught by the boundary.
-    errors: ArcRwSignal<Errors>,
+    /// What failed.
+    error: FetchError,
     /// Runs the lookup again.
     retry: Callback<()>,
     /// The heading, when not the whole lookup failed (the public part of the card shows).
@@ -47,19 +47,10 @@ pub fn Problem(
 ) -> impl IntoView {
     let lang = i18n::current();
     let text = lang.text();
-    let message = move || {
-        errors.with(|errors| {
-            let first = errors.iter().next().map(|(_, e)| e.clone());
-            match first.as_ref().and_then(|e| e.downcast_ref::<FetchError>()) {
-                Some(error) => i18n::problem_message(lang, error),
-                None => first.map(|e| e.to_string()).unwrap_or_else(|| text.problem.into()),
-            }
-        })
-    };
     view! {
         <div class="cc-problem" role="alert">
             <p class="cc-problem-title">{title.unwrap_or(text.problem)}</p>
-            <p class="cc-problem-message">{message}</p>
+            <p class="cc-problem-message">{i18n::problem_message(lang, &error)}</p>
             <button type="button" class="cc-button" on:click=move |_| retry.run(())>
                 {text.try_again}
             </button>

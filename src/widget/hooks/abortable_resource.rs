@@ -2,11 +2,16 @@
 //! when the run is superseded (its inputs changed) or its owner is disposed of (the card closed,
 //! the search box went away), so a stale answer never lands anywhere.
 
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::AbortController;
 
 use crate::widget::client::FetchError;
+
+/// A run of a fetching resource, its future's type erased.
+pub type Fetching<T> = Pin<Box<dyn Future<Output = Result<T, FetchError>>>>;
 
 /// A `LocalResource` of `fetch(source(), controller)`. `source` is tracked: a change starts a
 /// new run and aborts the previous one.
@@ -19,7 +24,7 @@ where
     T: 'static,
     Fut: Future<Output = Result<T, FetchError>> + 'static,
 {
-    LocalResource::new(move || {
+    local_resource(Box::new(move || {
         let input = source();
         let controller = AbortController::new().ok();
         let on_abort = SendWrapper::new(controller.clone());
@@ -29,11 +34,17 @@ where
             }
         });
         let running = controller.map(|controller| fetch(input, controller));
-        async move {
+        Box::pin(async move {
             match running {
                 Some(running) => running.await,
                 None => Err(FetchError::Unreachable),
             }
-        }
-    })
+        })
+    }))
+}
+
+/// `LocalResource::new` behind one closure type per answer type: Leptos's async code (several
+/// KB of wasm) is compiled once for every resource of a type, not once per call site.
+pub fn local_resource<T: 'static>(fetch: Box<dyn Fn() -> Fetching<T>>) -> LocalResource<Result<T, FetchError>> {
+    LocalResource::new(move || fetch())
 }

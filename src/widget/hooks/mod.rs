@@ -3,6 +3,7 @@
 //! it registers goes away when that component is disposed of.
 
 mod abortable_resource;
+mod effect;
 // The search box's and the code picker's own (they are a module of their own: see widget/mod.rs).
 #[cfg(feature = "search-box")]
 mod debounced;
@@ -14,9 +15,10 @@ mod use_scroll_cue;
 #[cfg(feature = "search-box")]
 mod use_search;
 
-pub use abortable_resource::abortable_resource;
+pub use abortable_resource::{abortable_resource, local_resource};
 #[cfg(feature = "search-box")]
 pub use debounced::{Debounced, use_debounced};
+pub use effect::effect;
 #[cfg(feature = "search-box")]
 pub use use_active_option::{ActiveOption, use_active_option};
 pub use use_dismiss::use_dismiss;

@@ -18,8 +18,9 @@ pub struct ScrollCue {
 }
 
 /// The cue for `body`. Call the returned function when the content or the box may have changed
-/// size; scrolling `body` updates it by itself.
-pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (ReadSignal<ScrollCue>, impl Fn() + Clone + 'static) {
+/// size; scrolling `body` updates it by itself. The signal is only for reading: handed out as it
+/// is, since a `ReadSignal` of it would compile Leptos's reading code again for its type.
+pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (RwSignal<ScrollCue>, impl Fn() + Clone + 'static) {
     let cue = RwSignal::new(ScrollCue::default());
     let update = move || {
         if let Some(body) = body.try_get_untracked().flatten() {
@@ -38,5 +39,5 @@ pub fn use_scroll_cue(body: NodeRef<html::Div>) -> (ReadSignal<ScrollCue>, impl 
         let scroll = Listener::new(&body.into(), "scroll", false, move |_| on_scroll());
         listener.set_value(Some(SendWrapper::new(scroll)));
     });
-    (cue.read_only(), update)
+    (cue, update)
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::abortable_resource;
+use super::{abortable_resource, effect};
 use crate::api::SearchResults;
 use crate::widget::client::{self, FetchError, SearchRequest};
 use crate::widget::i18n::{self, Lang};
@@ -50,7 +50,7 @@ pub fn use_search(
             }
         },
     );
-    Effect::new(move |_| match results.get() {
+    effect(move || match results.get() {
         Some(Ok(found)) => {
             problem.set(None);
             active.set(None);

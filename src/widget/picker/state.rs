@@ -15,7 +15,7 @@ use super::{field, place};
 use crate::api::{CodeSystem, SearchHit};
 use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
-use crate::widget::hooks::{ActiveOption, Debounced, Search, use_active_option, use_debounced, use_search};
+use crate::widget::hooks::{ActiveOption, Debounced, Search, effect, use_active_option, use_debounced, use_search};
 use crate::widget::i18n::{self, Lang};
 use crate::widget::search::Card;
 
@@ -250,7 +250,7 @@ impl Inner {
     fn reflect(self: &Rc<Self>) {
         let this = SendWrapper::new(self.clone());
         let required = self.input().has_attribute("required");
-        Effect::new(move |_| {
+        effect(move || {
             let open = this.open();
             let input = this.input();
             let mut added = this.added.borrow_mut();

@@ -11,13 +11,13 @@ use crate::widget::i18n::{self, Lang};
 pub fn ResultList(
     /// The language the labels are in.
     lang: Lang,
-    /// The results to list.
-    hits: Signal<Vec<SearchHit>>,
+    /// The results to list. (Plain closures, not `Signal`s: a `Signal` of a type compiles
+    /// Leptos's memo code for that type too.)
+    hits: impl Fn() -> Vec<SearchHit> + Send + Sync + 'static,
     /// The option the keyboard is on.
     active: RwSignal<Option<usize>>,
     /// Whether the list is shown.
-    #[prop(into)]
-    open: Signal<bool>,
+    open: impl Fn() -> bool + Send + Sync + 'static,
     /// Called with a clicked result.
     choose: Callback<SearchHit>,
 ) -> impl IntoView {
@@ -28,10 +28,10 @@ pub fn ResultList(
             class="cc-search-list"
             role="listbox"
             aria-label=words.matching_codes
-            hidden=move || !open.get()
+            hidden=move || !open()
         >
             {move || {
-                hits.get()
+                hits()
                     .into_iter()
                     .enumerate()
                     .map(|(i, hit)| view! { <ResultOption lang i hit active choose /> }.into_any())

@@ -144,7 +144,7 @@ pub fn SearchBox(
                 <SearchFilters lang system billable_only />
             </div>
             <p id="cc-search-status" class="cc-search-status" role="status" aria-live="polite">{status}</p>
-            <ResultList lang hits=Signal::derive(hits) active open=Signal::derive(open_list) choose=Callback::new(open_card) />
+            <ResultList lang hits active open=open_list choose=Callback::new(open_card) />
         </div>
     }
 }
