@@ -41,7 +41,8 @@
 // dialog's lengths set by one effect, Problem given the error itself, Account's stored parts in one
 // StoredValue and its counter a usize, the scroll cue's RwSignal handed out as it is, no memo over the
 // open target, the result list given closures instead of Signals, every effect through one closure
-// type): THIRD_TRIM_FIGURES (README, Size).
+// type): first card 160,790 B, card module 151,639 B, search box module
+// 126,691 B, everything 287,481 B gzip (README, Size).
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -50,10 +51,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 160_800],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 151_600],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 126_700],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 287_200],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 160_900],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 151_700],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 126_800],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 287_600],
 ];
 
 for (const c of figures.chunks)
