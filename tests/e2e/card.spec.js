@@ -34,8 +34,9 @@ test.describe("demo page", () => {
     await recordFetches(page, "__lookups", "/v1/codes/");
     await page.reload();
     // Hold the answer back so that the card is closed while it is still loading (and the peek
-    // the press starts, which on this unmetered page would show the whole card at once).
-    await page.route(/\/v1\/(codes|peek)\/.*I10/, async (route) => {
+    // the press starts and the batch of codes in view, which on this unmetered page would show
+    // the whole card or its public part at once).
+    await page.route(/\/v1\/(codes|peek)[/?].*I10/, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await route.continue().catch(() => {});
     });
@@ -181,9 +182,10 @@ test.describe("embedded on another site", () => {
   });
 
   test("an endpoint that answers garbage gets a clear message and a retry", async ({ page, baseURL }) => {
-    // The card and its peek (the public part fetched on the press) alike, until the retry.
+    // The card, its peek (the public part fetched on the press) and the batch of codes in view
+    // alike, until the retry.
     let broken = true;
-    await page.route(/\/v1\/(codes|peek)\/[^e]/, (route) =>
+    await page.route(/\/v1\/(codes|peek)[/?][^e]/, (route) =>
       broken
         ? route.fulfill({ status: 502, contentType: "text/html", body: "<html><h1>502 Bad Gateway</h1></html>" })
         : route.continue()
@@ -197,8 +199,8 @@ test.describe("embedded on another site", () => {
   });
 
   test("a slow endpoint hits the deadline from data-timeout", async ({ page, baseURL }) => {
-    // The card and its peek alike.
-    await page.route(/\/v1\/(codes|peek)\/[^e]/, async (route) => {
+    // The card, its peek and the batch of codes in view alike.
+    await page.route(/\/v1\/(codes|peek)[/?][^e]/, async (route) => {
       await new Promise((r) => setTimeout(r, 4000));
       await route.continue().catch(() => {});
     });
