@@ -1,9 +1,12 @@
 //! The codes in view: an `IntersectionObserver` over the codes the loader marked in its root
 //! (`data-codecard-ready`), so that their public parts are fetched in one request before any
-//! click (see [`Peeks::in_view`]). Only once the page has settled: every change of what is in
-//! view and every scroll restarts a short wait, and the batch then waits for the browser to be
-//! idle, so a reader flicking through a page fetches nothing for the codes passed by. A
-//! `MutationObserver` sees codes the loader marks later (new content, auto-detection).
+//! click (see [`Peeks::in_view`]). The codes in view when the module mounts go at once: it mounts
+//! on a reader's click or when the page is idle, not in a scroll, and a reader who clicked a code
+//! may click the next one as soon as its card closes. After that, only once the page has settled:
+//! every change of what is in view and every scroll restarts a short wait, and the batch then
+//! waits for the browser to be idle, so a reader flicking through a page fetches nothing for the
+//! codes passed by. A `MutationObserver` sees codes the loader marks later (new content,
+//! auto-detection).
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -38,6 +41,8 @@ pub struct InView {
 struct Watch {
     visible: RefCell<Vec<Element>>,
     peeks: Weak<Peeks>,
+    /// The observer has reported what is in view since the module mounted.
+    reported: Cell<bool>,
     /// The pending settle timer and idle callback, if any: cancelled when the watch stops, as
     /// their callbacks go with it.
     timer: Cell<i32>,
@@ -66,6 +71,7 @@ impl InView {
             Watch {
                 visible: RefCell::new(Vec::new()),
                 peeks: Rc::downgrade(peeks),
+                reported: Cell::new(false),
                 timer: Cell::new(0),
                 idling: Cell::new(0),
                 unsettle: on(Watch::unsettle),
@@ -86,7 +92,11 @@ impl InView {
                     }
                 }
                 drop(visible);
-                watch.unsettle();
+                if watch.reported.replace(true) {
+                    watch.unsettle();
+                } else {
+                    watch.fetch();
+                }
             })
         };
         let codes = IntersectionObserver::new(seen.as_ref().unchecked_ref()).ok()?;

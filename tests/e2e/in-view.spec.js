@@ -92,6 +92,36 @@ for (const [how, open] of [
   });
 }
 
+test("a plain click on another code right after the first card closes shows its public part from the batch, with no request of its own", async ({ page }) => {
+  // The reader clicks at once (the module is fetched by that click or was just mounted), closes
+  // the card and clicks the next code: the batch of the codes in view goes as soon as the module
+  // is mounted (nobody is scrolling then), so it is back or on its way by the second click.
+  const errors = watchErrors(page);
+  const seen = watchPublic(page);
+  // The module comes only with the first click (else the loader fetches it when the page is idle).
+  let clicked;
+  const click = new Promise((resolve) => { clicked = resolve; });
+  await page.route(/codecard_bg\.wasm/, async (route) => {
+    await click;
+    await route.continue().catch(() => {});
+  });
+  await clinicPage(page);
+  clicked();
+  await code(page, "I10").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Essential (primary) hypertension");
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  const release = await holdLookups(page);
+  await code(page, "E11.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Type 2 diabetes mellitus without complications");
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  expect(seen.singles.filter((s) => s.includes("E119"))).toEqual([]);
+  expect(seen.batches[0]).toContain("icd10cm/E119");
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  expect(errors).toEqual([]);
+});
+
 test("codes out of view are peeked once scrolled into view and the scrolling has settled, not while passing by", async ({ page }) => {
   const errors = watchErrors(page);
   const seen = watchPublic(page);
