@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::i18n;
+use super::fixed::{self, El, Node, Nodes, el};
 use super::paywall::{LockedSections, MeterBar, Paywall};
+use super::{i18n, notes};
 use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent};
 
 /// Renders a card the endpoint sent: everything the visitor is entitled to, locked notices for
@@ -12,7 +13,8 @@ use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent
 pub fn CardView(
     /// The card.
     card: Card,
-    /// Opens another code in the same place (related codes are buttons).
+    /// Opens another code in the same place (related codes and the codes notes name are
+    /// buttons: see [`fixed::opens`]).
     open_related: Callback<(String, Option<CodeSystem>)>,
     /// Shown where the sections go: the state of the rest of a card of which only the public
     /// part (a peek) is here yet.
@@ -49,8 +51,7 @@ pub fn CardView(
     let locked_titles: Vec<String> = locked.iter().map(|s| lang.section_title(s.id, billable).to_string()).collect();
     let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> }.into_any());
     // Public like the title: shown on a paywalled card too.
-    let also_indexed =
-        (!also_indexed_as.is_empty()).then(|| view! { <AlsoIndexedAs terms=also_indexed_as /> }.into_any());
+    let also_indexed = (!also_indexed_as.is_empty()).then(|| indexed_terms(also_indexed_as));
     if paywalled {
         return view! {
             <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
@@ -71,34 +72,60 @@ pub fn CardView(
     };
     let shown_description = long_description.clone().or_else(|| short_description.clone());
     let show_short = matches!((&long_description, &short_description), (Some(long), Some(short)) if long != short);
+    let head = Nodes(
+        [
+            Some(
+                el("p")
+                    .class("cc-meta")
+                    .child(el("span").class(status_class).child(status))
+                    .child(el("span").class("cc-release").child(release)),
+            ),
+            shown_description.map(|description| {
+                el("section")
+                    .class("cc-section")
+                    .attr("aria-labelledby", "cc-description")
+                    .child(el("h3").attr("id", "cc-description").child(if long_description.is_some() {
+                        text.official
+                    } else {
+                        text.summary
+                    }))
+                    .child(el("p").class("cc-description").child(description))
+                    .maybe(show_short.then(|| {
+                        el("p")
+                            .class("cc-short")
+                            .child(el("span").class("cc-label").child(text.short))
+                            .maybe(short_description.map(Node::from))
+                            .into()
+                    }))
+                    .maybe(descriptor_note.map(|note| el("p").class("cc-note").child(note).into()))
+            }),
+            plain_language.map(|plain| {
+                el("section")
+                    .class("cc-section")
+                    .attr("aria-labelledby", "cc-plain")
+                    .child(el("h3").attr("id", "cc-plain").child(text.plain))
+                    .child(el("p").child(plain))
+            }),
+            (!hierarchy.is_empty()).then(|| hierarchy_section(hierarchy)),
+            (!axes.is_empty()).then(|| axes_section(axes)),
+        ]
+        .into_iter()
+        .flatten()
+        .map(Node::from)
+        .collect(),
+    );
+    let body = Nodes(sections.into_iter().map(|section| card_section(section, billable).into()).collect());
+    let footer = Nodes::from(el("footer").class("cc-attribution").child(attribution));
     view! {
-        <div class="cc-card" data-code=display_code.clone() data-system=system.id()>
-            <p class="cc-meta">
-                <span class=status_class>{status}</span>
-                <span class="cc-release">{release}</span>
-            </p>
-            {shown_description.map(|description| view! {
-                <section class="cc-section" aria-labelledby="cc-description">
-                    <h3 id="cc-description">{if long_description.is_some() { text.official } else { text.summary }}</h3>
-                    <p class="cc-description">{description}</p>
-                    {show_short.then(|| view! { <p class="cc-short"><span class="cc-label">{text.short}</span>{short_description}</p> }.into_any())}
-                    {descriptor_note.map(|note| view! { <p class="cc-note">{note}</p> }.into_any())}
-                </section>
-            }.into_any())}
-            {plain_language.map(|plain| view! {
-                <section class="cc-section" aria-labelledby="cc-plain">
-                    <h3 id="cc-plain">{text.plain}</h3>
-                    <p>{plain}</p>
-                </section>
-            }.into_any())}
-            {(!hierarchy.is_empty()).then(|| view! { <Hierarchy levels=hierarchy /> }.into_any())}
-            {(!axes.is_empty()).then(|| view! { <Axes axes /> }.into_any())}
+        <div class="cc-card" data-code=display_code.clone() data-system=system.id()
+            on:click=move |event| if let Some(code) = fixed::opened(&event) { open_related.run(code) }>
+            {head}
             {rest}
-            {sections.into_iter().map(|section| view! { <CardSection section billable open_related /> }.into_any()).collect_view()}
+            {body}
             {locked}
             {ask}
             {also_indexed}
-            <footer class="cc-attribution">{attribution}</footer>
+            {footer}
             {meter.map(|meter| view! { <MeterBar meter /> }.into_any())}
         </div>
     }
@@ -106,95 +133,70 @@ pub fn CardView(
 }
 
 /// The Alphabetic Index terms that lead to the code, on one line.
-#[component]
-fn AlsoIndexedAs(terms: Vec<String>) -> impl IntoView {
-    view! { <p class="cc-also-indexed">{i18n::current().text().also_indexed_as}{terms.join(" · ")}</p> }
+fn indexed_terms(terms: Vec<String>) -> Nodes {
+    el("p").class("cc-also-indexed").child(i18n::current().text().also_indexed_as).child(terms.join(" · ")).into()
 }
 
 /// The chain of ancestors, broadest first.
-#[component]
-fn Hierarchy(levels: Vec<HierarchyLevel>) -> impl IntoView {
-    view! {
-        <section class="cc-section" aria-labelledby="cc-hierarchy">
-            <h3 id="cc-hierarchy">{i18n::current().text().hierarchy}</h3>
-            <ol class="cc-hierarchy">
-                {levels.into_iter().map(|level| view! {
-                    <li data-level=level.level.id()>
-                        <span class="cc-hcode">{level.code}</span>
-                        " "
-                        <span class="cc-htitle">{level.title}</span>
-                    </li>
-                }.into_any()).collect_view()}
-            </ol>
-        </section>
-    }
+fn hierarchy_section(levels: Vec<HierarchyLevel>) -> El {
+    el("section")
+        .class("cc-section")
+        .attr("aria-labelledby", "cc-hierarchy")
+        .child(el("h3").attr("id", "cc-hierarchy").child(i18n::current().text().hierarchy))
+        .child(el("ol").class("cc-hierarchy").children(levels.into_iter().map(|level| {
+            el("li")
+                .attr("data-level", level.level.id())
+                .child(el("span").class("cc-hcode").child(level.code))
+                .child(" ")
+                .child(el("span").class("cc-htitle").child(level.title))
+                .into()
+        })))
 }
 
 /// The seven characters of an ICD-10-PCS code and what each means.
-#[component]
-fn Axes(axes: Vec<Axis>) -> impl IntoView {
-    view! {
-        <section class="cc-section" aria-labelledby="cc-axes">
-            <h3 id="cc-axes">{i18n::current().text().axes}</h3>
-            <table class="cc-axes">
-                <tbody>
-                    {axes.into_iter().map(|axis| view! {
-                        <tr>
-                            <th scope="row"><span class="cc-char">{axis.value}</span></th>
-                            <td class="cc-axis-name">{axis.name}</td>
-                            <td>
-                                {axis.label}
-                                {axis.definition.map(|d| view! { <span class="cc-definition">{d}</span> }.into_any())}
-                            </td>
-                        </tr>
-                    }.into_any()).collect_view()}
-                </tbody>
-            </table>
-        </section>
-    }
+fn axes_section(axes: Vec<Axis>) -> El {
+    let rows = axes.into_iter().map(|axis| {
+        el("tr")
+            .child(el("th").attr("scope", "row").child(el("span").class("cc-char").child(axis.value)))
+            .child(el("td").class("cc-axis-name").child(axis.name))
+            .child(
+                el("td")
+                    .child(axis.label)
+                    .maybe(axis.definition.map(|d| el("span").class("cc-definition").child(d).into())),
+            )
+            .into()
+    });
+    el("section")
+        .class("cc-section")
+        .attr("aria-labelledby", "cc-axes")
+        .child(el("h3").attr("id", "cc-axes").child(i18n::current().text().axes))
+        .child(el("table").class("cc-axes").child(el("tbody").children(rows)))
 }
 
 /// A further section the visitor may see (locked ones are listed by [`LockedSections`]).
-#[component]
-fn CardSection(
-    section: Section,
-    billable: bool,
-    open_related: Callback<(String, Option<CodeSystem>)>,
-) -> impl IntoView {
+fn card_section(section: Section, billable: bool) -> El {
     let Section { id, content } = section;
     let heading_id = format!("cc-section-{}", id.id());
-    let labelled_by = heading_id.clone();
-    let body = match content {
-        None => ().into_any(),
+    let heading = el("h3").attr("id", heading_id.clone()).child(i18n::current().section_title(id, billable));
+    let section = el("section")
+        .class("cc-section")
+        .attr("aria-labelledby", heading_id)
+        .attr("data-section", id.id())
+        .child(heading);
+    match content {
+        None => section,
         Some(SectionContent::Text { paragraphs }) => {
-            paragraphs.into_iter().map(|p| view! { <p>{p}</p> }.into_any()).collect_view().into_any()
+            section.children(paragraphs.into_iter().map(|p| el("p").child(p).into()))
         }
-        Some(SectionContent::Codes { codes }) => view! {
-            <ul class="cc-related">
-                {codes.into_iter().map(|code| {
-                    let (written, system) = (code.display_code.clone(), code.system);
-                    view! {
-                        <li>
-                            <button type="button" class="cc-link" on:click=move |_| open_related.run((written.clone(), Some(system)))>
-                                {code.display_code}
-                            </button>
-                            " "
-                            <span>{code.title}</span>
-                        </li>
-                    }
-                    .into_any()
-                }).collect_view()}
-            </ul>
-        }
-        .into_any(),
-        Some(SectionContent::Notes { groups, seventh }) => {
-            view! { <super::notes::Notes groups seventh open_related /> }.into_any()
-        }
-    };
-    view! {
-        <section class="cc-section" aria-labelledby=labelled_by data-section=id.id()>
-            <h3 id=heading_id>{i18n::current().section_title(id, billable)}</h3>
-            {body}
-        </section>
+        Some(SectionContent::Codes { codes }) => section.child(el("ul").class("cc-related").children(
+            codes.into_iter().map(|code| {
+                el("li")
+                    .child(fixed::opens("cc-link", code.display_code.clone(), code.system, code.display_code))
+                    .child(" ")
+                    .child(el("span").child(code.title))
+                    .into()
+            }),
+        )),
+        Some(SectionContent::Notes { groups, seventh }) => section.children(notes::notes(groups, seventh)),
     }
 }

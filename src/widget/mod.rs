@@ -21,6 +21,7 @@ mod ask;
 mod card;
 pub mod decode;
 mod dom;
+mod fixed;
 mod hooks;
 pub mod i18n;
 mod in_view;

@@ -32,14 +32,15 @@ test.describe("demo page", () => {
   test("closing a card while its lookup is on the way aborts the request", async ({ page }) => {
     // Record every card request's abort signal.
     await recordFetches(page, "__lookups", "/v1/codes/");
-    await page.reload();
     // Hold the answer back so that the card is closed while it is still loading (and the peek
     // the press starts and the batch of codes in view, which on this unmetered page would show
-    // the whole card or its public part at once).
+    // the whole card or its public part at once; the batch goes as soon as the module is
+    // mounted, so the hold is in place before the page loads).
     await page.route(/\/v1\/(codes|peek)[/?].*I10/, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await route.continue().catch(() => {});
     });
+    await page.reload();
     await code(page, "I10").click();
     await expect(dialog(page)).toContainText("Looking up");
     await expect.poll(() => page.evaluate(() => window.__lookups.length)).toBe(1);

@@ -1,0 +1,274 @@
+//! Fixed markup: the parts of a card that never change once drawn (descriptions, hierarchy,
+//! axes, sections, notes), built as plain data and drawn by one renderer.
+//!
+//! Why not `view!`: every `view!` shape is a type of its own, and Leptos compiles its build,
+//! rebuild and mount code once per type (and `.into_any()` once more per type), so a card of
+//! some thirty static shapes carried thirty copies of that code (issue 14: about a quarter of the
+//! card module). A [`Nodes`] value is one type whatever it holds: Leptos mounts it like any view
+//! (it implements `Render`), and its elements are made with the DOM's own calls, never from an
+//! HTML string (the card runs under Trusted Types). What reacts (the rest of a peeked card, the
+//! meter, the paywall, the ask button) stays in `view!`s around it.
+//!
+//! Buttons that open another code carry it in `data-opens` (and its system in
+//! `data-opens-system`): the card handles their clicks in one listener ([`opened`]).
+
+use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
+use wasm_bindgen::JsCast;
+
+use crate::api::CodeSystem;
+
+/// A fixed element or text.
+pub enum Node {
+    Element(El),
+    Text(String),
+}
+
+/// A fixed element: its tag, attributes in order, and children.
+pub struct El {
+    tag: &'static str,
+    attrs: Vec<(&'static str, String)>,
+    children: Vec<Node>,
+}
+
+/// An element with this tag and nothing in it yet.
+pub fn el(tag: &'static str) -> El {
+    El { tag, attrs: Vec::new(), children: Vec::new() }
+}
+
+impl El {
+    /// Sets an attribute.
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> El {
+        self.attrs.push((name, value.into()));
+        self
+    }
+
+    /// Sets the `class` attribute.
+    pub fn class(self, class: &'static str) -> El {
+        self.attr("class", class)
+    }
+
+    /// Appends a child.
+    pub fn child(mut self, child: impl Into<Node>) -> El {
+        self.children.push(child.into());
+        self
+    }
+
+    /// Appends a child when there is one.
+    pub fn maybe(mut self, child: Option<Node>) -> El {
+        self.children.extend(child);
+        self
+    }
+
+    /// Appends children.
+    pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> El {
+        self.children.extend(children);
+        self
+    }
+}
+
+impl From<El> for Node {
+    fn from(el: El) -> Node {
+        Node::Element(el)
+    }
+}
+
+impl From<&str> for Node {
+    fn from(text: &str) -> Node {
+        Node::Text(text.to_string())
+    }
+}
+
+impl From<String> for Node {
+    fn from(text: String) -> Node {
+        Node::Text(text)
+    }
+}
+
+/// A button that opens `code` of `system` in the card.
+pub fn opens(class: &'static str, code: String, system: CodeSystem, label: String) -> El {
+    el("button")
+        .attr("type", "button")
+        .class(class)
+        .attr("data-opens", code)
+        .attr("data-opens-system", system.id())
+        .child(label)
+}
+
+/// The code (and system) a click in the card opens: that of the [`opens`] button the click
+/// landed in, if any.
+pub fn opened(event: &web_sys::Event) -> Option<(String, Option<CodeSystem>)> {
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let button = target.closest("[data-opens]").ok()??;
+    let system = button.get_attribute("data-opens-system").and_then(|s| CodeSystem::parse(&s));
+    Some((button.get_attribute("data-opens")?, system))
+}
+
+impl Node {
+    fn create(self, document: &web_sys::Document) -> web_sys::Node {
+        match self {
+            Node::Text(text) => document.create_text_node(&text).into(),
+            Node::Element(El { tag, attrs, children }) => {
+                // A tag of ours, always valid: creating it cannot fail.
+                let element = document.create_element(tag).expect("a valid tag");
+                for (name, value) in attrs {
+                    let _ = element.set_attribute(name, &value);
+                }
+                for child in children {
+                    let _ = element.append_child(&child.create(document));
+                }
+                element.into()
+            }
+        }
+    }
+}
+
+impl Node {
+    /// Writes the node as HTML (no fixed element is a void element).
+    fn write_html(&self, buf: &mut String) {
+        match self {
+            Node::Text(text) => escape(text, buf),
+            Node::Element(El { tag, attrs, children }) => {
+                buf.push('<');
+                buf.push_str(tag);
+                for (name, value) in attrs {
+                    buf.push(' ');
+                    buf.push_str(name);
+                    buf.push_str("=\"");
+                    escape(value, buf);
+                    buf.push('"');
+                }
+                buf.push('>');
+                for child in children {
+                    child.write_html(buf);
+                }
+                buf.push_str("</");
+                buf.push_str(tag);
+                buf.push('>');
+            }
+        }
+    }
+}
+
+/// Text or an attribute value, escaped for HTML.
+fn escape(text: &str, buf: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => buf.push_str("&amp;"),
+            '<' => buf.push_str("&lt;"),
+            '>' => buf.push_str("&gt;"),
+            '"' => buf.push_str("&quot;"),
+            c => buf.push(c),
+        }
+    }
+}
+
+/// Fixed nodes side by side: what a component returns in place of a `view!`.
+pub struct Nodes(pub Vec<Node>);
+
+impl From<El> for Nodes {
+    fn from(el: El) -> Nodes {
+        Nodes(vec![el.into()])
+    }
+}
+
+/// The drawn nodes. Never empty: nothing to draw is an empty text node, so that what comes next
+/// always has a place to go.
+pub struct NodesState(Vec<web_sys::Node>);
+
+impl Render for Nodes {
+    type State = NodesState;
+
+    fn build(self) -> NodesState {
+        let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+        let mut drawn: Vec<web_sys::Node> = self.0.into_iter().map(|node| node.create(&document)).collect();
+        if drawn.is_empty() {
+            drawn.push(document.create_text_node("").into());
+        }
+        NodesState(drawn)
+    }
+
+    fn rebuild(self, state: &mut NodesState) {
+        let mut new = self.build();
+        if let Some(parent) = state.0[0].parent_element() {
+            new.mount(&parent, Some(&state.0[0]));
+        }
+        state.unmount();
+        *state = new;
+    }
+}
+
+impl Mountable for NodesState {
+    fn unmount(&mut self) {
+        for node in &self.0 {
+            if let Some(parent) = node.parent_node() {
+                let _ = parent.remove_child(node);
+            }
+        }
+    }
+
+    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
+        for node in &self.0 {
+            let _ = parent.insert_before(node, marker);
+        }
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        match self.0[0].parent_element() {
+            Some(parent) => {
+                child.mount(&parent, Some(&self.0[0]));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn elements(&self) -> Vec<web_sys::Element> {
+        self.0.iter().filter_map(|node| node.dyn_ref::<web_sys::Element>().cloned()).collect()
+    }
+}
+
+// Leptos asks every view for these. The widget renders in the browser only: nothing is hydrated
+// (a hydration builds afresh), and attributes spread onto a component do not reach fixed markup.
+impl RenderHtml for Nodes {
+    type AsyncOutput = Nodes;
+    type Owned = Nodes;
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Nodes {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+        for node in &self.0 {
+            node.write_html(buf);
+        }
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(self, _cursor: &Cursor, _position: &PositionState) -> NodesState {
+        self.build()
+    }
+
+    fn into_owned(self) -> Nodes {
+        self
+    }
+}
+
+impl AddAnyAttr for Nodes {
+    type Output<SomeNewAttr: leptos::attr::Attribute> = Nodes;
+
+    fn add_any_attr<NewAttr: leptos::attr::Attribute>(self, _attr: NewAttr) -> Nodes {
+        self
+    }
+}
