@@ -612,7 +612,10 @@ async fn an_offset_out_of_range_names_the_real_bound() {
 #[tokio::test]
 async fn a_query_string_that_is_not_utf8_once_decoded_is_400_invalid() {
     let client = Client::new(ServerConfig::default());
-    for uri in ["/fhir/ValueSet/$expand?url=http://hl7.org/fhir/sid/icd-10-cm?fhir_vs&filter=ab%ffcd", "/fhir/CodeSystem/$lookup?system=http://hl7.org/fhir/sid/icd-10-cm&code=I1%ff"] {
+    for uri in [
+        "/fhir/ValueSet/$expand?url=http://hl7.org/fhir/sid/icd-10-cm?fhir_vs&filter=ab%ffcd",
+        "/fhir/CodeSystem/$lookup?system=http://hl7.org/fhir/sid/icd-10-cm&code=I1%ff",
+    ] {
         let (status, code, _) = client.get(uri, None).await.outcome();
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid"), "{uri}");
     }

@@ -538,11 +538,7 @@ async fn an_initial_encounter_ranks_above_a_sequela_when_the_query_names_neither
 
 #[tokio::test]
 async fn everyday_phrases_the_review_of_issue_17_found_missing_reach_their_code_first() {
-    for (query, code) in [
-        ("q=period cramps", "N94.6"),
-        ("q=water on the knee", "M25.469"),
-        ("q=blacked out", "R55"),
-    ] {
+    for (query, code) in [("q=period cramps", "N94.6"), ("q=water on the knee", "M25.469"), ("q=blacked out", "R55")] {
         assert_eq!(codes(query).await[0], code, "{query}");
     }
 }

@@ -17,10 +17,10 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 
+use super::error::{Limit, until_window_ends};
 use super::store::{Carry, Identity, NewAccount};
 use super::tokens::{self, Refusal, TokenKind};
 use super::visitor::{self, ClientIp};
-use super::error::{Limit, until_window_ends};
 use super::{AppError, AppState, site_keys, unix_now};
 use crate::api::{Credentials, Session};
 
@@ -114,11 +114,7 @@ fn refuse<C: Clock>(limiter: &Keyed<C>, key: &str, limit: Limit) -> Result<(), A
 /// instances must not give a guesser twice the attempts. The in-process limiter stays in front,
 /// so a flood is turned away before it costs the database a write. Keys are hashed: the table
 /// holds no address or email.
-async fn check_shared(
-    state: &AppState,
-    checks: &[(&str, String, u32)],
-    limit: Limit,
-) -> Result<(), AppError> {
+async fn check_shared(state: &AppState, checks: &[(&str, String, u32)], limit: Limit) -> Result<(), AppError> {
     use sha2::Digest;
     let now = unix_now();
     let window_start = now - now % limit.window();

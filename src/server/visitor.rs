@@ -6,9 +6,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 
+use super::error::{Limit, until_window_ends};
 use super::store::{Identity, User};
 use super::tokens::{self, Refusal, TokenKind, Verified};
-use super::error::{Limit, until_window_ends};
 use super::{AppError, AppState};
 use crate::api::Plan;
 

@@ -188,15 +188,15 @@ fn card_section(section: Section, billable: bool) -> El {
         Some(SectionContent::Text { paragraphs }) => {
             section.children(paragraphs.into_iter().map(|p| el("p").child(p).into()))
         }
-        Some(SectionContent::Codes { codes }) => section.child(el("ul").class("cc-related").children(
-            codes.into_iter().map(|code| {
+        Some(SectionContent::Codes { codes }) => {
+            section.child(el("ul").class("cc-related").children(codes.into_iter().map(|code| {
                 el("li")
                     .child(fixed::opens("cc-link", code.display_code.clone(), code.system, code.display_code))
                     .child(" ")
                     .child(el("span").child(code.title))
                     .into()
-            }),
-        )),
+            })))
+        }
         Some(SectionContent::Notes { groups, seventh }) => section.children(notes::notes(groups, seventh)),
     }
 }

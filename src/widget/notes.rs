@@ -30,7 +30,11 @@ fn group(group: NoteGroup) -> El {
             el("p").class("cc-notes-from").child(format!("{} {}", (words.from)(from.level), from.code)).into()
         }))
         .maybe(explanation.map(|e| el("p").class("cc-notes-explain").child(e).into()))
-        .child(el("ul").attr("lang", "en").children(group.notes.into_iter().map(|note| el("li").children(note_line(note)).into())))
+        .child(
+            el("ul")
+                .attr("lang", "en")
+                .children(group.notes.into_iter().map(|note| el("li").children(note_line(note)).into())),
+        )
 }
 
 /// A note's text with the codes it names as buttons.
@@ -70,7 +74,11 @@ fn seventh_characters(seventh: SeventhCharacters) -> El {
         }))
         .maybe(seventh.placeholder.then(|| el("p").class("cc-notes-explain").child(words.placeholder).into()))
         .child(el("p").class("cc-notes-explain").child(format!("{} {}:", words.valid_for, seventh.defined_at)))
-        .child(el("dl").class("cc-seventh-values").attr("lang", "en").children(seventh.values.into_iter().flat_map(|v| {
-            [el("dt").class("cc-char").child(v.character).into(), el("dd").child(v.meaning).into()]
-        })))
+        .child(
+            el("dl").class("cc-seventh-values").attr("lang", "en").children(
+                seventh.values.into_iter().flat_map(|v| {
+                    [el("dt").class("cc-char").child(v.character).into(), el("dd").child(v.meaning).into()]
+                }),
+            ),
+        )
 }
