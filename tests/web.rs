@@ -87,7 +87,7 @@ async fn card_view_renders_a_fetched_card() {
     let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&parent).unwrap();
     let _mounted = leptos::mount::mount_to(parent.clone(), move || {
-        view! { <CardView card open_related=Callback::new(|_| ()) /> }
+        view! { <CardView card /> }
     });
     let text = parent.text_content().unwrap();
     assert!(text.contains("Resection of Appendix, Percutaneous Endoscopic Approach"), "{text}");
@@ -108,7 +108,7 @@ fn a_paywalled_card_shows_its_index_terms() {
     let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&parent).unwrap();
     let _mounted = leptos::mount::mount_to(parent.clone(), move || {
-        view! { <CardView card open_related=Callback::new(|_| ()) /> }
+        view! { <CardView card /> }
     });
     let line = parent.query_selector("[data-paywalled] .cc-also-indexed").unwrap().expect("the Index line");
     assert_eq!(line.text_content().unwrap(), "Also indexed as: Collapse · Fainting");

@@ -64,11 +64,6 @@ impl WidgetConfig {
     }
 }
 
-/// The page element of the open card, provided as context to the card so that its actions can
-/// dispatch events where the host page listens.
-#[derive(Clone)]
-pub struct CurrentAnchor(pub SendWrapper<web_sys::EventTarget>);
-
 /// What the open card is about: a code and the page element it belongs to.
 #[derive(Clone, Debug)]
 pub struct Target {

@@ -1,8 +1,9 @@
 //! "Ask about this code": a hook for the site's assistant, chat or help desk.
 
-use leptos::prelude::*;
+use leptos::prelude::window;
 
-use super::{WidgetConfig, dom, i18n};
+use super::fixed::{Action, El, button, el};
+use super::{dom, i18n};
 use crate::api::CodeSystem;
 
 /// What the site configured for the ask action.
@@ -23,39 +24,19 @@ impl Ask {
     }
 }
 
-/// The button at the foot of a card. It dispatches a cancelable `codecard:ask` event on the
-/// code's element (bubbling out of any shadow root); unless a listener cancels it, the
-/// configured URL opens in a new tab.
-#[component]
-pub fn AskButton(
-    /// The code as displayed.
-    code: String,
-    /// Its system.
-    system: CodeSystem,
-) -> impl IntoView {
-    let config = expect_context::<WidgetConfig>();
-    let anchor = use_context::<super::app::CurrentAnchor>();
-    let on_click = move |_| {
-        let Some(ask) = &config.ask else { return };
-        let url = ask.url_for(&code, system);
-        let detail = dom::object(&[
-            ("code", code.as_str().into()),
-            ("system", system.id().into()),
-            ("url", dom::or_null(url.as_deref())),
-        ]);
-        let proceed = match anchor.as_ref() {
-            Some(anchor) => dom::emit(&anchor.0, "codecard:ask", &detail, true),
-            None => true,
-        };
-        if let (true, Some(url)) = (proceed, url) {
-            let _ = window().open_with_url_and_target_and_features(&url, "_blank", "noopener");
-        }
-    };
-    view! {
-        <p class="cc-ask">
-            <button type="button" class="cc-button cc-secondary" on:click=on_click>
-                {i18n::current().text().ask}
-            </button>
-        </p>
+/// The button at the foot of a card (fixed markup: the card's frame runs [`ask`]).
+pub fn ask_button() -> El {
+    el("p").class("cc-ask").child(button("cc-button cc-secondary", Action::Ask, i18n::current().text().ask))
+}
+
+/// Asks about `code`: dispatches a cancelable `codecard:ask` event on the code's element
+/// (`anchor`; it bubbles out of any shadow root); unless a listener cancels it, the configured
+/// URL opens in a new tab.
+pub fn ask(ask: &Ask, anchor: &web_sys::EventTarget, code: &str, system: CodeSystem) {
+    let url = ask.url_for(code, system);
+    let detail =
+        dom::object(&[("code", code.into()), ("system", system.id().into()), ("url", dom::or_null(url.as_deref()))]);
+    if let (true, Some(url)) = (dom::emit(anchor, "codecard:ask", &detail, true), url) {
+        let _ = window().open_with_url_and_target_and_features(&url, "_blank", "noopener");
     }
 }

@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
+use super::ask::ask_button;
 use super::fixed::{self, El, Node, Nodes, el};
-use super::paywall::{LockedSections, MeterBar, Paywall};
+use super::paywall::{locked_sections, meter_bar, paywall};
 use super::{i18n, notes};
-use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent};
+use crate::api::{Axis, Card, HierarchyLevel, Section, SectionContent};
 
 /// Renders a card the endpoint sent: everything the visitor is entitled to, locked notices for
 /// the rest, and the meter.
@@ -13,14 +14,17 @@ use crate::api::{Axis, Card, CodeSystem, HierarchyLevel, Section, SectionContent
 pub fn CardView(
     /// The card.
     card: Card,
-    /// Opens another code in the same place (related codes and the codes notes name are
-    /// buttons: see [`fixed::opens`]).
-    open_related: Callback<(String, Option<CodeSystem>)>,
     /// Shown where the sections go: the state of the rest of a card of which only the public
     /// part (a peek) is here yet.
-    #[prop(default = None)]
-    rest: Option<AnyView>,
+    #[prop(optional)]
+    rest: Option<El>,
 ) -> impl IntoView {
+    Nodes::from(card_view(card, rest))
+}
+
+/// The card as [`CardView`] draws it. Its buttons (related codes, the codes notes name, the
+/// account and ask actions) do what they carry: see [`fixed::pressed`].
+pub fn card_view(card: Card, rest: Option<El>) -> El {
     let Card {
         display_code,
         system,
@@ -43,25 +47,23 @@ pub fn CardView(
     let plan = meter.as_ref().map(|m| m.plan);
     let text = i18n::current().text();
     let asking = use_context::<super::WidgetConfig>().is_some_and(|config| config.ask.is_some());
-    let ask = asking.then(|| view! { <super::ask::AskButton code=display_code.clone() system /> }.into_any());
+    let ask = || asking.then(|| ask_button().into());
     // Locked sections are listed once, by title, under one notice (the title shows the system,
     // so no badge repeats it).
     let (locked, sections): (Vec<Section>, Vec<Section>) = sections.into_iter().partition(|s| s.content.is_none());
     let lang = i18n::current();
     let locked_titles: Vec<String> = locked.iter().map(|s| lang.section_title(s.id, billable).to_string()).collect();
-    let locked = (!locked_titles.is_empty()).then(|| view! { <LockedSections titles=locked_titles plan /> }.into_any());
+    let locked = (!locked_titles.is_empty()).then(|| locked_sections(locked_titles, plan).into());
     // Public like the title: shown on a paywalled card too.
-    let also_indexed = (!also_indexed_as.is_empty()).then(|| indexed_terms(also_indexed_as));
+    let also_indexed = (!also_indexed_as.is_empty()).then(|| indexed_terms(also_indexed_as).into());
+    let card = el("div").class("cc-card").attr("data-code", display_code).attr("data-system", system.id());
     if paywalled {
-        return view! {
-            <div class="cc-card" data-code=display_code data-system=system.id() data-paywalled="">
-                {meter.map(|meter| view! { <Paywall meter /> }.into_any())}
-                {ask}
-                {locked}
-                {also_indexed}
-            </div>
-        }
-        .into_any();
+        return card
+            .attr("data-paywalled", "")
+            .maybe(meter.map(|meter| paywall(meter).into()))
+            .maybe(ask())
+            .maybe(locked)
+            .maybe(also_indexed);
     }
     // A code a newer release deleted says so instead of billable/header: it is kept only so that
     // old records resolve.
@@ -72,69 +74,54 @@ pub fn CardView(
     };
     let shown_description = long_description.clone().or_else(|| short_description.clone());
     let show_short = matches!((&long_description, &short_description), (Some(long), Some(short)) if long != short);
-    let head = Nodes(
-        [
-            Some(
+    card.child(
+        el("p")
+            .class("cc-meta")
+            .child(el("span").class(status_class).child(status))
+            .child(el("span").class("cc-release").child(release)),
+    )
+    .maybe(shown_description.map(|description| {
+        el("section")
+            .class("cc-section")
+            .attr("aria-labelledby", "cc-description")
+            .child(el("h3").attr("id", "cc-description").child(if long_description.is_some() {
+                text.official
+            } else {
+                text.summary
+            }))
+            .child(el("p").class("cc-description").child(description))
+            .maybe(show_short.then(|| {
                 el("p")
-                    .class("cc-meta")
-                    .child(el("span").class(status_class).child(status))
-                    .child(el("span").class("cc-release").child(release)),
-            ),
-            shown_description.map(|description| {
-                el("section")
-                    .class("cc-section")
-                    .attr("aria-labelledby", "cc-description")
-                    .child(el("h3").attr("id", "cc-description").child(if long_description.is_some() {
-                        text.official
-                    } else {
-                        text.summary
-                    }))
-                    .child(el("p").class("cc-description").child(description))
-                    .maybe(show_short.then(|| {
-                        el("p")
-                            .class("cc-short")
-                            .child(el("span").class("cc-label").child(text.short))
-                            .maybe(short_description.map(Node::from))
-                            .into()
-                    }))
-                    .maybe(descriptor_note.map(|note| el("p").class("cc-note").child(note).into()))
-            }),
-            plain_language.map(|plain| {
-                el("section")
-                    .class("cc-section")
-                    .attr("aria-labelledby", "cc-plain")
-                    .child(el("h3").attr("id", "cc-plain").child(text.plain))
-                    .child(el("p").child(plain))
-            }),
-            (!hierarchy.is_empty()).then(|| hierarchy_section(hierarchy)),
-            (!axes.is_empty()).then(|| axes_section(axes)),
-        ]
-        .into_iter()
-        .flatten()
-        .map(Node::from)
-        .collect(),
-    );
-    let body = Nodes(sections.into_iter().map(|section| card_section(section, billable).into()).collect());
-    let footer = Nodes::from(el("footer").class("cc-attribution").child(attribution));
-    view! {
-        <div class="cc-card" data-code=display_code.clone() data-system=system.id()
-            on:click=move |event| if let Some(code) = fixed::opened(&event) { open_related.run(code) }>
-            {head}
-            {rest}
-            {body}
-            {locked}
-            {ask}
-            {also_indexed}
-            {footer}
-            {meter.map(|meter| view! { <MeterBar meter /> }.into_any())}
-        </div>
-    }
-    .into_any()
+                    .class("cc-short")
+                    .child(el("span").class("cc-label").child(text.short))
+                    .maybe(short_description.map(Node::from))
+                    .into()
+            }))
+            .maybe(descriptor_note.map(|note| el("p").class("cc-note").child(note).into()))
+            .into()
+    }))
+    .maybe(plain_language.map(|plain| {
+        el("section")
+            .class("cc-section")
+            .attr("aria-labelledby", "cc-plain")
+            .child(el("h3").attr("id", "cc-plain").child(text.plain))
+            .child(el("p").child(plain))
+            .into()
+    }))
+    .maybe((!hierarchy.is_empty()).then(|| hierarchy_section(hierarchy).into()))
+    .maybe((!axes.is_empty()).then(|| axes_section(axes).into()))
+    .maybe(rest.map(Node::from))
+    .children(sections.into_iter().map(|section| card_section(section, billable).into()))
+    .maybe(locked)
+    .maybe(ask())
+    .maybe(also_indexed)
+    .child(el("footer").class("cc-attribution").child(attribution))
+    .maybe(meter.map(|meter| meter_bar(meter).into()))
 }
 
 /// The Alphabetic Index terms that lead to the code, on one line.
-fn indexed_terms(terms: Vec<String>) -> Nodes {
-    el("p").class("cc-also-indexed").child(i18n::current().text().also_indexed_as).child(terms.join(" · ")).into()
+fn indexed_terms(terms: Vec<String>) -> El {
+    el("p").class("cc-also-indexed").child(i18n::current().text().also_indexed_as).child(terms.join(" · "))
 }
 
 /// The chain of ancestors, broadest first.

@@ -9,8 +9,9 @@
 //! HTML string (the card runs under Trusted Types). What reacts (the rest of a peeked card, the
 //! meter, the paywall, the ask button) stays in `view!`s around it.
 //!
-//! Buttons that open another code carry it in `data-opens` (and its system in
-//! `data-opens-system`): the card handles their clicks in one listener ([`opened`]).
+//! Buttons carry what they do: another code to open in `data-opens` (its system in
+//! `data-opens-system`), or an [`Action`] in `data-action`; the card's frame handles every
+//! press in one listener ([`pressed`]).
 
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::hydration::Cursor;
@@ -87,6 +88,49 @@ impl From<String> for Node {
     }
 }
 
+/// What a fixed button does, named in its `data-action`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Opens the log-in page.
+    LogIn,
+    /// Opens the registration page.
+    Register,
+    /// Logs out.
+    LogOut,
+    /// Runs the lookup again.
+    Retry,
+    /// Asks the site's assistant about the card's code.
+    Ask,
+}
+
+impl Action {
+    const ALL: [Action; 5] = [Action::LogIn, Action::Register, Action::LogOut, Action::Retry, Action::Ask];
+
+    fn id(self) -> &'static str {
+        match self {
+            Action::LogIn => "log-in",
+            Action::Register => "register",
+            Action::LogOut => "log-out",
+            Action::Retry => "retry",
+            Action::Ask => "ask",
+        }
+    }
+}
+
+/// What a press on a fixed button asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Press {
+    /// Open this code (of this system) in the card.
+    Open(String, Option<CodeSystem>),
+    /// Do this.
+    Do(Action),
+}
+
+/// A button that does `action`.
+pub fn button(class: &'static str, action: Action, label: &str) -> El {
+    el("button").attr("type", "button").class(class).attr("data-action", action.id()).child(label)
+}
+
 /// A button that opens `code` of `system` in the card.
 pub fn opens(class: &'static str, code: String, system: CodeSystem, label: String) -> El {
     el("button")
@@ -97,13 +141,17 @@ pub fn opens(class: &'static str, code: String, system: CodeSystem, label: Strin
         .child(label)
 }
 
-/// The code (and system) a click in the card opens: that of the [`opens`] button the click
-/// landed in, if any.
-pub fn opened(event: &web_sys::Event) -> Option<(String, Option<CodeSystem>)> {
+/// What a click asks for: that of the fixed button it landed in, if any. The card's frame
+/// listens once for all of them (the popover).
+pub fn pressed(event: &web_sys::Event) -> Option<Press> {
     let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let button = target.closest("[data-opens]").ok()??;
-    let system = button.get_attribute("data-opens-system").and_then(|s| CodeSystem::parse(&s));
-    Some((button.get_attribute("data-opens")?, system))
+    let button = target.closest("[data-opens],[data-action]").ok()??;
+    if let Some(code) = button.get_attribute("data-opens") {
+        let system = button.get_attribute("data-opens-system").and_then(|s| CodeSystem::parse(&s));
+        return Some(Press::Open(code, system));
+    }
+    let action = button.get_attribute("data-action")?;
+    Action::ALL.into_iter().find(|a| a.id() == action).map(Press::Do)
 }
 
 impl Node {

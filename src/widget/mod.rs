@@ -43,7 +43,6 @@ pub use picker::mount_picker;
 pub use popover::Popover;
 #[cfg(feature = "search-box")]
 pub use search::mount_search;
-pub use states::{Loading, Problem};
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;

@@ -1,11 +1,13 @@
-//! The meter line, the paywall and locked sections, and the account actions behind their
-//! buttons (log in and register in a popup on the endpoint's origin, log out).
+//! The meter line, the paywall and locked sections (fixed markup, see `fixed`), and the account
+//! actions behind their buttons (log in and register in a popup on the endpoint's origin, log
+//! out), which the card's frame runs.
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
 use super::auth::{self, AccountPage, TokenSlot};
 use super::dom::Listener;
+use super::fixed::{Action, El, button, el};
 use super::i18n;
 use crate::api::{Meter, Plan};
 
@@ -86,91 +88,59 @@ impl Account {
 }
 
 /// "Log in" and "Register free account" for a guest; the account and "Log out" for a member.
-#[component]
-pub fn AccountButtons(
-    /// The logged-in account's email; `None` for a guest.
-    email: Option<String>,
-) -> impl IntoView {
-    let account = expect_context::<Account>();
+pub fn account_buttons(email: Option<String>) -> El {
     let text = i18n::current().text();
     match email {
-        Some(email) => view! {
-            <p class="cc-account">
-                <span class="cc-account-email">{format!("{} {email}", text.logged_in_as)}</span>
-                <button type="button" class="cc-link" on:click=move |_| account.log_out()>{text.log_out}</button>
-            </p>
-        }
-        .into_any(),
-        None => view! {
-            <p class="cc-actions">
-                <button type="button" class="cc-button cc-secondary" on:click=move |_| account.open(AccountPage::Login)>
-                    {text.log_in}
-                </button>
-                <button type="button" class="cc-button" on:click=move |_| account.open(AccountPage::Register)>
-                    {text.register}
-                </button>
-            </p>
-        }
-        .into_any(),
+        Some(email) => el("p")
+            .class("cc-account")
+            .child(el("span").class("cc-account-email").child(format!("{} {email}", text.logged_in_as)))
+            .child(button("cc-link", Action::LogOut, text.log_out)),
+        None => el("p")
+            .class("cc-actions")
+            .child(button("cc-button cc-secondary", Action::LogIn, text.log_in))
+            .child(button("cc-button", Action::Register, text.register)),
     }
 }
 
 /// The meter under a card the visitor may see.
-#[component]
-pub fn MeterBar(
-    /// The visitor's meter.
-    meter: Meter,
-) -> impl IntoView {
+pub fn meter_bar(meter: Meter) -> El {
     let unlimited = meter.remaining.is_none();
     let lang = i18n::current();
-    view! {
-        <aside class="cc-meter" aria-label=lang.text().views>
-            <p class="cc-meter-message">{i18n::meter_message(lang, &meter)}</p>
-            {(!unlimited || meter.account.is_some()).then(|| view! { <AccountButtons email=meter.account.clone() /> }.into_any())}
-        </aside>
-    }
+    el("aside")
+        .class("cc-meter")
+        .attr("aria-label", lang.text().views)
+        .child(el("p").class("cc-meter-message").child(i18n::meter_message(lang, &meter)))
+        .maybe((!unlimited || meter.account.is_some()).then(|| account_buttons(meter.account).into()))
 }
 
 /// What a card shows instead of its content when the visitor's views are used up.
-#[component]
-pub fn Paywall(
-    /// The visitor's meter.
-    meter: Meter,
-) -> impl IntoView {
+pub fn paywall(meter: Meter) -> El {
     let lang = i18n::current();
     let heading = match meter.plan {
         Plan::Guest => lang.text().paywall_guest,
         _ => lang.text().paywall_member,
     };
-    view! {
-        <section class="cc-paywall" aria-labelledby="cc-paywall-title">
-            <h3 id="cc-paywall-title">{heading}</h3>
-            <p class="cc-meter-message">{i18n::meter_message(lang, &meter)}</p>
-            <AccountButtons email=meter.account.clone() />
-        </section>
-    }
+    el("section")
+        .class("cc-paywall")
+        .attr("aria-labelledby", "cc-paywall-title")
+        .child(el("h3").attr("id", "cc-paywall-title").child(heading))
+        .child(el("p").class("cc-meter-message").child(i18n::meter_message(lang, &meter)))
+        .child(account_buttons(meter.account))
 }
 
-/// One notice for every section the visitor's plan does not include, naming them.
-#[component]
-pub fn LockedSections(
-    /// The locked sections' titles, in card order.
-    titles: Vec<String>,
-    /// The visitor's plan, which decides the wording.
-    plan: Option<Plan>,
-) -> impl IntoView {
+/// One notice for every section the visitor's plan (`None`: no meter) does not include, naming
+/// them by their titles, in card order.
+pub fn locked_sections(titles: Vec<String>, plan: Option<Plan>) -> El {
     let strings = i18n::current().text();
     let (title, text) = match plan {
         Some(Plan::Free | Plan::Paid) => strings.locked_member,
         _ => strings.locked_guest,
     };
-    view! {
-        <section class="cc-section cc-locked" aria-labelledby="cc-locked-title" data-locked="">
-            <h3 id="cc-locked-title" class="cc-locked-title">{title}</h3>
-            <p>{format!("{text}:")}</p>
-            <ul class="cc-locked-list">
-                {titles.into_iter().map(|title| view! { <li>{title}</li> }.into_any()).collect_view()}
-            </ul>
-        </section>
-    }
+    el("section")
+        .class("cc-section cc-locked")
+        .attr("aria-labelledby", "cc-locked-title")
+        .attr("data-locked", "")
+        .child(el("h3").attr("id", "cc-locked-title").class("cc-locked-title").child(title))
+        .child(el("p").child(format!("{text}:")))
+        .child(el("ul").class("cc-locked-list").children(titles.into_iter().map(|title| el("li").child(title).into())))
 }

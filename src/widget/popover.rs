@@ -7,12 +7,14 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
 
 use super::app::{self, Target, WidgetConfig};
+use super::auth::AccountPage;
+use super::card::card_view;
 use super::client::{self, FetchError};
+use super::fixed::{self, Action, Nodes, Press};
 use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
-use super::states::LoadingRest;
-use super::{CardView, Loading, Problem};
-use crate::api::{Card, CodeSystem};
+use super::states;
+use crate::api::Card;
 
 /// The dialog for one target. Rebuilt for every new target; disposing of it aborts its
 /// request and removes its listeners.
@@ -24,10 +26,10 @@ pub fn Popover(
     state: RwSignal<Option<Target>>,
 ) -> impl IntoView {
     let config = expect_context::<WidgetConfig>();
+    let asking = config.ask.clone();
     let dialog = NodeRef::<html::Div>::new();
     let body = NodeRef::<html::Div>::new();
     let anchor = target.anchor.clone();
-    provide_context(app::CurrentAnchor(SendWrapper::new((*anchor).clone().into())));
 
     let (cue, update_cue) = use_scroll_cue(body);
     // A code removed by the page, or scrolled out of its panel or the viewport: the card has
@@ -95,11 +97,23 @@ pub fn Popover(
         }
     });
 
-    let open_related = {
-        let anchor = anchor.clone();
-        Callback::new(move |(code, system): (String, Option<CodeSystem>)| {
-            app::open(state, Target::new((*anchor).clone(), code, system));
-        })
+    // Every button of the card is fixed markup that says what it does (see `fixed`): one
+    // listener runs them all.
+    let on_press = {
+        let (anchor, account) = (anchor.clone(), expect_context::<super::paywall::Account>());
+        move |event: web_sys::MouseEvent| match fixed::pressed(&event) {
+            Some(Press::Open(code, system)) => app::open(state, Target::new((*anchor).clone(), code, system)),
+            Some(Press::Do(Action::LogIn)) => account.open(AccountPage::Login),
+            Some(Press::Do(Action::Register)) => account.open(AccountPage::Register),
+            Some(Press::Do(Action::LogOut)) => account.log_out(),
+            Some(Press::Do(Action::Retry)) => lookup.refetch(),
+            Some(Press::Do(Action::Ask)) => {
+                if let (Some(ask), Shown::Card(card, _)) = (&asking, shown.get_untracked()) {
+                    super::ask::ask(ask, &anchor, &card.display_code, card.system);
+                }
+            }
+            None => {}
+        }
     };
 
     // The title names the code and its system: as the page wrote them until the card says.
@@ -114,7 +128,6 @@ pub fn Popover(
         }
     };
     let for_unavailable = target.code.clone();
-    let retry = Callback::new(move |()| lookup.refetch());
 
     view! {
         <div
@@ -146,26 +159,20 @@ pub fn Popover(
                     "×"
                 </button>
             </header>
-            <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0")>
-                {move || match shown.get() {
-                    Shown::Looking => view! { <Loading code=written.clone() /> }.into_any(),
+            <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0") on:click=on_press>
+                {move || Nodes::from(match shown.get() {
+                    Shown::Looking => states::loading(&written),
                     Shown::Card(card, rest) => {
                         let rest = match rest {
                             Rest::Here => None,
-                            Rest::Coming => Some(view! { <LoadingRest /> }.into_any()),
-                            Rest::Failed(error) => {
-                                let title = super::i18n::current().text().rest_failed;
-                                Some(view! { <Problem error retry title /> }.into_any())
-                            }
+                            Rest::Coming => Some(states::loading_rest()),
+                            Rest::Failed(error) => Some(states::problem(&error, Some(super::i18n::current().text().rest_failed))),
                         };
-                        view! { <CardView card open_related rest /> }.into_any()
+                        card_view(card, rest)
                     }
-                    Shown::Failed(error) if !error.is_retryable() => {
-                        let code = for_unavailable.clone();
-                        view! { <super::states::Unavailable error code open_related /> }.into_any()
-                    }
-                    Shown::Failed(error) => view! { <Problem error retry /> }.into_any(),
-                }}
+                    Shown::Failed(error) if !error.is_retryable() => states::unavailable(&error, &for_unavailable),
+                    Shown::Failed(error) => states::problem(&error, None),
+                })}
             </div>
             <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
         </div>

@@ -1,111 +1,77 @@
-//! What the card shows while loading and when there is no card to show.
-
-use leptos::prelude::*;
+//! What the card shows while loading and when there is no card to show. Fixed markup (see
+//! `fixed`): the frame handles the buttons.
 
 use super::client::FetchError;
-use super::i18n;
+use super::fixed::{Action, El, button, el, opens};
+use super::{i18n, paywall};
 use crate::api::ErrorKind;
 
-/// Shown while the first answer is on its way.
-#[component]
-pub fn Loading(
-    /// The code being looked up.
-    code: String,
-) -> impl IntoView {
-    let text = i18n::current().text();
-    view! {
-        <p class="cc-loading" role="status" aria-live="polite">
-            // A block value: a fully static element would be built by Leptos from an HTML string
-            // (innerHTML), which a page requiring Trusted Types refuses.
-            <span class={"cc-spinner"} aria-hidden="true"></span>
-            {format!("{} {code}…", text.looking_up)}
-        </p>
-    }
+/// A spinner and a line of status.
+fn status(class: &'static str, line: String) -> El {
+    el("p")
+        .class(class)
+        .attr("role", "status")
+        .attr("aria-live", "polite")
+        .child(el("span").class("cc-spinner").attr("aria-hidden", "true"))
+        .child(line)
+}
+
+/// Shown while the first answer for `code` is on its way.
+pub fn loading(code: &str) -> El {
+    status("cc-loading", format!("{} {code}…", i18n::current().text().looking_up))
 }
 
 /// Under a card's public part (a peek) while the metered lookup brings the rest.
-#[component]
-pub fn LoadingRest() -> impl IntoView {
-    view! {
-        <p class="cc-loading cc-rest" role="status" aria-live="polite">
-            <span class={"cc-spinner"} aria-hidden="true"></span>
-            {i18n::current().text().loading_rest}
-        </p>
-    }
+pub fn loading_rest() -> El {
+    status("cc-loading cc-rest", i18n::current().text().loading_rest.to_string())
 }
 
-/// A failure a retry may fix (service down, slow or garbled): the message and a Retry button.
-#[component]
-pub fn Problem(
-    /// What failed.
-    error: FetchError,
-    /// Runs the lookup again.
-    retry: Callback<()>,
-    /// The heading, when not the whole lookup failed (the public part of the card shows).
-    #[prop(optional)]
-    title: Option<&'static str>,
-) -> impl IntoView {
+/// A failure a retry may fix (service down, slow or garbled): the message and a Retry button;
+/// `title` when not the whole lookup failed (the public part of the card shows).
+pub fn problem(error: &FetchError, title: Option<&'static str>) -> El {
     let lang = i18n::current();
     let text = lang.text();
-    view! {
-        <div class="cc-problem" role="alert">
-            <p class="cc-problem-title">{title.unwrap_or(text.problem)}</p>
-            <p class="cc-problem-message">{i18n::problem_message(lang, &error)}</p>
-            <button type="button" class="cc-button" on:click=move |_| retry.run(())>
-                {text.try_again}
-            </button>
-        </div>
-    }
+    el("div")
+        .class("cc-problem")
+        .attr("role", "alert")
+        .child(el("p").class("cc-problem-title").child(title.unwrap_or(text.problem)))
+        .child(el("p").class("cc-problem-message").child(i18n::problem_message(lang, error)))
+        .child(button("cc-button", Action::Retry, text.try_again))
 }
 
-/// A definite answer that there is no card: unknown or malformed code, or a code found in
-/// several systems (then one button per system).
-#[component]
-pub fn Unavailable(
-    /// Why there is no card.
-    error: FetchError,
-    /// The code as written on the page.
-    code: String,
-    /// Opens the same code in a chosen system.
-    open_related: Callback<(String, Option<crate::api::CodeSystem>)>,
-) -> impl IntoView {
+/// A definite answer that there is no card for `code` as the page wrote it: unknown or
+/// malformed code, or a code found in several systems (then one button per system).
+pub fn unavailable(error: &FetchError, code: &str) -> El {
     let lang = i18n::current();
     let text = lang.text();
-    let kind = match &error {
-        FetchError::Api { error: api, .. } => Some(api.kind),
+    let api = match error {
+        FetchError::Api { error: api, .. } => Some(api),
         _ => None,
     };
-    let (heading, choices) = match (&error, kind) {
-        (FetchError::Api { error: api, .. }, Some(ErrorKind::AmbiguousCode)) => {
-            (text.which_system, api.candidates.clone())
+    let (heading, choices) = match api.map(|api| api.kind) {
+        Some(ErrorKind::AmbiguousCode) => {
+            (text.which_system, api.map(|api| api.candidates.clone()).unwrap_or_default())
         }
-        (_, Some(ErrorKind::UnknownCode)) => (text.not_found, Vec::new()),
-        (_, Some(ErrorKind::RateLimited)) => (text.limited, Vec::new()),
-        (_, Some(ErrorKind::Forbidden)) => (text.not_here, Vec::new()),
+        Some(ErrorKind::UnknownCode) => (text.not_found, Vec::new()),
+        Some(ErrorKind::RateLimited) => (text.limited, Vec::new()),
+        Some(ErrorKind::Forbidden) => (text.not_here, Vec::new()),
         _ => (text.not_valid, Vec::new()),
     };
-    let limited = matches!(&error, FetchError::Api { error: api, .. } if api.kind == ErrorKind::RateLimited);
-    view! {
-        <div class="cc-unavailable" role="status">
-            <p class="cc-problem-title">{heading}</p>
-            <p class="cc-problem-message">{i18n::problem_message(lang, &error)}</p>
-            {limited.then(|| view! { <super::paywall::AccountButtons email=None /> }.into_any())}
-            {(!choices.is_empty()).then(|| view! {
-                <ul class="cc-choices">
-                    {choices.into_iter().map(|system| {
-                        let code = code.clone();
-                        let label = format!("{} {}", system.label(), crate::code::display(system, &crate::code::normalize(&code).unwrap_or_default()));
-                        view! {
-                            <li>
-                                <button type="button" class="cc-button" on:click=move |_| open_related.run((code.clone(), Some(system)))>
-                                    {label}
-                                </button>
-                            </li>
-                        }
-                        .into_any()
-                    }).collect_view()}
-                </ul>
-            }.into_any())}
-        </div>
-    }
+    let limited = api.is_some_and(|api| api.kind == ErrorKind::RateLimited);
+    let normalized = crate::code::normalize(code).unwrap_or_default();
+    el("div")
+        .class("cc-unavailable")
+        .attr("role", "status")
+        .child(el("p").class("cc-problem-title").child(heading))
+        .child(el("p").class("cc-problem-message").child(i18n::problem_message(lang, error)))
+        .maybe(limited.then(|| paywall::account_buttons(None).into()))
+        .maybe((!choices.is_empty()).then(|| {
+            el("ul")
+                .class("cc-choices")
+                .children(choices.into_iter().map(|system| {
+                    let label = format!("{} {}", system.label(), crate::code::display(system, &normalized));
+                    el("li").child(opens("cc-button", code.to_string(), system, label)).into()
+                }))
+                .into()
+        }))
 }
