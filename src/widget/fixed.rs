@@ -35,29 +35,36 @@ pub struct El {
 }
 
 /// An element with this tag and nothing in it yet.
+#[inline(never)]
 pub fn el(tag: &'static str) -> El {
     El { tag, attrs: Vec::new(), children: Vec::new() }
 }
 
 impl El {
     /// Sets an attribute.
+    // The builder's steps are not inlined: a card builds some two hundred elements, and each
+    // inlined step was its own copy of `Vec`'s growth code.
+    #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> El {
         self.attrs.push((name, value.into()));
         self
     }
 
     /// Sets the `class` attribute.
+    #[inline(never)]
     pub fn class(self, class: &'static str) -> El {
         self.attr("class", class)
     }
 
     /// Appends a child.
+    #[inline(never)]
     pub fn child(mut self, child: impl Into<Node>) -> El {
         self.children.push(child.into());
         self
     }
 
     /// Appends a child when there is one.
+    #[inline(never)]
     pub fn maybe(mut self, child: Option<Node>) -> El {
         self.children.extend(child);
         self
