@@ -602,3 +602,59 @@ test("keyboard alone on a metered page: focus on the ask button of a card's publ
   expect(after, "focus once the rest of the card arrived").toMatchObject({ inCard: true, action: "ask" });
   expect(errors).toEqual([]);
 });
+
+// README ("The codes in view"): the batch goes "when the page has settled (no scroll and no change
+// of what is in view for 200 ms ...)", and "a reader flicking through a page fetches nothing for
+// the codes passed by". Here the card module loads while the reader is still scrolling (keyboard
+// focus reaches a code mid-scroll, as the README says loads it).
+test("a reader scrolling through a long page when the card module mounts: no batch asks for codes passed by", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  const batches = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === "/v1/peek" && url.searchParams.get("codes")) batches.push(...url.searchParams.get("codes").split(","));
+  });
+  const CODES = ["A00.0", "A00.1", "A00.9", "A01.00", "A01.01", "A01.02", "A01.03", "A01.04", "A01.05", "A01.09", "A01.1", "A01.2", "A01.3", "A01.4", "A02.0", "A02.1", "A02.20", "A02.21", "A02.22", "A02.23", "A02.24", "A02.25", "A02.29", "A02.8", "A02.9", "A03.0", "A03.1", "A03.2", "A03.3", "A03.8"];
+  const body = CODES.map((c) => `<p style="height:400px;margin:0"><span data-code="${c}">${c}</span></p>`).join("");
+  // The card module's files are held until the reader is scrolling: it then mounts mid-scroll.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/\/widget\/[^/]+\/./, async (route) => { await held; await route.continue().catch(() => {}); });
+  await plainPage(page, baseURL, body, {}, { ready: false });
+  await expect(code(page, CODES[0])).toHaveAttribute("data-codecard-ready", "");
+  // Scroll steadily for 3 s; 400 ms in, focus reaches the code then in view.
+  await page.evaluate((codes) => {
+    window.__scrolled = new Promise((done) => {
+      const start = performance.now();
+      let focusedOne = false;
+      const step = () => {
+        window.scrollBy(0, 20);
+        const t = performance.now() - start;
+        if (!focusedOne && t > 400) {
+          focusedOne = true;
+          const inView = codes.map((c) => document.querySelector(`[data-code="${c}"]`)).find((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top > 0 && r.bottom < innerHeight;
+          });
+          inView.focus({ preventScroll: true });
+        }
+        if (t < 3000) requestAnimationFrame(step);
+        else done();
+      };
+      requestAnimationFrame(step);
+    });
+  }, CODES);
+  await page.waitForTimeout(600);
+  release();
+  await page.evaluate(() => window.__scrolled);
+  await host(page).waitFor({ state: "attached" });
+  await page.waitForTimeout(1500);
+  const inViewAtEnd = await page.evaluate((codes) =>
+    codes.filter((c) => {
+      const r = document.querySelector(`[data-code="${c}"]`).getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight;
+    }), CODES);
+  const passedBy = batches.filter((c) => !inViewAtEnd.map((x) => x.replace(".", "")).includes(c.replace(/^icd10cm\//, "").replace(".", "")));
+  expect(passedBy, `batched: ${batches.join(",")}; in view at the end: ${inViewAtEnd.join(",")}`).toEqual([]);
+  expect(errors).toEqual([]);
+});
