@@ -247,12 +247,47 @@ impl Render for Nodes {
 
     fn rebuild(self, state: &mut NodesState) {
         let mut new = self.build();
-        if let Some(parent) = state.0[0].parent_element() {
-            new.mount(&parent, Some(&state.0[0]));
+        let parent = state.0[0].parent_element();
+        if let Some(parent) = &parent {
+            new.mount(parent, Some(&state.0[0]));
         }
+        // Redrawn, the focused button would be gone and focus would fall to the page's <body>:
+        // it moves to the same button drawn anew (the card's rest arrived under it), else to the
+        // nearest focusable container (Try again brought the card).
+        let focused = state.focused();
         state.unmount();
+        if let (Some(focused), Some(parent)) = (focused, parent) {
+            let same = new.elements().into_iter().find_map(|el| same_button(&el, &focused));
+            if let Some(target) = same.or_else(|| parent.closest("[tabindex]").ok().flatten()) {
+                super::dom::focus_without_scrolling(target.unchecked_ref());
+            }
+        }
         *state = new;
     }
+}
+
+impl NodesState {
+    /// The focused element, when it is one of these nodes or inside them.
+    fn focused(&self) -> Option<web_sys::Element> {
+        // The shadow root's (or the document's) `activeElement`.
+        let root = self.0[0].get_root_node();
+        let active = js_sys::Reflect::get(&root, &"activeElement".into()).ok()?.dyn_into::<web_sys::Element>().ok()?;
+        self.0.iter().any(|node| node.contains(Some(&active))).then_some(active)
+    }
+}
+
+/// `within` or the first element in it that is a button doing what `button` does.
+fn same_button(within: &web_sys::Element, button: &web_sys::Element) -> Option<web_sys::Element> {
+    const DOES: [&str; 3] = ["data-action", "data-opens", "data-opens-system"];
+    let does = |el: &web_sys::Element| DOES.map(|name| el.get_attribute(name));
+    let wanted = does(button);
+    if wanted.iter().all(Option::is_none) {
+        return None;
+    }
+    let found = within.query_selector_all("[data-action],[data-opens]").ok()?;
+    std::iter::once(within.clone())
+        .chain((0..found.length()).filter_map(|i| found.item(i)?.dyn_into().ok()))
+        .find(|el| does(el) == wanted)
 }
 
 impl Mountable for NodesState {

@@ -1,12 +1,13 @@
 //! The codes in view: an `IntersectionObserver` over the codes the loader marked in its root
 //! (`data-codecard-ready`), so that their public parts are fetched in one request before any
-//! click (see [`Peeks::in_view`]). The codes in view when the module mounts go at once: it mounts
-//! on a reader's click or when the page is idle, not in a scroll, and a reader who clicked a code
-//! may click the next one as soon as its card closes. After that, only once the page has settled:
-//! every change of what is in view and every scroll restarts a short wait, and the batch then
-//! waits for the browser to be idle, so a reader flicking through a page fetches nothing for the
-//! codes passed by. A `MutationObserver` sees codes the loader marks later (new content,
-//! auto-detection).
+//! click (see [`Peeks::in_view`]). Only once the page has settled: every change of what is in
+//! view and every scroll restarts a short wait, and the batch then waits for the browser to be
+//! idle, so a reader flicking through a page fetches nothing for the codes passed by. The codes in
+//! view when the module mounts wait less ([`FIRST_SETTLE_MS`], no idle wait): the module mounts on
+//! a click or a hover as often as not, and a reader who clicked one code may click the next as
+//! soon as its card closes; a scroll in that moment (the module can mount mid-scroll: focus
+//! reached a code) puts them back on the usual wait. A `MutationObserver` sees codes the loader
+//! marks later (new content, auto-detection).
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -20,6 +21,9 @@ use crate::api::CodeSystem;
 
 /// How long what is in view must stay still before its codes are fetched.
 const SETTLE_MS: i32 = 200;
+/// ... when the module has just mounted: long enough for a scroll under way to show (it fires
+/// a scroll event every frame).
+const FIRST_SETTLE_MS: i32 = 50;
 /// How long a settled page's batch waits for the browser to be idle at most.
 const IDLE_WITHIN_MS: u32 = 500;
 /// The codes the loader manages: it marks each with this attribute.
@@ -41,7 +45,8 @@ pub struct InView {
 struct Watch {
     visible: RefCell<Vec<Element>>,
     peeks: Weak<Peeks>,
-    /// The observer has reported what is in view since the module mounted.
+    /// The observer has reported what is in view since the module mounted (its first report
+    /// waits less).
     reported: Cell<bool>,
     /// The pending settle timer and idle callback, if any: cancelled when the watch stops, as
     /// their callbacks go with it.
@@ -95,7 +100,7 @@ impl InView {
                 if watch.reported.replace(true) {
                     watch.unsettle();
                 } else {
-                    watch.fetch();
+                    watch.wait(FIRST_SETTLE_MS, &watch.idle);
                 }
             })
         };
@@ -154,10 +159,14 @@ fn observe_marked(codes: &IntersectionObserver, root: &Node) {
 impl Watch {
     /// What is in view moved: the codes are fetched once it has stayed still a moment.
     fn unsettle(&self) {
+        self.wait(SETTLE_MS, &self.settled);
+    }
+
+    /// Runs `then` after `ms`, unless something unsettles the page first.
+    fn wait(&self, ms: i32, then: &Closure<dyn FnMut()>) {
         let Some(window) = web_sys::window() else { return };
         window.clear_timeout_with_handle(self.timer.get());
-        let timer = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(self.settled.as_ref().unchecked_ref(), SETTLE_MS);
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(then.as_ref().unchecked_ref(), ms);
         self.timer.set(timer.unwrap_or_default());
     }
 
