@@ -87,4 +87,29 @@ async function holdLookups(page) {
   return release;
 }
 
-module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches, holdLookups };
+/** A page on another origin under `require-trusted-types-for 'script'` with `body`, which loads the
+ * loader through its own policy; the CSP violations it sees collect in `window.__violations`. */
+async function trustedPage(page, baseURL, body) {
+  await page.goto(baseURL.replace("127.0.0.1", "localhost") + "/blank.html");
+  await page.evaluate(
+    ({ endpoint, body }) => {
+      // The page's own markup first: the policy is enforced from the <meta>'s insertion on.
+      document.querySelector("main").insertAdjacentHTML("beforeend", body);
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective));
+      const meta = document.createElement("meta");
+      meta.httpEquiv = "Content-Security-Policy";
+      meta.content = "require-trusted-types-for 'script'";
+      document.head.prepend(meta);
+      const policy = trustedTypes.createPolicy("page", { createScriptURL: (s) => s });
+      const script = document.createElement("script");
+      script.src = policy.createScriptURL(`${endpoint}/widget/loader.js`);
+      script.dataset.endpoint = endpoint;
+      document.head.append(script);
+    },
+    { endpoint: baseURL, body }
+  );
+  await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
+}
+
+module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches, holdLookups, trustedPage };

@@ -4,7 +4,7 @@
 // (keyboard only, Spanish, right to left, global button styles, Trusted Types, an SPA), a coder's
 // real codes, a hostile endpoint, and the metered paywall.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage, open, holdLookups } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, open, holdLookups, trustedPage } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const host = (page) => page.locator("[data-codecard-host]");
@@ -234,22 +234,7 @@ test("a page under require-trusted-types-for 'script' draws every fixed part (no
   const errors = watchErrors(page);
   const violations = [];
   page.on("console", (m) => /TrustedHTML|Trusted Type/i.test(m.text()) && violations.push(m.text()));
-  await page.goto(baseURL.replace("127.0.0.1", "localhost") + "/blank.html");
-  await page.evaluate((endpoint) => {
-    document.querySelector("main").insertAdjacentHTML("beforeend", '<p><span data-code="E08.9">E08.9</span> <span data-code="J1100">J1100</span> <span data-code="0DTJ4ZZ">0DTJ4ZZ</span></p>');
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective));
-    const meta = document.createElement("meta");
-    meta.httpEquiv = "Content-Security-Policy";
-    meta.content = "require-trusted-types-for 'script'";
-    document.head.prepend(meta);
-    const policy = trustedTypes.createPolicy("page", { createScriptURL: (s) => s });
-    const script = document.createElement("script");
-    script.src = policy.createScriptURL(`${endpoint}/widget/loader.js`);
-    script.dataset.endpoint = endpoint;
-    document.head.append(script);
-  }, baseURL);
-  await expect(code(page, "E08.9")).toHaveAttribute("data-codecard-ready", "");
+  await trustedPage(page, baseURL, '<p><span data-code="E08.9">E08.9</span> <span data-code="J1100">J1100</span> <span data-code="0DTJ4ZZ">0DTJ4ZZ</span></p>');
   await open(page, "E08.9");
   await expect(dialog(page).locator("button.cc-note-code").first()).toBeVisible();
   await open(page, "J1100");

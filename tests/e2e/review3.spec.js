@@ -1,7 +1,7 @@
 // Embedding as a site owner (issue 11, third review): Trusted Types, the phone sheet on a page that
 // cannot scroll its code above it, and printing with a card open.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, trustedPage } = require("./helpers");
 
 const hostPage = (page, baseURL, options) => thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, ...options });
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -17,28 +17,6 @@ const rects = (page, c) =>
   }, c);
 
 test.describe("1. a page that requires Trusted Types", () => {
-  /** A page under `require-trusted-types-for 'script'` that loads the loader through its own policy. */
-  const trustedPage = async (page, baseURL, body) => {
-    await page.goto(baseURL.replace("127.0.0.1", "localhost") + "/blank.html");
-    await page.evaluate(
-      ({ endpoint, body }) => {
-        // The page's own markup first: the policy is enforced from the <meta>'s insertion on.
-        document.querySelector("main").insertAdjacentHTML("beforeend", body);
-        const meta = document.createElement("meta");
-        meta.httpEquiv = "Content-Security-Policy";
-        meta.content = "require-trusted-types-for 'script'";
-        document.head.prepend(meta);
-        const policy = trustedTypes.createPolicy("page", { createScriptURL: (s) => s });
-        const script = document.createElement("script");
-        script.src = policy.createScriptURL(`${endpoint}/widget/loader.js`);
-        script.dataset.endpoint = endpoint;
-        document.head.append(script);
-      },
-      { endpoint: baseURL, body }
-    );
-    await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
-  };
-
   test("the card opens, closes and opens again with no Trusted Types error", async ({ page, baseURL }) => {
     await trustedPage(page, baseURL, `<p>Dx: <span data-code="I10">I10</span> and <span data-code="E11.9">E11.9</span></p>`);
     // The page really enforces it: an HTML string assignment is refused (and reported, before watching).
