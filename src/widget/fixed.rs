@@ -27,8 +27,11 @@ pub enum Node {
     Text(String),
 }
 
-/// A fixed element: its tag, attributes in order, and children.
-pub struct El {
+/// A fixed element: its tag, attributes in order, and children. Boxed: the builder hands it on
+/// at every step, and a pointer moves in one instruction where the struct took a copy each time.
+pub struct El(Box<Element>);
+
+struct Element {
     tag: &'static str,
     attrs: Vec<(&'static str, String)>,
     children: Vec<Node>,
@@ -37,7 +40,7 @@ pub struct El {
 /// An element with this tag and nothing in it yet.
 #[inline(never)]
 pub fn el(tag: &'static str) -> El {
-    El { tag, attrs: Vec::new(), children: Vec::new() }
+    El(Box::new(Element { tag, attrs: Vec::new(), children: Vec::new() }))
 }
 
 impl El {
@@ -46,7 +49,7 @@ impl El {
     // inlined step was its own copy of `Vec`'s growth code.
     #[inline(never)]
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> El {
-        self.attrs.push((name, value.into()));
+        self.0.attrs.push((name, value.into()));
         self
     }
 
@@ -59,20 +62,20 @@ impl El {
     /// Appends a child.
     #[inline(never)]
     pub fn child(mut self, child: impl Into<Node>) -> El {
-        self.children.push(child.into());
+        self.0.children.push(child.into());
         self
     }
 
     /// Appends a child when there is one.
     #[inline(never)]
     pub fn maybe(mut self, child: Option<Node>) -> El {
-        self.children.extend(child);
+        self.0.children.extend(child);
         self
     }
 
     /// Appends children.
     pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> El {
-        self.children.extend(children);
+        self.0.children.extend(children);
         self
     }
 }
@@ -165,7 +168,8 @@ impl Node {
     fn create(self, document: &web_sys::Document) -> web_sys::Node {
         match self {
             Node::Text(text) => document.create_text_node(&text).into(),
-            Node::Element(El { tag, attrs, children }) => {
+            Node::Element(El(fixed)) => {
+                let Element { tag, attrs, children } = *fixed;
                 // A tag of ours, always valid: creating it cannot fail.
                 let element = document.create_element(tag).expect("a valid tag");
                 for (name, value) in attrs {
@@ -185,7 +189,8 @@ impl Node {
     fn write_html(&self, buf: &mut String) {
         match self {
             Node::Text(text) => escape(text, buf),
-            Node::Element(El { tag, attrs, children }) => {
+            Node::Element(El(element)) => {
+                let Element { tag, attrs, children } = &**element;
                 buf.push('<');
                 buf.push_str(tag);
                 for (name, value) in attrs {
