@@ -10,7 +10,7 @@ use super::app::{self, Target, WidgetConfig};
 use super::auth::AccountPage;
 use super::card::card_view;
 use super::client::{self, FetchError};
-use super::fixed::{self, Action, Nodes, Press};
+use super::fixed::{self, Action, Nodes, Press, el};
 use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
 use super::states;
@@ -144,10 +144,8 @@ pub fn Popover(
                 <h2 id="cc-title" class="cc-title">
                     {move || {
                         let (code, system) = heading();
-                        view! {
-                            <span class="cc-code">{code}</span>
-                            {system.map(|s| view! { <span class="cc-system">{s.label()}</span> }.into_any())}
-                        }
+                        let code = el("span").class("cc-code").child(code).into();
+                        Nodes(std::iter::once(code).chain(system.map(|s| el("span").class("cc-system").child(s.label()).into())).collect())
                     }}
                 </h2>
                 <button
