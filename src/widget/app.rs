@@ -144,5 +144,5 @@ pub fn App(
     // A new target rebuilds the card; the old one is disposed of, which aborts its request and
     // removes its listeners. No memo is needed to skip equal targets: `target` is written only
     // by `open` (a new target, with a new serial) and by `close` (when a card is open).
-    move || target.get().map(|t| view! { <Popover target=t state=target /> }.into_any())
+    move || target.get().map(|t| view! { <Popover target=t state=target /> })
 }
