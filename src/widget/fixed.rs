@@ -111,10 +111,13 @@ pub enum Action {
     Retry,
     /// Asks the site's assistant about the card's code.
     Ask,
+    /// Closes the card.
+    Close,
 }
 
 impl Action {
-    const ALL: [Action; 5] = [Action::LogIn, Action::Register, Action::LogOut, Action::Retry, Action::Ask];
+    const ALL: [Action; 6] =
+        [Action::LogIn, Action::Register, Action::LogOut, Action::Retry, Action::Ask, Action::Close];
 
     fn id(self) -> &'static str {
         match self {
@@ -123,6 +126,7 @@ impl Action {
             Action::LogOut => "log-out",
             Action::Retry => "retry",
             Action::Ask => "ask",
+            Action::Close => "close",
         }
     }
 }

@@ -107,6 +107,7 @@ pub fn Popover(
             Some(Press::Do(Action::Register)) => account.open(AccountPage::Register),
             Some(Press::Do(Action::LogOut)) => account.log_out(),
             Some(Press::Do(Action::Retry)) => lookup.refetch(),
+            Some(Press::Do(Action::Close)) => app::close(state, true),
             Some(Press::Do(Action::Ask)) => {
                 if let (Some(ask), Shown::Card(card, _)) = (&asking, shown.get_untracked()) {
                     super::ask::ask(ask, &anchor, &card.display_code, card.system);
@@ -139,6 +140,7 @@ pub fn Popover(
             tabindex="-1"
             popover="manual"
             on:keydown=on_tab
+            on:click=on_press
         >
             <header class="cc-header">
                 <h2 id="cc-title" class="cc-title">
@@ -148,16 +150,9 @@ pub fn Popover(
                         Nodes(std::iter::once(code).chain(system.map(|s| el("span").class("cc-system").child(s.label()).into())).collect())
                     }}
                 </h2>
-                <button
-                    type="button"
-                    class="cc-close"
-                    aria-label=super::i18n::current().text().close
-                    on:click=move |_| app::close(state, true)
-                >
-                    "×"
-                </button>
+                {Nodes::from(fixed::button("cc-close", Action::Close, "×").attr("aria-label", super::i18n::current().text().close))}
             </header>
-            <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0") on:click=on_press>
+            <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0")>
                 {move || Nodes::from(match shown.get() {
                     Shown::Looking => states::loading(&written),
                     Shown::Card(card, rest) => {
