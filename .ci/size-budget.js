@@ -45,7 +45,9 @@
 // 126,691 B, everything 287,481 B gzip (README, Size); the fourth trim (issue 14: the card's body as
 // fixed markup drawn by one renderer, its buttons run by one listener) with its review's fixes (focus
 // kept across a redraw, the first batch waits for a scroll under way): first card 141,718 B, card
-// module 132,567 B, search box module 126,688 B, everything 268,406 B gzip (README, Size).
+// module 132,567 B, search box module 126,688 B, everything 268,406 B gzip; then the fixed element
+// boxed, the card's title and close button as fixed markup, the popover not type-erased: first card
+// 136,718 B, card module 127,567 B, everything 263,406 B gzip (README, Size).
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -54,10 +56,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 141_800],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 132_700],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 136_800],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 127_700],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 126_800],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 268_500],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 263_500],
 ];
 
 for (const c of figures.chunks)
