@@ -121,7 +121,12 @@ impl FromJs for usize {
 impl<T: FromJs> FromJs for Vec<T> {
     fn from_js(value: JsValue, what: &'static str) -> Result<Vec<T>, Bad> {
         let array: js_sys::Array = value.dyn_into().map_err(|_| Bad(what))?;
-        array.iter().map(|item| T::from_js(item, what)).collect()
+        // A plain loop: `collect` into a `Result` compiled an iterator adapter per item type.
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for i in 0..array.length() {
+            items.push(T::from_js(array.get(i), what)?);
+        }
+        Ok(items)
     }
 }
 
