@@ -75,7 +75,10 @@ impl El {
 
     /// Appends children.
     pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> El {
-        self.0.children.extend(children);
+        // A plain loop: `extend` compiled its reserving specialisation per iterator type.
+        for child in children {
+            self = self.child(child);
+        }
         self
     }
 }
