@@ -47,7 +47,9 @@
 // kept across a redraw, the first batch waits for a scroll under way): first card 141,718 B, card
 // module 132,567 B, search box module 126,688 B, everything 268,406 B gzip; then the fixed element
 // boxed, the card's title and close button as fixed markup, the popover not type-erased: first card
-// 136,718 B, card module 127,567 B, everything 263,406 B gzip (README, Size).
+// 136,718 B, card module 127,567 B, everything 263,406 B gzip; lists decoded and fixed children
+// appended in plain loops: first card 134,433 B, card module 125,282 B, search box module 126,216 B,
+// everything 260,649 B gzip (README, Size).
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -56,10 +58,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 136_800],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 127_700],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 126_800],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 263_500],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 134_500],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 125_400],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 126_300],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 260_700],
 ];
 
 for (const c of figures.chunks)
