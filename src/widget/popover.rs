@@ -4,12 +4,13 @@
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::app::{self, Target, WidgetConfig};
 use super::auth::AccountPage;
 use super::card::card_view;
 use super::client::{self, FetchError};
+use super::dom::Listener;
 use super::fixed::{self, Action, Nodes, Press, el};
 use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
 use super::peek::{self, Peeks};
@@ -101,7 +102,7 @@ pub fn Popover(
     // listener runs them all.
     let on_press = {
         let (anchor, account) = (anchor.clone(), expect_context::<super::paywall::Account>());
-        move |event: web_sys::MouseEvent| match fixed::pressed(&event) {
+        move |event: web_sys::Event| match fixed::pressed(&event) {
             Some(Press::Open(code, system)) => app::open(state, Target::new((*anchor).clone(), code, system)),
             Some(Press::Do(Action::LogIn)) => account.open(AccountPage::Login),
             Some(Press::Do(Action::Register)) => account.open(AccountPage::Register),
@@ -116,6 +117,20 @@ pub fn Popover(
             None => {}
         }
     };
+
+    // The dialog's keys (Tab) and presses (every fixed button): plain listeners on it, added once
+    // it is in the document and removed with it (Leptos's delegated events would be the card
+    // module's only use of their attaching code).
+    effect(move || {
+        if let Some(dialog) = dialog.get() {
+            let (on_tab, on_press) = (on_tab.clone(), on_press.clone());
+            let listeners = SendWrapper::new([
+                Listener::new(&dialog, "keydown", false, move |event| on_tab(event.unchecked_into())),
+                Listener::new(&dialog, "click", false, move |event| on_press(event.unchecked_into())),
+            ]);
+            on_cleanup(move || drop(listeners));
+        }
+    });
 
     // The title names the code and its system: as the page wrote them until the card says.
     let written = target.code.clone();
@@ -139,8 +154,6 @@ pub fn Popover(
             aria-labelledby="cc-title"
             tabindex="-1"
             popover="manual"
-            on:keydown=on_tab
-            on:click=on_press
         >
             <header class="cc-header">
                 <h2 id="cc-title" class="cc-title">
