@@ -32,11 +32,12 @@ pub fn Popover(
     let body = NodeRef::<html::Div>::new();
     let anchor = target.anchor.clone();
 
-    let (cue, update_cue) = use_scroll_cue(body);
+    let more = NodeRef::<html::Div>::new();
+    let update_cue = use_scroll_cue(body, more);
     // A code removed by the page, or scrolled out of its panel or the viewport: the card has
     // nothing left to point at, and is never left floating off-screen.
     let lost = move || app::close(state, true);
-    let (placement, reposition) = use_placement(dialog, body, anchor.clone(), lost, update_cue);
+    let reposition = use_placement(dialog, body, anchor.clone(), lost, update_cue);
     let on_tab = use_dismiss(dialog, anchor.clone(), state);
 
     // Show it in the top layer and move focus into it once it is in the document.
@@ -148,7 +149,8 @@ pub fn Popover(
     view! {
         <div
             node_ref=dialog
-            class=move || placement.get().class()
+            // Its class and lengths follow the placement (`use_placement` sets them).
+            class="cc-dialog cc-unplaced"
             role="dialog"
             aria-modal="false"
             aria-labelledby="cc-title"
@@ -165,7 +167,7 @@ pub fn Popover(
                 </h2>
                 {Nodes::from(fixed::button("cc-close", Action::Close, "×").attr("aria-label", super::i18n::current().text().close))}
             </header>
-            <div class="cc-body" node_ref=body tabindex=move || cue.get().scrolls.then_some("0")>
+            <div class="cc-body" node_ref=body>
                 {move || Nodes::from(match shown.get() {
                     Shown::Looking => states::loading(&written),
                     Shown::Card(card, rest) => {
@@ -180,7 +182,7 @@ pub fn Popover(
                     Shown::Failed(error) => states::problem(&error, None),
                 })}
             </div>
-            <div class="cc-more" aria-hidden="true" hidden=move || !cue.get().more_below>"↓"</div>
+            <div class="cc-more" aria-hidden="true" hidden="" node_ref=more>"↓"</div>
         </div>
     }
 }

@@ -209,18 +209,20 @@ fn parent_across_shadow(element: &Element) -> Option<Element> {
 /// visual-viewport resizing and scrolling, and whenever the dialog changes size (content that
 /// arrives or grows). `body` is the dialog's scrolling part, whose content decides the height
 /// the card wants. Calls `lost` when the anchor leaves the page or is scrolled out of view, and
-/// `placed` after every placement. Returns the placement and a function that re-places now.
+/// `placed` after every placement. Sets the dialog's class and lengths; returns a function that
+/// re-places it now.
 pub fn use_placement(
     dialog: NodeRef<html::Div>,
     body: NodeRef<html::Div>,
     anchor: SendWrapper<HtmlElement>,
     lost: impl Fn() + Clone + 'static,
     placed: impl Fn() + Clone + 'static,
-) -> (RwSignal<Placement>, impl Fn() + Clone + 'static) {
+) -> impl Fn() + Clone + 'static {
     let placement = RwSignal::new(Placement::Unplaced);
     super::effect(move || {
         let placed = placement.get();
         if let Some(dialog) = dialog.get() {
+            dialog.set_class_name(placed.class());
             placed.apply(&HtmlElement::style(&dialog));
         }
     });
@@ -300,5 +302,5 @@ pub fn use_placement(
         let shown = VisibilityWatch::new(&watched, start.clone());
         watchers.set_value(Some(SendWrapper::new((listeners, watch, shown))));
     });
-    (placement, reposition)
+    reposition
 }
