@@ -280,10 +280,11 @@ pub fn use_placement(
         placed();
     };
 
-    type Watchers = (Vec<Listener>, Option<ResizeWatch>, Option<VisibilityWatch>);
-    let watchers = StoredValue::new(None::<SendWrapper<Watchers>>);
+    // Once the dialog is in the document; removed with it. (An effect of the module's one
+    // effect type rather than `on_load`, which compiles Leptos's effect code per closure.)
     let start = reposition.clone();
-    dialog.on_load(move |element| {
+    super::effect(move || {
+        let Some(element) = dialog.get() else { return };
         let window: web_sys::EventTarget = window().into();
         let document: web_sys::EventTarget = document().into();
         let on = |target: &web_sys::EventTarget, event, capture| {
@@ -296,11 +297,11 @@ pub fn use_placement(
             listeners.push(on(&vv, "resize", false));
             listeners.push(on(&vv, "scroll", false));
         }
-        let resized = start.clone();
-        let watch = ResizeWatch::new(&[&element], resized);
+        let watch = ResizeWatch::new(&[&element], start.clone());
         // The code hidden (display: none) loses its box, and the card closes.
         let shown = VisibilityWatch::new(&watched, start.clone());
-        watchers.set_value(Some(SendWrapper::new((listeners, watch, shown))));
+        let watchers = SendWrapper::new((listeners, watch, shown));
+        on_cleanup(move || drop(watchers));
     });
     reposition
 }

@@ -26,12 +26,13 @@ pub fn use_scroll_cue(body: NodeRef<html::Div>, more: NodeRef<html::Div>) -> imp
         };
         more.set_hidden(hidden - body.scroll_top() <= 1);
     };
-    let on_scroll = update;
-    // Dropped, and so removed, with the component.
-    let listener = StoredValue::new(None::<SendWrapper<Listener>>);
-    body.on_load(move |body| {
-        let scroll = Listener::new(&body.into(), "scroll", false, move |_| on_scroll());
-        listener.set_value(Some(SendWrapper::new(scroll)));
+    // Removed with the component. (An effect of the module's one effect type rather than
+    // `on_load`, which compiles Leptos's effect code per closure.)
+    super::effect(move || {
+        if let Some(body) = body.get() {
+            let scroll = SendWrapper::new(Listener::new(&body.into(), "scroll", false, move |_| update()));
+            on_cleanup(move || drop(scroll));
+        }
     });
     update
 }
