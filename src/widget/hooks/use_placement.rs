@@ -218,14 +218,9 @@ pub fn use_placement(
     lost: impl Fn() + Clone + 'static,
     placed: impl Fn() + Clone + 'static,
 ) -> impl Fn() + Clone + 'static {
-    let placement = RwSignal::new(Placement::Unplaced);
-    super::effect(move || {
-        let placed = placement.get();
-        if let Some(dialog) = dialog.get() {
-            dialog.set_class_name(placed.class());
-            placed.apply(&HtmlElement::style(&dialog));
-        }
-    });
+    // The placement drawn last. Nothing else reads it: a plain cell, applied to the dialog when
+    // it changes, rather than a signal and an effect (Leptos's signal code for its type).
+    let placement = std::rc::Rc::new(std::cell::Cell::new(Placement::Unplaced));
     // The sheet height the code was last made visible above.
     let revealed = std::rc::Rc::new(std::cell::Cell::new(0.0));
     let watched = anchor.clone();
@@ -239,7 +234,7 @@ pub fn use_placement(
             return;
         }
         let view = Viewport::current();
-        let sheet = matches!(placement.try_get_untracked(), Some(Placement::Sheet { .. }));
+        let sheet = matches!(placement.get(), Placement::Sheet { .. });
         if !view.narrow() && !sheet && !anchor_in_view(&anchor, &view) {
             lost();
             return;
@@ -276,7 +271,10 @@ pub fn use_placement(
                 *max_height = max_height.min(room * view.scale);
             }
         }
-        let _ = placement.try_set(new);
+        if placement.replace(new) != new {
+            dialog.set_class_name(new.class());
+            new.apply(&HtmlElement::style(&dialog));
+        }
         placed();
     };
 
