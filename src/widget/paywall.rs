@@ -2,6 +2,9 @@
 //! actions behind their buttons (log in and register in a popup on the endpoint's origin, log
 //! out), which the card's frame runs.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
@@ -12,11 +15,11 @@ use super::i18n;
 use crate::api::{Meter, Plan};
 
 /// Account state shared by every card of one widget, provided as context by the root.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Account {
-    /// One stored value for everything that is not reactive: Leptos's arena code is compiled
-    /// once per stored type.
-    stored: StoredValue<Stored>,
+    /// Everything that is not reactive, in a plain cell (a `StoredValue` compiled Leptos's arena
+    /// code for its type). Dropped with the widget's root, and the popup listener with it.
+    stored: SendWrapper<Rc<RefCell<Stored>>>,
     timeout_ms: u32,
     /// Bumped whenever the stored session changes; lookups track it and run again, so a card
     /// unlocks the moment the popup reports a new account. A `usize`, the type of Leptos's own
@@ -29,55 +32,52 @@ struct Stored {
     endpoint: String,
     site_key: Option<String>,
     /// The log-in or registration popup this widget opened last.
-    popup: Option<SendWrapper<web_sys::Window>>,
-    listener: Option<SendWrapper<Listener>>,
+    popup: Option<web_sys::Window>,
+    listener: Option<Listener>,
 }
 
 impl Account {
     /// Account state for `endpoint`; call [`Account::listen`] to accept sessions from popups.
     pub fn new(endpoint: String, site_key: Option<String>, timeout_ms: u32) -> Account {
-        Account {
-            stored: StoredValue::new(Stored { endpoint, site_key, popup: None, listener: None }),
-            timeout_ms,
-            version: RwSignal::new(0),
-        }
+        let stored = Stored { endpoint, site_key, popup: None, listener: None };
+        Account { stored: SendWrapper::new(Rc::new(RefCell::new(stored))), timeout_ms, version: RwSignal::new(0) }
     }
 
-    fn endpoint(self) -> String {
-        self.stored.with_value(|stored| stored.endpoint.clone())
+    fn endpoint(&self) -> String {
+        self.stored.borrow().endpoint.clone()
     }
 
     /// Listens for the session message of the account popup: only from the endpoint's origin
     /// and only from the window this widget opened.
-    pub fn listen(self) {
+    pub fn listen(&self) {
         let endpoint = self.endpoint();
         let Some(expected_origin) = auth::origin_of(&endpoint) else { return };
         let target: web_sys::EventTarget = window().into();
+        // Weak: the listener is kept in what it reads.
+        let (stored, version) = (Rc::downgrade(&self.stored), self.version);
         let listener = Listener::new(&target, "message", false, move |event| {
             let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::MessageEvent>(&event) else { return };
-            let from_popup =
-                self.stored.with_value(|stored| stored.popup.as_ref().is_some_and(|p| auth::from_window(event, p)));
+            let Some(stored) = stored.upgrade() else { return };
+            let from_popup = stored.borrow().popup.as_ref().is_some_and(|p| auth::from_window(event, p));
             if !from_popup {
                 return;
             }
             if let Some(session) = auth::session_from_message(event, &expected_origin) {
-                auth::store(&self.endpoint(), TokenSlot::Session, &session.token);
-                self.version.update(|v| *v += 1);
+                auth::store(&endpoint, TokenSlot::Session, &session.token);
+                version.update(|v| *v += 1);
             }
         });
-        self.stored.update_value(|stored| stored.listener = Some(SendWrapper::new(listener)));
+        self.stored.borrow_mut().listener = Some(listener);
     }
 
     /// Opens the log-in or registration page in a popup.
-    pub fn open(self, page: AccountPage) {
-        let popup = self
-            .stored
-            .with_value(|stored| auth::open_account_page(&stored.endpoint, page, stored.site_key.as_deref()));
-        self.stored.update_value(|stored| stored.popup = popup.map(SendWrapper::new));
+    pub fn open(&self, page: AccountPage) {
+        let mut stored = self.stored.borrow_mut();
+        stored.popup = auth::open_account_page(&stored.endpoint, page, stored.site_key.as_deref());
     }
 
     /// Logs out; the card shows the guest meter again.
-    pub fn log_out(self) {
+    pub fn log_out(&self) {
         let (endpoint, timeout_ms, version) = (self.endpoint(), self.timeout_ms, self.version);
         leptos::task::spawn_local(async move {
             // Failure to reach the endpoint still logs out locally; nothing more to report.
