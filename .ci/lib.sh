@@ -41,6 +41,8 @@ build_widget() {
   # The wasm-bindgen glue, minified like the loader (its exports keep their names).
   esbuild pkg/codecard.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard.js
   esbuild pkg/codecard_search.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard_search.js
+  node .ci/short-imports.js pkg/codecard_bg.wasm pkg/codecard.js || return 1
+  node .ci/short-imports.js pkg/codecard_search_bg.wasm pkg/codecard_search.js || return 1
   esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
   node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm pkg/codecard_search.js pkg/codecard_search_bg.wasm
 }
