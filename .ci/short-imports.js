@@ -2,8 +2,8 @@
 // names each import after its JS function plus a 16-digit hash (`__wbg_instanceof_PointerEvent_
 // cfcc1acd3e7efc24`), some two hundred of them, written once in the wasm's import section and once
 // as a key of the glue's import object; the hashes do not compress. Each becomes `_` and its index
-// in base 36, the import module `./NAME_bg.js` becomes `m`. Exports keep their names (the glue and
-// the loader call them). Run by build_widget after wasm-opt and before esbuild; fails loudly on
+// in base 36, the import module `./NAME_bg.js` becomes `m`; so do the exported closure adapters,
+// named with a crate hash too. The other exports keep their names (entry points, allocator). Run by build_widget after wasm-opt and before esbuild; fails loudly on
 // anything it does not expect, rather than writing a module that would not link.
 // Usage: node .ci/short-imports.js pkg/NAME_bg.wasm pkg/NAME.js
 const fs = require("fs");
@@ -65,6 +65,35 @@ while (at < bytes.length) {
   const id = bytes[at];
   const [size, start] = leb(bytes, at + 1);
   const end = start + size;
+  if (id === 7) {
+    // Exports: only the closure adapters wasm-bindgen names with a crate hash (the glue alone
+    // calls them); the entry points and the allocator keep their names.
+    let [count, p] = leb(bytes, start);
+    const entries = [toLeb(count)];
+    for (let i = 0; i < count; i++) {
+      let length;
+      [length, p] = leb(bytes, p);
+      const field = bytes.subarray(p, p + length).toString("utf8");
+      p += length;
+      const kind = bytes[p];
+      const [index, next] = leb(bytes, p + 1);
+      p = next;
+      let short = field;
+      if (/[0-9a-f]{16}/.test(field)) {
+        const word = new RegExp(`\\b${field}\\b`, "g");
+        if (js.match(word)?.length !== 1) throw Error(`short-imports: export ${field} is not named once in ${jsPath}`);
+        short = "_x" + i.toString(36);
+        js = js.replace(word, short);
+        renamed++;
+      }
+      entries.push(name(short), Buffer.from([kind]), toLeb(index));
+    }
+    if (p !== end) throw Error("short-imports: the export section did not end where it said");
+    const body = Buffer.concat(entries);
+    out.push(Buffer.from([7]), toLeb(body.length), body);
+    at = end;
+    continue;
+  }
   if (id !== 2) {
     out.push(bytes.subarray(at, end));
     at = end;
@@ -105,4 +134,4 @@ const wasm = Buffer.concat(out);
 new WebAssembly.Module(wasm); // still a valid module
 fs.writeFileSync(wasmPath, wasm);
 fs.writeFileSync(jsPath, js);
-console.error(`short-imports: ${renamed} import names shortened in ${wasmPath} and ${jsPath}`);
+console.error(`short-imports: ${renamed} import and export names shortened in ${wasmPath} and ${jsPath}`);
