@@ -22,7 +22,7 @@ widget_toolchain() {
 # The release widget: the smallest profile, wasm-opt -Oz, minified glue, into pkg/, with brotli and gzip copies
 # of the immutable files for the server to send as they are.
 build_widget() {
-  step "build the widget (wasm-pack, release on $WIDGET_TOOLCHAIN with build-std, wasm-opt -Oz; glue and loader minified by esbuild; precompressed)"
+  step "build the widget (wasm-pack, release on $WIDGET_TOOLCHAIN with build-std, wasm-opt -Oz; glue and loader minified by esbuild, import names shortened; precompressed)"
   # Two modules from one crate: the card (what a first click needs), then the search box, which
   # the loader fetches only on pages with one (built in a folder of its own, then copied over).
   widget_toolchain wasm-pack --log-level warn build --target web --profile wasm-release --no-typescript --no-pack \
@@ -41,6 +41,7 @@ build_widget() {
   # The wasm-bindgen glue, minified like the loader (its exports keep their names).
   esbuild pkg/codecard.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard.js
   esbuild pkg/codecard_search.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard_search.js
+  # The names each module imports from its glue (and its closure adapters), shortened in both files.
   node .ci/short-imports.js pkg/codecard_bg.wasm pkg/codecard.js || return 1
   node .ci/short-imports.js pkg/codecard_search_bg.wasm pkg/codecard_search.js || return 1
   esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
