@@ -60,71 +60,73 @@ function descEnd(buf, at) {
 
 if (bytes.readUInt32LE(0) !== 0x6d736100) throw Error(`short-imports: ${wasmPath} is no wasm module`);
 const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name));
-let at = 8, out = [bytes.subarray(0, 8)], renamed = 0, source = null;
-while (at < bytes.length) {
-  const id = bytes[at];
-  const [size, start] = leb(bytes, at + 1);
-  const end = start + size;
-  if (id === 7) {
-    // Exports: only the closure adapters wasm-bindgen names with a crate hash (the glue alone
-    // calls them); the entry points and the allocator keep their names.
-    let [count, p] = leb(bytes, start);
-    const entries = [toLeb(count)];
-    for (let i = 0; i < count; i++) {
-      let length;
-      [length, p] = leb(bytes, p);
-      const field = bytes.subarray(p, p + length).toString("utf8");
-      p += length;
-      const kind = bytes[p];
-      const [index, next] = leb(bytes, p + 1);
-      p = next;
-      let short = field;
-      if (/[0-9a-f]{16}/.test(field)) {
-        const word = new RegExp(`\\b${field}\\b`, "g");
-        if (js.match(word)?.length !== 1) throw Error(`short-imports: export ${field} is not named once in ${jsPath}`);
-        short = "_x" + i.toString(36);
-        js = js.replace(word, short);
-        renamed++;
-      }
-      entries.push(name(short), Buffer.from([kind]), toLeb(index));
-    }
-    if (p !== end) throw Error("short-imports: the export section did not end where it said");
-    const body = Buffer.concat(entries);
-    out.push(Buffer.from([7]), toLeb(body.length), body);
-    at = end;
-    continue;
-  }
-  if (id !== 2) {
-    out.push(bytes.subarray(at, end));
-    at = end;
-    continue;
-  }
+let renamed = 0, source = null;
+
+// A name (its length, then UTF-8) at `p`: the text and where it ends.
+function readName(p) {
+  const [length, from] = leb(bytes, p);
+  return [bytes.subarray(from, from + length).toString("utf8"), from + length];
+}
+
+// Section `id` (a vector of entries from `start` to `end`) rewritten entry by entry: `entry(i, p)`
+// gives entry i's new bytes and where the old one ended.
+function rewrite(id, start, end, entry) {
   let [count, p] = leb(bytes, start);
   const entries = [toLeb(count)];
   for (let i = 0; i < count; i++) {
-    let length;
-    [length, p] = leb(bytes, p);
-    const from = bytes.subarray(p, p + length).toString("utf8");
-    p += length;
-    [length, p] = leb(bytes, p);
-    const field = bytes.subarray(p, p + length).toString("utf8");
-    p += length;
-    const desc = bytes.subarray(p, (p = descEnd(bytes, p)));
-    if (source === null) source = from;
-    if (from !== source) throw Error(`short-imports: imports from ${source} and ${from}`);
-    // A name the glue also reads as an export keeps it; so does one the glue does not hold.
-    const word = new RegExp(`\\b${field.replace(/\$/g, "\\$")}\\b`, "g");
-    const keep = exported.has(field) || !word.test(js);
-    const short = keep ? field : "_" + i.toString(36);
-    if (!keep) {
-      js = js.replace(word, short);
-      renamed++;
-    }
-    entries.push(name("m"), name(short), desc);
+    let written;
+    [written, p] = entry(i, p);
+    entries.push(written);
   }
-  if (p !== end) throw Error("short-imports: the import section did not end where it said");
+  if (p !== end) throw Error(`short-imports: section ${id} did not end where it said`);
   const body = Buffer.concat(entries);
-  out.push(Buffer.from([2]), toLeb(body.length), body);
+  return Buffer.concat([Buffer.from([id]), toLeb(body.length), body]);
+}
+
+// Imports: every name the glue holds and does not also read as an export.
+function importEntry(i, p) {
+  let from, field;
+  [from, p] = readName(p);
+  [field, p] = readName(p);
+  const desc = bytes.subarray(p, (p = descEnd(bytes, p)));
+  if (source === null) source = from;
+  if (from !== source) throw Error(`short-imports: imports from ${source} and ${from}`);
+  const word = new RegExp(`\\b${field.replace(/\$/g, "\\$")}\\b`, "g");
+  let short = field;
+  if (!exported.has(field) && word.test(js)) {
+    short = "_" + i.toString(36);
+    js = js.replace(word, short);
+    renamed++;
+  }
+  return [Buffer.concat([name("m"), name(short), desc]), p];
+}
+
+// Exports: only the closure adapters wasm-bindgen names with a crate hash (the glue alone calls
+// them); the entry points and the allocator keep their names.
+function exportEntry(i, p) {
+  let field;
+  [field, p] = readName(p);
+  const kind = bytes[p];
+  const [index, next] = leb(bytes, p + 1);
+  let short = field;
+  if (/[0-9a-f]{16}/.test(field)) {
+    const word = new RegExp(`\\b${field}\\b`, "g");
+    if (js.match(word)?.length !== 1) throw Error(`short-imports: export ${field} is not named once in ${jsPath}`);
+    short = "_x" + i.toString(36);
+    js = js.replace(word, short);
+    renamed++;
+  }
+  return [Buffer.concat([name(short), Buffer.from([kind]), toLeb(index)]), next];
+}
+
+const out = [bytes.subarray(0, 8)];
+for (let at = 8; at < bytes.length; ) {
+  const id = bytes[at];
+  const [size, start] = leb(bytes, at + 1);
+  const end = start + size;
+  if (id === 2) out.push(rewrite(id, start, end, importEntry));
+  else if (id === 7) out.push(rewrite(id, start, end, exportEntry));
+  else out.push(bytes.subarray(at, end));
   at = end;
 }
 const quoted = JSON.stringify(source);
