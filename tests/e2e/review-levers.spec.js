@@ -1,0 +1,635 @@
+// The last levers of the card module's size (issue 14), as a reviewer who wrote none of them tried
+// to break them: the dialog's keys and presses as plain DOM listeners, the scroll cue and the
+// placement class set imperatively, listeners added by effects, the account state dropped with
+// the widget, the popover rebuilt in place for a second code, and the short import names of both
+// wasm modules (the card, and the search box and code picker).
+const { test, expect } = require("@playwright/test");
+const { dialog, code, watchErrors, thirdPartyPage, open } = require("./helpers");
+
+const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
+const title = (page) => dialog(page).locator("#cc-title");
+const cardBody = (page) => dialog(page).locator(".cc-body");
+const cue = (page) => dialog(page).locator(".cc-more");
+
+/** A third-party page on the unmetered server with `body` (and script attributes). */
+const plainPage = (page, baseURL, body, attributes = {}, extra = {}) =>
+  thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body, attributes, ...extra });
+
+/** What has keyboard focus: inside the widget's shadow root if focus is there. */
+const focused = (page) =>
+  page.evaluate(() => {
+    const outer = document.activeElement;
+    const inner = outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null;
+    const el = inner || outer;
+    return {
+      inCard: !!inner && !!inner.closest("[role=dialog]"),
+      tag: el ? el.tagName.toLowerCase() : null,
+      id: el ? el.id || null : null,
+      action: el && el.getAttribute ? el.getAttribute("data-action") : null,
+      opens: el && el.getAttribute ? el.getAttribute("data-opens") : null,
+      code: el && el.getAttribute ? el.getAttribute("data-code") : null,
+      cls: el && el.getAttribute ? el.getAttribute("class") : null,
+    };
+  });
+
+/** Records codecard:open and codecard:close on the document, in order, in window.__events. */
+const recordEvents = (page) =>
+  page.evaluate(() => {
+    window.__events = [];
+    for (const type of ["codecard:open", "codecard:close"]) {
+      document.addEventListener(type, (e) => window.__events.push(`${type.slice(9)} ${e.detail.code}`));
+    }
+  });
+const events = (page) => page.evaluate(() => window.__events);
+
+/** Counts every metered card lookup (GET /v1/codes/..., not /exists) the page sends. */
+function countLookups(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (r.method() === "GET" && /^\/v1\/codes\/(?!exists)/.test(url.pathname)) seen.push(url.pathname);
+  });
+  return seen;
+}
+
+/** Two animation frames: what placement does after a change has run. */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** The code's and the card's rectangles, in CSS pixels of the viewport. */
+const rects = (page, c) =>
+  page.evaluate((c) => {
+    const r = (el) => { const b = el.getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: b.left, right: b.right }; };
+    const card = document.querySelector("[data-codecard-host]").shadowRoot.querySelector("[role=dialog]");
+    return { code: r(document.querySelector(`[data-code="${c}"]`)), card: r(card) };
+  }, c);
+
+const dialogClass = (page) => dialog(page).getAttribute("class");
+
+// ---------------------------------------------------------------------------------------------
+// 1. Keyboard: the dialog's keydown listener
+// ---------------------------------------------------------------------------------------------
+
+test.describe("keyboard", () => {
+  const body = '<p><a href="#before" id="before">before</a> Dx <span data-code="I10">I10</span> <a href="#after" id="after">after</a></p>';
+
+  test("Tab past the last control closes the card once and moves on to what follows the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, body);
+    await recordEvents(page);
+    await code(page, "I10").focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    for (let i = 0; i < 80 && (await dialog(page).count()); i++) await page.keyboard.press("Tab");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).id).toBe("after");
+    await expect(code(page, "I10")).toHaveAttribute("aria-expanded", "false");
+    expect(await events(page)).toEqual(["open I10", "close I10"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("Shift+Tab from the close button (the first control) closes the card and returns focus to the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, body);
+    await recordEvents(page);
+    await code(page, "I10").focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await page.keyboard.press("Tab");
+    expect((await focused(page)).action).toBe("close");
+    await page.keyboard.press("Shift+Tab");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).code).toBe("I10");
+    expect(await events(page)).toEqual(["open I10", "close I10"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("Shift+Tab straight after opening (focus on the dialog itself) closes the card and returns focus to the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, body);
+    await code(page, "I10").focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toBeVisible();
+    await page.keyboard.press("Shift+Tab");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).code).toBe("I10");
+    expect(errors).toEqual([]);
+  });
+
+  test("Escape closes the card once and returns focus to the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, body);
+    await recordEvents(page);
+    await code(page, "I10").focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).code).toBe("I10");
+    expect(await events(page)).toEqual(["open I10", "close I10"]);
+    expect(errors).toEqual([]);
+  });
+
+  for (const key of ["Enter", "Space"]) {
+    test(`${key} on the close button closes the card, returns focus to the code, and the card stays closed`, async ({ page, baseURL }) => {
+      const errors = watchErrors(page);
+      await plainPage(page, baseURL, body);
+      await recordEvents(page);
+      await code(page, "I10").focus();
+      await page.keyboard.press("Enter");
+      await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+      await page.keyboard.press("Tab");
+      expect((await focused(page)).action).toBe("close");
+      await page.keyboard.press(key);
+      await expect(dialog(page)).toHaveCount(0);
+      await page.waitForTimeout(300);
+      await expect(dialog(page)).toHaveCount(0);
+      expect((await focused(page)).code).toBe("I10");
+      expect(await events(page)).toEqual(["open I10", "close I10"]);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  test("after a related code rebuilt the card in place, Tab past its last control still closes it and moves on", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<p>Dx <span data-code="E08.9">E08.9</span> <a href="#after" id="after">after</a></p>');
+    await recordEvents(page);
+    await code(page, "E08.9").focus();
+    await page.keyboard.press("Enter");
+    const related = dialog(page).locator("[data-section=related] button[data-opens]").first();
+    await expect(related).toBeVisible();
+    const target = await related.getAttribute("data-opens");
+    await related.focus();
+    await page.keyboard.press("Enter");
+    await expect(title(page)).toContainText(target);
+    await expect(dialog(page)).toHaveCount(1);
+    for (let i = 0; i < 150 && (await dialog(page).count()); i++) await page.keyboard.press("Tab");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).id).toBe("after");
+    expect(await events(page)).toEqual(["open E08.9", "close E08.9", `open ${target}`, `close ${target}`]);
+    expect(errors).toEqual([]);
+  });
+
+  test("Tab through a card whose body scrolls reaches the body itself, then every button, then leaves", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1000, height: 420 });
+    await plainPage(page, baseURL, '<p>Dx <span data-code="E11.65">E11.65</span> <a href="#after" id="after">after</a></p>');
+    await code(page, "E11.65").focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page)).toContainText("Other codes in this category");
+    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    const seen = [];
+    for (let i = 0; i < 150 && (await dialog(page).count()); i++) {
+      await page.keyboard.press("Tab");
+      const f = await focused(page);
+      if (!f.inCard) break;
+      seen.push(f.cls === "cc-body" ? "body" : f.action || f.opens);
+    }
+    expect(seen.slice(0, 2)).toEqual(["close", "body"]);
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).id).toBe("after");
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. The popover rebuilt in place: related codes and other codes while a card is open
+// ---------------------------------------------------------------------------------------------
+
+test.describe("the popover rebuilt in place", () => {
+  test("related codes followed five times, one click each: one card, one codecard:open and one lookup per click, the right title", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    const lookups = countLookups(page);
+    await plainPage(page, baseURL, '<p>Dx <span data-code="E08.9">E08.9</span></p>');
+    await recordEvents(page);
+    await open(page, "E08.9");
+    await expect(dialog(page).locator("[data-section=related] button[data-opens]").first()).toBeVisible();
+    const opened = ["E08.9"];
+    for (let i = 0; i < 5; i++) {
+      const before = lookups.length;
+      const buttons = dialog(page).locator("[data-section=related] button[data-opens]");
+      await expect(buttons.first()).toBeVisible();
+      // Another code each time: one not opened yet if there is one, else any but the card's own.
+      const all = await buttons.evaluateAll((bs) => bs.map((b) => b.getAttribute("data-opens")));
+      const current = opened[opened.length - 1];
+      const next = all.find((c) => !opened.includes(c)) || all.find((c) => c !== current);
+      expect(next, `a related code among ${all.join(",")} (opened: ${opened.join(",")})`).toBeTruthy();
+      await dialog(page).locator(`[data-section=related] button[data-opens="${next}"]`).first().click();
+      await expect(title(page).locator(".cc-code")).toHaveText(next);
+      await expect(title(page).locator(".cc-system")).toHaveText("ICD-10-CM");
+      opened.push(next);
+      await page.waitForTimeout(200);
+      expect(lookups.length - before, `lookups after clicking ${next}`).toBe(1);
+      await expect(page.locator("[data-codecard-host]")).toHaveCount(1);
+      await expect(dialog(page)).toHaveCount(1);
+    }
+    const expected = ["open E08.9"];
+    for (let i = 1; i < opened.length; i++) expected.push(`close ${opened[i - 1]}`, `open ${opened[i]}`);
+    expect(await events(page)).toEqual(expected);
+    expect(errors).toEqual([]);
+  });
+
+  test("another code on the page clicked while a card is open, back and forth ten times: right title and class, one event pair each", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const lookups = countLookups(page);
+    // One code at the top left, one near the bottom right of the viewport (the card flips above
+    // for it): neither card covers the other code.
+    await plainPage(page, baseURL, '<p>Top <span data-code="I10">I10</span></p><div style="height: 580px"></div><p style="margin-left: 1100px">Low <span data-code="E11.9">E11.9</span></p>');
+    await page.evaluate(() => scrollTo(0, 0));
+    await recordEvents(page);
+    const plan = [["I10", "Essential (primary) hypertension", "cc-dialog"], ["E11.9", "Type 2 diabetes mellitus without complications", "cc-dialog cc-above"]];
+    const expected = [];
+    let previous = null;
+    for (let i = 0; i < 10; i++) {
+      const [c, text, cls] = plan[i % 2];
+      const before = lookups.length;
+      await code(page, c).click();
+      await expect(title(page).locator(".cc-code")).toHaveText(c);
+      await expect(dialog(page)).toContainText(text);
+      await frames(page);
+      await expect.poll(() => dialogClass(page)).toBe(cls);
+      const r = await rects(page, c);
+      if (cls.includes("cc-above")) expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
+      else expect(r.card.top).toBeGreaterThanOrEqual(r.code.bottom);
+      await page.waitForTimeout(100);
+      expect(lookups.length - before, `lookups for click ${i} (${c})`).toBeLessThanOrEqual(1);
+      await expect(dialog(page)).toHaveCount(1);
+      if (previous) expected.push(`close ${previous}`);
+      expected.push(`open ${c}`);
+      previous = c;
+      await expect(code(page, c)).toHaveAttribute("aria-expanded", "true");
+      await expect(code(page, plan[(i + 1) % 2][0])).toHaveAttribute("aria-expanded", "false");
+    }
+    expect(await events(page)).toEqual(expected);
+    // One Escape closes the last one, and fires exactly one close.
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await events(page)).slice(expected.length)).toEqual([`close ${previous}`]);
+    expect((await focused(page)).code).toBe(previous);
+    expect(errors).toEqual([]);
+  });
+
+  test("after cards rebuilt in place, Try again runs exactly one lookup", async ({ page, baseURL }) => {
+    await page.route((url) => url.pathname.startsWith("/v1/peek"), (route) => route.abort());
+    let failing = true;
+    await page.route(/\/v1\/codes\/[^e]/, (route) => (failing ? route.abort() : route.continue()));
+    const lookups = countLookups(page);
+    await plainPage(page, baseURL, '<p><span data-code="I10">I10</span> <span data-code="E11.9">E11.9</span> <span data-code="Z79.4">Z79.4</span></p>');
+    for (const c of ["I10", "E11.9", "Z79.4", "I10", "E11.9"]) {
+      await code(page, c).click();
+      await expect(title(page).locator(".cc-code")).toHaveText(c);
+      await expect(dialog(page).locator("[data-action=retry]")).toBeVisible();
+    }
+    await page.waitForTimeout(200);
+    const before = lookups.length;
+    failing = false;
+    await dialog(page).locator("[data-action=retry]").click();
+    await expect(dialog(page)).toContainText("Type 2 diabetes mellitus without complications");
+    await page.waitForTimeout(500);
+    expect(lookups.slice(before)).toHaveLength(1);
+    expect(lookups[before]).toMatch(/E11\.?9$/);
+  });
+
+  test("after cards rebuilt in place, a press outside returns focus to the open card's code, not an earlier one", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<p id="text">Some text. <span data-code="I10">I10</span> <span data-code="E11.9">E11.9</span> <span data-code="Z79.4">Z79.4</span></p><div id="blank" style="height: 300px"></div>');
+    await recordEvents(page);
+    for (const c of ["I10", "E11.9", "Z79.4"]) {
+      await code(page, c).click();
+      await expect(title(page).locator(".cc-code")).toHaveText(c);
+    }
+    await page.locator("#blank").click({ position: { x: 5, y: 250 } });
+    await expect(dialog(page)).toHaveCount(0);
+    expect((await focused(page)).code).toBe("Z79.4");
+    expect(await events(page)).toEqual(["open I10", "close I10", "open E11.9", "close E11.9", "open Z79.4", "close Z79.4"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("after cards rebuilt in place, Escape closes the open card only once and the next click opens one card", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<p><span data-code="I10">I10</span> <span data-code="E11.9">E11.9</span></p>');
+    for (const c of ["I10", "E11.9", "I10", "E11.9"]) {
+      await code(page, c).click();
+      await expect(title(page).locator(".cc-code")).toHaveText(c);
+    }
+    await recordEvents(page);
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    await code(page, "I10").click();
+    await expect(title(page).locator(".cc-code")).toHaveText("I10");
+    await page.waitForTimeout(200);
+    await expect(dialog(page)).toHaveCount(1);
+    expect(await events(page)).toEqual(["close E11.9", "open I10"]);
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. The scroll cue and the placement class, set imperatively
+// ---------------------------------------------------------------------------------------------
+
+test.describe("scroll cue", () => {
+  test("a long card: the body takes focus and the ↓ cue shows; scrolled to the end the cue hides, scrolled back it shows", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1000, height: 420 });
+    await plainPage(page, baseURL, '<p><span data-code="E11.65">E11.65</span></p>');
+    await code(page, "E11.65").click();
+    await expect(dialog(page)).toContainText("Other codes in this category");
+    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await expect(cue(page)).toBeVisible();
+    await cardBody(page).evaluate((b) => (b.scrollTop = b.scrollHeight));
+    await expect(cue(page)).toBeHidden();
+    await cardBody(page).evaluate((b) => (b.scrollTop = 0));
+    await expect(cue(page)).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
+  test("a short card: the body has no tabindex and no cue shows", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await plainPage(page, baseURL, '<p><span data-code="99214" data-code-system="cpt">99214</span></p>');
+    await code(page, "99214").click();
+    await expect(dialog(page).locator(".cc-card")).toBeVisible();
+    await frames(page);
+    expect(await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight)).toBeLessThanOrEqual(1);
+    await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
+    await expect(cue(page)).toBeHidden();
+    expect(errors).toEqual([]);
+  });
+
+  test("long, then short, then long again in place: tabindex and cue follow each card", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await plainPage(page, baseURL, '<p><span data-code="E08.9">E08.9</span> <span style="margin-left: 700px" data-code="99214" data-code-system="cpt">99214</span></p>');
+    for (const [c, long] of [["E08.9", true], ["99214", false], ["E08.9", true]]) {
+      await code(page, c).click();
+      await expect(title(page).locator(".cc-code")).toHaveText(c);
+      await expect(dialog(page).locator(".cc-card")).toBeVisible();
+      if (long) await expect(dialog(page).locator("[data-section=coding_notes]")).toBeVisible();
+      await frames(page);
+      const hidden = await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight);
+      expect(hidden > 1, `${c} scrolls (${hidden}px hidden)`).toBe(long);
+      if (long) {
+        await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+        await expect(cue(page)).toBeVisible();
+      } else {
+        await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
+        await expect(cue(page)).toBeHidden();
+      }
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test("a window made tall enough for the whole card drops the body's tabindex and the cue; made short again, they come back", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1000, height: 420 });
+    await plainPage(page, baseURL, '<p><span data-code="E11.65">E11.65</span></p>');
+    await code(page, "E11.65").click();
+    await expect(dialog(page)).toContainText("Other codes in this category");
+    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await page.setViewportSize({ width: 1000, height: 2400 });
+    await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
+    await expect(cue(page)).toBeHidden();
+    await page.setViewportSize({ width: 1000, height: 420 });
+    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await expect(cue(page)).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe("placement class", () => {
+  test("a code near the bottom of the viewport: class cc-dialog cc-above, the card sits above the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await plainPage(page, baseURL, '<div style="height: 640px"></div><p>Dx <span data-code="I10">I10</span></p><div style="height: 400px"></div>');
+    await page.evaluate(() => scrollTo(0, 0));
+    await code(page, "I10").click();
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-above");
+    const r = await rects(page, "I10");
+    expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
+    // Scrolled so that the code is near the top: the card goes below it, and the class follows.
+    await page.evaluate(() => scrollTo(0, 560));
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog");
+    const s = await rects(page, "I10");
+    expect(s.card.top).toBeGreaterThanOrEqual(s.code.bottom);
+    expect(errors).toEqual([]);
+  });
+
+  test("a page with body { zoom: 1.5 }: the card opens below its code, not over it, and flips above near the bottom", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await plainPage(page, baseURL, '<style>body { zoom: 1.5 }</style><p>Dx <span data-code="I10">I10</span></p><div style="height: 360px"></div><p>Low <span data-code="E11.9">E11.9</span></p><div style="height: 600px"></div>');
+    await page.evaluate(() => scrollTo(0, 0));
+    await code(page, "I10").click();
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog");
+    let r = await rects(page, "I10");
+    expect(r.card.top).toBeGreaterThanOrEqual(r.code.bottom);
+    expect(r.card.top - r.code.bottom).toBeLessThan(40);
+    await code(page, "E11.9").click();
+    await expect(title(page).locator(".cc-code")).toHaveText("E11.9");
+    await expect(dialog(page)).toContainText("Type 2 diabetes mellitus without complications");
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-above");
+    r = await rects(page, "E11.9");
+    expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
+    expect(r.code.top - r.card.bottom).toBeLessThan(40);
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe("phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("a tap opens a bottom sheet (cc-sheet) that does not cover its code; another code tapped: a sheet again", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<p>Dx <span data-code="I10">I10</span> and <span data-code="E11.9">E11.9</span></p><div style="height: 1600px"></div>');
+    await code(page, "I10").tap();
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet");
+    let r = await rects(page, "I10");
+    expect(r.code.bottom <= r.card.top || r.code.top >= r.card.bottom).toBe(true);
+    expect(r.card.bottom).toBeGreaterThan(800);
+    // The other code, tapped while the sheet is open (the sheet may cover it: close first with Close).
+    await dialog(page).locator("[data-action=close]").tap();
+    await expect(dialog(page)).toHaveCount(0);
+    await code(page, "E11.9").tap();
+    await expect(title(page).locator(".cc-code")).toHaveText("E11.9");
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet");
+    r = await rects(page, "E11.9");
+    expect(r.code.bottom <= r.card.top || r.code.top >= r.card.bottom).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test("a code at the very end of a page the sheet would cover: the sheet moves to the top (cc-sheet cc-sheet-top) and leaves the code visible", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<div style="height: 2400px"></div><p>Last: <span data-code="E11.65">E11.65</span></p>');
+    await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await code(page, "E11.65").tap();
+    await expect(dialog(page)).toContainText("Other codes in this category");
+    await frames(page);
+    await page.waitForTimeout(300);
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet cc-sheet-top");
+    const r = await rects(page, "E11.65");
+    expect(r.code.top).toBeGreaterThanOrEqual(r.card.bottom);
+    expect(r.code.bottom).toBeLessThanOrEqual(844);
+    // A sheet that scrolls keeps its cue.
+    if (await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight > 1)) {
+      await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+      await expect(cue(page)).toBeVisible();
+    }
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. destroy() and create(): the account state and its popup listener
+// ---------------------------------------------------------------------------------------------
+
+test("a log-in popup's session after destroy() does nothing and throws nothing; a new instance's log-in unlocks its card", async ({ page }, info) => {
+  const errors = watchErrors(page);
+  const email = `lever.${Date.now()}.${info.workerIndex}@clinic.example`;
+  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
+  expect(made.status()).toBe(201);
+  const body = `<ul>${["I10", "E11.65", "E11.9"].map((c) => `<li><span data-code="${c}">${c}</span></li>`).join("")}</ul>`;
+  await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body });
+  const sessions = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(":session")));
+
+  // A guest's one view, then the paywall; Log in opens the popup.
+  await open(page, "I10");
+  await expect(dialog(page).locator(".cc-meter")).toContainText("0 code page views remaining");
+  await open(page, "E11.65");
+  const paywall = dialog(page).locator(".cc-paywall");
+  await expect(paywall).toBeVisible();
+  const [first] = await Promise.all([page.waitForEvent("popup"), paywall.locator("[data-action=log-in]").click()]);
+  await first.waitForLoadState();
+
+  // The widget goes before the popup answers; the popup's session reaches the page anyway.
+  await page.evaluate(() => {
+    window.__messages = 0;
+    window.addEventListener("message", (e) => e.data && e.data.type === "codecard:session" && window.__messages++);
+    CodeCard.destroy();
+  });
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+  await first.getByLabel("Email").fill(email);
+  await first.getByLabel("Password").fill("correct horse battery");
+  await first.getByRole("button", { name: "Log in" }).click();
+  await expect.poll(() => page.evaluate(() => window.__messages)).toBe(1);
+  await page.waitForTimeout(300);
+  expect(await sessions(), "the destroyed widget stored no session").toEqual([]);
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+  expect(errors).toEqual([]);
+  if (!first.isClosed()) await first.close();
+
+  // A new instance: still a guest with no views left; its Log in works and unlocks its card.
+  await page.evaluate((endpoint) => CodeCard.create({ endpoint }), metered);
+  await expect(code(page, "E11.65")).toHaveAttribute("data-codecard-ready", "");
+  await code(page, "E11.65").click();
+  await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
+  const [second] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
+  await second.waitForLoadState();
+  await second.getByLabel("Email").fill(email);
+  await second.getByLabel("Password").fill("correct horse battery");
+  await second.getByRole("button", { name: "Log in" }).click();
+  await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
+  await expect(dialog(page).locator(".cc-account-email")).toContainText(email);
+  expect(await sessions()).toHaveLength(1);
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test("destroy() with a card open, then create(): the new instance opens one card per click, Escape closes it, no errors", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await plainPage(page, baseURL, '<p><span data-code="I10">I10</span> <span data-code="E08.9">E08.9</span></p>');
+  await open(page, "E08.9");
+  await expect(dialog(page).locator("[data-section=related] button[data-opens]").first()).toBeVisible();
+  await page.evaluate(() => CodeCard.destroy());
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+  // Keys and presses after destroy reach nothing of ours.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  await page.mouse.click(5, 5);
+  await recordEvents(page);
+  for (let round = 0; round < 3; round++) {
+    await page.evaluate((endpoint) => CodeCard.create({ endpoint }), baseURL);
+    await expect(code(page, "E08.9")).toHaveAttribute("data-codecard-ready", "");
+    await page.evaluate(() => (window.__events = []));
+    await code(page, "E08.9").click();
+    await expect(title(page).locator(".cc-code")).toHaveText("E08.9");
+    const related = dialog(page).locator("[data-section=related] button[data-opens]").first();
+    const target = await related.getAttribute("data-opens");
+    await related.click();
+    await expect(title(page).locator(".cc-code")).toHaveText(target);
+    await expect(dialog(page)).toHaveCount(1);
+    await page.keyboard.press("Escape");
+    await expect(dialog(page)).toHaveCount(0);
+    expect(await events(page)).toEqual(["open E08.9", "close E08.9", `open ${target}`, `close ${target}`]);
+    await page.evaluate(() => CodeCard.destroy());
+    await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+  }
+  expect(errors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 5. The other module (search box and code picker), whose names short-imports rewrote too
+// ---------------------------------------------------------------------------------------------
+
+test("search box: type a query, pick a result, its card opens; a second query's result rebuilds the card in place", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto("/search.html");
+  const input = page.locator("[data-codecard-search] input[role=combobox]");
+  const options = page.locator("[data-codecard-search] [role=option]");
+  await expect(page.locator("[data-codecard-search]")).toHaveAttribute("data-codecard-search-ready", "");
+  await recordEvents(page);
+  await input.fill("bedsore");
+  await expect(options.first()).toBeVisible();
+  const first = await options.first().locator(".cc-search-code").textContent();
+  await input.press("ArrowDown");
+  await input.press("Enter");
+  await expect(title(page).locator(".cc-code")).toHaveText(first);
+  await expect(dialog(page)).toContainText(/pressure ulcer/i);
+  await input.fill("hypertension");
+  await expect(options.first()).toBeVisible();
+  await expect(options.first().locator(".cc-search-code")).not.toHaveText(first);
+  const second = await options.first().locator(".cc-search-code").textContent();
+  // The keyboard: the open card may cover the list.
+  await input.press("ArrowDown");
+  await input.press("Enter");
+  await expect(title(page).locator(".cc-code")).toHaveText(second);
+  await expect(dialog(page)).toHaveCount(1);
+  expect(await events(page)).toEqual([`open ${first}`, `close ${first}`, `open ${second}`]);
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("code picker: type a code, pick it into the field, and its open-card button opens its card", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto("/picker.html");
+  const dx = page.locator("#dx");
+  await expect(dx).toHaveAttribute("role", "combobox");
+  await dx.focus();
+  await page.keyboard.type("E11.9");
+  const list = page.locator(`#${await dx.getAttribute("aria-controls")}`);
+  await expect(list.locator("[role=option]").filter({ hasText: "E11.9" }).first()).toBeVisible();
+  const openCard = page.locator(".cc-pick-open").first();
+  await expect(openCard).toBeVisible();
+  await openCard.click();
+  await expect(dialog(page)).toBeVisible();
+  await expect(title(page).locator(".cc-code")).toHaveText(/E11\.9/);
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  await dx.focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await expect(dx).toHaveValue("E11.9");
+  expect(errors).toEqual([]);
+});
