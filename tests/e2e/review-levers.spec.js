@@ -633,3 +633,168 @@ test("code picker: type a code, pick it into the field, and its open-card button
   await expect(dx).toHaveValue("E11.9");
   expect(errors).toEqual([]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// 6. More edges of the same levers
+// ---------------------------------------------------------------------------------------------
+
+test("keyboard: while the card is still looking up (only the close button), Tab from it closes the card and moves on; Shift+Tab returns", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await page.route((url) => url.pathname.startsWith("/v1/peek"), (route) => route.abort());
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/\/v1\/codes\/[^e]/, async (route) => { await held; await route.continue().catch(() => {}); });
+  await plainPage(page, baseURL, '<p>Dx <span data-code="I10">I10</span> <a href="#after" id="after">after</a></p>');
+  await code(page, "I10").focus();
+  await page.keyboard.press("Enter");
+  await expect(dialog(page)).toContainText("I10");
+  await page.keyboard.press("Tab");
+  expect((await focused(page)).action).toBe("close");
+  await page.keyboard.press("Tab");
+  await expect(dialog(page)).toHaveCount(0);
+  expect((await focused(page)).id).toBe("after");
+  await page.keyboard.press("Shift+Tab");
+  expect((await focused(page)).code).toBe("I10");
+  await page.keyboard.press("Enter");
+  await expect(dialog(page)).toBeVisible();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Shift+Tab");
+  await expect(dialog(page)).toHaveCount(0);
+  expect((await focused(page)).code).toBe("I10");
+  release();
+  await page.waitForTimeout(300);
+  await expect(dialog(page)).toHaveCount(0);
+  expect(errors.filter((e) => !e.includes("net::ERR_FAILED"))).toEqual([]);
+});
+
+test("keyboard: a related code opened with Enter, then Shift+Tab from the new card's close button returns to the page's code", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await plainPage(page, baseURL, '<p>Dx <span data-code="E08.9">E08.9</span></p>');
+  await code(page, "E08.9").focus();
+  await page.keyboard.press("Enter");
+  const related = dialog(page).locator("[data-section=related] button[data-opens]").first();
+  await expect(related).toBeVisible();
+  const target = await related.getAttribute("data-opens");
+  await related.focus();
+  await page.keyboard.press("Enter");
+  await expect(title(page).locator(".cc-code")).toHaveText(target);
+  await dialog(page).locator("[data-action=close]").focus();
+  await page.keyboard.press("Shift+Tab");
+  await expect(dialog(page)).toHaveCount(0);
+  expect((await focused(page)).code).toBe("E08.9");
+  await expect(code(page, "E08.9")).toHaveAttribute("aria-expanded", "false");
+  expect(errors).toEqual([]);
+});
+
+test("a code clicked twice quickly, then a third time: closed, then open again with one card and one event each", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await plainPage(page, baseURL, '<p>Dx <span data-code="I10">I10</span></p>');
+  await recordEvents(page);
+  await code(page, "I10").click();
+  await code(page, "I10").click();
+  await expect(dialog(page)).toHaveCount(0);
+  await code(page, "I10").click();
+  await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  await page.waitForTimeout(200);
+  await expect(dialog(page)).toHaveCount(1);
+  expect(await events(page)).toEqual(["open I10", "close I10", "open I10"]);
+  expect(errors).toEqual([]);
+});
+
+test("a search box and codes on one third-party page: a code's card, then a search result's card, then the code's again: one card at a time", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await plainPage(page, baseURL, '<p>Dx <span data-code="I10">I10</span></p><div data-codecard-search data-label="Search codes"></div><div style="height: 600px"></div>');
+  const input = page.locator("[data-codecard-search] input[role=combobox]");
+  await expect(input).toBeVisible();
+  await recordEvents(page);
+  await code(page, "I10").click();
+  await expect(title(page).locator(".cc-code")).toHaveText("I10");
+  await input.fill("E11.9");
+  await expect(page.locator("[data-codecard-search] [role=option]").first()).toBeVisible();
+  await input.press("ArrowDown");
+  await input.press("Enter");
+  await expect(dialog(page)).toHaveCount(1);
+  await expect(title(page).locator(".cc-code")).toHaveText("E11.9");
+  await expect(code(page, "I10")).toHaveAttribute("aria-expanded", "false");
+  await code(page, "I10").click();
+  await expect(dialog(page)).toHaveCount(1);
+  await expect(title(page).locator(".cc-code")).toHaveText("I10");
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  expect((await events(page)).filter((e) => e.endsWith("I10"))).toEqual(["open I10", "close I10", "open I10", "close I10"]);
+  expect(errors).toEqual([]);
+});
+
+test("destroy() while a log-out is on its way: nothing throws when it answers", async ({ page }, info) => {
+  const errors = watchErrors(page);
+  const email = `lever.out.${Date.now()}.${info.workerIndex}@clinic.example`;
+  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
+  expect(made.status()).toBe(201);
+  await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body: '<p><span data-code="I10">I10</span> <span data-code="E11.65">E11.65</span></p>' });
+  await open(page, "I10");
+  await expect(dialog(page).locator(".cc-meter")).toBeVisible();
+  await open(page, "E11.65");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
+  await popup.waitForLoadState();
+  await popup.getByLabel("Email").fill(email);
+  await popup.getByLabel("Password").fill("correct horse battery");
+  await popup.getByRole("button", { name: "Log in" }).click();
+  await expect(dialog(page).locator("[data-action=log-out]")).toBeVisible();
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/v1/account/logout", async (route) => { await held; await route.continue().catch(() => {}); });
+  await dialog(page).locator("[data-action=log-out]").click();
+  await page.evaluate(() => CodeCard.destroy());
+  release();
+  await page.waitForTimeout(700);
+  await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("a popup opened by a destroyed instance, answering once a new instance runs, logs nothing in: the new card stays behind its paywall", async ({ page }, info) => {
+  const errors = watchErrors(page);
+  const email = `lever.new.${Date.now()}.${info.workerIndex}@clinic.example`;
+  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
+  expect(made.status()).toBe(201);
+  await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body: '<p><span data-code="I10">I10</span> <span data-code="E11.65">E11.65</span></p>' });
+  await open(page, "I10");
+  await expect(dialog(page).locator(".cc-meter")).toBeVisible();
+  await open(page, "E11.65");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
+  await popup.waitForLoadState();
+  await page.evaluate(() => CodeCard.destroy());
+  await page.evaluate((endpoint) => CodeCard.create({ endpoint }), metered);
+  await expect(code(page, "E11.65")).toHaveAttribute("data-codecard-ready", "");
+  await code(page, "E11.65").click();
+  await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
+  await popup.getByLabel("Email").fill(email);
+  await popup.getByLabel("Password").fill("correct horse battery");
+  await popup.getByRole("button", { name: "Log in" }).click();
+  await page.waitForTimeout(700);
+  await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(":session")))).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test.describe("phone, page without a viewport tag", () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("the sheet (cc-sheet) reads at 14 px or more, and a related code tapped rebuilds it as a sheet", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await plainPage(page, baseURL, '<p>Dx <span data-code="E08.9">E08.9</span></p><div style="height: 1600px"></div>', {}, { file: "no-viewport.html" });
+    await code(page, "E08.9").tap();
+    await expect(dialog(page).locator("[data-section=related]")).toBeVisible();
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toMatch(/^cc-dialog cc-sheet/);
+    const size = () => dialog(page).locator(".cc-body p").first().evaluate((p) => Math.round(parseFloat(getComputedStyle(p).fontSize) * (p.currentCSSZoom || 1) * visualViewport.scale * 100) / 100); // the zoom is written to 4 decimals
+    expect(await size()).toBeGreaterThanOrEqual(14);
+    const related = dialog(page).locator("[data-section=related] button[data-opens]").first();
+    const target = await related.getAttribute("data-opens");
+    await related.tap();
+    await expect(title(page).locator(".cc-code")).toHaveText(target);
+    await frames(page);
+    await expect.poll(() => dialogClass(page)).toMatch(/^cc-dialog cc-sheet/);
+    expect(await size()).toBeGreaterThanOrEqual(14);
+    expect(errors).toEqual([]);
+  });
+});
