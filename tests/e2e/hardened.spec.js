@@ -3,7 +3,7 @@
 // small print, and auto-detection of every code shape. Each case leaves a screenshot in test-results/.
 const { test, expect } = require("@playwright/test");
 const { AxeBuilder } = require("@axe-core/playwright");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, frames } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 
@@ -26,7 +26,6 @@ const violations = async (page) => {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`);
 };
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 test("1. under style-src 'self' the card is fully styled (endpoint only in script-src and connect-src)", async ({ page, baseURL }) => {
   const errors = watchErrors(page);

@@ -47,6 +47,49 @@ async function thirdPartyPage(page, serverURL, { scriptBase, endpoint, attribute
   if (ready) await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
 }
 
+/** A third-party page on `baseURL`'s server (script and endpoint there too) with `body`, the script's
+ * extra `attributes` and `thirdPartyPage`'s other options in `extra`. */
+const plainPage = (page, baseURL, body, attributes = {}, extra = {}) =>
+  thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body, attributes, ...extra });
+
+/** What has keyboard focus (inside the widget's shadow root when focus is there), and what it is. */
+const focused = (page) =>
+  page.evaluate(() => {
+    const outer = document.activeElement;
+    const inner = outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null;
+    const el = inner || outer;
+    const attr = (name) => (el && el.getAttribute ? el.getAttribute(name) : null);
+    return {
+      inCard: !!inner && !!inner.closest("[role=dialog]"),
+      tag: el ? el.tagName.toLowerCase() : null,
+      id: el ? el.id || null : null,
+      action: attr("data-action"),
+      opens: attr("data-opens"),
+      code: attr("data-code"),
+      cls: attr("class"),
+      text: el ? (el.textContent || "").trim().slice(0, 80) : null,
+    };
+  });
+
+/** Two animation frames: what placement does after a change has run. */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** The password of the accounts the specs register. */
+const PASSWORD = "correct horse battery";
+
+/** Registers `email` on `endpoint` through the JSON API. */
+async function registerAccount(page, endpoint, email) {
+  const made = await page.request.post(`${endpoint}/v1/account/register`, { data: { email, password: PASSWORD } });
+  expect(made.status()).toBe(201);
+}
+
+/** Logs `email` in on the endpoint's log-in page the widget opened in `popup`. */
+async function logInInPopup(popup, email) {
+  await popup.getByLabel("Email").fill(email);
+  await popup.getByLabel("Password").fill(PASSWORD);
+  await popup.getByRole("button", { name: "Log in" }).click();
+}
+
 /** Closes any open card (Esc), then opens the card of `c` by clicking its code. */
 async function open(page, c) {
   if (await dialog(page).count()) {
@@ -112,4 +155,7 @@ async function trustedPage(page, baseURL, body) {
   await expect(page.locator("[data-code]").first()).toHaveAttribute("data-codecard-ready", "");
 }
 
-module.exports = { dialog, code, watchErrors, thirdPartyPage, open, recordFetches, holdLookups, trustedPage };
+module.exports = {
+  dialog, code, watchErrors, thirdPartyPage, plainPage, focused, frames, registerAccount, logInInPopup,
+  open, recordFetches, holdLookups, trustedPage,
+};

@@ -4,31 +4,11 @@
 // (keyboard only, Spanish, right to left, global button styles, Trusted Types, an SPA), a coder's
 // real codes, a hostile endpoint, and the metered paywall.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage, open, holdLookups, trustedPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, plainPage, focused, registerAccount, logInInPopup, open, holdLookups, trustedPage } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const host = (page) => page.locator("[data-codecard-host]");
 const title = (page) => dialog(page).locator("#cc-title");
-
-/** A third-party page on the unmetered server with `body` (and script attributes). */
-const plainPage = (page, baseURL, body, attributes = {}, extra = {}) =>
-  thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body, attributes, ...extra });
-
-/** What has keyboard focus: inside the widget's shadow root if focus is there. */
-const focused = (page) =>
-  page.evaluate(() => {
-    const outer = document.activeElement;
-    const inner = outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null;
-    const el = inner || outer;
-    return {
-      inCard: !!inner && !!inner.closest("[role=dialog]"),
-      tag: el ? el.tagName.toLowerCase() : null,
-      opens: el && el.getAttribute ? el.getAttribute("data-opens") : null,
-      action: el && el.getAttribute ? el.getAttribute("data-action") : null,
-      text: el ? (el.textContent || "").trim().slice(0, 80) : null,
-      code: el && el.getAttribute ? el.getAttribute("data-code") : null,
-    };
-  });
 
 /** Makes every peek (single and batch) fail, so that only the metered lookup brings a card. */
 const failPeeks = (page) => page.route((url) => url.pathname.startsWith("/v1/peek"), (route) => route.abort());
@@ -522,8 +502,7 @@ const meteredPage = (page, attributes = {}) =>
 test("guest: one card, then the paywall; Log in (by keyboard) opens the endpoint's page in a popup and the card unlocks in place", async ({ page }, info) => {
   const errors = watchErrors(page);
   const email = `rev.${Date.now()}.${info.workerIndex}@clinic.example`;
-  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
-  expect(made.status()).toBe(201);
+  await registerAccount(page, metered, email);
   await meteredPage(page);
   await open(page, "I10");
   await expect(dialog(page)).toContainText("Essential (primary) hypertension");
@@ -538,9 +517,7 @@ test("guest: one card, then the paywall; Log in (by keyboard) opens the endpoint
   await popup.waitForLoadState();
   expect(new URL(popup.url()).origin).toBe(new URL(metered).origin);
   expect(new URL(popup.url()).pathname).toBe("/account/login");
-  await popup.getByLabel("Email").fill(email);
-  await popup.getByLabel("Password").fill("correct horse battery");
-  await popup.getByRole("button", { name: "Log in" }).click();
+  await logInInPopup(popup, email);
   await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
   await expect(dialog(page).locator(".cc-account-email")).toContainText(email);
   await expect(dialog(page).locator("[data-action=log-out]")).toHaveText("Log out");

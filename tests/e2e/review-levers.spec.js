@@ -4,33 +4,12 @@
 // the widget, the popover rebuilt in place for a second code, and the short import names of both
 // wasm modules (the card, and the search box and code picker).
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage, open } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, plainPage, focused, frames, registerAccount, logInInPopup, open } = require("./helpers");
 
 const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const title = (page) => dialog(page).locator("#cc-title");
 const cardBody = (page) => dialog(page).locator(".cc-body");
 const cue = (page) => dialog(page).locator(".cc-more");
-
-/** A third-party page on the unmetered server with `body` (and script attributes). */
-const plainPage = (page, baseURL, body, attributes = {}, extra = {}) =>
-  thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body, attributes, ...extra });
-
-/** What has keyboard focus: inside the widget's shadow root if focus is there. */
-const focused = (page) =>
-  page.evaluate(() => {
-    const outer = document.activeElement;
-    const inner = outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null;
-    const el = inner || outer;
-    return {
-      inCard: !!inner && !!inner.closest("[role=dialog]"),
-      tag: el ? el.tagName.toLowerCase() : null,
-      id: el ? el.id || null : null,
-      action: el && el.getAttribute ? el.getAttribute("data-action") : null,
-      opens: el && el.getAttribute ? el.getAttribute("data-opens") : null,
-      code: el && el.getAttribute ? el.getAttribute("data-code") : null,
-      cls: el && el.getAttribute ? el.getAttribute("class") : null,
-    };
-  });
 
 /** Records codecard:open and codecard:close on the document, in order, in window.__events. */
 const recordEvents = (page) =>
@@ -51,9 +30,6 @@ function countLookups(page) {
   });
   return seen;
 }
-
-/** Two animation frames: what placement does after a change has run. */
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** The code's and the card's rectangles, in CSS pixels of the viewport. */
 const rects = (page, c) =>
@@ -497,8 +473,7 @@ test.describe("phone", () => {
 test("a log-in popup's session after destroy() does nothing and throws nothing; a new instance's log-in unlocks its card", async ({ page }, info) => {
   const errors = watchErrors(page);
   const email = `lever.${Date.now()}.${info.workerIndex}@clinic.example`;
-  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
-  expect(made.status()).toBe(201);
+  await registerAccount(page, metered, email);
   const body = `<ul>${["I10", "E11.65", "E11.9"].map((c) => `<li><span data-code="${c}">${c}</span></li>`).join("")}</ul>`;
   await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body });
   const sessions = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(":session")));
@@ -519,9 +494,7 @@ test("a log-in popup's session after destroy() does nothing and throws nothing; 
     CodeCard.destroy();
   });
   await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
-  await first.getByLabel("Email").fill(email);
-  await first.getByLabel("Password").fill("correct horse battery");
-  await first.getByRole("button", { name: "Log in" }).click();
+  await logInInPopup(first, email);
   await expect.poll(() => page.evaluate(() => window.__messages)).toBe(1);
   await page.waitForTimeout(300);
   expect(await sessions(), "the destroyed widget stored no session").toEqual([]);
@@ -536,9 +509,7 @@ test("a log-in popup's session after destroy() does nothing and throws nothing; 
   await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
   const [second] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
   await second.waitForLoadState();
-  await second.getByLabel("Email").fill(email);
-  await second.getByLabel("Password").fill("correct horse battery");
-  await second.getByRole("button", { name: "Log in" }).click();
+  await logInInPopup(second, email);
   await expect(dialog(page)).toContainText("Type 2 diabetes mellitus with hyperglycemia");
   await expect(dialog(page).locator(".cc-account-email")).toContainText(email);
   expect(await sessions()).toHaveLength(1);
@@ -725,20 +696,24 @@ test("a search box and codes on one third-party page: a code's card, then a sear
   expect(errors).toEqual([]);
 });
 
-test("destroy() while a log-out is on its way: nothing throws when it answers", async ({ page }, info) => {
-  const errors = watchErrors(page);
-  const email = `lever.out.${Date.now()}.${info.workerIndex}@clinic.example`;
-  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
-  expect(made.status()).toBe(201);
+/** A guest on the metered server spends its one view on I10, meets the paywall on E11.65 and
+ * presses Log in there: the log-in popup, loaded. */
+async function logInPopupOfAGuestWithNoViewsLeft(page) {
   await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body: '<p><span data-code="I10">I10</span> <span data-code="E11.65">E11.65</span></p>' });
   await open(page, "I10");
   await expect(dialog(page).locator(".cc-meter")).toBeVisible();
   await open(page, "E11.65");
   const [popup] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
   await popup.waitForLoadState();
-  await popup.getByLabel("Email").fill(email);
-  await popup.getByLabel("Password").fill("correct horse battery");
-  await popup.getByRole("button", { name: "Log in" }).click();
+  return popup;
+}
+
+test("destroy() while a log-out is on its way: nothing throws when it answers", async ({ page }, info) => {
+  const errors = watchErrors(page);
+  const email = `lever.out.${Date.now()}.${info.workerIndex}@clinic.example`;
+  await registerAccount(page, metered, email);
+  const popup = await logInPopupOfAGuestWithNoViewsLeft(page);
+  await logInInPopup(popup, email);
   await expect(dialog(page).locator("[data-action=log-out]")).toBeVisible();
   let release;
   const held = new Promise((r) => (release = r));
@@ -754,22 +729,14 @@ test("destroy() while a log-out is on its way: nothing throws when it answers", 
 test("a popup opened by a destroyed instance, answering once a new instance runs, logs nothing in: the new card stays behind its paywall", async ({ page }, info) => {
   const errors = watchErrors(page);
   const email = `lever.new.${Date.now()}.${info.workerIndex}@clinic.example`;
-  const made = await page.request.post(`${metered}/v1/account/register`, { data: { email, password: "correct horse battery" } });
-  expect(made.status()).toBe(201);
-  await thirdPartyPage(page, metered, { scriptBase: metered, endpoint: metered, body: '<p><span data-code="I10">I10</span> <span data-code="E11.65">E11.65</span></p>' });
-  await open(page, "I10");
-  await expect(dialog(page).locator(".cc-meter")).toBeVisible();
-  await open(page, "E11.65");
-  const [popup] = await Promise.all([page.waitForEvent("popup"), dialog(page).locator(".cc-paywall [data-action=log-in]").click()]);
-  await popup.waitForLoadState();
+  await registerAccount(page, metered, email);
+  const popup = await logInPopupOfAGuestWithNoViewsLeft(page);
   await page.evaluate(() => CodeCard.destroy());
   await page.evaluate((endpoint) => CodeCard.create({ endpoint }), metered);
   await expect(code(page, "E11.65")).toHaveAttribute("data-codecard-ready", "");
   await code(page, "E11.65").click();
   await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
-  await popup.getByLabel("Email").fill(email);
-  await popup.getByLabel("Password").fill("correct horse battery");
-  await popup.getByRole("button", { name: "Log in" }).click();
+  await logInInPopup(popup, email);
   await page.waitForTimeout(700);
   await expect(dialog(page).locator(".cc-paywall")).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(":session")))).toEqual([]);

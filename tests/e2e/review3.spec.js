@@ -1,10 +1,9 @@
 // Embedding as a site owner (issue 11, third review): Trusted Types, the phone sheet on a page that
 // cannot scroll its code above it, and printing with a card open.
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage, trustedPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, trustedPage, frames } = require("./helpers");
 
 const hostPage = (page, baseURL, options) => thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, ...options });
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 /** The rectangles of the card and of the code `c`, and the card's class. */
 const rects = (page, c) =>
   page.evaluate((c) => {

@@ -5,11 +5,10 @@
 const path = require("path");
 const esbuild = require("esbuild");
 const { test, expect } = require("@playwright/test");
-const { dialog, code, watchErrors, thirdPartyPage } = require("./helpers");
+const { dialog, code, watchErrors, thirdPartyPage, frames } = require("./helpers");
 
 /** A third-party page (see helpers.js) whose script and endpoint are the unmetered server. */
 const hostPage = (page, baseURL, options) => thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, ...options });
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const cards = (page) => page.locator("[data-codecard-host] [role=dialog]");
 /** The rectangle of the card (the loader's fallback card too) and of the code `c`. */
 const rects = (page, c) =>
