@@ -12,7 +12,9 @@ use super::card::card_view;
 use super::client::{self, FetchError};
 use super::dom::Listener;
 use super::fixed::{self, Action, Nodes, Press, el};
-use super::hooks::{abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue};
+use super::hooks::{
+    abortable_resource, effect, local_resource, use_dismiss, use_placement, use_scroll_cue, while_mounted,
+};
 use super::peek::{self, Peeks};
 use super::states;
 use crate::api::Card;
@@ -122,15 +124,12 @@ pub fn Popover(
     // The dialog's keys (Tab) and presses (every fixed button): plain listeners on it, added once
     // it is in the document and removed with it (Leptos's delegated events would be the card
     // module's only use of their attaching code).
-    effect(move || {
-        if let Some(dialog) = dialog.get() {
-            let (on_tab, on_press) = (on_tab.clone(), on_press.clone());
-            let listeners = SendWrapper::new([
-                Listener::new(&dialog, "keydown", false, move |event| on_tab(event.unchecked_into())),
-                Listener::new(&dialog, "click", false, move |event| on_press(event.unchecked_into())),
-            ]);
-            on_cleanup(move || drop(listeners));
-        }
+    while_mounted(dialog, move |dialog| {
+        let (on_tab, on_press) = (on_tab.clone(), on_press.clone());
+        Box::new([
+            Listener::new(&dialog, "keydown", false, move |event| on_tab(event.unchecked_into())),
+            Listener::new(&dialog, "click", false, move |event| on_press(event.unchecked_into())),
+        ])
     });
 
     // The title names the code and its system: as the page wrote them until the card says.

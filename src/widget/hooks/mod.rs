@@ -14,6 +14,7 @@ mod use_placement;
 mod use_scroll_cue;
 #[cfg(feature = "search-box")]
 mod use_search;
+mod while_mounted;
 
 pub use abortable_resource::{abortable_resource, local_resource};
 #[cfg(feature = "search-box")]
@@ -29,3 +30,4 @@ pub use use_placement::{Viewport, anchor_in_view};
 pub use use_scroll_cue::use_scroll_cue;
 #[cfg(feature = "search-box")]
 pub use use_search::{Search, use_search};
+pub use while_mounted::while_mounted;

@@ -278,11 +278,9 @@ pub fn use_placement(
         placed();
     };
 
-    // Once the dialog is in the document; removed with it. (An effect of the module's one
-    // effect type rather than `on_load`, which compiles Leptos's effect code per closure.)
+    // Once the dialog is in the document; removed with it.
     let start = reposition.clone();
-    super::effect(move || {
-        let Some(element) = dialog.get() else { return };
+    super::while_mounted(dialog, move |element| {
         let window: web_sys::EventTarget = window().into();
         let document: web_sys::EventTarget = document().into();
         let on = |target: &web_sys::EventTarget, event, capture| {
@@ -298,8 +296,7 @@ pub fn use_placement(
         let watch = ResizeWatch::new(&[&element], start.clone());
         // The code hidden (display: none) loses its box, and the card closes.
         let shown = VisibilityWatch::new(&watched, start.clone());
-        let watchers = SendWrapper::new((listeners, watch, shown));
-        on_cleanup(move || drop(watchers));
+        Box::new((listeners, watch, shown))
     });
     reposition
 }

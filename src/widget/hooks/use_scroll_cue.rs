@@ -3,7 +3,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 use crate::widget::dom::Listener;
 
@@ -26,13 +25,6 @@ pub fn use_scroll_cue(body: NodeRef<html::Div>, more: NodeRef<html::Div>) -> imp
         };
         more.set_hidden(hidden - body.scroll_top() <= 1);
     };
-    // Removed with the component. (An effect of the module's one effect type rather than
-    // `on_load`, which compiles Leptos's effect code per closure.)
-    super::effect(move || {
-        if let Some(body) = body.get() {
-            let scroll = SendWrapper::new(Listener::new(&body.into(), "scroll", false, move |_| update()));
-            on_cleanup(move || drop(scroll));
-        }
-    });
+    super::while_mounted(body, move |body| Box::new(Listener::new(&body.into(), "scroll", false, move |_| update())));
     update
 }
