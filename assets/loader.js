@@ -117,11 +117,12 @@
       self.options_ = {
         endpoint: self.endpoint_,
         stylesUrl: files + "codecard.css",
-        styles: "",
+        // (styles: the CSS text, set once loaded.) Absent and empty settings are the module's
+        // defaults.
         timeoutMs: timeout > 0 ? timeout : 8000,
-        siteKey: o.siteKey || null,
-        theme: o.theme || null,
-        lang: o.lang || null,
+        siteKey: o.siteKey,
+        theme: o.theme,
+        lang: o.lang,
         ask: yes(o.ask),
         askUrl: o.askUrl || null,
       };
@@ -335,7 +336,8 @@
       attr(close, "aria-label", w[2]);
       box.append(text, retry, close);
       root.append(box);
-      document.body.append(host);
+      // In an open <dialog>, as the card is: outside a modal one it would be inert.
+      (el.closest("dialog[open]") || document.body).append(host);
       box.showPopover?.();
       // Kept next to the code as the page scrolls; closed when the code is no longer rendered.
       const place = () => {
@@ -386,7 +388,8 @@
         anchor = this.spot_ || (this.spot_ = create("span"));
         attr(anchor, "data-codecard-spot");
         Object.assign(anchor.style, { position: "fixed", top: "24px", left: "50%" });
-        if (!anchor.isConnected) document.body.append(anchor);
+        // In an open <dialog> if there is one: outside a modal one, the card would be inert.
+        (document.querySelector("dialog[open]") || document.body).append(anchor);
       }
       return this.show_(anchor, String(code), opts.system || undefined);
     }

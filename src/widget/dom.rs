@@ -317,3 +317,11 @@ impl Drop for RemovalWatch {
         self.observer.disconnect();
     }
 }
+
+/// A listbox option's or button's `mousedown`: cancelled, so that pressing it leaves focus in
+/// the combobox's field. (One function for every such press: each distinct closure would compile
+/// Leptos's listener code once more.)
+#[cfg(feature = "search-box")]
+pub fn keep_focus(event: web_sys::MouseEvent) {
+    event.prevent_default();
+}

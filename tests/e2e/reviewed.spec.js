@@ -131,6 +131,35 @@ test.describe("5. right-to-left page", () => {
     await page.screenshot({ path: test.info().outputPath("rtl-card.png") });
   });
 
+  test("the fallback card of a code in a modal <dialog> takes the pointer: its Try again brings the card", async ({ page, baseURL }) => {
+    let down = true;
+    await page.route("**/widget/*/codecard.js*", (route) => (down ? route.abort() : route.continue()));
+    await hostPage(page, baseURL, { body: `<dialog id="d"><p>Dx: <span data-code="I10">I10</span></p></dialog>` });
+    await page.evaluate(() => document.getElementById("d").showModal());
+    await code(page, "I10").click();
+    await expect(dialog(page)).toContainText("cannot be reached");
+    down = false;
+    // Outside the modal dialog the fallback card would be inert: the click would never reach it.
+    await dialog(page).locator("button.r").click({ timeout: 5000 });
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    expect(await page.evaluate(() => document.getElementById("d").open)).toBe(true);
+  });
+
+  test("CodeCard.open without an anchor while a modal <dialog> is open: the card takes the pointer, and its close button closes the card only", async ({ page, baseURL }) => {
+    await hostPage(page, baseURL, { body: `<dialog id="d"><p>Claim line <button id="look">Look up I10</button></p></dialog>`, ready: false });
+    await page.waitForFunction(() => window.CodeCard?.instances?.length === 1);
+    await page.evaluate(() => {
+      document.getElementById("look").onclick = () => CodeCard.open("I10");
+      document.getElementById("d").showModal();
+    });
+    await page.locator("#look").click();
+    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    // Outside the modal dialog the card would be inert: its close button would never get the click.
+    await dialog(page).locator("[data-action=close]").click({ timeout: 5000 });
+    await expect(dialog(page)).toHaveCount(0);
+    expect(await page.evaluate(() => document.getElementById("d").open)).toBe(true);
+  });
+
   test("page CSS does not reach the fallback card", async ({ page, baseURL }) => {
     await page.route("**/widget/*/codecard.js*", (route) => route.abort());
     await hostPage(page, baseURL, { body: `<p>Dx: <span data-code="I10">I10</span></p>` });

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::Picker;
-use crate::widget::i18n;
+use crate::widget::{dom, i18n};
 
 /// The list and its status line.
 #[component]
@@ -51,7 +51,7 @@ pub fn Popup(
                         id=p.option_id(i)
                         role="option"
                         aria-selected=move || (active.get() == Some(i)).to_string()
-                        on:mousedown=|event| event.prevent_default()
+                        on:mousedown=dom::keep_focus
                         on:click=move |_| picked.pick(&chosen)
                     >
                         <span class="cc-pick-code">{hit.display_code.clone()}</span>
@@ -73,7 +73,7 @@ pub fn Popup(
                     type="button"
                     class="cc-pick-open"
                     tabindex="-1"
-                    on:mousedown=|event| event.prevent_default()
+                    on:mousedown=dom::keep_focus
                     on:click=move |_| opener.open_card(&hit.display_code, Some(hit.system))
                 >
                     {i18n::open_card(lang, &hit.display_code)}

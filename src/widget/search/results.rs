@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::SearchHit;
+use crate::widget::dom;
 use crate::widget::i18n::{self, Lang};
 
 /// The listbox of results; choosing one calls `choose` with its position and result.
@@ -61,7 +62,7 @@ fn ResultOption(
             aria-selected=move || (active.get() == Some(i)).to_string()
             data-code=hit.code.clone()
             data-system=hit.system.id()
-            on:mousedown=|event| event.prevent_default()
+            on:mousedown=dom::keep_focus
             on:click=move |_| {
                 active.set(Some(i));
                 choose.run(chosen.clone());
