@@ -325,6 +325,31 @@ async fn see_by_site_leads_to_the_named_entry_and_its_sites() {
 }
 
 #[tokio::test]
+async fn a_see_to_a_subterm_without_a_code_leads_to_its_subterms() {
+    // "Rupture, intervertebral disc — see Displacement, intervertebral disc" (and "Prolapse, disc",
+    // "Herniation, nucleus pulposus"): that entry, "intervertebral disc NEC", has no code of its
+    // own, only its regions ("lumbar region M51.26").
+    for (query, code) in [
+        ("q=ruptured disc lumbar", "M51.26"),
+        ("q=prolapsed disc lumbosacral", "M51.27"),
+        ("q=herniation nucleus pulposus thoracic", "M51.24"),
+    ] {
+        let found = search(query).await;
+        assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
+        let via = found.results[0].via.clone().unwrap_or_default();
+        assert!(via.contains(" → Displacement, intervertebral disc NEC, "), "{query}: {via}");
+    }
+}
+
+#[tokio::test]
+async fn a_herniated_disc_is_an_intervertebral_disc_displacement() {
+    for query in ["q=herniated disc lumbar", "q=lumbar disc herniation", "q=herniated disk lumbar"] {
+        assert_eq!(codes(query).await[0], "M51.26", "{query}: {:?}", codes(query).await);
+    }
+    assert!(codes("q=herniated disc").await[0].starts_with("M51.2"), "{:?}", codes("q=herniated disc").await);
+}
+
+#[tokio::test]
 async fn an_index_code_to_be_completed_offers_its_billable_children() {
     // "Black, eye S00.1-": the category, then the codes that can go on a claim.
     let found = search("q=black eye&limit=10").await;

@@ -153,6 +153,12 @@ fn reference_label(reference: &str) -> String {
     parts[..keep].iter().map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ")
 }
 
+/// A form without its "NEC" (not elsewhere classifiable): cross-references leave it out
+/// ("see Displacement, intervertebral disc" names "intervertebral disc NEC").
+fn without_nec(form: &str) -> &str {
+    form.strip_suffix(" nec").unwrap_or(form)
+}
+
 /// Takes a code written at the end of a cross-reference off it (`Fracture, traumatic M84.40`).
 fn trailing_code(reference: &mut String) -> Option<String> {
     let (rest, last) = reference.trim_end().rsplit_once(' ')?;
@@ -279,7 +285,8 @@ impl Tree {
                 let whole = child_forms.join(", ");
                 (1..=parts.len() - used).rev().find_map(|n| {
                     let wanted = parts[used..used + n].join(", ");
-                    (whole == wanted || (n == 1 && child_forms.contains(&wanted))).then_some((child, n))
+                    let same = |form: &str| form == wanted || without_nec(form) == wanted;
+                    (same(&whole) || (n == 1 && child_forms.iter().any(|f| same(f)))).then_some((child, n))
                 })
             });
             match next {
@@ -300,6 +307,21 @@ impl Tree {
         match self.find(reference).filter(|_| by) {
             Some(target) => &self.entries[target].children,
             None => &[],
+        }
+    }
+
+    /// The entries a plain "see X" sends to when X is a subterm that leads nowhere itself: X's
+    /// subterms, as for "by site" ("Herniation, intervertebral cartilage or disc — see
+    /// Displacement, intervertebral disc": that entry has no code, its regions have). A main
+    /// term's subterms are not followed this way: a "see" to a main term is an alias of it.
+    fn codeless_subterm(&self, reference: &str) -> &[usize] {
+        let Some(target) = self.find(reference) else { return &[] };
+        let entry = &self.entries[target];
+        let leads_nowhere = entry.row.code.is_empty() && !names_an_entry(&entry.row.see) && !names_an_entry(&entry.row.see_also);
+        if entry.parent.is_some() && leads_nowhere && !is_by_subterm(forms(reference).last().map_or("", String::as_str)) {
+            &entry.children
+        } else {
+            &[]
         }
     }
 
@@ -345,7 +367,8 @@ impl Tree {
             // subterm's "see also" only says where the kinds are listed ("Disease, viral — see
             // also Disease, by type of virus"): not every kind of disease is viral.
             let also = if self.entries[id].parent.is_none() { self.by_subterm(&row.see_also) } else { &[] };
-            let by: Vec<usize> = self.by_subterm(&row.see).iter().chain(also).copied().collect();
+            let by: Vec<usize> =
+                self.by_subterm(&row.see).iter().chain(self.codeless_subterm(&row.see)).chain(also).copied().collect();
             if codes.is_empty() && by.is_empty() {
                 continue;
             }
