@@ -696,6 +696,7 @@ pub struct SearchHit {
     ///   `typed words → words searched`, joined by `; ` (`Synonym: htn → hypertension`,
     ///   `Synonym: blood clot leg → embolism thrombosis deep veins lower extremity`; filler
     ///   words skipped inside a phrase are not shown).
+    ///
     /// Clients word the kind in their language; the server sends no sentences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,

@@ -321,6 +321,18 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
     }
 }
 
+impl From<super::tokens::Refusal> for AppError {
+    fn from(refusal: super::tokens::Refusal) -> AppError {
+        AppError::InvalidToken(refusal)
+    }
+}
+
+impl From<super::tokens::TokenError> for AppError {
+    fn from(error: super::tokens::TokenError) -> AppError {
+        AppError::InvalidToken(error.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,17 +344,5 @@ mod tests {
         let error = AppError::Internal("disk on fire at /secret/path".into());
         assert_eq!(error.kind(), ErrorKind::Internal);
         assert!(!error.message().contains("secret"));
-    }
-}
-
-impl From<super::tokens::Refusal> for AppError {
-    fn from(refusal: super::tokens::Refusal) -> AppError {
-        AppError::InvalidToken(refusal)
-    }
-}
-
-impl From<super::tokens::TokenError> for AppError {
-    fn from(error: super::tokens::TokenError) -> AppError {
-        AppError::InvalidToken(error.into())
     }
 }

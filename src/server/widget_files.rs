@@ -230,7 +230,7 @@ fn keep(archive: &Path, build: &str, files: &HashMap<&'static str, Encoded>) -> 
         })
         .filter(|(_, path)| path.is_dir() && *path != dir)
         .collect();
-    builds.sort_by(|a, b| b.0.cmp(&a.0));
+    builds.sort_by_key(|build| std::cmp::Reverse(build.0));
     for (_, old) in builds.into_iter().skip(KEPT_BUILDS - 1) {
         std::fs::remove_dir_all(old)?;
     }

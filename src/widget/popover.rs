@@ -189,6 +189,8 @@ pub fn Popover(
 /// What the card's body shows, from the lookup's answer and the peek's. Compared, so that the
 /// lookup answering with the card a peek already showed whole (an unmetered endpoint) changes
 /// nothing on the page.
+// (One value per open card, never in a collection: boxing the card would only add an allocation.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq)]
 enum Shown {
     /// Neither has answered.

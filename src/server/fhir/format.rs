@@ -32,7 +32,7 @@ pub async fn general_parameters(mut request: Request, next: Next) -> Response {
 fn read(request: &mut Request) -> Result<(), FhirError> {
     super::super::query_text::check(request.uri()).map_err(FhirError::from)?;
     let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !accept.trim().is_empty() && !accept.split(',').any(|range| takes_json(range)) {
+    if !accept.trim().is_empty() && !accept.split(',').any(takes_json) {
         return Err(not_acceptable(&format!("Accept: {accept}")));
     }
     let Some(query) = request.uri().query().filter(|q| GENERAL.iter().any(|name| q.contains(name))) else {

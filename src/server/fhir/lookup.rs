@@ -24,8 +24,6 @@ pub const VISITOR_TOKEN_HEADER: &str = "x-codecard-visitor-token";
 /// SNOMED CT's designation uses, the R4 binding for `designation.use`.
 const SNOMED: &str = "http://snomed.info/sct";
 
-/// The card section of the ICD-10-CM coding notes, as the meter's plans name it.
-
 /// `GET|POST /fhir/CodeSystem/{id}/$lookup?code=`: the same, for the system `id` names.
 pub async fn instance(
     state: State<AppState>,

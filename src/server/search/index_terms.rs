@@ -192,6 +192,9 @@ fn forms(term: &str) -> Vec<String> {
         .collect()
 }
 
+/// A code an entry leads to, as the Index writes it, and the cross-reference followed to it.
+type Lead = (String, Option<String>);
+
 /// The Index as a tree, with main terms findable by name for cross-references.
 struct Tree {
     entries: Vec<Entry>,
@@ -249,11 +252,10 @@ impl Tree {
         for (id, e) in tree.entries.iter().enumerate() {
             let row = &e.row;
             let plain_see = e.parent.is_none() && e.children.is_empty() && row.code.is_empty();
-            if plain_see && names_an_entry(&row.see) && !row.see.contains(',') {
-                if let Some(target) = tree.find(&row.see).filter(|t| tree.entries[*t].parent.is_none() && *t != id) {
+            if plain_see && names_an_entry(&row.see) && !row.see.contains(',')
+                && let Some(target) = tree.find(&row.see).filter(|t| tree.entries[*t].parent.is_none() && *t != id) {
                     aliases.entry(target).or_default().extend(tree.forms[id].iter().cloned());
                 }
-            }
         }
         tree.aliases = aliases;
         tree
@@ -327,7 +329,7 @@ impl Tree {
 
     /// The codes an entry leads to: its own, and those of the entries its "see" and "see
     /// also" name, followed at most [`MAX_HOPS`] times.
-    fn codes_of(&self, id: usize, hops: usize, out: &mut Vec<(String, Option<String>)>) {
+    fn codes_of(&self, id: usize, hops: usize, out: &mut Vec<Lead>) {
         let row = &self.entries[id].row;
         if !row.code.is_empty() {
             out.push((row.code.clone(), None));
@@ -356,7 +358,7 @@ impl Tree {
         let mut ways = Vec::new();
         let mut seen: HashSet<(String, String, String)> = HashSet::new();
         let mut codes = Vec::new();
-        let mut paths: Vec<(Path, Vec<(String, Option<String>)>)> = Vec::new();
+        let mut paths: Vec<(Path, Vec<Lead>)> = Vec::new();
         for id in 0..self.entries.len() {
             paths.clear();
             codes.clear();

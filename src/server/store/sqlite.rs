@@ -400,11 +400,10 @@ impl SqliteStore {
     /// connection keeps working on a deleted or replaced file, and every write would be lost.
     fn ping(&self) -> StoreResult<()> {
         self.lock().query_row("PRAGMA user_version", [], |_| Ok(()))?;
-        if let Some(file) = &self.file {
-            if file_id(&file.path) != Some(file.id) {
+        if let Some(file) = &self.file
+            && file_id(&file.path) != Some(file.id) {
                 return Err(StoreError::file(&file.path, "the database file was removed or replaced", None));
             }
-        }
         Ok(())
     }
 

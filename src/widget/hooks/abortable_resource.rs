@@ -46,5 +46,5 @@ where
 /// `LocalResource::new` behind one closure type per answer type: Leptos's async code (several
 /// KB of wasm) is compiled once for every resource of a type, not once per call site.
 pub fn local_resource<T: 'static>(fetch: Box<dyn Fn() -> Fetching<T>>) -> LocalResource<Result<T, FetchError>> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }

@@ -526,7 +526,7 @@ impl Inner {
         // checked once it is enabled again, or when the form is submitted (a read-only field's
         // value is submitted, so a submit held back for it checks it now).
         let submit_held = self.resubmit.borrow().is_some();
-        if self.frozen() && !(submit_held && !self.disabled_now()) {
+        if self.frozen() && (!submit_held || self.disabled_now()) {
             return;
         }
         // The same text is already being checked: that check answers (and resubmits).

@@ -98,7 +98,7 @@ impl Icd10cm {
         self.tabular
             .order
             .iter()
-            .filter(|code| self.entries.get(&***code).is_some_and(|e| !e.version.deleted()))
+            .filter(|code| self.entries.get(code).is_some_and(|e| !e.version.deleted()))
             .flat_map(move |code| {
                 self.tabular.diags[code]
                     .notes
@@ -183,7 +183,7 @@ impl Icd10cm {
 
     /// The longest proper prefix of `key` that is itself a code.
     fn parent<'k>(&self, key: &'k str) -> Option<&'k str> {
-        (3..key.len()).rev().map(|len| &key[..len]).find(|p| self.entries.contains(*p))
+        (3..key.len()).rev().map(|len| &key[..len]).find(|p| self.entries.contains(p))
     }
 }
 
