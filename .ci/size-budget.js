@@ -52,7 +52,10 @@
 // everything 260,649 B gzip; the dialog's events as plain listeners, the scroll cue and placement set
 // on the elements, no on_load effects, Account in a cell, and the import names shortened
 // (.ci/short-imports.js): first card 118,343 B (target met), card module 109,192 B, search box module
-// 119,161 B, everything 237,504 B gzip (README, Size).
+// 119,161 B, everything 237,504 B gzip (README, Size); the picker's options read by the search box
+// module rather than the loader (77 B brotli off the loader, which had 2 B left under its budget
+// after a fix of its own): loader 4,912 B brotli, first card 118,259 B, search box module
+// 119,538 B (+441), everything 237,797 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -61,10 +64,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_400],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_300],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_300],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 119_200],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_600],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 119_600],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_900],
 ];
 
 for (const c of figures.chunks)

@@ -247,16 +247,9 @@
       input = element(input);
       if (!input || input.hasAttribute("data-codecard-picker-ready")) return Promise.resolve();
       attr(input, "data-codecard-picker-ready");
-      const d = input.dataset;
-      const options = JSON.stringify({
-        systems: String(o.systems || o.system || d.codecardPicker || ""),
-        multiple: yes(o.multiple ?? d.multiple),
-        billable: String(o.billable ?? d.billable) !== "false",
-        // As written: the module warns about one that is no whole number from 1 to 50.
-        limit: String(o.limit ?? d.limit ?? ""),
-      });
+      // (The module reads the options, and the input's data- attributes for those not given.)
       return Promise.all([this.load_(), loadSearch()]).then(([card, box]) => {
-        this.boxes_.push([input, box.mount_picker(JSON.stringify(this.options_), card, input, options)]);
+        this.boxes_.push([input, box.mount_picker(JSON.stringify(this.options_), card, input, o)]);
       }).catch((error) => {
         input.removeAttribute("data-codecard-picker-ready");
         warn("code picker not started:", error);
@@ -558,7 +551,6 @@
     // The one style added to the host page: a dotted underline and a focus ring on codes, as a
     // constructed stylesheet (no inline styles, so no 'unsafe-inline' under a CSP).
     affordance_() {
-      if (!document.adoptedStyleSheets || typeof CSSStyleSheet !== "function") return;
       try {
         const sheet = new CSSStyleSheet();
         sheet.replaceSync(
@@ -567,7 +559,7 @@
         );
         document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
         this.sheet_ = sheet;
-      } catch (e) { /* codes still work, unstyled */ }
+      } catch (e) { /* no constructed stylesheets here: codes still work, unstyled */ }
     }
 
     // Removes everything this instance added to the page.

@@ -279,6 +279,26 @@ test.describe("code picker", () => {
     await expect(page.locator("[data-codecard-pick], [data-codecard-chips]")).toHaveCount(0);
   });
 
+  test("CodeCard.picker options win over the input's data- attributes, an empty system falls back to data-codecard-picker", async ({ page }) => {
+    await ready(page, "/picker.html");
+    await page.evaluate(() => {
+      document.getElementById("claim").insertAdjacentHTML(
+        "beforeend",
+        '<p><label for="opt">Transport</label><input id="opt" name="opt" data-codecard-picker="hcpcs" data-multiple data-limit="4"></p>'
+      );
+      // Before the loader's observer sees the new input: this call starts it.
+      return window.CodeCard.picker(document.getElementById("opt"), { multiple: false, system: "", limit: "1" });
+    });
+    // "a042" is ICD-10-CM A04.2 first in every system; in HCPCS, A0428 then A0429.
+    await search(page, "opt", "a042", "A0428");
+    await expect(await optionsOf(page, "opt")).toHaveCount(1);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    // Not multiple: the code in the field itself, no chips.
+    await expect(field(page, "opt")).toHaveValue("A0428");
+    await expect(page.locator("#opt + [data-codecard-chips]")).toHaveCount(0);
+  });
+
   test("axe-core finds no violations, with the list open and chips present", async ({ page }) => {
     await ready(page, "/picker.html");
     expect(await violations(page)).toEqual([]);

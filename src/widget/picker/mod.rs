@@ -25,12 +25,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::decode::{self, Bad};
 use super::dom::{self, Listener};
 use super::search::Card;
 use crate::api::CodeSystem;
 
-/// What the loader passes to [`mount_picker`], as JSON; each field may be absent.
+/// A picker's options: those given to `CodeCard.picker(input, options)`, each else the input's
+/// data- attribute (`data-codecard-picker`, `data-multiple`, `data-billable`, `data-limit`).
 struct PickerOptions {
     /// System names, separated by spaces or commas; every system when empty.
     systems: String,
@@ -43,12 +43,36 @@ struct PickerOptions {
     limit: String,
 }
 
-decode::from_object!(PickerOptions {
-    systems: or_default,
-    multiple: or_default,
-    billable: or_else(|| true),
-    limit: or_default,
-});
+impl PickerOptions {
+    /// Reads `given` (the page's options object, or nothing) as the embed script documents it:
+    /// `systems` or `system`, else the attribute, when not empty; `multiple` when given and
+    /// not `false` (an attribute without a value turns it on); `billable` unless `false`;
+    /// `limit` as written.
+    fn read(given: &JsValue, input: &HtmlInputElement) -> PickerOptions {
+        let given_option = |name: &str| js_sys::Reflect::get(given, &name.into()).ok();
+        let attribute = |name: &str| input.get_attribute(name).map(JsValue::from);
+        // An option given (neither undefined nor null), else the input's attribute.
+        let option = |name: &str, attribute_name: &str| {
+            given_option(name).filter(|value| !value.is_undefined() && !value.is_null()).or_else(|| attribute(attribute_name))
+        };
+        let off = |value: &JsValue| *value == JsValue::FALSE || text(value) == "false";
+        let systems = [given_option("systems"), given_option("system"), attribute("data-codecard-picker")]
+            .into_iter()
+            .flatten()
+            .find(JsValue::is_truthy);
+        PickerOptions {
+            systems: systems.as_ref().map(text).unwrap_or_default(),
+            multiple: option("multiple", "data-multiple").is_some_and(|value| !off(&value)),
+            billable: option("billable", "data-billable").is_none_or(|value| !off(&value)),
+            limit: option("limit", "data-limit").as_ref().map(text).unwrap_or_default(),
+        }
+    }
+}
+
+/// A value as JavaScript's `String(value)` writes it (`3`, `true`, `icd10cm`).
+fn text(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| value.unchecked_ref::<js_sys::Object>().to_string().into())
+}
 
 /// The results a picker lists unless told otherwise.
 const DEFAULT_LIMIT: usize = 8;
@@ -111,14 +135,15 @@ fn refusal(element: &web_sys::Element) -> String {
 }
 
 /// Makes `input` a code picker with the settings of `widget_options` (the JSON the card was
-/// mounted with) whose cards open through `card`, the card module's handle. `options` is the JSON
-/// of the picker's options. The picker lives until [`MountedPicker::destroy`].
+/// mounted with) whose cards open through `card`, the card module's handle. `options` is the
+/// object the page gave `CodeCard.picker`, if any (see [`PickerOptions::read`]). The picker
+/// lives until [`MountedPicker::destroy`].
 #[wasm_bindgen]
 pub fn mount_picker(
     widget_options: &str,
     card: Card,
     input: HtmlElement,
-    options: &str,
+    options: JsValue,
 ) -> Result<MountedPicker, JsValue> {
     let input = text_input(input).map_err(|message| {
         leptos::logging::error!("{message}");
@@ -129,9 +154,7 @@ pub fn mount_picker(
     // the picker's state spawns before its first view is mounted).
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let card = StoredValue::new_local(card);
-    let options: PickerOptions = decode::from_text(options).map_err(|Bad(field)| {
-        JsValue::from_str(&format!("codecard: bad picker options: {field} is missing or wrong"))
-    })?;
+    let options = PickerOptions::read(&options, &input);
     let systems = systems(&options.systems).map_err(|message| {
         leptos::logging::error!("{message}");
         JsValue::from_str(&message)
