@@ -567,3 +567,73 @@ async fn everyday_phrases_the_review_of_issue_17_found_missing_reach_their_code_
         assert_eq!(codes(query).await[0], code, "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_reference_naming_a_main_term_in_the_plural_reaches_it() {
+    // "Complication, arthroplasty — see Complications, joint prosthesis": the main term is
+    // "Complication (s)", named in the plural by 334 references.
+    let found = search("q=arthroplasty complication").await;
+    assert!(found.results[0].display_code.starts_with("T84."), "{:?}", codes_of(&found));
+    let via = found.results[0].via.clone().unwrap_or_default();
+    assert!(via.contains("→ Complications, joint prosthesis"), "{via}");
+}
+
+#[tokio::test]
+async fn a_reference_that_leaves_out_a_subterm_level_reaches_the_entry_below_it() {
+    // "Fracture, traumatic, hip — see Fracture, femur, neck": "neck" is under "femur, upper end".
+    let found = search("q=traumatic hip fracture").await;
+    assert!(found.results[0].display_code.starts_with("S72.00"), "{:?}", codes_of(&found));
+    let via = found.results[0].via.clone().unwrap_or_default();
+    assert_eq!(via, "Index: Fracture, traumatic, hip → Fracture, femur, upper end, neck");
+}
+
+#[tokio::test]
+async fn a_fracture_of_no_stated_kind_reads_the_index_entry_fracture_traumatic() {
+    // The Index's fractures are under "Fracture, traumatic"; a coder reads "fracture" there
+    // unless the query says pathological, stress and so on.
+    for (query, code, via) in [
+        ("q=fracture of hip", "S72.00", "Index: Fracture, traumatic, hip → Fracture, femur, upper end, neck"),
+        (
+            "q=fracture radius distal end",
+            "S52.50",
+            "Index: Fracture, traumatic, radius, distal end → Fracture, radius, lower end",
+        ),
+    ] {
+        let found = search(query).await;
+        assert!(found.results[0].display_code.starts_with(code), "{query}: {:?}", codes_of(&found));
+        assert_eq!(found.results[0].via.as_deref(), Some(via), "{query}");
+    }
+    assert_eq!(codes("q=wrist fracture").await[0], "S62.109A");
+}
+
+#[tokio::test]
+async fn ordinal_numbers_written_with_digits_are_their_words() {
+    for (query, code) in [("q=2nd degree burn right thigh", "T24.211A"), ("q=3rd degree burn of left forearm", "T22.312A")]
+    {
+        let found = search(query).await;
+        assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
+    }
+}
+
+#[tokio::test]
+async fn a_subsequent_encounter_that_names_no_healing_is_routine_healing() {
+    let found = search("q=clavicle fracture right subsequent encounter").await;
+    assert_eq!(found.results[0].display_code, "S42.001D", "{:?}", codes_of(&found));
+}
+
+#[tokio::test]
+async fn coding_abbreviations_the_index_lacks_are_read_as_their_words() {
+    for (query, code) in [
+        ("q=hnp lumbar", "M51.26"),
+        ("q=djd", "M19.90"),
+        ("q=sob", "R06.02"),
+        ("q=cva", "I63.9"),
+        ("q=gad", "F41.1"),
+        ("q=osa", "G47.33"),
+        ("q=s/p cabg", "Z95.1"),
+        ("q=etoh abuse", "F10.10"),
+    ] {
+        let found = search(query).await;
+        assert!(found.results[0].display_code.starts_with(code), "{query}: {:?}", codes_of(&found));
+    }
+}

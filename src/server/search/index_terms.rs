@@ -204,6 +204,9 @@ struct Tree {
     mains: HashMap<String, usize>,
     /// Each main term by its other forms (`tubercular`), when no main term is called that.
     other_forms: HashMap<String, usize>,
+    /// Main terms that are their first word's default kind ("Fracture, traumatic"): a path
+    /// under one need not say "traumatic".
+    default_kinds: HashSet<usize>,
     /// Main terms that only send the reader elsewhere ("Bedwetting — see Enuresis",
     /// "Swollen — see Swelling"), by the main term they name: their words are other forms of
     /// it, so `swollen ankle` reaches "Swelling, ankle".
@@ -243,11 +246,29 @@ impl Tree {
                 other_forms.entry(other.clone()).or_insert(id);
             }
         }
-        for (first, (_, _, id)) in by_first {
-            mains.entry(first).or_insert(id);
+        // The main term a bare word names when no main term is that word alone ("Fracture" →
+        // "Fracture, traumatic") is that word's default kind: its further words are optional.
+        let mut default_kinds = HashSet::new();
+        for (first, (one_word, _, id)) in by_first {
+            if let std::collections::hash_map::Entry::Vacant(slot) = mains.entry(first) {
+                slot.insert(id);
+                if !one_word {
+                    default_kinds.insert(id);
+                }
+            }
+        }
+        // "Complication (s)": references name it in the plural ("see Complications, joint
+        // prosthesis").
+        for (id, e) in entries.iter().enumerate().filter(|(_, e)| e.parent.is_none()) {
+            let all = forms(&e.row.term);
+            if let [only] = all.as_slice() {
+                if e.row.non_ess_modif.trim_start().starts_with("(s)") && !mains.contains_key(&format!("{only}s")) {
+                    other_forms.entry(format!("{only}s")).or_insert(id);
+                }
+            }
         }
         let forms = entries.iter().map(|e| forms(&e.row.term)).collect();
-        let mut tree = Tree { entries, forms, mains, other_forms, aliases: HashMap::new() };
+        let mut tree = Tree { entries, forms, mains, other_forms, default_kinds, aliases: HashMap::new() };
         let mut aliases: HashMap<usize, Vec<String>> = HashMap::new();
         for (id, e) in tree.entries.iter().enumerate() {
             let row = &e.row;
@@ -282,15 +303,10 @@ impl Tree {
         let (mut at, mut used) =
             (1..=parts.len()).rev().find_map(|n| self.main(&parts[..n].join(", ")).map(|id| (id, n)))?;
         while used < parts.len() {
-            let next = self.entries[at].children.iter().find_map(|&child| {
-                let child_forms = &self.forms[child];
-                let whole = child_forms.join(", ");
-                (1..=parts.len() - used).rev().find_map(|n| {
-                    let wanted = parts[used..used + n].join(", ");
-                    let same = |form: &str| form == wanted || without_nec(form) == wanted;
-                    (same(&whole) || (n == 1 && child_forms.iter().any(|f| same(f)))).then_some((child, n))
-                })
-            });
+            let next = self
+                .named_child(at, &parts[used..])
+                .or_else(|| self.loosely_named_child(at, &parts[used]).map(|child| (child, 1)))
+                .or_else(|| self.named_descendant(at, &parts[used]).map(|child| (child, 1)));
             match next {
                 Some((child, n)) => (at, used) = (child, used + n),
                 // A part no subterm has ("by site", a subterm further down): following the
@@ -299,6 +315,53 @@ impl Tree {
             }
         }
         Some(at)
+    }
+
+    /// The subterm of `at` that the leading parts of `parts` name, and how many parts it took.
+    fn named_child(&self, at: usize, parts: &[String]) -> Option<(usize, usize)> {
+        self.entries[at].children.iter().find_map(|&child| {
+            let child_forms = &self.forms[child];
+            let whole = child_forms.join(", ");
+            (1..=parts.len()).rev().find_map(|n| {
+                let wanted = parts[..n].join(", ");
+                let same = |form: &str| form == wanted || without_nec(form) == wanted;
+                (same(&whole) || (n == 1 && child_forms.iter().any(|f| same(f)))).then_some((child, n))
+            })
+        })
+    }
+
+    /// The one subterm of `at` a reference names by part of it, when none is named exactly:
+    /// one side of an "or" ("Bronchitis, acute" is "acute or subacute") or its first words
+    /// ("Fracture, tarsal, talus" is under "tarsal bone(s)").
+    fn loosely_named_child(&self, at: usize, part: &str) -> Option<usize> {
+        let names = |child: &usize| {
+            self.forms[*child].iter().map(|f| without_nec(f)).any(|form| {
+                form.split(" or ").any(|side| side.trim() == part)
+                    || form.strip_prefix(part).is_some_and(|rest| rest.starts_with(' '))
+            })
+        };
+        let mut found = self.entries[at].children.iter().filter(|c| names(c));
+        match (found.next(), found.next()) {
+            (Some(&child), None) => Some(child),
+            _ => None,
+        }
+    }
+
+    /// The entry below `at` named `part` when a reference leaves out the level between ("see
+    /// Fracture, femur, neck" names "femur, upper end, neck"): the one such entry at the
+    /// shallowest depth that has any, else none.
+    fn named_descendant(&self, at: usize, part: &str) -> Option<usize> {
+        let mut level: Vec<usize> = self.entries[at].children.clone();
+        while !level.is_empty() {
+            let next: Vec<usize> = level.iter().flat_map(|&e| self.entries[e].children.iter().copied()).collect();
+            let mut found = next.iter().filter(|&&e| self.forms[e].iter().any(|f| f == part || without_nec(f) == part));
+            match (found.next(), found.next()) {
+                (Some(&e), None) => return Some(e),
+                (Some(_), Some(_)) => return None,
+                _ => level = next,
+            }
+        }
+        None
     }
 
     /// The entries a cross-reference "X, by site" (or "by type", "by region") sends to: the
@@ -458,6 +521,8 @@ impl Tree {
         for other in &all[1..] {
             let to = if is_other_form(first, other) {
                 &mut path.alternatives
+            } else if level == 0 && self.default_kinds.contains(&e) {
+                &mut path.optional
             } else if text::terms(other).iter().all(|t| text::is_generic(t)) {
                 &mut path.optional
             } else {

@@ -40,8 +40,29 @@ pub fn words(text: &str) -> Vec<Word> {
     out.extend(current);
     for word in &mut out {
         us_spelling(&mut word.term);
+        if let Some(spelled) = ordinal_word(&word.term) {
+            word.term = spelled.to_string();
+        }
     }
     out
+}
+
+/// An ordinal written with digits as its word (`2nd` → `second`): clinicians write "2nd degree
+/// burn", long titles say "second degree" and short descriptions "1st carpometacarp".
+fn ordinal_word(term: &str) -> Option<&'static str> {
+    const ORDINALS: [(&str, &str); 10] = [
+        ("1st", "first"),
+        ("2nd", "second"),
+        ("3rd", "third"),
+        ("4th", "fourth"),
+        ("5th", "fifth"),
+        ("6th", "sixth"),
+        ("7th", "seventh"),
+        ("8th", "eighth"),
+        ("9th", "ninth"),
+        ("10th", "tenth"),
+    ];
+    ORDINALS.iter().find(|(digits, _)| *digits == term).map(|(_, word)| *word)
 }
 
 /// The terms of `text`, without positions.
@@ -382,6 +403,10 @@ pub fn is_generic(term: &str) -> bool {
             | "uncomplicated"
             | "organism"
             | "closed"
+            // A subsequent encounter that says nothing of healing is "with routine healing"
+            // (ICD-10-CM guidelines: 7th character D), not delayed healing, nonunion or malunion.
+            | "routine"
+            | "healing"
             | "nec"
             // The intent to code when none is stated (ICD-10-CM guidelines, chapter 19).
             | "accidental"
