@@ -531,7 +531,8 @@ mod tests {
 
     #[test]
     fn a_word_has_its_everyday_forms() {
-        assert_eq!(word_forms("sprained"), ["sprain", "spraine"]);
+        assert_eq!(word_forms("sprained"), ["sprain", "spraine", "sprainion"]);
+        assert!(word_forms("dislocated").contains(&"dislocation".to_string()));
         assert_eq!(word_forms("bleeding"), ["bleed", "bleede"]);
         assert_eq!(word_forms("hoarse"), ["hoarseness"]);
         assert!(word_forms("bed").is_empty());
