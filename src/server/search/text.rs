@@ -185,7 +185,10 @@ pub fn word_forms(term: &str) -> Vec<String> {
     if let Some(stem) = term.strip_suffix("ed") {
         // `dislocated` → "Dislocation", `obstructed` → "Obstruction": the Index names the
         // condition by its noun.
-        out.extend([stem.to_string(), format!("{stem}e"), format!("{stem}ion")]);
+        out.extend([stem.to_string(), format!("{stem}e")]);
+        if stem.len() >= 4 {
+            out.push(format!("{stem}ion"));
+        }
     } else if let Some(stem) = term.strip_suffix("ing") {
         out.extend([stem.to_string(), format!("{stem}e")]);
     } else if let Some(stem) = term.strip_suffix("ness") {
