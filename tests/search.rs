@@ -608,7 +608,8 @@ async fn a_fracture_of_no_stated_kind_reads_the_index_entry_fracture_traumatic()
 
 #[tokio::test]
 async fn ordinal_numbers_written_with_digits_are_their_words() {
-    for (query, code) in [("q=2nd degree burn right thigh", "T24.211A"), ("q=3rd degree burn of left forearm", "T22.312A")]
+    for (query, code) in
+        [("q=2nd degree burn right thigh", "T24.211A"), ("q=3rd degree burn of left forearm", "T22.312A")]
     {
         let found = search(query).await;
         assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
@@ -636,4 +637,24 @@ async fn coding_abbreviations_the_index_lacks_are_read_as_their_words() {
         let found = search(query).await;
         assert!(found.results[0].display_code.starts_with(code), "{query}: {:?}", codes_of(&found));
     }
+}
+
+#[tokio::test]
+async fn a_participle_finds_its_noun_in_ion_and_an_anatomical_adjective_its_noun() {
+    for (query, code) in [
+        ("q=dislocated shoulder", "S43.006A"),
+        ("q=sacral fracture", "S32.10XA"),
+    ] {
+        let found = search(query).await;
+        assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
+    }
+}
+
+#[tokio::test]
+async fn history_not_said_to_be_family_history_is_personal_history() {
+    for (query, code) in [("q=history of colon polyps", "Z86.0100"), ("q=history of breast cancer", "Z85.3")] {
+        let found = search(query).await;
+        assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
+    }
+    assert_eq!(codes("q=family history of breast cancer").await[0], "Z80.3");
 }

@@ -100,6 +100,9 @@ const READ_AS: u32 = 1 << 30;
 /// What a title naming a family or personal history, a screening or a risk loses when the
 /// query does not ask for one: `ischemic heart disease` is the disease, not its family history.
 const CONTEXT: f32 = 5.0;
+/// What a family history loses when the query asks for a history without saying whose: in
+/// coding, an unqualified "history of" is the patient's own ("History, personal").
+const FAMILY: f32 = 2.0;
 /// What a later encounter (a 7th character "subsequent encounter" or "sequela") loses when the
 /// query names none: an injury a person describes is being seen for the first time.
 const LATER: f32 = 1.0;
@@ -145,6 +148,8 @@ struct Meta {
     context: bool,
     /// Whether the title is a later encounter (see [`text::names_a_later_encounter`]).
     later: bool,
+    /// Whether the title is a family history (see [`text::names_a_family_history`]).
+    family: bool,
 }
 
 /// What a query of words matched.
@@ -305,6 +310,8 @@ struct Asked {
     denial: bool,
     /// A later encounter (see [`text::asks_for_later_encounter`]).
     later: bool,
+    /// A relative's history (see [`text::asks_for_family_history`]).
+    family: bool,
 }
 
 /// The words one query word may stand for: (term id, what matching it is worth, how).
@@ -394,6 +401,7 @@ impl SearchIndex {
                 title_len: entry.title.len().min(u16::MAX as usize) as u16,
                 context: text::names_a_context(entry.title),
                 later: text::names_a_later_encounter(entry.title),
+                family: text::names_a_family_history(entry.title),
             });
         }
         // The ways in, as documents after the codes.
@@ -778,6 +786,7 @@ impl SearchIndex {
         }
         let context_asked = words.iter().any(|w| text::asks_for_context(w));
         let later_asked = words.iter().any(|w| text::asks_for_later_encounter(w));
+        let family_asked = words.iter().any(|w| text::asks_for_family_history(w));
         let literal: Vec<synonyms::Part> = words.iter().cloned().map(synonyms::Part::Typed).collect();
         let (mut rewritten, applied) = self.synonyms.rewrite(&spoken);
         if names_something {
@@ -825,7 +834,7 @@ impl SearchIndex {
                     synonyms::Part::Typed(word) => text::negates(word),
                     synonyms::Part::Rewritten { term, .. } => text::negates(term),
                 });
-                let asked = Asked { context: context_asked, later: later_asked, denial: denies };
+                let asked = Asked { context: context_asked, later: later_asked, family: family_asked, denial: denies };
                 lists.push(self.rank_reading(&groups, query, asked, *flag, &mut scratch));
             }
             matches.terms.sort_unstable();
@@ -917,6 +926,9 @@ impl SearchIndex {
             }
             if meta.later && !asked.later {
                 rank -= LATER;
+            }
+            if meta.family && !asked.family {
+                rank -= FAMILY;
             }
             let code = if id < codes {
                 id
@@ -1235,6 +1247,11 @@ impl SearchIndex {
                     if let Some(id) = self.terms.get(&other) {
                         exact.push((id as u32, OTHER_NUMBER * self.idf[id as usize], Match::Whole));
                     }
+                }
+                // `sacral` → "sacrum": a site's adjective names the site, however common.
+                if let Some(id) = text::site_forms(word).and_then(|other| self.terms.get(other)) {
+                    let most = found.map_or(f32::INFINITY, |f| self.idf[f as usize]);
+                    exact.push((id as u32, (STEM * self.idf[id as usize]).min(most), Match::Whole));
                 }
                 // `sprained` → "Sprain", `hoarse` → "Hoarseness": the same thing, said otherwise,
                 // for a word the code sets rarely use as typed (`swallowing` is common, and its

@@ -183,7 +183,12 @@ pub fn other_numbers(term: &str) -> Vec<String> {
 pub fn word_forms(term: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(stem) = term.strip_suffix("ed") {
+        // `dislocated` → "Dislocation", `obstructed` → "Obstruction": the Index names the
+        // condition by its noun.
         out.extend([stem.to_string(), format!("{stem}e")]);
+        if stem.len() >= 4 {
+            out.push(format!("{stem}ion"));
+        }
     } else if let Some(stem) = term.strip_suffix("ing") {
         out.extend([stem.to_string(), format!("{stem}e")]);
     } else if let Some(stem) = term.strip_suffix("ness") {
@@ -193,6 +198,18 @@ pub fn word_forms(term: &str) -> Vec<String> {
     }
     out.retain(|w| w.len() >= 4 && w != term);
     out
+}
+
+/// The noun of an anatomical adjective in `-al` and back (`sacral` ↔ `sacrum`, `rectal` ↔
+/// `rectum`): the Index and the titles name a site either way ("Fracture, sacrum", "sacral
+/// region"). Only stems of three letters or more, so `ovum` has no `oval`.
+pub fn site_forms(term: &str) -> Option<String> {
+    let (stem, other) = match (term.strip_suffix("al"), term.strip_suffix("um")) {
+        (Some(stem), _) => (stem, "um"),
+        (None, Some(stem)) => (stem, "al"),
+        (None, None) => return None,
+    };
+    (stem.len() >= 3 && stem.is_ascii()).then(|| format!("{stem}{other}"))
 }
 
 /// Words of everyday questions and complaints that name no condition (`why do my ears ring`,
@@ -350,6 +367,17 @@ pub fn names_a_context(title: &str) -> bool {
     CONTEXTS.iter().any(|c| title.starts_with(c)) || title.contains("screening")
 }
 
+/// Whether a title is a family history (`Family history of colonic polyps`): what `history of`
+/// means only when the query says whose, for an unqualified history is the patient's own.
+pub fn names_a_family_history(title: &str) -> bool {
+    title.get(..14).is_some_and(|start| start.eq_ignore_ascii_case("family history"))
+}
+
+/// Whether a query word says the history is a relative's (see [`names_a_family_history`]).
+pub fn asks_for_family_history(term: &str) -> bool {
+    matches!(term, "family" | "familial" | "fh" | "fhx" | "relative" | "relatives" | "mother" | "father" | "sibling")
+}
+
 /// Whether a title is a later encounter for an injury: its 7th character says "subsequent
 /// encounter" or "sequela" rather than "initial encounter".
 pub fn names_a_later_encounter(title: &str) -> bool {
@@ -497,8 +525,17 @@ mod tests {
     }
 
     #[test]
+    fn a_site_adjective_has_its_noun_and_back() {
+        assert_eq!(site_forms("sacral").as_deref(), Some("sacrum"));
+        assert_eq!(site_forms("rectum").as_deref(), Some("rectal"));
+        assert_eq!(site_forms("ovum"), None);
+        assert_eq!(site_forms("knee"), None);
+    }
+
+    #[test]
     fn a_word_has_its_everyday_forms() {
-        assert_eq!(word_forms("sprained"), ["sprain", "spraine"]);
+        assert_eq!(word_forms("sprained"), ["sprain", "spraine", "sprainion"]);
+        assert!(word_forms("dislocated").contains(&"dislocation".to_string()));
         assert_eq!(word_forms("bleeding"), ["bleed", "bleede"]);
         assert_eq!(word_forms("hoarse"), ["hoarseness"]);
         assert!(word_forms("bed").is_empty());
