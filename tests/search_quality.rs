@@ -94,5 +94,5 @@ fn held_out_lay_phrasings_reach_the_floors() {
 #[test]
 fn second_held_out_lay_phrasings_reach_the_floors() {
     let set = accuracy::heldout2(&common::catalog());
-    lay_set_reaches("second held-out lay set (tests/search-lay-heldout2.tsv)", &set, 40, 57.0, 63.0);
+    lay_set_reaches("second held-out lay set (tests/search-lay-heldout2.tsv)", &set, 40, 62.0, 65.0);
 }
