@@ -261,10 +261,11 @@ impl Tree {
         // prosthesis").
         for (id, e) in entries.iter().enumerate().filter(|(_, e)| e.parent.is_none()) {
             let all = forms(&e.row.term);
-            if let [only] = all.as_slice() {
-                if e.row.non_ess_modif.trim_start().starts_with("(s)") && !mains.contains_key(&format!("{only}s")) {
-                    other_forms.entry(format!("{only}s")).or_insert(id);
-                }
+            if let [only] = all.as_slice()
+                && e.row.non_ess_modif.trim_start().starts_with("(s)")
+                && !mains.contains_key(&format!("{only}s"))
+            {
+                other_forms.entry(format!("{only}s")).or_insert(id);
             }
         }
         let forms = entries.iter().map(|e| forms(&e.row.term)).collect();
@@ -521,9 +522,10 @@ impl Tree {
         for other in &all[1..] {
             let to = if is_other_form(first, other) {
                 &mut path.alternatives
-            } else if level == 0 && self.default_kinds.contains(&e) {
-                &mut path.optional
-            } else if text::terms(other).iter().all(|t| text::is_generic(t)) {
+            } else if (level == 0 && self.default_kinds.contains(&e))
+                || text::terms(other).iter().all(|t| text::is_generic(t))
+            {
+                // The main term's default kind ("Fracture, traumatic"), or words that add nothing.
                 &mut path.optional
             } else {
                 &mut path.phrase
