@@ -10,6 +10,24 @@ const metered = process.env.CODECARD_METERED_URL || "http://127.0.0.1:18081";
 const title = (page) => dialog(page).locator("#cc-title");
 const cardBody = (page) => dialog(page).locator(".cc-body");
 const cue = (page) => dialog(page).locator(".cc-more");
+/** A body that scrolls takes focus (tabindex 0) and shows the ↓ cue; one that does not, neither. */
+async function expectScrollable(page, scrolls) {
+  if (scrolls) {
+    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await expect(cue(page)).toBeVisible();
+  } else {
+    await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
+    await expect(cue(page)).toBeHidden();
+  }
+}
+/** E11.65's card in a 420 px high window: longer than the card can show. */
+async function openLongCard(page, baseURL) {
+  await page.setViewportSize({ width: 1000, height: 420 });
+  await plainPage(page, baseURL, '<p><span data-code="E11.65">E11.65</span></p>');
+  await code(page, "E11.65").click();
+  await expect(dialog(page)).toContainText("Other codes in this category");
+  await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+}
 
 /** Records codecard:open and codecard:close on the document, in order, in window.__events. */
 const recordEvents = (page) =>
@@ -40,6 +58,12 @@ const rects = (page, c) =>
   }, c);
 
 const dialogClass = (page) => dialog(page).getAttribute("class");
+/** Once the card has settled with class `cls`: the rectangles of the card and of code `c`. */
+async function placed(page, c, cls) {
+  await frames(page);
+  await expect.poll(() => dialogClass(page)).toBe(cls);
+  return rects(page, c);
+}
 
 // ---------------------------------------------------------------------------------------------
 // 1. Keyboard: the dialog's keydown listener
@@ -47,14 +71,18 @@ const dialogClass = (page) => dialog(page).getAttribute("class");
 
 test.describe("keyboard", () => {
   const body = '<p><a href="#before" id="before">before</a> Dx <span data-code="I10">I10</span> <a href="#after" id="after">after</a></p>';
-
-  test("Tab past the last control closes the card once and moves on to what follows the code", async ({ page, baseURL }) => {
-    const errors = watchErrors(page);
+  /** I10's card opened with Enter on its code, the widget's open and close events recorded. */
+  const openByKeyboard = async (page, baseURL) => {
     await plainPage(page, baseURL, body);
     await recordEvents(page);
     await code(page, "I10").focus();
     await page.keyboard.press("Enter");
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+  };
+
+  test("Tab past the last control closes the card once and moves on to what follows the code", async ({ page, baseURL }) => {
+    const errors = watchErrors(page);
+    await openByKeyboard(page, baseURL);
     for (let i = 0; i < 80 && (await dialog(page).count()); i++) await page.keyboard.press("Tab");
     await expect(dialog(page)).toHaveCount(0);
     expect((await focused(page)).id).toBe("after");
@@ -65,11 +93,7 @@ test.describe("keyboard", () => {
 
   test("Shift+Tab from the close button (the first control) closes the card and returns focus to the code", async ({ page, baseURL }) => {
     const errors = watchErrors(page);
-    await plainPage(page, baseURL, body);
-    await recordEvents(page);
-    await code(page, "I10").focus();
-    await page.keyboard.press("Enter");
-    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await openByKeyboard(page, baseURL);
     await page.keyboard.press("Tab");
     expect((await focused(page)).action).toBe("close");
     await page.keyboard.press("Shift+Tab");
@@ -93,11 +117,7 @@ test.describe("keyboard", () => {
 
   test("Escape closes the card once and returns focus to the code", async ({ page, baseURL }) => {
     const errors = watchErrors(page);
-    await plainPage(page, baseURL, body);
-    await recordEvents(page);
-    await code(page, "I10").focus();
-    await page.keyboard.press("Enter");
-    await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+    await openByKeyboard(page, baseURL);
     await page.keyboard.press("Tab");
     await page.keyboard.press("Escape");
     await expect(dialog(page)).toHaveCount(0);
@@ -109,11 +129,7 @@ test.describe("keyboard", () => {
   for (const key of ["Enter", "Space"]) {
     test(`${key} on the close button closes the card, returns focus to the code, and the card stays closed`, async ({ page, baseURL }) => {
       const errors = watchErrors(page);
-      await plainPage(page, baseURL, body);
-      await recordEvents(page);
-      await code(page, "I10").focus();
-      await page.keyboard.press("Enter");
-      await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+      await openByKeyboard(page, baseURL);
       await page.keyboard.press("Tab");
       expect((await focused(page)).action).toBe("close");
       await page.keyboard.press(key);
@@ -309,11 +325,7 @@ test.describe("the popover rebuilt in place", () => {
 test.describe("scroll cue", () => {
   test("a long card: the body takes focus and the ↓ cue shows; scrolled to the end the cue hides, scrolled back it shows", async ({ page, baseURL }) => {
     const errors = watchErrors(page);
-    await page.setViewportSize({ width: 1000, height: 420 });
-    await plainPage(page, baseURL, '<p><span data-code="E11.65">E11.65</span></p>');
-    await code(page, "E11.65").click();
-    await expect(dialog(page)).toContainText("Other codes in this category");
-    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await openLongCard(page, baseURL);
     await expect(cue(page)).toBeVisible();
     await cardBody(page).evaluate((b) => (b.scrollTop = b.scrollHeight));
     await expect(cue(page)).toBeHidden();
@@ -330,8 +342,7 @@ test.describe("scroll cue", () => {
     await expect(dialog(page).locator(".cc-card")).toBeVisible();
     await frames(page);
     expect(await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight)).toBeLessThanOrEqual(1);
-    await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
-    await expect(cue(page)).toBeHidden();
+    await expectScrollable(page, false);
     expect(errors).toEqual([]);
   });
 
@@ -347,30 +358,18 @@ test.describe("scroll cue", () => {
       await frames(page);
       const hidden = await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight);
       expect(hidden > 1, `${c} scrolls (${hidden}px hidden)`).toBe(long);
-      if (long) {
-        await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
-        await expect(cue(page)).toBeVisible();
-      } else {
-        await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
-        await expect(cue(page)).toBeHidden();
-      }
+      await expectScrollable(page, long);
     }
     expect(errors).toEqual([]);
   });
 
   test("a window made tall enough for the whole card drops the body's tabindex and the cue; made short again, they come back", async ({ page, baseURL }) => {
     const errors = watchErrors(page);
-    await page.setViewportSize({ width: 1000, height: 420 });
-    await plainPage(page, baseURL, '<p><span data-code="E11.65">E11.65</span></p>');
-    await code(page, "E11.65").click();
-    await expect(dialog(page)).toContainText("Other codes in this category");
-    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
+    await openLongCard(page, baseURL);
     await page.setViewportSize({ width: 1000, height: 2400 });
-    await expect(cardBody(page)).not.toHaveAttribute("tabindex", /.*/);
-    await expect(cue(page)).toBeHidden();
+    await expectScrollable(page, false);
     await page.setViewportSize({ width: 1000, height: 420 });
-    await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
-    await expect(cue(page)).toBeVisible();
+    await expectScrollable(page, true);
     expect(errors).toEqual([]);
   });
 });
@@ -383,15 +382,11 @@ test.describe("placement class", () => {
     await page.evaluate(() => scrollTo(0, 0));
     await code(page, "I10").click();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-above");
-    const r = await rects(page, "I10");
+    const r = await placed(page, "I10", "cc-dialog cc-above");
     expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
     // Scrolled so that the code is near the top: the card goes below it, and the class follows.
     await page.evaluate(() => scrollTo(0, 560));
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog");
-    const s = await rects(page, "I10");
+    const s = await placed(page, "I10", "cc-dialog");
     expect(s.card.top).toBeGreaterThanOrEqual(s.code.bottom);
     expect(errors).toEqual([]);
   });
@@ -403,17 +398,13 @@ test.describe("placement class", () => {
     await page.evaluate(() => scrollTo(0, 0));
     await code(page, "I10").click();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog");
-    let r = await rects(page, "I10");
+    let r = await placed(page, "I10", "cc-dialog");
     expect(r.card.top).toBeGreaterThanOrEqual(r.code.bottom);
     expect(r.card.top - r.code.bottom).toBeLessThan(40);
     await code(page, "E11.9").click();
     await expect(title(page).locator(".cc-code")).toHaveText("E11.9");
     await expect(dialog(page)).toContainText("Type 2 diabetes mellitus without complications");
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-above");
-    r = await rects(page, "E11.9");
+    r = await placed(page, "E11.9", "cc-dialog cc-above");
     expect(r.card.bottom).toBeLessThanOrEqual(r.code.top);
     expect(r.code.top - r.card.bottom).toBeLessThan(40);
     expect(errors).toEqual([]);
@@ -428,9 +419,7 @@ test.describe("phone", () => {
     await plainPage(page, baseURL, '<p>Dx <span data-code="I10">I10</span> and <span data-code="E11.9">E11.9</span></p><div style="height: 1600px"></div>');
     await code(page, "I10").tap();
     await expect(dialog(page)).toContainText("Essential (primary) hypertension");
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet");
-    let r = await rects(page, "I10");
+    let r = await placed(page, "I10", "cc-dialog cc-sheet");
     expect(r.code.bottom <= r.card.top || r.code.top >= r.card.bottom).toBe(true);
     expect(r.card.bottom).toBeGreaterThan(800);
     // The other code, tapped while the sheet is open (the sheet may cover it: close first with Close).
@@ -438,9 +427,7 @@ test.describe("phone", () => {
     await expect(dialog(page)).toHaveCount(0);
     await code(page, "E11.9").tap();
     await expect(title(page).locator(".cc-code")).toHaveText("E11.9");
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet");
-    r = await rects(page, "E11.9");
+    r = await placed(page, "E11.9", "cc-dialog cc-sheet");
     expect(r.code.bottom <= r.card.top || r.code.top >= r.card.bottom).toBe(true);
     expect(errors).toEqual([]);
   });
@@ -453,16 +440,11 @@ test.describe("phone", () => {
     await expect(dialog(page)).toContainText("Other codes in this category");
     await frames(page);
     await page.waitForTimeout(300);
-    await frames(page);
-    await expect.poll(() => dialogClass(page)).toBe("cc-dialog cc-sheet cc-sheet-top");
-    const r = await rects(page, "E11.65");
+    const r = await placed(page, "E11.65", "cc-dialog cc-sheet cc-sheet-top");
     expect(r.code.top).toBeGreaterThanOrEqual(r.card.bottom);
     expect(r.code.bottom).toBeLessThanOrEqual(844);
     // A sheet that scrolls keeps its cue.
-    if (await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight > 1)) {
-      await expect(cardBody(page)).toHaveAttribute("tabindex", "0");
-      await expect(cue(page)).toBeVisible();
-    }
+    if (await cardBody(page).evaluate((b) => b.scrollHeight - b.clientHeight > 1)) await expectScrollable(page, true);
     expect(errors).toEqual([]);
   });
 });
