@@ -641,10 +641,7 @@ async fn coding_abbreviations_the_index_lacks_are_read_as_their_words() {
 
 #[tokio::test]
 async fn a_participle_finds_its_noun_in_ion_and_an_anatomical_adjective_its_noun() {
-    for (query, code) in [
-        ("q=dislocated shoulder", "S43.006A"),
-        ("q=sacral fracture", "S32.10XA"),
-    ] {
+    for (query, code) in [("q=dislocated shoulder", "S43.006A"), ("q=sacral fracture", "S32.10XA")] {
         let found = search(query).await;
         assert_eq!(found.results[0].display_code, code, "{query}: {:?}", codes_of(&found));
     }

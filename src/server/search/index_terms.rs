@@ -274,10 +274,13 @@ impl Tree {
         for (id, e) in tree.entries.iter().enumerate() {
             let row = &e.row;
             let plain_see = e.parent.is_none() && e.children.is_empty() && row.code.is_empty();
-            if plain_see && names_an_entry(&row.see) && !row.see.contains(',')
-                && let Some(target) = tree.find(&row.see).filter(|t| tree.entries[*t].parent.is_none() && *t != id) {
-                    aliases.entry(target).or_default().extend(tree.forms[id].iter().cloned());
-                }
+            if plain_see
+                && names_an_entry(&row.see)
+                && !row.see.contains(',')
+                && let Some(target) = tree.find(&row.see).filter(|t| tree.entries[*t].parent.is_none() && *t != id)
+            {
+                aliases.entry(target).or_default().extend(tree.forms[id].iter().cloned());
+            }
         }
         tree.aliases = aliases;
         tree
@@ -295,7 +298,7 @@ impl Tree {
     fn find(&self, reference: &str) -> Option<usize> {
         let mut parts: Vec<String> = forms(reference);
         // "see Ulcer, pressure, by site": the entry is "Ulcer, pressure"; its subterms are the
-        // sites (see [`Tree::by_subterm`]).
+        // sites (see [`Tree::subterms_sent_to`]).
         if parts.len() > 1 && is_by_subterm(parts.last().expect("not empty")) {
             parts.pop();
         }
@@ -365,30 +368,21 @@ impl Tree {
         None
     }
 
-    /// The entries a cross-reference "X, by site" (or "by type", "by region") sends to: the
-    /// subterms of X, each a way in under the referring term ("Bedsore" → "Ulcer, pressure,
-    /// heel").
-    fn by_subterm(&self, reference: &str) -> &[usize] {
-        let by = forms(reference).last().is_some_and(|p| is_by_subterm(p));
-        match self.find(reference).filter(|_| by) {
-            Some(target) => &self.entries[target].children,
-            None => &[],
-        }
-    }
-
-    /// The entries a plain "see X" sends to when X is a subterm that leads nowhere itself: X's
-    /// subterms, as for "by site" ("Herniation, intervertebral cartilage or disc — see
-    /// Displacement, intervertebral disc": that entry has no code, its regions have). A main
-    /// term's subterms are not followed this way: a "see" to a main term is an alias of it.
-    fn codeless_subterm(&self, reference: &str) -> &[usize] {
+    /// The entries a cross-reference sends to under the referring term: the subterms of X for
+    /// "X, by site" (or "by type", "by region": "Bedsore" → "Ulcer, pressure, heel"), and, for a
+    /// plain "see X" (`see`), those of an X that is a subterm leading nowhere itself
+    /// ("Herniation, intervertebral cartilage or disc — see Displacement, intervertebral disc":
+    /// that entry has no code, its regions have). A main term's subterms are not followed that
+    /// way: a "see" to a main term is an alias of it.
+    fn subterms_sent_to(&self, reference: &str, see: bool) -> &[usize] {
         let Some(target) = self.find(reference) else { return &[] };
         let entry = &self.entries[target];
-        let leads_nowhere = entry.row.code.is_empty() && !names_an_entry(&entry.row.see) && !names_an_entry(&entry.row.see_also);
-        if entry.parent.is_some() && leads_nowhere && !is_by_subterm(forms(reference).last().map_or("", String::as_str)) {
-            &entry.children
-        } else {
-            &[]
-        }
+        let by = forms(reference).last().is_some_and(|p| is_by_subterm(p));
+        let leads_nowhere = entry.parent.is_some()
+            && entry.row.code.is_empty()
+            && !names_an_entry(&entry.row.see)
+            && !names_an_entry(&entry.row.see_also);
+        if by || (see && leads_nowhere) { &entry.children } else { &[] }
     }
 
     /// The codes an entry leads to: its own, and those of the entries its "see" and "see
@@ -432,9 +426,9 @@ impl Tree {
             // "see also" ("Boil — see also Furuncle, by site": a boil is a furuncle). A
             // subterm's "see also" only says where the kinds are listed ("Disease, viral — see
             // also Disease, by type of virus"): not every kind of disease is viral.
-            let also = if self.entries[id].parent.is_none() { self.by_subterm(&row.see_also) } else { &[] };
-            let by: Vec<usize> =
-                self.by_subterm(&row.see).iter().chain(self.codeless_subterm(&row.see)).chain(also).copied().collect();
+            let also =
+                if self.entries[id].parent.is_none() { self.subterms_sent_to(&row.see_also, false) } else { &[] };
+            let by: Vec<usize> = self.subterms_sent_to(&row.see, true).iter().chain(also).copied().collect();
             if codes.is_empty() && by.is_empty() {
                 continue;
             }

@@ -401,9 +401,10 @@ impl SqliteStore {
     fn ping(&self) -> StoreResult<()> {
         self.lock().query_row("PRAGMA user_version", [], |_| Ok(()))?;
         if let Some(file) = &self.file
-            && file_id(&file.path) != Some(file.id) {
-                return Err(StoreError::file(&file.path, "the database file was removed or replaced", None));
-            }
+            && file_id(&file.path) != Some(file.id)
+        {
+            return Err(StoreError::file(&file.path, "the database file was removed or replaced", None));
+        }
         Ok(())
     }
 

@@ -53,7 +53,9 @@ impl PickerOptions {
         let attribute = |name: &str| input.get_attribute(name).map(JsValue::from);
         // An option given (neither undefined nor null), else the input's attribute.
         let option = |name: &str, attribute_name: &str| {
-            given_option(name).filter(|value| !value.is_undefined() && !value.is_null()).or_else(|| attribute(attribute_name))
+            given_option(name)
+                .filter(|value| !value.is_undefined() && !value.is_null())
+                .or_else(|| attribute(attribute_name))
         };
         let off = |value: &JsValue| *value == JsValue::FALSE || text(value) == "false";
         let systems = [given_option("systems"), given_option("system"), attribute("data-codecard-picker")]

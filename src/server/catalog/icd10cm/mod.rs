@@ -95,18 +95,16 @@ impl Icd10cm {
     /// The Tabular List's inclusion terms and "includes" phrases of every live code, as
     /// `(code, phrase)`: other names of the condition the code is for, which search uses.
     pub fn inclusion_terms(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.tabular
-            .order
-            .iter()
-            .filter(|code| self.entries.get(code).is_some_and(|e| !e.version.deleted()))
-            .flat_map(move |code| {
+        self.tabular.order.iter().filter(|code| self.entries.get(code).is_some_and(|e| !e.version.deleted())).flat_map(
+            move |code| {
                 self.tabular.diags[code]
                     .notes
                     .0
                     .iter()
                     .filter(|(kind, _)| matches!(kind, NoteKind::InclusionTerm | NoteKind::Includes))
                     .flat_map(move |(_, texts)| texts.iter().map(move |text| (&**code, &**text)))
-            })
+            },
+        )
     }
 
     /// Every code (normalised, headers included), in code order.

@@ -293,9 +293,10 @@ pub fn parse(xml: &[u8]) -> Result<Tabular, TabularError> {
                                     .ok_or_else(|| fail(format!("{value:?} is not an ICD-10-CM code")))?;
                                 // A code sits below the code it extends: E11.65 under E11.6.
                                 if let Some(parent) = i.checked_sub(1).and_then(|p| open[p].code.as_deref())
-                                    && !(key.len() > parent.len() && key.starts_with(parent)) {
-                                        return Err(fail(format!("{value} does not extend the code it sits under")));
-                                    }
+                                    && !(key.len() > parent.len() && key.starts_with(parent))
+                                {
+                                    return Err(fail(format!("{value} does not extend the code it sits under")));
+                                }
                                 open[i].code = Some(key.into());
                             }
                             _ => {}
