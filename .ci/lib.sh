@@ -39,12 +39,12 @@ build_widget() {
       wasm-opt -Oz -Oz "$wasm" -o "$wasm" || return 1
   done
   # The wasm-bindgen glue, minified like the loader (its exports keep their names).
-  esbuild pkg/codecard.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard.js
-  esbuild pkg/codecard_search.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard_search.js
+  esbuild pkg/codecard.js --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard.js
+  esbuild pkg/codecard_search.js --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --allow-overwrite --outfile=pkg/codecard_search.js
   # The names each module imports from its glue (and its closure adapters), shortened in both files.
   node .ci/short-imports.js pkg/codecard_bg.wasm pkg/codecard.js || return 1
   node .ci/short-imports.js pkg/codecard_search_bg.wasm pkg/codecard_search.js || return 1
-  esbuild assets/loader.js --minify --target=es2020 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
+  esbuild assets/loader.js --minify --target=es2022 --mangle-props=_$ --legal-comments=none --log-level=warning --outfile=pkg/loader.js
   node .ci/precompress.js pkg/codecard.js pkg/codecard_bg.wasm pkg/codecard_search.js pkg/codecard_search_bg.wasm
 }
 

@@ -55,7 +55,10 @@
 // 119,161 B, everything 237,504 B gzip (README, Size); the picker's options read by the search box
 // module rather than the loader (77 B brotli off the loader, which had 2 B left under its budget
 // after a fix of its own): loader 4,912 B brotli, first card 118,259 B, search box module
-// 119,538 B (+441), everything 237,797 B gzip.
+// 119,538 B (+441), everything 237,797 B gzip; the cold click's public request carries the codes
+// in view too (the loader sends one batch, the clicked code first, and the card module adopts it;
+// the loader minified for es2022, whose static class field esbuild no longer lowers): loader
+// 4,991 B brotli, first card 118,706 B, card module 109,568 B (+367), everything 238,244 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -64,10 +67,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_300],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_300],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_800],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 119_600],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_900],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 238_300],
 ];
 
 for (const c of figures.chunks)

@@ -103,6 +103,8 @@
   const create = (tag) => document.createElement(tag);
   const attr = (el, name, value = "") => el.setAttribute(name, value);
   const noop = () => {};
+  // The code an element names: [code, system or undefined].
+  const codeAt = (el) => [el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined];
   // A flag given as an attribute (present, "", or anything but "false") or as a boolean.
   const yes = (v) => v != null && v !== false && v !== "false";
 
@@ -275,15 +277,24 @@
     }
 
     openElement_(el) {
-      return this.show_(el, el.getAttribute("data-code") || "", el.getAttribute("data-code-system") || undefined);
+      return this.show_(el, ...codeAt(el));
     }
 
     // Opens the card, or, when the card module cannot be loaded, the fallback card. Before the
     // module is there, the card's public part (unmetered) is fetched while it loads.
     show_(el, code, system) {
-      // (An error's JSON is no card: the module ignores it.)
-      const peek = this.w_ ? undefined : fetch(this.endpoint_ + "/v1/peek/" + encodeURIComponent(code) + "?system=" + encodeURIComponent(system || ""),
-        { headers: this.headers_ }).then((r) => r.json()).catch(noop);
+      // The card's public part, and those of the codes drawn in view, in one request while the
+      // module loads, so that the click after this card shows its card at once too ("system/code"
+      // or "code", as the module's own batches write them). (An error's JSON is no card: the
+      // module ignores it.)
+      let peek;
+      if (!this.w_) {
+        peek = [[code, system], ...within(this.root_, "[data-codecard-ready]").filter((e) => {
+          const r = e.getBoundingClientRect();
+          return e !== el && r.bottom > 0 && r.top < innerHeight;
+        }).map(codeAt)].slice(0, 32).map(([c, s]) => (s ? s + "/" : "") + c);
+        peek.unshift(fetch(this.endpoint_ + "/v1/peek?codes=" + encodeURIComponent(peek), { headers: this.headers_ }).then((r) => r.json()).catch(noop));
+      }
       this.current_ = el;
       this.origin_ = document.activeElement; // where focus goes if the page removes the code
       return this.load_().then((w) => {
@@ -595,7 +606,7 @@
   // it mirrors its attributes onto data-code and data-code-system, which every instance reads.
   if (window.customElements && !customElements.get("code-card")) {
     customElements.define("code-card", class extends HTMLElement {
-      static get observedAttributes() { return ["code", "system"]; }
+      static observedAttributes = ["code", "system"];
       connectedCallback() {
         this.sync();
         if (!this.textContent.trim()) this.textContent = this.getAttribute("code") || "";

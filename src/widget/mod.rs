@@ -70,12 +70,13 @@ pub struct Widget {
 impl Widget {
     /// Opens the card for `code` next to `anchor`, or closes it when it is already open there.
     /// `system` is a system name (`icd10cm`, `cpt`, ...) or empty to infer it from the code.
-    /// `peek`: the card's public part the loader started fetching with the click while this
-    /// module loaded (a promise of its JSON value), shown until the lookup answers.
-    pub fn open(&self, anchor: HtmlElement, code: String, system: Option<String>, peek: Option<js_sys::Promise>) {
+    /// `peek`: the batch the loader started with the click while this module loaded,
+    /// `[answer, code, ...]` (see [`peek::Peeks::adopt`]): this card's public part, shown until
+    /// the lookup answers, and those of the codes in view.
+    pub fn open(&self, anchor: HtmlElement, code: String, system: Option<String>, peek: Option<js_sys::Array>) {
         let system = system.as_deref().and_then(CodeSystem::parse);
-        if let Some(peek) = peek {
-            self.peeks.adopt(&code, system, peek);
+        if let Some(batch) = peek {
+            self.peeks.adopt(batch);
         }
         let same = self.target.with_untracked(|open| {
             open.as_ref().is_some_and(|t| *t.anchor == anchor && t.code == code && t.system == system)

@@ -5,8 +5,9 @@
 //! starts once the pointer has rested on a code (at once for a touch or a press, which a click
 //! follows within moments), so a pointer sweeping over a list of codes fetches nothing. One hover
 //! peek runs at a time (a newer one aborts it), answers are kept briefly per code and bounded in
-//! number, and on a cold page the loader hands over the peek it started with the click while the
-//! module was loading.
+//! number. On a cold page the loader hands over the batch it started with the click while the
+//! module was loading: the clicked code's public part and those of the codes in view, so that
+//! the click right after the first card is as quick as any.
 //!
 //! The codes in view (see `in_view`) are peeked too, many in one request (`GET /v1/peek?codes=`),
 //! so that a plain click, a tap or Enter with no rest before it shows the public part at once.
@@ -100,21 +101,22 @@ impl Peeks {
         if js_sys::Date::now() < self.quiet_until.get() {
             return;
         }
-        let mut urls: Vec<String> = Vec::new();
+        let mut urls: Vec<(String, u32)> = Vec::new();
         // More codes in view than a batch takes: the rest go once this batch is back.
         let mut rest: Vec<Written> = Vec::new();
         for (written, system) in codes {
             let Ok(url) = client::peek_url(&self.endpoint, &written, system) else { continue };
-            if urls.contains(&url) || self.kept(&url).is_some() {
+            if urls.iter().any(|(asked, _)| *asked == url) || self.kept(&url).is_some() {
                 continue;
             }
             if urls.len() < BATCH {
-                urls.push(url);
+                urls.push((url, urls.len() as u32));
             } else {
                 rest.push((written, system));
             }
         }
-        let Some(address) = client::peek_batch_url(&self.endpoint, &urls) else { return };
+        let asked: Vec<String> = urls.iter().map(|(url, _)| url.clone()).collect();
+        let Some(address) = client::peek_batch_url(&self.endpoint, &asked) else { return };
         let Ok(abort) = AbortController::new() else { return };
         let (signal, site_key, timeout_ms) = (abort.clone(), self.site_key.clone(), self.timeout_ms);
         // Every code of the batch keeps its own entry of the batch's one answer.
@@ -122,11 +124,7 @@ impl Peeks {
             urls,
             true,
             Box::pin(async move {
-                let answer = client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await;
-                // An answer without its list (a proxy's page, say) is garbled: it is forgotten,
-                // and a hover then peeks on its own.
-                let entries = |a: &JsValue| js_sys::Reflect::get(a, &"peeks".into()).is_ok_and(|p| p.is_array());
-                answer.ok().filter(entries).ok_or(())
+                listed(client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await.ok())
             }),
         );
         *self.batch.borrow_mut() = Some((id, abort));
@@ -169,15 +167,26 @@ impl Peeks {
         self.kept(&url)
     }
 
-    /// Keeps the peek the loader started for `code` (a promise of the card's JSON value, or of
-    /// anything else when it failed) for the card about to open.
-    pub fn adopt(self: &Rc<Self>, code: &str, system: Option<CodeSystem>, peek: Promise) {
-        let Ok(url) = client::peek_url(&self.endpoint, code, system) else { return };
-        self.keep(
-            vec![url],
-            false,
-            Box::pin(async move { JsFuture::from(peek).await.ok().filter(JsValue::is_object).ok_or(()) }),
-        );
+    /// Keeps the batch the loader started with a click while this module loaded, for the card
+    /// about to open and the codes in view: `[answer, code, ...]`, the answer a promise of the
+    /// batch's JSON value (of anything else when it failed), each code as the batch asked for it
+    /// (`I10`, `icd10cm/E11.65`), the clicked one first.
+    pub fn adopt(self: &Rc<Self>, batch: js_sys::Array) {
+        let answer: Promise = batch.shift().unchecked_into();
+        let mut urls = Vec::new();
+        for (at, asked) in batch.iter().enumerate() {
+            let asked = asked.as_string().unwrap_or_default();
+            let (system, code) = match asked.split_once('/') {
+                Some((system, code)) => (CodeSystem::parse(system), code),
+                None => (None, asked.as_str()),
+            };
+            if let Ok(url) = client::peek_url(&self.endpoint, code, system) {
+                urls.push((url, at as u32));
+            }
+        }
+        // Kept in reverse: a code in view twice keeps the entry asked first.
+        urls.reverse();
+        self.keep(urls, true, Box::pin(async move { listed(JsFuture::from(answer).await.ok()) }));
     }
 
     /// Aborts the peeks on their way and forgets every answer (the widget is going away).
@@ -213,7 +222,7 @@ impl Peeks {
         *self.running.borrow_mut() = Some((url.clone(), abort.clone()));
         let (address, site_key, timeout_ms) = (url.clone(), self.site_key.clone(), self.timeout_ms);
         self.keep(
-            vec![url],
+            vec![(url, 0)],
             false,
             Box::pin(async move {
                 client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &abort).await.map_err(drop)
@@ -221,15 +230,15 @@ impl Peeks {
         );
     }
 
-    /// Keeps `answer` (the card's JSON value; for a `batch`, the batch's, whose entries are in
-    /// the order of `urls`) under each of `urls`, dropping stale and surplus answers; a failed
+    /// Keeps `answer` (the card's JSON value; for a `batch`, the batch's, each url's entry at the
+    /// place it names) under each of `urls`, dropping stale and surplus answers; a failed
     /// one is forgotten when it fails, so the next pointing tries again. Its id, for
     /// [`Peeks::settled`].
     /// (Boxed, not generic: one copy of this code and of the promise glue behind it serves
     /// every kind of peek, which keeps the card module small.)
     fn keep(
         self: &Rc<Self>,
-        urls: Vec<String>,
+        urls: Vec<(String, u32)>,
         batch: bool,
         answer: Pin<Box<dyn Future<Output = Result<JsValue, ()>>>>,
     ) -> u32 {
@@ -246,7 +255,7 @@ impl Peeks {
         });
         let now = js_sys::Date::now();
         let mut kept = self.kept.borrow_mut();
-        for (at, url) in urls.into_iter().enumerate() {
+        for (url, at) in urls {
             kept.retain(|k| k.url != url && now - k.at < KEEP_MS);
             if kept.len() >= KEEP {
                 kept.remove(0);
@@ -254,7 +263,7 @@ impl Peeks {
             // A code of a batch keeps its own entry, found by its place in the order asked, not
             // by the code an entry names: `J1100` asked without a system is ambiguous, and must
             // not show the card of the ICD-10-CM J11.00 asked beside it.
-            let answer = if batch { entry(promise.clone(), at as u32) } else { promise.clone() };
+            let answer = if batch { entry(promise.clone(), at) } else { promise.clone() };
             kept.push(Kept { id, url, at: now, answer });
         }
         id
@@ -284,6 +293,13 @@ impl Peeks {
             }
         }
     }
+}
+
+/// A batch's answer if it has its list: one without (a proxy's page, say) is garbled, and is
+/// forgotten; a hover then peeks on its own.
+fn listed(answer: Option<JsValue>) -> Result<JsValue, ()> {
+    let entries = |a: &JsValue| js_sys::Reflect::get(a, &"peeks".into()).is_ok_and(|p| p.is_array());
+    answer.filter(entries).ok_or(())
 }
 
 /// Entry `at` of a batch's answer (`null` when the batch failed or has no such entry).

@@ -122,6 +122,41 @@ test("a plain click on another code right after the first card closes shows its 
   expect(errors).toEqual([]);
 });
 
+test("on a cold page the click's one public request carries the clicked code first and the other codes in view: the next plain click needs no request", async ({ page }) => {
+  // The module arrives only after the click's public request has gone, and every public request
+  // after that one is never answered: the second card's public part can only come from it.
+  const errors = watchErrors(page);
+  const asked = []; // each public request: a batch's codes as sent, or a single peek's path
+  let clicked;
+  const click = new Promise((resolve) => { clicked = resolve; });
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === "/v1/peek") asked.push(url.searchParams.get("codes").split(","));
+    else if (url.pathname.startsWith("/v1/peek/")) asked.push(url.pathname);
+    else return;
+    clicked();
+  });
+  await page.route(/codecard_bg\.wasm/, async (route) => {
+    await click;
+    await route.continue().catch(() => {});
+  });
+  await clinicPage(page);
+  await code(page, "E11.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Type 2 diabetes mellitus without complications");
+  expect(asked[0]).toEqual(["E11.9", ...TOP.filter((c) => c !== "E11.9")]);
+  await page.route((url) => url.pathname.startsWith("/v1/peek"), () => {});
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  const release = await holdLookups(page);
+  await code(page, "I21.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText("Acute myocardial infarction, unspecified");
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  expect(asked.length).toBe(1);
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  expect(errors).toEqual([]);
+});
+
 test("codes out of view are peeked once scrolled into view and the scrolling has settled, not while passing by", async ({ page }) => {
   const errors = watchErrors(page);
   const seen = watchPublic(page);
