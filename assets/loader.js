@@ -281,7 +281,7 @@
     }
 
     // Opens the card, or, when the card module cannot be loaded, the fallback card. Before the
-    // module is there, the card's public part (unmetered) is fetched while it loads.
+    // module is there, the card's public part (an unmetered peek) is fetched while it loads.
     show_(el, code, system) {
       // The card's public part, and those of the codes drawn in view, in one request while the
       // module loads, so that the click after this card shows its card at once too ("system/code"
@@ -293,7 +293,7 @@
           const r = e.getBoundingClientRect();
           return e !== el && r.bottom > 0 && r.top < innerHeight;
         }).map(codeAt)].slice(0, 32).map(([c, s]) => (s ? s + "/" : "") + c);
-        peek.unshift(fetch(this.endpoint_ + "/v1/peek?codes=" + encodeURIComponent(peek), { headers: this.headers_ }).then((r) => r.json()).catch(noop));
+        peek.unshift(fetch(this.endpoint_ + "/v1/peek?open&codes=" + encodeURIComponent(peek), { headers: this.headers_ }).then((r) => r.json()).catch(noop));
       }
       this.current_ = el;
       this.origin_ = document.activeElement; // where focus goes if the page removes the code

@@ -541,6 +541,9 @@ async fn a_peek_batch_carries_no_gated_content_for_any_visitor_and_counts_no_vie
     assert!(!guest.body.contains("visitor_token"), "no guest from a batch: {}", guest.body);
     let uri = "/v1/peek?codes=E11.65,icd10cm/e1165,I10";
     let anonymous = peek_batch(&client.get(uri, None).await);
+    // Asked for a code the reader opened (`open`): metered, its entry is still the public part.
+    let opened = client.get(&uri.replace("?", "?open&"), None).await;
+    assert_eq!(peek_batch(&opened), anonymous, "open changes nothing where views are metered");
     assert_eq!(anonymous.len(), 3);
     for token in [Some(session.token.as_str()), None] {
         let answer = client.get(uri, token).await;
@@ -604,6 +607,19 @@ async fn a_peek_batch_answers_each_code_in_place_with_its_own_error_and_only_the
     assert_eq!(entries[6], entries[0], "a code asked twice is answered twice");
     let Peeked::Card(cpt) = &entries[5] else { unreachable!() };
     assert_eq!((cpt.system, cpt.code.as_str()), (CodeSystem::Cpt, "99213"));
+}
+
+/// `open` says the first code is the one the reader opened (the loader's batch on a cold click):
+/// where nothing is metered its entry is the whole card, as its single peek there, so the card
+/// needs no lookup; the other codes, merely in view, keep their public parts.
+#[tokio::test]
+async fn a_peek_batch_asked_with_open_carries_the_first_codes_whole_card_where_nothing_is_metered() {
+    let entries = peek_batch(&unmetered("/v1/peek?open&codes=I10,E11.9").await);
+    let Peeked::Card(first) = &entries[0] else { panic!("a card, got {:?}", entries[0]) };
+    assert_eq!(**first, card("/v1/codes/I10").await, "the whole card");
+    assert!(!first.paywalled && first.sections.iter().any(|s| s.content.is_some()));
+    let Peeked::Card(second) = &entries[1] else { panic!("a card, got {:?}", entries[1]) };
+    assert!(second.paywalled && second.sections.iter().all(|s| s.content.is_none()), "{second:?}");
 }
 
 /// A list the endpoint cannot answer code by code is refused whole, with a sentence that says

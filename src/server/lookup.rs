@@ -71,6 +71,10 @@ pub struct PeekBatchQuery {
     /// The codes, comma-separated, each written as in the single peek's path: `I10` or
     /// `icd10cm/E1165`.
     codes: Option<String>,
+    /// Present (`?open&codes=...`): the first code is the one the reader opened, not merely in
+    /// view, so its entry is what its single peek answers (the whole card where nothing is
+    /// metered).
+    open: Option<String>,
 }
 
 /// `GET /v1/peek?codes=I10,icd10cm/E1165`: the public parts of the codes in view on a page, in
@@ -78,7 +82,8 @@ pub struct PeekBatchQuery {
 /// entry too: a page's element with an empty `data-code` costs the others nothing). Like the
 /// single peek it reads no token, so it counts no view and creates no guest. Unlike it, it
 /// carries the public part on an unmetered endpoint too: it is fetched for codes merely in view,
-/// most of which are never opened, so it stays small, and the click's lookup brings the rest.
+/// most of which are never opened, so it stays small, and the click's lookup brings the rest;
+/// with `open`, the first code was opened (a cold click), and its entry is its single peek's.
 pub async fn peek_batch(
     State(state): State<AppState>,
     query: Result<Query<PeekBatchQuery>, QueryRejection>,
@@ -92,15 +97,19 @@ pub async fn peek_batch(
     if written.len() > MAX_PEEKS {
         return Err(AppError::BadRequest(format!("At most {MAX_PEEKS} codes per peek.")));
     }
+    let opened = query.open.is_some();
     let peeks = written
         .into_iter()
-        .map(|code| {
+        .enumerate()
+        .map(|(at, code)| {
             let card = match code.split_once('/') {
                 Some((system, code)) => parse_system(system).and_then(|system| lookup(&state, code, Some(system))),
                 None => lookup(&state, code, None),
             };
+            let meter = &state.config.meter;
             match card {
-                Ok(card) => Peeked::Card(Box::new(public_only(&state.config.meter, card))),
+                Ok(card) if opened && at == 0 => Peeked::Card(Box::new(public_part(meter, card))),
+                Ok(card) => Peeked::Card(Box::new(public_only(meter, card))),
                 Err(error) => Peeked::Error(ErrorBody { error: error.status_and_body().1 }),
             }
         })
