@@ -31,11 +31,19 @@ impl Lang {
         }
     }
 
-    /// The strings of this language.
+    /// The card's strings in this language.
     pub fn text(self) -> &'static Strings {
         match self {
             Lang::En => &EN,
             Lang::Es => &ES,
+        }
+    }
+
+    /// The search box's and the code picker's strings in this language.
+    pub fn search_text(self) -> &'static SearchStrings {
+        match self {
+            Lang::En => &SEARCH_EN,
+            Lang::Es => &SEARCH_ES,
         }
     }
 }
@@ -116,6 +124,11 @@ pub struct Strings {
     pub related: (&'static str, &'static str),
     /// Title of the coding tips.
     pub tips: &'static str,
+}
+
+/// The search box's and the code picker's own words (a module of their own: the card's words stay
+/// out of it, and these out of the card's).
+pub struct SearchStrings {
     /// The search field's label when the page gives none.
     pub search_label: &'static str,
     /// The search field's placeholder.
@@ -133,6 +146,28 @@ pub struct Strings {
     /// While a search is on its way.
     pub searching: &'static str,
 }
+
+static SEARCH_EN: SearchStrings = SearchStrings {
+    search_label: "Search medical codes",
+    search_placeholder: "Code or words, e.g. E11.9 or heart attack",
+    code_system: "Code system",
+    all_systems: "All systems",
+    billable_only: "Billable only",
+    matching_codes: "Matching codes",
+    header_short: "header",
+    searching: "Searching…",
+};
+
+static SEARCH_ES: SearchStrings = SearchStrings {
+    search_label: "Buscar códigos médicos",
+    search_placeholder: "Código o palabras, p. ej. E11.9 o infarto",
+    code_system: "Sistema de codificación",
+    all_systems: "Todos los sistemas",
+    billable_only: "Solo facturables",
+    matching_codes: "Códigos encontrados",
+    header_short: "encabezado",
+    searching: "Buscando…",
+};
 
 static EN: Strings = Strings {
     close: "Close",
@@ -169,14 +204,6 @@ static EN: Strings = Strings {
     also_indexed_as: "Also indexed as: ",
     related: ("Other codes in this category", "Codes in this category"),
     tips: "Coding tips",
-    search_label: "Search medical codes",
-    search_placeholder: "Code or words, e.g. E11.9 or heart attack",
-    code_system: "Code system",
-    all_systems: "All systems",
-    billable_only: "Billable only",
-    matching_codes: "Matching codes",
-    header_short: "header",
-    searching: "Searching…",
 };
 
 static ES: Strings = Strings {
@@ -214,14 +241,6 @@ static ES: Strings = Strings {
     also_indexed_as: "También en el índice como: ",
     related: ("Otros códigos de esta categoría", "Códigos de esta categoría"),
     tips: "Consejos de codificación",
-    search_label: "Buscar códigos médicos",
-    search_placeholder: "Código o palabras, p. ej. E11.9 o infarto",
-    code_system: "Sistema de codificación",
-    all_systems: "Todos los sistemas",
-    billable_only: "Solo facturables",
-    matching_codes: "Códigos encontrados",
-    header_short: "encabezado",
-    searching: "Buscando…",
 };
 
 impl Lang {

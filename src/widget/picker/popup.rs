@@ -14,7 +14,7 @@ pub fn Popup(
     picker: Picker,
 ) -> impl IntoView {
     let lang = picker.settings.lang;
-    let text = lang.text();
+    let text = lang.search_text();
     let p = picker.clone();
     // One polite live region: the latest change to the field when there is one (a chip added
     // or removed, a header's children offered), else what the search found.

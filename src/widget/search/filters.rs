@@ -15,7 +15,7 @@ pub fn SearchFilters(
     /// Whether only billable codes are listed.
     billable_only: RwSignal<bool>,
 ) -> impl IntoView {
-    let words = lang.text();
+    let words = lang.search_text();
     view! {
         <select
             class="cc-search-system"

@@ -22,7 +22,7 @@ pub fn ResultList(
     /// Called with a clicked result.
     choose: Callback<SearchHit>,
 ) -> impl IntoView {
-    let words = lang.text();
+    let words = lang.search_text();
     view! {
         <ul
             id="cc-search-list"
@@ -52,7 +52,7 @@ fn ResultOption(
     active: RwSignal<Option<usize>>,
     choose: Callback<SearchHit>,
 ) -> impl IntoView {
-    let words = lang.text();
+    let words = lang.search_text();
     let chosen = hit.clone();
     view! {
         <li

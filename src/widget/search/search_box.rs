@@ -28,7 +28,7 @@ pub fn SearchBox(
     /// The field's label (`data-label`); the widget's own words when absent.
     label: Option<String>,
 ) -> impl IntoView {
-    let words = config.lang.text();
+    let words = config.lang.search_text();
     let input = NodeRef::<html::Input>::new();
     let text = RwSignal::new(String::new());
     let system = RwSignal::new(None::<CodeSystem>);
