@@ -60,7 +60,10 @@
 // the loader minified for es2022, whose static class field esbuild no longer lowers): loader
 // 4,995 B brotli, first card 118,709 B, card module 109,568 B (+367), everything 238,247 B gzip;
 // the search box's and picker's words a struct of their own (each module carried the other's):
-// first card 118,524 B, card module 109,383 B, search box module 118,501 B, everything 237,025 B.
+// first card 118,524 B, card module 109,383 B, search box module 118,501 B, everything 237,025 B;
+// the cold batch's review (a batch with more or fewer entries than codes asked dropped whole, the
+// loader's batch given the module's deadline, URLSearchParams for a lone surrogate): loader
+// 4,999 B brotli, first card 118,660 B, card module 109,520 B, everything 237,161 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -69,10 +72,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_600],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_400],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_700],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 118_600],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_100],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_200],
 ];
 
 for (const c of figures.chunks)

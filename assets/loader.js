@@ -285,15 +285,16 @@
     show_(el, code, system) {
       // The card's public part, and those of the codes drawn in view, in one request while the
       // module loads, so that the click after this card shows its card at once too ("system/code"
-      // or "code", as the module's own batches write them). (An error's JSON is no card: the
-      // module ignores it.)
+      // or "code", as the module's own batches write them; `open`: the first was opened). (An
+      // error's JSON is no card: the module ignores it. URLSearchParams, as encodeURIComponent
+      // would throw on a page's code holding a lone surrogate.)
       let peek;
       if (!this.w_) {
         peek = [[code, system], ...within(this.root_, "[data-codecard-ready]").filter((e) => {
           const r = e.getBoundingClientRect();
           return e !== el && r.bottom > 0 && r.top < innerHeight;
         }).map(codeAt)].slice(0, 32).map(([c, s]) => (s ? s + "/" : "") + c);
-        peek.unshift(fetch(this.endpoint_ + "/v1/peek?open&codes=" + encodeURIComponent(peek), { headers: this.headers_ }).then((r) => r.json()).catch(noop));
+        peek.unshift(fetch(this.endpoint_ + "/v1/peek?open&" + new URLSearchParams({ codes: peek }), { headers: this.headers_ }).then((r) => r.json()).catch(noop));
       }
       this.current_ = el;
       this.origin_ = document.activeElement; // where focus goes if the page removes the code

@@ -117,6 +117,7 @@ impl Peeks {
         }
         let asked: Vec<String> = urls.iter().map(|(url, _)| url.clone()).collect();
         let Some(address) = client::peek_batch_url(&self.endpoint, &asked) else { return };
+        let count = asked.len();
         let Ok(abort) = AbortController::new() else { return };
         let (signal, site_key, timeout_ms) = (abort.clone(), self.site_key.clone(), self.timeout_ms);
         // Every code of the batch keeps its own entry of the batch's one answer.
@@ -124,7 +125,7 @@ impl Peeks {
             urls,
             true,
             Box::pin(async move {
-                listed(client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await.ok())
+                listed(client::fetch_peek(&address, site_key.as_deref(), timeout_ms, &signal).await.ok(), count)
             }),
         );
         *self.batch.borrow_mut() = Some((id, abort));
@@ -172,7 +173,10 @@ impl Peeks {
     /// batch's JSON value (of anything else when it failed), each code as the batch asked for it
     /// (`I10`, `icd10cm/E11.65`), the clicked one first.
     pub fn adopt(self: &Rc<Self>, batch: js_sys::Array) {
-        let answer: Promise = batch.shift().unchecked_into();
+        // The loader's fetch has no deadline of its own: one that hangs is given up after the
+        // module's, so that the codes it holds are peeked again rather than waiting for it.
+        let answer = Promise::race(&js_sys::Array::of2(&batch.shift(), &after(self.timeout_ms as i32)));
+        let count = batch.length() as usize;
         let mut urls = Vec::new();
         for (at, asked) in batch.iter().enumerate() {
             let asked = asked.as_string().unwrap_or_default();
@@ -186,7 +190,7 @@ impl Peeks {
         }
         // Kept in reverse: a code in view twice keeps the entry asked first.
         urls.reverse();
-        self.keep(urls, true, Box::pin(async move { listed(JsFuture::from(answer).await.ok()) }));
+        self.keep(urls, true, Box::pin(async move { listed(JsFuture::from(answer).await.ok(), count) }));
     }
 
     /// Aborts the peeks on their way and forgets every answer (the widget is going away).
@@ -295,10 +299,15 @@ impl Peeks {
     }
 }
 
-/// A batch's answer if it has its list: one without (a proxy's page, say) is garbled, and is
-/// forgotten; a hover then peeks on its own.
-fn listed(answer: Option<JsValue>) -> Result<JsValue, ()> {
-    let entries = |a: &JsValue| js_sys::Reflect::get(a, &"peeks".into()).is_ok_and(|p| p.is_array());
+/// A batch's answer if it has its list, one entry for each of the `count` codes asked: one
+/// without (a proxy's page, say) is garbled, and is forgotten (a hover then peeks on its own), and
+/// so is one with more or fewer entries: a comma inside a code as a page wrote it splits it in
+/// two at the endpoint, and every entry after it would stand in another code's place.
+fn listed(answer: Option<JsValue>, count: usize) -> Result<JsValue, ()> {
+    let entries = |a: &JsValue| {
+        js_sys::Reflect::get(a, &"peeks".into())
+            .is_ok_and(|p| p.dyn_ref::<js_sys::Array>().is_some_and(|p| p.length() as usize == count))
+    };
     answer.filter(entries).ok_or(())
 }
 
@@ -325,9 +334,13 @@ pub async fn card(peek: Option<Promise>, written: &str, system: Option<CodeSyste
 
 /// Resolves after `ms` milliseconds.
 async fn rest(ms: i32) {
-    let timer = Promise::new(&mut |resolve, _| {
+    let _ = JsFuture::from(after(ms)).await;
+}
+
+/// A promise of `undefined` in `ms` milliseconds.
+fn after(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _| {
         let _ =
             web_sys::window().map(|window| window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
-    });
-    let _ = JsFuture::from(timer).await;
+    })
 }
