@@ -22,10 +22,10 @@ const uncaught = (errors) => errors.filter((e) => !e.includes("Failed to load re
 
 /**
  * A cold third-party page with `body` on `server`: the card module's wasm is held until the
- * page's first public request (a batch or a single peek) has gone. Returns what the page asked
+ * page's first public request (a batch or a single peek; or its first `publicRequests`) has gone. Returns what the page asked
  * for: each batch's `codes` as the server reads them (decoded), and each single peek's path.
  */
-async function coldPage(page, body, { server = metered, attributes = {}, wasm, ready = true } = {}) {
+async function coldPage(page, body, { server = metered, attributes = {}, wasm, ready = true, publicRequests = 1 } = {}) {
   const asked = { batches: [], singles: [], lookups: [] };
   let sent;
   const first = new Promise((resolve) => { sent = resolve; });
@@ -35,7 +35,7 @@ async function coldPage(page, body, { server = metered, attributes = {}, wasm, r
     else if (url.pathname.startsWith("/v1/peek/")) asked.singles.push(url.pathname);
     else if (url.pathname.startsWith("/v1/codes/") && !url.pathname.startsWith("/v1/codes/exists")) asked.lookups.push(url.pathname);
     else return;
-    sent();
+    if (asked.batches.length + asked.singles.length >= publicRequests) sent();
   });
   await page.route(/codecard_bg\.wasm/, async (route) => {
     await first;
@@ -128,6 +128,38 @@ test.fail("a comma inside a code in view does not cost the codes after it their 
   await expect(dialog(page)).toContainText(SEED);
   await secondClickFromBatch(page, "I21.9", I219);
   expect(uncaught(errors)).toEqual([]);
+});
+
+// The same shift from a comma in a data-code-system: "hcpcs,cpt/J1100" is two entries to the server.
+// DEFECT (cold batch, comma): as above.
+test.fail("a comma inside a code's system in view does not shift the other codes' entries of the cold batch", async ({ page }) => {
+  const errors = watchErrors(page);
+  await coldPage(page, `<p>${span("E11.9")} ${span("I10", "icd10cm,cpt")} ${span("I21.9")}</p>`);
+  await code(page, "E11.9").click();
+  await expect(dialog(page)).toContainText(SEED);
+  await secondClickFromBatch(page, "I21.9", I219);
+  expect(uncaught(errors)).toEqual([]);
+});
+
+// A framework that truncates a string in JavaScript can leave half of a surrogate pair in an
+// attribute (an emoji cut in two). encodeURIComponent throws URIError on a lone surrogate: the
+// loader's click handler throws into the page, and the reader's click opens nothing.
+// DEFECT (cold batch, lone surrogate): one such code in view breaks every cold click on the page.
+test.fail("a code in view whose data-code holds half an emoji does not break a cold click on another code", async ({ page }) => {
+  const errors = watchErrors(page);
+  await coldPage(page, `<p id="list">${span("E11.9")} ${span("I21.9")}</p>`);
+  await page.evaluate(() => {
+    const el = document.createElement("span");
+    el.setAttribute("data-code", "I10 \ud83d");
+    el.textContent = "I10 (note)";
+    document.getElementById("list").append(" ", el);
+  });
+  await expect(page.locator("[data-code]").last()).toHaveAttribute("data-codecard-ready", "");
+  await code(page, "E11.9").click();
+  await page.waitForTimeout(500);
+  expect(uncaught(errors)).toEqual([]);
+  await expect(dialog(page).locator(".cc-card")).toContainText(E119);
+  await expect(dialog(page)).toContainText(SEED);
 });
 
 // The clicked element itself holds the comma: the reader must see a clear error, not one of the
@@ -304,7 +336,7 @@ test("a cold batch the server refuses whole (commas push it past 50 entries) sti
   expect((await batch).status()).toBe(400);
   await expect(dialog(page)).toContainText(E119);
   await expect(dialog(page)).toContainText(SEED);
-  expect(asked.batches.length).toBe(1);
+  expect(asked.batches[0].split(",").length).toBeGreaterThan(50);
   expect(uncaught(errors)).toEqual([]);
 });
 
@@ -370,6 +402,24 @@ test("two instances on one cold page: the cold click sends its own root's codes,
   // No batch, cold or warm, carries a code of the other instance's root.
   const roots = [["I21.9", "J11.00", "icd10cm/I219", "icd10cm/J1100"], ["E11.9", "I10", "icd10cm/E119"]];
   for (const batch of asked.batches) expect(roots.some((r) => batch.split(",").every((c) => r.includes(c))), batch).toBe(true);
+  release();
+  await expect(dialog(page)).toContainText(SEED);
+  expect(uncaught(errors)).toEqual([]);
+});
+
+// An impatient reader clicks a second code before the module has loaded: the card that opens
+// is the last one clicked, with its own code's public part.
+test("two cold clicks on two codes before the module loads open the second code's card, with its own public part", async ({ page }) => {
+  const errors = watchErrors(page);
+  const asked = await coldPage(page, `<p>${span("E11.9")} ${span("I21.9")} ${span("I10")}</p>`, { publicRequests: 2 });
+  const release = await holdLookups(page);
+  await code(page, "E11.9").click();
+  await code(page, "I21.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText(I219);
+  await page.waitForTimeout(300);
+  expect(await dialog(page).innerText()).not.toContain(E119);
+  await expect(dialog(page)).toHaveCount(1);
+  expect(asked.batches.slice(0, 2)).toEqual(["E11.9,I21.9,I10", "I21.9,E11.9,I10"]);
   release();
   await expect(dialog(page)).toContainText(SEED);
   expect(uncaught(errors)).toEqual([]);
