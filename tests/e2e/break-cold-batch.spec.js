@@ -356,6 +356,17 @@ test("codes in a visibility:hidden panel and at opacity 0 ride along in the cold
   expect(uncaught(errors)).toEqual([]);
 });
 
+// README: the cold batch carries "the other codes whose boxes are in the viewport". A box far to
+// the left of it (the common screen-reader-only pattern) or beyond its right edge is not in it.
+// DEFECT (cold batch, viewport): the loader checks only top and bottom against innerHeight.
+test.fail("codes whose boxes are left or right of the viewport are not in the cold batch", async ({ page }) => {
+  const body = `<p>${span("E11.9")} <span style="position:absolute;left:-10000px">${span("I10")}</span> <span style="position:absolute;left:20000px">${span("J11.00")}</span> ${span("I21.9")}</p>`;
+  const asked = await coldPage(page, body);
+  await code(page, "E11.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText(E119);
+  expect(asked.batches[0]).toBe("E11.9,I21.9");
+});
+
 // --- Instances, roots, the API ----------------------------------------------------------------
 
 test("a root-limited instance's cold batch carries only the codes in its root", async ({ page }) => {
@@ -381,6 +392,19 @@ test("CodeCard.open(code) without an anchor on a cold page asks for that code fi
   release();
   await expect(dialog(page)).toContainText(SEED);
   await secondClickFromBatch(page, "I21.9", I219);
+  expect(uncaught(errors)).toEqual([]);
+});
+
+test("CodeCard.open(code, {system}) on a cold page asks for that system's code first and shows its public part, not a same-looking code's", async ({ page }) => {
+  const errors = watchErrors(page);
+  const asked = await coldPage(page, `<p>${span("J11.00")} ${span("J1100")}</p>`);
+  const release = await holdLookups(page);
+  await page.evaluate(() => CodeCard.open("J1100", { system: "hcpcs" }));
+  await expect(dialog(page).locator(".cc-card")).toContainText(/dexamethasone/i);
+  expect(await dialog(page).innerText()).not.toContain("Influenza");
+  expect(asked.batches[0]).toBe("hcpcs/J1100,J11.00,J1100");
+  release();
+  await expect(dialog(page)).toContainText(SEED);
   expect(uncaught(errors)).toEqual([]);
 });
 
@@ -563,6 +587,28 @@ test("a 40,000-character data-code in view does not keep the clicked code's card
   expect(uncaught(errors)).toEqual([]);
 });
 
+// --- An unmetered endpoint ------------------------------------------------------------------------
+
+// README: on a --no-meter endpoint the cold card shows its public part, then the rest.
+test("on an unmetered endpoint a cold click's card completes by its lookup, and the next code's public part comes from the batch", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  const asked = await coldPage(page, `<p>${span("E11.9")} ${span("I21.9")}</p>`, { server: baseURL });
+  await code(page, "E11.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText(E119);
+  await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
+  expect(asked.batches[0]).toBe("E11.9,I21.9");
+  expect(asked.lookups.length).toBe(1);
+  await closeCard(page);
+  await starvePublic(page);
+  const release = await holdLookups(page);
+  await code(page, "I21.9").click();
+  await expect(dialog(page).locator(".cc-card")).toContainText(I219);
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  release();
+  await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
+  expect(uncaught(errors)).toEqual([]);
+});
+
 // --- Metered endpoint: the paywall -------------------------------------------------------------
 
 test("on the metered endpoint the cold batch carries no gated content and spends no view; the card gets its metered lookup", async ({ page }) => {
@@ -581,6 +627,8 @@ test("on the metered endpoint the cold batch carries no gated content and spends
   expect(asked.lookups).toEqual(["/v1/codes/icd10cm/E119"]);
   release();
   await expect(dialog(page)).toContainText(SEED);
+  // The guest's one view went to this card: it is whole, not the paywall's.
+  await expect(dialog(page)).not.toContainText("Register to view this code");
   expect(uncaught(errors)).toEqual([]);
 });
 
