@@ -56,15 +56,22 @@ async function closeCard(page) {
   await expect(dialog(page)).toHaveCount(0);
 }
 
+/** Holds the metered lookups, opens a card with `opening`, and checks that it shows its public part
+ * (`title`) while the rest is loading; returns the lookups' release. */
+async function publicPartFirst(page, title, opening) {
+  const release = await holdLookups(page);
+  await opening();
+  await expect(dialog(page).locator(".cc-card")).toContainText(title);
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  return release;
+}
+
 /** The second, plain click of a reader on `c`, after the cold card closed: its public part must
  * show from the adopted batch while its metered lookup is held, then the card completes. */
 async function secondClickFromBatch(page, c, title) {
   await closeCard(page);
   await starvePublic(page);
-  const release = await holdLookups(page);
-  await code(page, c).click();
-  await expect(dialog(page).locator(".cc-card")).toContainText(title);
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await publicPartFirst(page, title, () => code(page, c).click());
   release();
   await expect(dialog(page)).toContainText(SEED);
 }
@@ -119,27 +126,19 @@ test.fail("a comma inside a code in view: when J1100's lookup fails, its card do
 });
 
 // The same shift, milder: the codes after the comma lose their public part (an entry of another
-// code is refused by the module's check), so the next plain click waits for its lookup.
+// code is refused by the module's check), so the next plain click waits for its lookup. A comma in
+// a data-code-system shifts them too: "icd10cm,cpt/I10" is two entries to the server.
 // DEFECT (cold batch, comma): as above.
-test.fail("a comma inside a code in view does not cost the codes after it their public part from the cold batch", async ({ page }) => {
-  const errors = watchErrors(page);
-  await coldPage(page, `<p>${span("E11.9")} ${span("I10,I11")} ${span("I21.9")}</p>`);
-  await code(page, "E11.9").click();
-  await expect(dialog(page)).toContainText(SEED);
-  await secondClickFromBatch(page, "I21.9", I219);
-  expect(uncaught(errors)).toEqual([]);
-});
-
-// The same shift from a comma in a data-code-system: "hcpcs,cpt/J1100" is two entries to the server.
-// DEFECT (cold batch, comma): as above.
-test.fail("a comma inside a code's system in view does not shift the other codes' entries of the cold batch", async ({ page }) => {
-  const errors = watchErrors(page);
-  await coldPage(page, `<p>${span("E11.9")} ${span("I10", "icd10cm,cpt")} ${span("I21.9")}</p>`);
-  await code(page, "E11.9").click();
-  await expect(dialog(page)).toContainText(SEED);
-  await secondClickFromBatch(page, "I21.9", I219);
-  expect(uncaught(errors)).toEqual([]);
-});
+for (const [where, odd] of [["code", span("I10,I11")], ["code's system", span("I10", "icd10cm,cpt")]]) {
+  test.fail(`a comma inside a ${where} in view does not cost the codes after it their public part from the cold batch`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await coldPage(page, `<p>${span("E11.9")} ${odd} ${span("I21.9")}</p>`);
+    await code(page, "E11.9").click();
+    await expect(dialog(page)).toContainText(SEED);
+    await secondClickFromBatch(page, "I21.9", I219);
+    expect(uncaught(errors)).toEqual([]);
+  });
+}
 
 // A framework that truncates a string in JavaScript can leave half of a surrogate pair in an
 // attribute (an emoji cut in two). encodeURIComponent throws URIError on a lone surrogate: the
@@ -210,10 +209,7 @@ for (const [name, odd] of [
 test("a cold click on a code written with spaces around it shows that code's card", async ({ page }) => {
   const errors = watchErrors(page);
   await coldPage(page, `<p>${span("  I10 ")} ${span("E11.9")}</p>`);
-  const release = await holdLookups(page);
-  await page.locator("[data-code]").first().click();
-  await expect(dialog(page).locator(".cc-card")).toContainText(I10);
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await publicPartFirst(page, I10, () => page.locator("[data-code]").first().click());
   release();
   await expect(dialog(page)).toContainText(SEED);
   await secondClickFromBatch(page, "E11.9", E119);
@@ -225,10 +221,7 @@ test("a cold click on a code written with spaces around it shows that code's car
 test("a cold click on a code whose system is named in mixed case shows that system's public part", async ({ page }) => {
   const errors = watchErrors(page);
   const asked = await coldPage(page, `<p>${span("J1100", "HCPCS")} ${span("J11.00")}</p>`);
-  const release = await holdLookups(page);
-  await code(page, "J1100").click();
-  await expect(dialog(page).locator(".cc-card")).toContainText(/dexamethasone/i);
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await publicPartFirst(page, /dexamethasone/i, () => code(page, "J1100").click());
   expect(asked.batches).toEqual(["HCPCS/J1100,J11.00"]);
   release();
   await expect(dialog(page)).toContainText(SEED);
@@ -506,11 +499,13 @@ test("a cold batch that answers only after the lookup does not turn the complete
   await coldPage(page, `<p>${span("E11.9")} ${span("I21.9")}</p>`);
   await code(page, "E11.9").click();
   await expect(dialog(page)).toContainText(SEED);
-  const complete = await dialog(page).innerText();
+  // The card's words, without the scroll cue (an arrow that comes and goes with placement).
+  const words = async () => (await dialog(page).innerText()).replace(/\s*↓\s*/g, "\n").trim();
+  const complete = await words();
   releaseBatch();
   await page.waitForResponse((r) => isBatch(new URL(r.url())));
   await page.waitForTimeout(500);
-  expect(await dialog(page).innerText()).toBe(complete);
+  expect(await words()).toBe(complete);
   await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
   expect(uncaught(errors)).toEqual([]);
 });
@@ -600,10 +595,7 @@ test("on an unmetered endpoint a cold click's card completes by its lookup, and 
   expect(asked.lookups.length).toBe(1);
   await closeCard(page);
   await starvePublic(page);
-  const release = await holdLookups(page);
-  await code(page, "I21.9").click();
-  await expect(dialog(page).locator(".cc-card")).toContainText(I219);
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await publicPartFirst(page, I219, () => code(page, "I21.9").click());
   release();
   await expect(dialog(page).locator(".cc-rest")).toHaveCount(0);
   expect(uncaught(errors)).toEqual([]);
