@@ -26,6 +26,30 @@ async function clinicPage(page) {
 /** Waits until the card module is mounted (the loader loads it when idle). */
 const moduleReady = (page) => page.locator("[data-codecard-host]").waitFor({ state: "attached" });
 
+/** Holds the card module's wasm until the returned function is called (else the loader fetches
+ * it when the page is idle): the first click on the page is then a cold one. */
+async function holdModule(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route(/codecard_bg\.wasm/, async (route) => {
+    await released;
+    await route.continue().catch(() => {});
+  });
+  return release;
+}
+
+/** Closes the open card, holds the lookups and clicks `c` at once: its public part (`title`) must
+ * show, with the status for the rest. Returns the lookups' release. */
+async function nextPlainClick(page, c, title) {
+  await page.keyboard.press("Escape");
+  await expect(dialog(page)).toHaveCount(0);
+  const release = await holdLookups(page);
+  await code(page, c).click();
+  await expect(dialog(page).locator(".cc-card")).toContainText(title);
+  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  return release;
+}
+
 /** How the widget names a code in a batch: as in the single peek's path (GET /v1/peek/{this}). */
 const item = (c) => (c.includes(".") ? "icd10cm/" + c.replace(".", "") : c);
 
@@ -98,23 +122,13 @@ test("a plain click on another code right after the first card closes shows its 
   // is mounted (nobody is scrolling then), so it is back or on its way by the second click.
   const errors = watchErrors(page);
   const seen = watchPublic(page);
-  // The module comes only with the first click (else the loader fetches it when the page is idle).
-  let clicked;
-  const click = new Promise((resolve) => { clicked = resolve; });
-  await page.route(/codecard_bg\.wasm/, async (route) => {
-    await click;
-    await route.continue().catch(() => {});
-  });
+  // The module comes only with the first click.
+  const clicked = await holdModule(page);
   await clinicPage(page);
   clicked();
   await code(page, "I10").click();
   await expect(dialog(page).locator(".cc-card")).toContainText("Essential (primary) hypertension");
-  await page.keyboard.press("Escape");
-  await expect(dialog(page)).toHaveCount(0);
-  const release = await holdLookups(page);
-  await code(page, "E11.9").click();
-  await expect(dialog(page).locator(".cc-card")).toContainText("Type 2 diabetes mellitus without complications");
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await nextPlainClick(page, "E11.9", "Type 2 diabetes mellitus without complications");
   expect(seen.singles.filter((s) => s.includes("E119"))).toEqual([]);
   // (In the module's batch as the module writes it; in the loader's, on a cold click, as written.)
   expect(seen.batches.flat().filter((c) => c === "icd10cm/E119" || c === "E11.9").length).toBeGreaterThan(0);
@@ -128,8 +142,7 @@ test("on a cold page the click's one public request carries the clicked code fir
   // after that one is never answered: the second card's public part can only come from it.
   const errors = watchErrors(page);
   const asked = []; // each public request: a batch's codes as sent, or a single peek's path
-  let clicked;
-  const click = new Promise((resolve) => { clicked = resolve; });
+  const clicked = await holdModule(page);
   page.on("request", (r) => {
     const url = new URL(r.url());
     if (url.pathname === "/v1/peek") asked.push(url.searchParams.get("codes").split(","));
@@ -137,21 +150,12 @@ test("on a cold page the click's one public request carries the clicked code fir
     else return;
     clicked();
   });
-  await page.route(/codecard_bg\.wasm/, async (route) => {
-    await click;
-    await route.continue().catch(() => {});
-  });
   await clinicPage(page);
   await code(page, "E11.9").click();
   await expect(dialog(page).locator(".cc-card")).toContainText("Type 2 diabetes mellitus without complications");
   expect(asked[0]).toEqual(["E11.9", ...TOP.filter((c) => c !== "E11.9")]);
   await page.route((url) => url.pathname.startsWith("/v1/peek"), () => {});
-  await page.keyboard.press("Escape");
-  await expect(dialog(page)).toHaveCount(0);
-  const release = await holdLookups(page);
-  await code(page, "I21.9").click();
-  await expect(dialog(page).locator(".cc-card")).toContainText("Acute myocardial infarction, unspecified");
-  await expect(dialog(page).locator(".cc-rest[role=status]")).toHaveText("Loading the rest of this card…");
+  const release = await nextPlainClick(page, "I21.9", "Acute myocardial infarction, unspecified");
   expect(asked.length).toBe(1);
   release();
   await expect(dialog(page)).toContainText(SEED);
@@ -160,13 +164,8 @@ test("on a cold page the click's one public request carries the clicked code fir
 
 test("on an unmetered endpoint a cold click's card is whole from its one public request while its lookup is held", async ({ page, baseURL }) => {
   const errors = watchErrors(page);
-  let clicked;
-  const click = new Promise((resolve) => { clicked = resolve; });
+  const clicked = await holdModule(page);
   page.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/peek") clicked(); });
-  await page.route(/codecard_bg\.wasm/, async (route) => {
-    await click;
-    await route.continue().catch(() => {});
-  });
   await holdLookups(page); // never released: the whole card can only come from the batch
   await thirdPartyPage(page, baseURL, { scriptBase: baseURL, endpoint: baseURL, body: list(TOP, "top") });
   await code(page, "I10").click();
