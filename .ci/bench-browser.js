@@ -137,11 +137,12 @@ async function closeCard(page) {
   await closed;
 }
 
-// The batch of the codes in view (GET /v1/peek?codes=...) the module sends once the page has
-// settled: resolves when its answer is in, with its size (bytes on the wire with headers, the
+// The batch of the codes in view (GET /v1/peek?codes=...): the loader's, sent with a click before
+// the module is there, else the one the module sends once the page has settled: resolves when its
+// answer is in, with its size (bytes on the wire with headers, the
 // compressed body, the JSON) and how many codes it asked for.
 const inViewBatch = (page) => page.waitForFunction(() => {
-  const e = performance.getEntriesByType("resource").find((r) => r.name.includes("/v1/peek?codes="));
+  const e = performance.getEntriesByType("resource").find((r) => new URL(r.name).pathname === "/v1/peek");
   return e && { codes: new URL(e.name).searchParams.get("codes").split(",").length, transfer: e.transferSize, body: e.encodedBodySize, json: e.decodedBodySize };
 }, null, { timeout: 30000, polling: 50 }).then((handle) => handle.jsonValue());
 
