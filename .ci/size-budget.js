@@ -63,7 +63,9 @@
 // first card 118,524 B, card module 109,383 B, search box module 118,501 B, everything 237,025 B;
 // the cold batch's review (a batch with more or fewer entries than codes asked dropped whole, the
 // loader's batch given the module's deadline, URLSearchParams for a lone surrogate): loader
-// 4,999 B brotli, first card 118,660 B, card module 109,520 B, everything 237,161 B.
+// 4,999 B brotli, first card 118,660 B, card module 109,520 B, everything 237,161 B; the search
+// box's system filter a String signal and a search's problem a String (empty: none), both signal
+// types the module compiles already: search box module 116,985 B, everything 235,645 B.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -74,8 +76,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_700],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 118_600],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 237_200],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 117_000],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 235_700],
 ];
 
 for (const c of figures.chunks)

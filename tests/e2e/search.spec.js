@@ -94,6 +94,21 @@ test.describe("search box", () => {
     await expect(options(page).filter({ hasText: "header" })).toHaveCount(0);
   });
 
+  test("a search that cannot reach the endpoint says so in the status line; the next search that does clears it", async ({ page }) => {
+    const down = (route) => route.abort("connectionrefused");
+    await page.route(/\/v1\/search\?/, down);
+    await tabToSearch(page);
+    await page.keyboard.type("asthma");
+    await expect(status(page)).toHaveText("The code lookup service cannot be reached right now.");
+    await expect(box(page).locator(".cc-search")).toHaveAttribute("aria-busy", "false");
+    await page.unroute(/\/v1\/search\?/, down);
+    await page.keyboard.type(" unspecified");
+    await expect(status(page)).toContainText("codes found");
+    await expect(options(page).filter({ hasText: "J45.909" })).toHaveCount(1);
+    // (Chromium's own console line for each refused request is not ours: anything else is.)
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes("Failed to load resource")));
+  });
+
   test("previous results stay while the next query loads; a stale request is aborted", async ({ page }) => {
     // Record every search request's abort signal.
     await recordFetches(page, "__searches", "/v1/search");

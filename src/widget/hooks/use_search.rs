@@ -24,7 +24,9 @@ pub struct Search {
     /// The latest results; `None` for an empty request.
     pub shown: RwSignal<Option<Shown>>,
     /// Why the latest request failed, in `lang`.
-    pub problem: RwSignal<Option<String>>,
+    /// (Empty when there is none: a `String` signal, a type the search box and the picker have
+    /// already; each value type of a signal compiles Leptos's signal code again.)
+    pub problem: RwSignal<String>,
 }
 
 /// Searches `request` at `endpoint`; new results clear `active` (the active option).
@@ -35,7 +37,7 @@ pub fn use_search(
     lang: Lang,
     active: RwSignal<Option<usize>>,
 ) -> Search {
-    let (shown, problem) = (RwSignal::new(None::<Shown>), RwSignal::new(None::<String>));
+    let (shown, problem) = (RwSignal::new(None::<Shown>), RwSignal::new(String::new()));
     let results = abortable_resource(
         move || request.get(),
         move |request, controller| {
@@ -52,12 +54,12 @@ pub fn use_search(
     );
     effect(move || match results.get() {
         Some(Ok(found)) => {
-            problem.set(None);
+            problem.set(String::new());
             active.set(None);
             shown.set(found);
         }
         Some(Err(FetchError::Aborted)) | None => {}
-        Some(Err(error)) => problem.set(Some(i18n::problem_message(lang, &error))),
+        Some(Err(error)) => problem.set(i18n::problem_message(lang, &error)),
     });
     Search { shown, problem }
 }

@@ -23,7 +23,8 @@ pub fn Popup(
         if !announced.is_empty() {
             return announced;
         }
-        if let Some(problem) = p.search.problem.get() {
+        let problem = p.search.problem.get();
+        if !problem.is_empty() {
             return problem;
         }
         p.search

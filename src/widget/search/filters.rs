@@ -10,8 +10,9 @@ use crate::widget::i18n::Lang;
 pub fn SearchFilters(
     /// The language the labels are in.
     lang: Lang,
-    /// The chosen system; `None` searches all.
-    system: RwSignal<Option<CodeSystem>>,
+    /// The chosen system's id; empty searches all. (A `String`, a signal type the box has
+    /// already: each value type of a signal compiles Leptos's signal code again.)
+    system: RwSignal<String>,
     /// Whether only billable codes are listed.
     billable_only: RwSignal<bool>,
 ) -> impl IntoView {
@@ -20,7 +21,7 @@ pub fn SearchFilters(
         <select
             class="cc-search-system"
             aria-label=words.code_system
-            on:change=move |event| system.set(CodeSystem::parse(&event_target_value(&event)))
+            on:change=move |event| system.set(event_target_value(&event))
         >
             <option value="">{words.all_systems}</option>
             {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }.into_any()).collect_view()}

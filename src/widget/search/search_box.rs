@@ -31,7 +31,7 @@ pub fn SearchBox(
     let words = config.lang.search_text();
     let input = NodeRef::<html::Input>::new();
     let text = RwSignal::new(String::new());
-    let system = RwSignal::new(None::<CodeSystem>);
+    let system = RwSignal::new(String::new());
     let billable_only = RwSignal::new(false);
     // The query actually sent: follows `text` after a pause in typing.
     let settled = use_debounced(String::new(), DEBOUNCE_MS);
@@ -41,7 +41,7 @@ pub fn SearchBox(
 
     let request = Memo::new(move |_| SearchRequest {
         text: settled.settled.get().trim().to_string(),
-        system: system.get(),
+        system: system.with(|id| CodeSystem::parse(id)),
         billable_only: billable_only.get(),
         limit: client::SEARCH_PAGE,
     });
@@ -54,7 +54,7 @@ pub fn SearchBox(
         let wanted = request.get();
         !wanted.text.is_empty()
             && shown.with(|s| s.as_ref().is_none_or(|s| s.request != wanted))
-            && problem.get().is_none()
+            && problem.with(String::is_empty)
     };
     let open_list = move || expanded.get() && !text.with(String::is_empty) && shown.with(Option::is_some);
 
@@ -76,7 +76,7 @@ pub fn SearchBox(
         settled.set_now(String::new());
         active.set(None);
         expanded.set(false);
-        problem.set(None);
+        problem.set(String::new());
         if let Some(input) = input.get_untracked() {
             input.set_value("");
         }
@@ -107,7 +107,8 @@ pub fn SearchBox(
     };
 
     let status = move || {
-        if let Some(problem) = problem.get() {
+        let problem = problem.get();
+        if !problem.is_empty() {
             return problem;
         }
         if loading() {
