@@ -312,23 +312,21 @@ fn the_english_meter_is_the_seed_sites_sentence_worded_from_the_numbers() {
     assert_eq!(meter_message(Lang::En, &meter(Plan::Paid, None, None)), "Unlimited code page views.");
 }
 
-/// A peek of `code` from `endpoint`, as the loader hands it to `open`: a promise of its JSON value.
 /// What the loader hands over with a cold click: `[answer, code]`, the answer a promise of the
 /// batch peek of `code` at `endpoint` with `open` (the clicked code first, here alone).
 fn peek_of(endpoint: &'static str, code: &'static str) -> js_sys::Array {
-    let answer = wasm_bindgen_futures::future_to_promise(async move {
-        let batch = client::peek_batch_url(endpoint, &[client::peek_url(endpoint, code, None).unwrap()]).unwrap();
-        let url = batch.replace("?codes=", "?open&codes=");
-        let controller = web_sys::AbortController::new().unwrap();
-        client::fetch_peek(&url, None, 8000, &controller).await.map_err(|e| e.to_string().into())
-    });
-    handed(answer, code)
+    let batch = client::peek_batch_url(endpoint, &[client::peek_url(endpoint, code, None).unwrap()]).unwrap();
+    handed(fetched(batch.replace("?codes=", "?open&codes=")), code)
 }
 
 /// The single peek of `code` at `endpoint`, as the widget fetches it on a hover.
 fn single_peek(endpoint: &'static str, code: &'static str) -> js_sys::Promise {
+    fetched(client::peek_url(endpoint, code, None).unwrap())
+}
+
+/// A promise of the JSON value at `url`, fetched as the widget fetches a peek.
+fn fetched(url: String) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
-        let url = client::peek_url(endpoint, code, None).unwrap();
         let controller = web_sys::AbortController::new().unwrap();
         client::fetch_peek(&url, None, 8000, &controller).await.map_err(|e| e.to_string().into())
     })

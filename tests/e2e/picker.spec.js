@@ -19,6 +19,13 @@ async function ready(page, path) {
 }
 
 /** Types `text` into field `id` and waits until an option shows `code`. */
+/** Adds `html` (a field `#id`) to the claim form and starts it with CodeCard.picker(field,
+ * `options`), in the same task: before the loader's observer sees the new input. */
+const pickerByApi = (page, id, html, options) => page.evaluate(([id, html, options]) => {
+  document.getElementById("claim").insertAdjacentHTML("beforeend", html);
+  return window.CodeCard.picker(document.getElementById(id), options);
+}, [id, html, options]);
+
 async function search(page, id, text, code) {
   await field(page, id).focus();
   await page.keyboard.type(text);
@@ -256,13 +263,8 @@ test.describe("code picker", () => {
 
   test("CodeCard.picker(input, options): limit caps the list, billable false takes a header, destroy gives the input back", async ({ page }) => {
     await ready(page, "/picker.html");
-    await page.evaluate(() => {
-      document.getElementById("claim").insertAdjacentHTML(
-        "beforeend",
-        '<p><label for="api">Category (API)</label><input id="api" name="api"></p>'
-      );
-      return window.CodeCard.picker(document.getElementById("api"), { system: "icd10cm", billable: false, limit: 3 });
-    });
+    await pickerByApi(page, "api", '<p><label for="api">Category (API)</label><input id="api" name="api"></p>',
+      { system: "icd10cm", billable: false, limit: 3 });
     await expect(field(page, "api")).toHaveAttribute("role", "combobox");
     await search(page, "api", "E11", "E11");
     await expect(await optionsOf(page, "api")).toHaveCount(3);
@@ -281,14 +283,9 @@ test.describe("code picker", () => {
 
   test("CodeCard.picker options win over the input's data- attributes, an empty system falls back to data-codecard-picker", async ({ page }) => {
     await ready(page, "/picker.html");
-    await page.evaluate(() => {
-      document.getElementById("claim").insertAdjacentHTML(
-        "beforeend",
-        '<p><label for="opt">Transport</label><input id="opt" name="opt" data-codecard-picker="hcpcs" data-multiple data-limit="4"></p>'
-      );
-      // Before the loader's observer sees the new input: this call starts it.
-      return window.CodeCard.picker(document.getElementById("opt"), { multiple: false, system: "", limit: "1" });
-    });
+    await pickerByApi(page, "opt",
+      '<p><label for="opt">Transport</label><input id="opt" name="opt" data-codecard-picker="hcpcs" data-multiple data-limit="4"></p>',
+      { multiple: false, system: "", limit: "1" });
     // "a042" is ICD-10-CM A04.2 first in every system; in HCPCS, A0428 then A0429.
     await search(page, "opt", "a042", "A0428");
     await expect(await optionsOf(page, "opt")).toHaveCount(1);
