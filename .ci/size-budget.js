@@ -2,9 +2,9 @@
 // the budget. Sizes are deterministic (the build's gzip 9 / brotli 11 copies, as the server sends
 // them: .ci/chunks.js), so this is a test; timings are not (they live in `bash .ci/bench` only).
 //
-// Each line has issue 14's target and the enforced ceiling. Where the target is met the ceiling is
-// the target; where it is not yet, the ceiling sits a little above the measured figure so the widget
-// cannot grow unnoticed, and the line says how far the target is. Lower a ceiling whenever a change
+// Each line has issue 14's target and the enforced ceiling. The ceiling sits a little above the
+// measured figure (never above the target), so the widget cannot grow unnoticed; where a target is
+// not met, the line says how far it is. Lower a ceiling whenever a change
 // shrinks the widget; raise one only on purpose, in the commit that grows it, and say why.
 // History of the single total (brotli): 155,458 B (paywall); 190,757 B (+ embedding API, i18n, the
 // search box); 201,992 B (+ hardened embedding); 216,284 B (+ coding notes); 218,734 B before the
@@ -65,7 +65,10 @@
 // loader's batch given the module's deadline, URLSearchParams for a lone surrogate): loader
 // 4,999 B brotli, first card 118,660 B, card module 109,520 B, everything 237,161 B; the search
 // box's system filter a String signal and a search's problem a String (empty: none), both signal
-// types the module compiles already: search box module 116,985 B, everything 235,645 B.
+// types the module compiles already: search box module 116,985 B, everything 235,645 B; the search
+// box and the code picker without Leptos (plain state in cells, redrawn after each change, their
+// markup drawn by the card's fixed-markup renderer): search box module 62,667 B, everything
+// 181,357 B gzip, every target met.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -76,8 +79,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_700],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 117_000],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 235_700],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 62_700],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_400],
 ];
 
 for (const c of figures.chunks)

@@ -28,7 +28,7 @@ pub struct ShadowLook<'a> {
 /// Creates `<div data-codecard-host>` at the end of `<body>` with an open shadow root (see
 /// [`shadow_container`]), and returns the host and the container.
 pub fn shadow_host(look: &ShadowLook) -> Result<(HtmlElement, HtmlElement), JsValue> {
-    let document = leptos::prelude::document();
+    let document = document();
     let body = document.body().ok_or("the page has no <body>")?;
     let host: HtmlElement = document.create_element("div")?.unchecked_into();
     host.set_attribute("data-codecard-host", "")?;
@@ -50,7 +50,7 @@ pub fn rehost(host: &HtmlElement, anchor: &HtmlElement) {
     let dialog = anchor.closest("dialog[open]").ok().flatten();
     let place: Option<web_sys::Node> = match dialog {
         Some(dialog) => Some(dialog.into()),
-        None => leptos::prelude::document().body().map(Into::into),
+        None => document().body().map(Into::into),
     };
     if let Some(place) = place
         && host.parent_node().as_ref() != Some(&place)
@@ -63,7 +63,7 @@ pub fn rehost(host: &HtmlElement, anchor: &HtmlElement) {
 /// removed) holding the styles and an empty container of class `class`, and returns the
 /// container. The container carries the theme and the language.
 pub fn shadow_container(host: &HtmlElement, look: &ShadowLook, class: &str) -> Result<HtmlElement, JsValue> {
-    let document = leptos::prelude::document();
+    let document = document();
     let shadow = match host.shadow_root() {
         Some(shadow) => {
             empty(&shadow);
@@ -104,7 +104,7 @@ fn adopt_styles(shadow: &ShadowRoot, styles: &Styles) -> Result<(), JsValue> {
         shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
         return Ok(());
     }
-    let link = leptos::prelude::document().create_element("link")?;
+    let link = document().create_element("link")?;
     link.set_attribute("rel", "stylesheet")?;
     link.set_attribute("href", &styles.url)?;
     shadow.append_child(&link)?;
@@ -127,7 +127,7 @@ pub fn return_focus_after_press(anchor: &HtmlElement) {
     let restore = {
         let anchor = anchor.clone();
         move || {
-            let document = leptos::prelude::document();
+            let document = document();
             let lost = match document.active_element() {
                 None => true,
                 Some(active) => {
@@ -146,7 +146,7 @@ pub fn return_focus_after_press(anchor: &HtmlElement) {
     options.set_once(true);
     options.set_capture(true);
     let on_click = Closure::once_into_js(move || gloo_timers::callback::Timeout::new(0, restore).forget());
-    let _ = leptos::prelude::document().add_event_listener_with_callback_and_add_event_listener_options(
+    let _ = document().add_event_listener_with_callback_and_add_event_listener_options(
         "click",
         on_click.unchecked_ref(),
         &options,
@@ -306,7 +306,7 @@ impl RemovalWatch {
         let init = web_sys::MutationObserverInit::new();
         init.set_child_list(true);
         init.set_subtree(true);
-        observer.observe_with_options(&leptos::prelude::document(), &init).ok()?;
+        observer.observe_with_options(&document(), &init).ok()?;
         Some(RemovalWatch { observer, _callback: callback })
     }
 }
@@ -318,10 +318,76 @@ impl Drop for RemovalWatch {
     }
 }
 
-/// A listbox option's or button's `mousedown`: cancelled, so that pressing it leaves focus in
-/// the combobox's field. (One function for every such press: each distinct closure would compile
-/// Leptos's listener code once more.)
+/// A listbox's or button's `mousedown`: cancelled, so that pressing it leaves focus in the
+/// combobox's field.
 #[cfg(feature = "search-box")]
-pub fn keep_focus(event: web_sys::MouseEvent) {
+pub fn keep_focus(event: web_sys::Event) {
     event.prevent_default();
+}
+
+/// Sets attribute `name` of `element` to `value` unless it has that value already: the search
+/// box and the picker redraw after every change, and a rewrite of the same value would still be
+/// a mutation to the page's observers.
+#[cfg(feature = "search-box")]
+pub fn set_attr(element: &web_sys::Element, name: &str, value: &str) {
+    if element.get_attribute(name).as_deref() != Some(value) {
+        let _ = element.set_attribute(name, value);
+    }
+}
+
+/// Removes attribute `name` of `element` when it has it.
+#[cfg(feature = "search-box")]
+pub fn unset_attr(element: &web_sys::Element, name: &str) {
+    if element.has_attribute(name) {
+        let _ = element.remove_attribute(name);
+    }
+}
+
+/// Sets or removes the boolean attribute `name` of `element` (`hidden`, `disabled`).
+#[cfg(feature = "search-box")]
+pub fn set_flag(element: &web_sys::Element, name: &str, on: bool) {
+    if element.has_attribute(name) != on {
+        let _ = element.toggle_attribute_with_force(name, on);
+    }
+}
+
+/// Sets the text of `element` unless it says that already: a live region that is written the
+/// same words may say them again.
+#[cfg(feature = "search-box")]
+pub fn set_text(element: &web_sys::Node, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// The elements in `parent`, in order.
+#[cfg(feature = "search-box")]
+pub fn child_elements(parent: &web_sys::Element) -> Vec<web_sys::Element> {
+    let mut children = Vec::new();
+    let mut next = parent.first_element_child();
+    while let Some(child) = next {
+        next = child.next_element_sibling();
+        children.push(child);
+    }
+    children
+}
+
+/// The `value` of the element an event happened on (a `<select>`), empty when it has none.
+#[cfg(feature = "search-box")]
+pub fn event_value(event: &web_sys::Event) -> String {
+    let target = event.target().map(JsValue::from).unwrap_or_default();
+    js_sys::Reflect::get(&target, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// The element matching `selector` that `event` happened in (its target or an ancestor), when
+/// it is inside `within`.
+#[cfg(feature = "search-box")]
+pub fn event_within(event: &web_sys::Event, selector: &str, within: &web_sys::Node) -> Option<web_sys::Element> {
+    let found = event.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()??;
+    within.contains(Some(&found)).then_some(found)
+}
+
+/// The page's document.
+pub fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
 }

@@ -172,7 +172,8 @@ pub fn pressed(event: &web_sys::Event) -> Option<Press> {
 }
 
 impl Node {
-    fn create(self, document: &web_sys::Document) -> web_sys::Node {
+    /// Makes the DOM node (with the DOM's own calls: never an HTML string).
+    pub fn create(self, document: &web_sys::Document) -> web_sys::Node {
         match self {
             Node::Text(text) => document.create_text_node(&text).into(),
             Node::Element(El(fixed)) => {
@@ -188,6 +189,17 @@ impl Node {
                 element.into()
             }
         }
+    }
+}
+
+/// Replaces everything in `parent` with `nodes`: the search box and the code picker, which have
+/// no Leptos, draw their lists this way.
+#[cfg(feature = "search-box")]
+pub fn replace_children(parent: &web_sys::Node, nodes: Vec<Node>) {
+    super::dom::empty(parent);
+    let Some(document) = parent.owner_document() else { return };
+    for node in nodes {
+        let _ = parent.append_child(&node.create(&document));
     }
 }
 

@@ -34,6 +34,8 @@ mod popover;
 #[cfg(feature = "search-box")]
 mod search;
 mod states;
+#[cfg(feature = "search-box")]
+mod typeahead;
 
 pub use app::{App, Target, Theme, WidgetConfig};
 pub use card::CardView;
@@ -172,7 +174,7 @@ fn config(options: &str) -> Result<WidgetConfig, JsValue> {
     })?;
     let lang = match options.lang.as_deref().filter(|tag| !tag.is_empty()) {
         Some(tag) => i18n::Lang::from_tag(tag),
-        None => i18n::Lang::from_tag(&window().navigator().language().unwrap_or_default()),
+        None => i18n::Lang::from_tag(&web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default()),
     };
     Ok(WidgetConfig {
         endpoint: options.endpoint.trim_end_matches('/').to_string(),

@@ -4,30 +4,17 @@
 
 mod abortable_resource;
 mod effect;
-// The search box's and the code picker's own (they are a module of their own: see widget/mod.rs).
-#[cfg(feature = "search-box")]
-mod debounced;
-#[cfg(feature = "search-box")]
-mod use_active_option;
 mod use_dismiss;
 mod use_placement;
 mod use_scroll_cue;
-#[cfg(feature = "search-box")]
-mod use_search;
 mod while_mounted;
 
 pub use abortable_resource::{abortable_resource, local_resource};
-#[cfg(feature = "search-box")]
-pub use debounced::{Debounced, use_debounced};
 pub use effect::effect;
-#[cfg(feature = "search-box")]
-pub use use_active_option::{ActiveOption, use_active_option};
 pub use use_dismiss::use_dismiss;
 pub use use_placement::use_placement;
 // The code picker keeps its list in view with the card's measures.
 #[cfg(feature = "search-box")]
 pub use use_placement::{Viewport, anchor_in_view};
 pub use use_scroll_cue::use_scroll_cue;
-#[cfg(feature = "search-box")]
-pub use use_search::{Search, use_search};
 pub use while_mounted::while_mounted;

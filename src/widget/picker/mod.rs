@@ -19,8 +19,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -94,7 +92,7 @@ fn limit(asked: &str) -> usize {
         Ok(51..) => (MAX_LIMIT, "is above the most the picker lists:"),
         _ => (DEFAULT_LIMIT, "is not a whole number from 1 to 50; the picker lists the default,"),
     };
-    leptos::logging::warn!("codecard: picker limit \"{asked}\" {why} {limit}");
+    web_sys::console::warn_1(&format!("codecard: picker limit \"{asked}\" {why} {limit}").into());
     limit
 }
 
@@ -130,6 +128,12 @@ fn text_input(element: HtmlElement) -> Result<HtmlInputElement, String> {
     }
 }
 
+/// A page's mistake that leaves its field a plain input: said on the console, and thrown.
+fn refused(message: String) -> JsValue {
+    web_sys::console::error_1(&message.as_str().into());
+    JsValue::from_str(&message)
+}
+
 fn refusal(element: &web_sys::Element) -> String {
     let html = element.outer_html();
     let tag = html.split_inclusive('>').next().unwrap_or_default();
@@ -147,25 +151,15 @@ pub fn mount_picker(
     input: HtmlElement,
     options: JsValue,
 ) -> Result<MountedPicker, JsValue> {
-    let input = text_input(input).map_err(|message| {
-        leptos::logging::error!("{message}");
-        JsValue::from_str(&message)
-    })?;
+    let input = text_input(input).map_err(refused)?;
     let config = super::config(widget_options)?;
-    // In its own module nothing has started Leptos's task executor yet (mount_to does that, but
-    // the picker's state spawns before its first view is mounted).
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let card = StoredValue::new_local(card);
     let options = PickerOptions::read(&options, &input);
-    let systems = systems(&options.systems).map_err(|message| {
-        leptos::logging::error!("{message}");
-        JsValue::from_str(&message)
-    })?;
+    let systems = systems(&options.systems).map_err(refused)?;
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let id = format!("codecard-pick-{}", NEXT.fetch_add(1, Ordering::Relaxed));
     styles::adopt();
 
-    let document = document();
+    let document = dom::document();
     let popup: HtmlElement = document.create_element("div")?.unchecked_into();
     popup.set_attribute("data-codecard-pick", "")?;
     popup.set_attribute("data-codecard-host", "")?;
@@ -199,9 +193,8 @@ pub fn mount_picker(
         None
     };
 
-    let owner = Owner::new();
-    let (picker, mut handles) = owner.with(|| {
-        let picker = state::new(state::Settings {
+    let picker = state::new(
+        state::Settings {
             input: input.clone(),
             id,
             systems,
@@ -214,23 +207,17 @@ pub fn mount_picker(
             card,
             popup: popup.clone(),
             fixed: layer.is_some(),
-        });
-        let shown = picker.clone();
-        let mut handles: Vec<Box<dyn std::any::Any>> =
-            vec![Box::new(leptos::mount::mount_to(popup.clone(), move || {
-                view! { <popup::Popup picker=shown /> }
-            }))];
-        if let Some(host) = &chips_host {
-            let shown = picker.clone();
-            handles.push(Box::new(leptos::mount::mount_to(host.clone(), move || {
-                view! { <chips::Chips picker=shown /> }
-            })));
-        }
-        (picker, handles)
-    });
+        },
+        chips_host.as_ref(),
+    )?;
     let listeners = picker.listen();
-    let relocked = picker.clone();
-    handles.push(Box::new(field::AttributeWatch::new(&input, &["disabled", "readonly"], move || relocked.relock())));
+    let relocked = Rc::downgrade(&picker);
+    let watch = field::AttributeWatch::new(&input, &["disabled", "readonly"], move || {
+        if let Some(picker) = relocked.upgrade() {
+            picker.relock();
+            picker.redraw();
+        }
+    });
     let parts = Rc::new(RefCell::new(None::<Parts>));
     // A framework that re-renders the field drops the input without telling us: the picker goes
     // with it (its list, and its chips, whose hidden inputs would still be submitted).
@@ -249,7 +236,7 @@ pub fn mount_picker(
             }
         })
     };
-    parts.replace(Some(Parts { picker, listeners, handles, owner, popup, chips_host, _gone: gone }));
+    parts.replace(Some(Parts { picker, listeners, _watch: watch, popup, chips_host, _gone: gone }));
     Ok(MountedPicker { parts })
 }
 
@@ -261,11 +248,10 @@ pub struct MountedPicker {
 }
 
 struct Parts {
-    picker: SendWrapper<Rc<state::Inner>>,
+    picker: state::Picker,
+    // Dropping them stops the picker (and lets it go: they hold it).
     listeners: Vec<Listener>,
-    // Dropping them unmounts the views and disposes of their reactive graphs.
-    handles: Vec<Box<dyn std::any::Any>>,
-    owner: Owner,
+    _watch: Option<field::AttributeWatch>,
     popup: HtmlElement,
     chips_host: Option<HtmlElement>,
     _gone: Option<dom::RemovalWatch>,
@@ -276,8 +262,6 @@ impl Parts {
     fn teardown(mut self) {
         self.listeners.clear();
         self.picker.restore();
-        self.handles.clear();
-        drop(self.owner);
         self.popup.remove();
         if let Some(host) = &self.chips_host {
             host.remove();

@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::*;
 use web_sys::{EventTarget, HtmlElement, HtmlInputElement};
 
 use super::state::Inner;
@@ -55,7 +54,8 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
     if !input.is_connected() || !anchor_in_view(input, &view) {
         return false;
     }
-    let rtl = window()
+    let Some(window) = web_sys::window() else { return false };
+    let rtl = window
         .get_computed_style(input)
         .ok()
         .flatten()
@@ -69,7 +69,6 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
     let wanted = popup.first_element_child().map_or(0.0, |list| f64::from(list.scroll_height()) + 4.0) * zoom;
     let r = input.get_bounding_client_rect();
     let spot = spot((r.left(), r.top(), r.right(), r.bottom()), rtl, wanted, &view);
-    let window = window();
     let (x, y) = if fixed { (0.0, 0.0) } else { (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0)) };
     let style = popup.style();
     // Important: the page's stylesheets must not move the list (see styles).
@@ -93,19 +92,19 @@ fn css_zoom(element: &HtmlElement) -> f64 {
 
 /// Listeners that keep the list of `picker` at its input while it shows.
 pub fn follow(picker: &Rc<Inner>) -> Vec<Listener> {
-    let window: EventTarget = window().into();
-    let document: EventTarget = document().into();
+    let Some(window) = web_sys::window() else { return Vec::new() };
+    let document: EventTarget = dom::document().into();
     let on = |target: &EventTarget, event, capture| {
         let picker = picker.clone();
         Listener::new(target, event, capture, move |_| {
-            if picker.expanded.get_untracked() || picker.shows_message() {
+            if picker.expanded() || picker.shows_message() {
                 picker.place();
             }
         })
     };
     // Capture: `scroll` does not bubble, and a panel's scrolling moves the input too.
-    let mut listeners = vec![on(&document, "scroll", true), on(&window, "resize", false)];
-    if let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) {
+    let mut listeners = vec![on(&document, "scroll", true), on(window.as_ref(), "resize", false)];
+    if let Some(vv) = window.visual_viewport() {
         let vv: EventTarget = vv.into();
         listeners.push(on(&vv, "resize", false));
         listeners.push(on(&vv, "scroll", false));

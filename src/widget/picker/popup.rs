@@ -1,100 +1,142 @@
 //! The picker's list: a listbox of results under the input (in the page's DOM, so the input's
 //! `aria-controls` and `aria-activedescendant` can name it), the explanation when a header was
-//! picked, and a button that opens the active result's card.
+//! picked, a button that opens the active result's card, the live region and the field's
+//! message.
 
-use leptos::prelude::*;
+use std::cell::Cell;
 
-use super::state::Picker;
-use crate::widget::{dom, i18n};
+use web_sys::{Element, HtmlElement};
 
-/// The list and its status line.
-#[component]
-pub fn Popup(
-    /// The picker it belongs to.
-    picker: Picker,
-) -> impl IntoView {
-    let lang = picker.settings.lang;
-    let text = lang.search_text();
-    let p = picker.clone();
-    // One polite live region: the latest change to the field when there is one (a chip added
-    // or removed, a header's children offered), else what the search found.
-    let status = move || {
-        let announced = p.announced.get();
-        if !announced.is_empty() {
-            return announced;
+use super::state::Inner;
+use crate::widget::dom::{self, document};
+use crate::widget::fixed::{self, el};
+use crate::widget::i18n::{self, Lang};
+
+/// The id of the listbox of the picker whose ids start with `id`.
+pub fn list_id(id: &str) -> String {
+    format!("{id}-list")
+}
+
+/// The id of the element holding the field's validation message.
+pub fn message_id(id: &str) -> String {
+    format!("{id}-message")
+}
+
+/// The list's elements, drawn once; [`Popup::draw`] brings them up to date.
+pub struct Popup {
+    lang: Lang,
+    status: Element,
+    message: Element,
+    frame: Element,
+    note: Element,
+    list: Element,
+    open_card: Element,
+    /// The results whose options are drawn.
+    drawn: Cell<Option<u32>>,
+}
+
+impl Popup {
+    /// Draws the list's frame into `host`; `id` prefixes the ids of its parts.
+    pub fn new(host: &HtmlElement, id: &str, lang: Lang) -> Result<Popup, wasm_bindgen::JsValue> {
+        let text = lang.search_text();
+        fixed::replace_children(
+            host,
+            vec![
+                // One polite live region: the latest change to the field when there is one (a
+                // chip added or removed, a header's children offered), else what the search found.
+                el("p").class("cc-pick-sr").attr("role", "status").attr("aria-live", "polite").into(),
+                // What the input's aria-describedby names while it is invalid.
+                el("p").attr("id", message_id(id)).class("cc-pick-message").attr("hidden", "").into(),
+                el("div")
+                    .class("cc-pick-box")
+                    .attr("hidden", "")
+                    .child(
+                        el("ul")
+                            .attr("id", list_id(id))
+                            .attr("role", "listbox")
+                            .attr("aria-label", text.matching_codes),
+                    )
+                    .into(),
+            ],
+        );
+        let children = dom::child_elements(host);
+        let [status, message, frame] =
+            <[Element; 3]>::try_from(children).map_err(|_| "codecard: the list was not drawn")?;
+        let list = frame.first_element_child().ok_or("codecard: the list was not drawn")?;
+        let document = document();
+        let note = document.create_element("p")?;
+        note.set_class_name("cc-pick-note");
+        let open_card = document.create_element("button")?;
+        for (name, value) in [("type", "button"), ("class", "cc-pick-open"), ("tabindex", "-1")] {
+            open_card.set_attribute(name, value)?;
         }
-        let problem = p.search.problem.get();
-        if !problem.is_empty() {
-            return problem;
+        Ok(Popup { lang, status, message, frame, note, list, open_card, drawn: Cell::new(None) })
+    }
+
+    /// Brings the list up to date with `picker`; `open`: whether it shows.
+    pub fn draw(&self, picker: &Inner, open: bool) {
+        let lang = self.lang;
+        let mut status = picker.announced();
+        if status.is_empty() {
+            status = picker.search.problem();
         }
-        p.search
-            .shown
-            .with(|s| s.as_ref().map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
-            .unwrap_or_default()
-    };
-    let p = picker.clone();
-    let open = move || p.open();
-    let p = picker.clone();
-    let note = move || {
-        p.header.get().map(|h| view! { <p class="cc-pick-note">{i18n::children_of(lang, &h.display_code)}</p> })
-    };
-    let p = picker.clone();
-    let options = move || {
-        let p = p.clone();
-        p.hits()
-            .into_iter()
-            .enumerate()
-            .map(|(i, hit)| {
-                let (active, picked) = (p.option.index, p.clone());
-                let chosen = hit.clone();
-                view! {
-                    <li
-                        id=p.option_id(i)
-                        role="option"
-                        aria-selected=move || (active.get() == Some(i)).to_string()
-                        on:mousedown=dom::keep_focus
-                        on:click=move |_| picked.pick(&chosen)
-                    >
-                        <span class="cc-pick-code">{hit.display_code.clone()}</span>
-                        <span class="cc-pick-title">{hit.title.clone()}</span>
-                        {(!hit.billable).then(|| view! { <span class="cc-pick-tag">{text.header_short}</span> })}
-                    </li>
+        if status.is_empty() {
+            status = picker
+                .search
+                .shown(|s| s.map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
+                .unwrap_or_default();
+        }
+        dom::set_text(&self.status, &status);
+        dom::set_flag(&self.message, "hidden", !picker.shows_message());
+        dom::set_text(&self.message, &picker.message());
+        dom::set_flag(&self.frame, "hidden", !open);
+        match picker.header() {
+            Some(header) => {
+                dom::set_text(&self.note, &i18n::children_of(lang, &header.display_code));
+                if !self.note.is_connected() {
+                    let _ = self.frame.insert_before(&self.note, Some(&self.list));
                 }
-                .into_any()
-            })
-            .collect_view()
-    };
-    let p = picker.clone();
-    let details = move || {
-        let hits = p.hits();
-        hits.get(p.option.index.get().unwrap_or(0)).cloned().map(|hit| {
-            let opener = p.clone();
-            view! {
-                <button
-                    type="button"
-                    class="cc-pick-open"
-                    tabindex="-1"
-                    on:mousedown=dom::keep_focus
-                    on:click=move |_| opener.open_card(&hit.display_code, Some(hit.system))
-                >
-                    {i18n::open_card(lang, &hit.display_code)}
-                </button>
             }
-        })
-    };
-    let message = picker.message;
-    let shown = picker.clone();
-    let shows_message = move || shown.shows_message();
-    view! {
-        <p class="cc-pick-sr" role="status" aria-live="polite">{status}</p>
-        // What the input's aria-describedby names while it is invalid.
-        <p id=picker.message_id() class="cc-pick-message" hidden=move || !shows_message()>{move || message.get()}</p>
-        <div class="cc-pick-box" hidden=move || !open()>
-            {note}
-            <ul id=picker.list_id() role="listbox" aria-label=text.matching_codes>
-                {options}
-            </ul>
-            {details}
-        </div>
+            None => self.note.remove(),
+        }
+        let hits = picker.hits();
+        let serial = picker.search.serial();
+        if self.drawn.get() != Some(serial) {
+            self.drawn.set(Some(serial));
+            let tag = lang.search_text().header_short;
+            let options = hits
+                .iter()
+                .enumerate()
+                .map(|(i, hit)| {
+                    el("li")
+                        .attr("id", picker.option_id(i))
+                        .attr("role", "option")
+                        .attr("aria-selected", "false")
+                        .child(el("span").class("cc-pick-code").child(hit.display_code.as_str()))
+                        .child(el("span").class("cc-pick-title").child(hit.title.as_str()))
+                        .maybe((!hit.billable).then(|| el("span").class("cc-pick-tag").child(tag).into()))
+                        .into()
+                })
+                .collect();
+            fixed::replace_children(&self.list, options);
+        }
+        let active = picker.search.active();
+        for (i, option) in dom::child_elements(&self.list).iter().enumerate() {
+            dom::set_attr(option, "aria-selected", if active == Some(i) { "true" } else { "false" });
+        }
+        match hits.get(active.unwrap_or(0)) {
+            Some(hit) => {
+                dom::set_text(&self.open_card, &i18n::open_card(lang, &hit.display_code));
+                if !self.open_card.is_connected() {
+                    let _ = self.frame.append_child(&self.open_card);
+                }
+            }
+            None => self.open_card.remove(),
+        }
+    }
+
+    /// The position of `option` in the list.
+    pub fn index_of(&self, option: &Element) -> Option<usize> {
+        dom::child_elements(&self.list).iter().position(|li| li == option)
     }
 }

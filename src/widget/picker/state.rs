@@ -4,23 +4,20 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::check::{self, Verdict};
+use super::chips::Chips;
 use super::choice::Choice;
+use super::popup::{self, Popup};
 use super::{field, place};
 use crate::api::{CodeSystem, SearchHit};
 use crate::widget::client::SearchRequest;
 use crate::widget::dom::{self, Listener};
-use crate::widget::hooks::{ActiveOption, Debounced, Search, effect, use_active_option, use_debounced, use_search};
 use crate::widget::i18n::{self, Lang};
 use crate::widget::search::Card;
-
-/// How long typing must pause before a search is sent (the search box's pause).
-const DEBOUNCE_MS: u32 = 180;
+use crate::widget::typeahead::Typeahead;
 
 /// What a picker is given.
 pub struct Settings {
@@ -43,7 +40,7 @@ pub struct Settings {
     /// The language of the picker's words.
     pub lang: Lang,
     /// The widget's card: Alt+Enter opens it.
-    pub card: StoredValue<Card, LocalStorage>,
+    pub card: Card,
     /// Where the list is rendered.
     pub popup: HtmlElement,
     /// The list is inside a dialog or popover (the top layer): placed in the viewport's
@@ -54,35 +51,32 @@ pub struct Settings {
 /// The longest text searched, in characters: the search route's own cap (longer is refused).
 const MAX_QUERY_CHARS: usize = 200;
 
-/// A picker, shared by its listeners and views.
-pub type Picker = SendWrapper<Rc<Inner>>;
+/// A picker, shared by its listeners.
+pub type Picker = Rc<Inner>;
 
-/// The settings and the reactive state.
+/// The settings and the state.
 pub struct Inner {
     pub settings: Settings,
     /// The text as typed.
-    pub text: RwSignal<String>,
-    settled: Debounced<String>,
+    text: RefCell<String>,
     /// A header picked where only billable codes go: its billable children are listed.
-    pub header: RwSignal<Option<Choice>>,
-    /// What the list shows, and why not when the search failed.
-    pub search: Search,
-    /// The active option.
-    pub option: ActiveOption,
+    header: RefCell<Option<Choice>>,
+    /// What the list shows, why not when the search failed, and the active option.
+    pub search: Typeahead,
     /// Whether the list may show.
-    pub expanded: RwSignal<bool>,
+    expanded: Cell<bool>,
     /// The chips (multiple mode).
-    pub picked: RwSignal<Vec<Choice>>,
+    picked: RefCell<Vec<Choice>>,
     /// The field's validation message, which its `aria-describedby` names; empty when valid.
-    pub message: RwSignal<String>,
+    message: RefCell<String>,
     /// What the live region says of the latest change to the field (a chip added or removed, a
     /// header's children offered); empty while typing, when the search's status is said.
-    pub announced: RwSignal<String>,
+    announced: RefCell<String>,
     /// The input is disabled or read-only: nothing opens, is picked or removed (kept in step by
     /// an observer of its attributes, so that the chips' buttons follow).
-    pub locked: RwSignal<bool>,
+    locked: Cell<bool>,
     /// The input is disabled: the chips' hidden inputs are too.
-    pub disabled: RwSignal<bool>,
+    disabled: Cell<bool>,
     /// The text being checked, while a check is under way: the same text is not checked twice
     /// (a blur and a submit in a row would otherwise pick it twice).
     checking: RefCell<Option<String>>,
@@ -96,62 +90,54 @@ pub struct Inner {
     resubmit: RefCell<Option<Option<HtmlElement>>>,
     /// Attributes added to the input, restored on teardown.
     added: RefCell<field::Added>,
-    /// The input's `name`: in multiple mode, the chips' hidden inputs carry it.
-    name: String,
+    /// The input had `required` (in multiple mode a chip meets it).
+    required: bool,
+    /// The list, drawn into `settings.popup`.
+    popup: Popup,
+    /// The chips, drawn after the input (multiple mode).
+    chips: Option<Chips>,
 }
 
-/// Sets up a picker's state (in the caller's reactive owner) and the input's attributes.
-pub fn new(settings: Settings) -> Picker {
+/// Sets up a picker's state, its list and chips, and the input's attributes.
+pub fn new(settings: Settings, chips_host: Option<&HtmlElement>) -> Result<Picker, JsValue> {
     let name = settings.input.name();
-    let (settled, header, option) =
-        (use_debounced(String::new(), DEBOUNCE_MS), RwSignal::new(None), use_active_option());
-    let request = request(&settings, settled, header);
-    let search = use_search(request, settings.endpoint.clone(), settings.timeout_ms, settings.lang, option.index);
-    let inner = Rc::new(Inner {
-        name,
-        settings,
-        text: RwSignal::new(String::new()),
-        settled,
-        header,
-        search,
-        option,
-        expanded: RwSignal::new(false),
-        picked: RwSignal::new(Vec::new()),
-        announced: RwSignal::new(String::new()),
-        message: RwSignal::new(String::new()),
-        locked: RwSignal::new(false),
-        disabled: RwSignal::new(false),
-        checking: RefCell::new(None),
-        held: RefCell::new(None),
-        filling: Cell::new(false),
-        dirty: Cell::new(false),
-        resubmit: RefCell::new(None),
-        added: RefCell::new(field::Added::default()),
+    let required = settings.input.has_attribute("required");
+    let popup = Popup::new(&settings.popup, &settings.id, settings.lang)?;
+    let form = settings.input.get_attribute("form");
+    let chips = chips_host.map(|host| Chips::new(host, settings.lang, name.clone(), form)).transpose()?;
+    let picker = Rc::new_cyclic(|me: &std::rc::Weak<Inner>| {
+        let me = me.clone();
+        let changed = Box::new(move || {
+            if let Some(me) = me.upgrade() {
+                me.redraw();
+            }
+        });
+        Inner {
+            search: Typeahead::new(settings.endpoint.clone(), settings.timeout_ms, settings.lang, changed),
+            required,
+            settings,
+            popup,
+            chips,
+            text: RefCell::default(),
+            header: RefCell::default(),
+            expanded: Cell::default(),
+            picked: RefCell::default(),
+            announced: RefCell::default(),
+            message: RefCell::default(),
+            locked: Cell::default(),
+            disabled: Cell::default(),
+            checking: RefCell::default(),
+            held: RefCell::default(),
+            filling: Cell::default(),
+            dirty: Cell::default(),
+            resubmit: RefCell::default(),
+            added: RefCell::default(),
+        }
     });
-    let picker = SendWrapper::new(inner);
     picker.prepare_input();
     picker.relock();
-    picker.reflect();
-    picker
-}
-
-/// What the list searches: the settled text or, after a header was picked, its billable
-/// children.
-fn request(settings: &Settings, settled: Debounced<String>, header: RwSignal<Option<Choice>>) -> Memo<SearchRequest> {
-    let (systems, limit) = (settings.systems.clone(), settings.limit);
-    Memo::new(move |_| match header.get() {
-        Some(choice) => {
-            SearchRequest { text: choice.display_code, system: Some(choice.system), billable_only: true, limit }
-        }
-        // Headers are listed (marked) even where they cannot be picked: picking one explains why
-        // and offers its children.
-        None => SearchRequest {
-            text: settled.settled.get().trim().chars().take(MAX_QUERY_CHARS).collect(),
-            system: if let [one] = systems[..] { Some(one) } else { None },
-            billable_only: false,
-            limit,
-        },
-    })
+    picker.redraw();
+    Ok(picker)
 }
 
 impl Inner {
@@ -159,9 +145,31 @@ impl Inner {
         &self.settings.input
     }
 
+    /// What the list searches: the settled text or, after a header was picked, its billable
+    /// children.
+    fn request(&self) -> SearchRequest {
+        let limit = self.settings.limit;
+        match self.header.borrow().as_ref() {
+            Some(choice) => SearchRequest {
+                text: choice.display_code.clone(),
+                system: Some(choice.system),
+                billable_only: true,
+                limit,
+            },
+            // Headers are listed (marked) even where they cannot be picked: picking one explains
+            // why and offers its children.
+            None => SearchRequest {
+                text: self.search.settled().trim().chars().take(MAX_QUERY_CHARS).collect(),
+                system: if let [one] = self.settings.systems[..] { Some(one) } else { None },
+                billable_only: false,
+                limit,
+            },
+        }
+    }
+
     /// The id of the listbox.
     pub fn list_id(&self) -> String {
-        format!("{}-list", self.settings.id)
+        popup::list_id(&self.settings.id)
     }
 
     /// The id of option `i`.
@@ -172,18 +180,57 @@ impl Inner {
     /// The options listed: the search's hits among the accepted systems.
     pub fn hits(&self) -> Vec<SearchHit> {
         let systems = &self.settings.systems;
-        self.search.shown.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.results
-                        .results
-                        .iter()
-                        .filter(|h| systems.is_empty() || systems.contains(&h.system))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default()
+        self.search.shown(|s| {
+            s.map(|s| {
+                s.results
+                    .results
+                    .iter()
+                    .filter(|h| systems.is_empty() || systems.contains(&h.system))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
         })
+    }
+
+    /// The header whose children are listed, if any.
+    pub fn header(&self) -> Option<Choice> {
+        self.header.borrow().clone()
+    }
+
+    /// The chips (multiple mode).
+    pub fn picked(&self) -> Vec<Choice> {
+        self.picked.borrow().clone()
+    }
+
+    /// The field's validation message; empty when valid.
+    pub fn message(&self) -> String {
+        self.message.borrow().clone()
+    }
+
+    /// What the live region says of the latest change to the field; empty for none.
+    pub fn announced(&self) -> String {
+        self.announced.borrow().clone()
+    }
+
+    /// Whether the input takes no changes (the chips' buttons are disabled).
+    pub fn locked(&self) -> bool {
+        self.locked.get()
+    }
+
+    /// Whether the input is disabled (the chips' hidden inputs are too).
+    pub fn disabled(&self) -> bool {
+        self.disabled.get()
+    }
+
+    /// Whether the list may show (it shows when there is something to list).
+    pub fn expanded(&self) -> bool {
+        self.expanded.get()
+    }
+
+    fn close_list(&self) {
+        self.expanded.set(false);
+        self.header.replace(None);
     }
 
     /// Whether the page's input takes no changes now (`disabled`, on it or its fieldset, or
@@ -202,14 +249,12 @@ impl Inner {
     pub fn relock(self: &Rc<Self>) {
         let locked = self.frozen();
         if locked {
-            self.expanded.set(false);
-            self.header.set(None);
+            self.close_list();
         }
-        let was_locked = self.locked.get_untracked();
-        self.locked.set(locked);
+        let was_locked = self.locked.replace(locked);
         self.disabled.set(self.disabled_now());
         let input: &web_sys::Element = self.input();
-        let focused = document().active_element().as_ref() == Some(input);
+        let focused = dom::document().active_element().as_ref() == Some(input);
         if was_locked && !locked && self.dirty.get() && !focused {
             self.validate();
         }
@@ -219,15 +264,16 @@ impl Inner {
     /// field that takes no changes (it is barred from constraint validation), so a submit the
     /// picker stopped for it says why here.
     pub fn shows_message(&self) -> bool {
-        self.locked.get() && !self.message.with(String::is_empty)
+        self.locked.get() && !self.message.borrow().is_empty()
     }
 
     /// Whether the list is showing.
     pub fn open(&self) -> bool {
+        let header = self.header.borrow().is_some();
         self.expanded.get()
             && !self.locked.get()
-            && (self.header.with(Option::is_some) || !self.text.with(|t| t.trim().is_empty()))
-            && (!self.hits().is_empty() || self.header.with(Option::is_some))
+            && (header || !self.text.borrow().trim().is_empty())
+            && (header || !self.hits().is_empty())
     }
 
     /// The combobox pattern on the page's input; in multiple mode the chips carry the `name`.
@@ -245,86 +291,125 @@ impl Inner {
         }
     }
 
-    /// Mirrors the state onto the input: `aria-expanded`, `aria-activedescendant`, and in
-    /// multiple mode `required` (met by a chip); and places the list under the input.
-    fn reflect(self: &Rc<Self>) {
-        let this = SendWrapper::new(self.clone());
-        let required = self.input().has_attribute("required");
-        effect(move || {
-            let open = this.open();
-            let input = this.input();
-            let mut added = this.added.borrow_mut();
-            added.set(input, "aria-expanded", if open { "true" } else { "false" });
-            match this.option.index.get().filter(|_| open) {
-                Some(i) => {
-                    added.set(input, "aria-activedescendant", &this.option_id(i));
-                    // The list scrolls; the keyboard's option must stay in sight.
-                    if let Some(option) = document().get_element_by_id(&this.option_id(i)) {
-                        let options = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
-                        let _ = js_sys::Reflect::get(&option, &"scrollIntoView".into())
-                            .and_then(|f| f.unchecked_into::<js_sys::Function>().call1(&option, &options));
-                    }
-                }
-                None => added.remove(input, "aria-activedescendant"),
+    /// Brings the page up to date with the state, after every change: asks for the current
+    /// request; mirrors the state onto the input (`aria-expanded`, `aria-activedescendant`, and
+    /// in multiple mode `required`, met by a chip); draws the list and the chips; and places the
+    /// list under the input.
+    pub fn redraw(self: &Rc<Self>) {
+        self.search.want(self.request());
+        let open = self.open();
+        let input = self.input();
+        let mut added = self.added.borrow_mut();
+        added.set(input, "aria-expanded", if open { "true" } else { "false" });
+        let active = self.search.active().filter(|_| open);
+        match active {
+            Some(i) => added.set(input, "aria-activedescendant", &self.option_id(i)),
+            None => added.remove(input, "aria-activedescendant"),
+        }
+        if self.settings.multiple && self.required {
+            if self.picked.borrow().is_empty() {
+                added.set(input, "required", "");
+            } else {
+                added.remove(input, "required");
             }
-            if this.settings.multiple && required {
-                if this.picked.with(Vec::is_empty) {
-                    added.set(input, "required", "");
-                } else {
-                    added.remove(input, "required");
-                }
-            }
-            drop(added);
-            if open {
-                this.place();
-            }
-        });
-    }
-
-    /// Places the list at its input (see [`place`]); an input scrolled out of view closes it.
-    pub fn place(&self) {
-        if !place::place(self.input(), &self.settings.popup, self.settings.fixed) {
-            self.expanded.set(false);
-            self.header.set(None);
+        }
+        drop(added);
+        self.popup.draw(self, open);
+        if let Some(chips) = &self.chips {
+            chips.draw(self);
+        }
+        // The list scrolls; the keyboard's option must stay in sight.
+        if let Some(option) = active.and_then(|i| dom::document().get_element_by_id(&self.option_id(i))) {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+            let _ = js_sys::Reflect::get(&option, &"scrollIntoView".into())
+                .and_then(|f| f.unchecked_into::<js_sys::Function>().call1(&option, &options));
+        }
+        if open {
+            self.place();
         }
     }
 
-    /// The input's listeners.
+    /// Places the list at its input (see [`place`]); an input scrolled out of view closes it.
+    pub fn place(self: &Rc<Self>) {
+        if !place::place(self.input(), &self.settings.popup, self.settings.fixed) {
+            self.close_list();
+            self.redraw();
+        }
+    }
+
+    /// The input's listeners, and those of the list and the chips: each handler changes the
+    /// state, then the picker redraws.
     pub fn listen(self: &Rc<Self>) -> Vec<Listener> {
-        let target: &web_sys::EventTarget = self.input();
-        let on_input = self.clone();
-        let on_key = self.clone();
-        let on_blur = self.clone();
-        let on_paste = self.clone();
+        let on = |target: &web_sys::EventTarget, event: &'static str, capture: bool, handle: fn(&Rc<Inner>, Event)| {
+            let me = self.clone();
+            Listener::new(target, event, capture, move |event| {
+                handle(&me, event);
+                // The picker's own writing of the input fires `input` inside a handler of its
+                // own, which redraws when it is done.
+                if !me.filling.get() {
+                    me.redraw();
+                }
+            })
+        };
+        let input: &web_sys::EventTarget = self.input();
+        let popup: &web_sys::EventTarget = &self.settings.popup;
         let mut listeners = place::follow(self);
         listeners.extend([
-            Listener::new(target, "input", false, move |_| on_input.typed()),
-            Listener::new(target, "paste", false, move |event| on_paste.pasted(&event)),
-            Listener::new(target, "keydown", false, move |event| {
+            on(input, "input", false, |me, _| me.typed()),
+            on(input, "paste", false, |me, event| me.pasted(&event)),
+            on(input, "keydown", false, |me, event| {
                 if let Ok(event) = event.dyn_into::<KeyboardEvent>() {
-                    on_key.key(&event);
+                    me.key(&event);
                 }
             }),
-            Listener::new(target, "blur", false, move |event| {
-                on_blur.expanded.set(false);
-                on_blur.header.set(None);
+            on(input, "blur", false, |me, event| {
+                me.close_list();
                 // Focus went to the card Alt+Enter opened: the text is still being worked on.
                 // Focus went to a button that submits the form: the submit checks the text (and
                 // waits for it); a chip made now would move the button between press and release,
                 // and the click would never land.
-                if !on_blur.settings.card.with_value(Card::is_open) && !on_blur.to_a_submit_button(&event) {
-                    on_blur.validate();
+                if !me.settings.card.is_open() && !me.to_a_submit_button(&event) {
+                    me.validate();
                 }
             }),
+            // Pressing an option or the list's button leaves focus in the field.
+            on(popup, "mousedown", false, |me, event| {
+                if dom::event_within(&event, "li,button", &me.settings.popup).is_some() {
+                    dom::keep_focus(event);
+                }
+            }),
+            on(popup, "click", false, |me, event| me.clicked(&event)),
         ]);
+        if let Some(chips) = &self.chips {
+            listeners.push(on(chips.host(), "click", false, |me, event| {
+                let chips = me.chips.as_ref().map(|chips| chips.host().clone());
+                let button = chips.and_then(|host| dom::event_within(&event, "button", host.unchecked_ref()));
+                if let Some(i) = button.and_then(|button| Chips::index_of(&button)) {
+                    me.remove_and_refocus(i);
+                }
+            }));
+        }
         if let Some(form) = self.input().form() {
-            let (on_submit, on_reset) = (self.clone(), self.clone());
             // Capture: the page's own submit handlers must not see a submit that is held back.
-            listeners.push(Listener::new(&form, "submit", true, move |event| on_submit.submitting(&event)));
-            listeners.push(Listener::new(&form, "reset", false, move |_| on_reset.reset()));
+            listeners.push(on(&form, "submit", true, |me, event| me.submitting(&event)));
+            listeners.push(on(&form, "reset", false, |me, _| me.reset()));
         }
         listeners
+    }
+
+    /// A click in the list: an option is picked; the button opens the card of the active option
+    /// (else the first).
+    fn clicked(&self, event: &Event) {
+        let Some(pressed) = dom::event_within(event, "li,button", &self.settings.popup) else { return };
+        let hits = self.hits();
+        if pressed.tag_name() == "BUTTON" {
+            if let Some(hit) = hits.get(self.search.chosen()) {
+                self.open_card(&hit.display_code, Some(hit.system));
+            }
+        } else if let Some(hit) = self.popup.index_of(&pressed).and_then(|i| hits.get(i)) {
+            self.pick(hit);
+        }
     }
 
     /// Whether the focus `event` moves to a button that submits this input's form.
@@ -356,11 +441,10 @@ impl Inner {
     /// The form was reset: no message, no chips, nothing held (the browser resets the value).
     fn reset(&self) {
         self.set_message("");
-        self.picked.set(Vec::new());
+        self.picked.replace(Vec::new());
         self.held.replace(None);
         self.dirty.set(false);
-        self.header.set(None);
-        self.expanded.set(false);
+        self.close_list();
     }
 
     fn typed(&self) {
@@ -372,11 +456,11 @@ impl Inner {
         self.set_message("");
         self.held.replace(None);
         self.dirty.set(true);
-        self.header.set(None);
-        self.announced.set(String::new());
-        self.text.set(value.clone());
+        self.header.replace(None);
+        self.announced.replace(String::new());
+        self.text.replace(value.clone());
         self.expanded.set(true);
-        self.settled.set(value);
+        self.search.typed(value);
     }
 
     fn key(self: &Rc<Self>, event: &KeyboardEvent) {
@@ -394,18 +478,18 @@ impl Inner {
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
                 event.prevent_default();
                 self.expanded.set(true);
-                self.option.step(event.key() == "ArrowDown", hits.len());
+                self.search.step(event.key() == "ArrowDown", hits.len());
             }
             "Enter" if event.alt_key() => {
                 event.prevent_default();
-                if open && let Some(hit) = hits.get(self.option.chosen()) {
+                if open && let Some(hit) = hits.get(self.search.chosen()) {
                     self.open_card(&hit.display_code, Some(hit.system));
                 } else if !self.input().value().trim().is_empty() {
                     let system = if let [one] = self.settings.systems[..] { Some(one) } else { None };
                     self.open_card(self.input().value().trim(), system);
                 }
             }
-            "Enter" if open && let Some(hit) = self.option.index.get_untracked().and_then(|i| hits.get(i)) => {
+            "Enter" if open && let Some(hit) = self.search.active().and_then(|i| hits.get(i)) => {
                 event.prevent_default();
                 self.pick(&hit.clone());
             }
@@ -414,8 +498,8 @@ impl Inner {
             // when the list has that very code; otherwise the code is checked as typed.
             "Enter" if open && !typed.is_empty() => {
                 event.prevent_default();
-                let fresh = self.search.shown.with_untracked(|s| s.as_ref().is_some_and(|s| s.request.text == typed))
-                    || self.header.with_untracked(Option::is_some);
+                let fresh =
+                    self.search.shown(|s| s.is_some_and(|s| s.request.text == typed)) || self.header.borrow().is_some();
                 if check::code_shaped(typed) {
                     match check::exact(if fresh { &hits } else { &[] }, typed, &self.settings.systems) {
                         check::Exact::One(hit) => self.pick(&hit.clone()),
@@ -424,7 +508,7 @@ impl Inner {
                 } else if fresh && let Some(hit) = hits.first() {
                     self.pick(&hit.clone());
                 } else {
-                    self.settled.set_now(typed.to_string());
+                    self.search.settle_now(typed.to_string());
                 }
             }
             // A typed code becomes a chip, rather than submitting the form half-filled.
@@ -434,13 +518,13 @@ impl Inner {
             }
             "Escape" if open => {
                 event.prevent_default();
-                self.expanded.set(false);
-                self.header.set(None);
+                self.close_list();
                 // The same text typed again lists afresh, with no option chosen.
-                self.option.index.set(None);
+                self.search.set_active(None);
             }
             "Backspace" if self.settings.multiple && self.input().value().is_empty() => {
-                if let Some(last) = self.picked.with_untracked(Vec::len).checked_sub(1) {
+                let count = self.picked.borrow().len();
+                if let Some(last) = count.checked_sub(1) {
                     self.remove(last);
                 }
             }
@@ -453,7 +537,7 @@ impl Inner {
     pub fn open_card(&self, code: &str, system: Option<CodeSystem>) {
         self.expanded.set(false);
         let anchor: HtmlElement = self.input().clone().unchecked_into();
-        self.settings.card.with_value(|card| card.show(&anchor, code, system.map_or("", CodeSystem::id)));
+        self.settings.card.show(&anchor, code, system.map_or("", CodeSystem::id));
     }
 
     /// Picks `hit`: into the input's value (or a chip), unless it is a header the field cannot
@@ -463,9 +547,9 @@ impl Inner {
             return;
         }
         if self.settings.billable_only && !hit.billable {
-            self.option.index.set(None);
-            self.header.set(Some(hit.into()));
-            self.announced.set(i18n::children_of(self.settings.lang, &hit.display_code));
+            self.search.set_active(None);
+            self.header.replace(Some(hit.into()));
+            self.announced.replace(i18n::children_of(self.settings.lang, &hit.display_code));
             self.expanded.set(true);
             return;
         }
@@ -475,26 +559,19 @@ impl Inner {
     /// Puts `choice` in the field and tells the page (not of a code that already is a chip).
     fn accept(&self, choice: Choice) {
         self.dirty.set(false);
-        self.header.set(None);
-        self.expanded.set(false);
-        self.option.index.set(None);
+        self.close_list();
+        self.search.set_active(None);
         self.set_message("");
         if self.settings.multiple {
-            let new = self
-                .picked
-                .try_update(|p| {
-                    let new = !p.contains(&choice);
-                    if new {
-                        p.push(choice.clone());
-                    }
-                    new
-                })
-                .unwrap_or(false);
+            let new = !self.picked.borrow().contains(&choice);
+            if new {
+                self.picked.borrow_mut().push(choice.clone());
+            }
             self.write("");
             if !new {
                 return;
             }
-            self.announced.set(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
+            self.announced.replace(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
         } else {
             self.write(&choice.display_code);
             self.held.replace(Some(choice.clone()));
@@ -507,8 +584,8 @@ impl Inner {
         self.filling.set(true);
         field::write(self.input(), value);
         self.filling.set(false);
-        self.text.set(value.to_string());
-        self.settled.set_now(String::new());
+        self.text.replace(value.to_string());
+        self.search.settle_now(String::new());
     }
 
     /// Checks a code typed or pasted without picking: a known one is written in its display
@@ -535,7 +612,7 @@ impl Inner {
         }
         self.checking.replace(Some(written.clone()));
         let this = self.clone();
-        leptos::task::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             let s = &this.settings;
             let verdict = check::check(&s.endpoint, s.timeout_ms, &written, &s.systems, s.billable_only).await;
             this.checking.replace(None);
@@ -546,6 +623,8 @@ impl Inner {
             this.dirty.set(false);
             let message = this.take(verdict, &written);
             this.set_message(&message);
+            // A new chip lifts `required` here, before the form is submitted again.
+            this.redraw();
             let resubmit = this.resubmit.take();
             if let (Some(submitter), Some(form)) = (resubmit, this.input().form()) {
                 if !message.is_empty() {
@@ -555,7 +634,7 @@ impl Inner {
                     }
                     this.input().report_validity();
                 } else {
-                    // After the effects have run: a new chip must first lift `required`.
+                    // In a task of its own, as a press of the button would be.
                     gloo_timers::callback::Timeout::new(0, move || {
                         let _ = form.request_submit_with_submitter(submitter.as_ref());
                     })
@@ -604,7 +683,7 @@ impl Inner {
         }
         event.prevent_default();
         let this = self.clone();
-        leptos::task::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             let s = &this.settings;
             let (mut left, mut messages) = (Vec::new(), Vec::new());
             for piece in pieces {
@@ -618,6 +697,7 @@ impl Inner {
             this.write(&left.join(", "));
             this.dirty.set(false);
             this.set_message(&messages.join(" "));
+            this.redraw();
         });
     }
 
@@ -626,7 +706,7 @@ impl Inner {
     fn set_message(&self, message: &str) {
         let input = self.input();
         input.set_custom_validity(message);
-        self.message.set(message.to_string());
+        self.message.replace(message.to_string());
         let mut added = self.added.borrow_mut();
         if message.is_empty() {
             added.put_back(input, "aria-invalid");
@@ -641,7 +721,7 @@ impl Inner {
 
     /// The id of the element holding the validation message.
     pub fn message_id(&self) -> String {
-        format!("{}-message", self.settings.id)
+        popup::message_id(&self.settings.id)
     }
 
     /// Removes chip `i` (multiple mode).
@@ -649,8 +729,10 @@ impl Inner {
         if self.frozen() {
             return;
         }
-        let Some(gone) = self.picked.try_update(|p| (i < p.len()).then(|| p.remove(i))).flatten() else { return };
-        self.announced.set(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
+        let count = self.picked.borrow().len();
+        let gone = (i < count).then(|| self.picked.borrow_mut().remove(i));
+        let Some(gone) = gone else { return };
+        self.announced.replace(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
         // The field's value changed as far as the page is concerned: `input` and `change` fire.
         let typed = self.input().value();
         self.write(&typed);
@@ -660,11 +742,6 @@ impl Inner {
     pub fn remove_and_refocus(&self, i: usize) {
         self.remove(i);
         let _ = self.input().focus();
-    }
-
-    /// The field's name.
-    pub fn name(&self) -> String {
-        self.name.clone()
     }
 
     /// Gives the input its attributes back.

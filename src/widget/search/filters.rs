@@ -1,34 +1,20 @@
 //! The search box's filters: which code system, and billable codes only.
 
-use leptos::prelude::*;
-
 use crate::api::CodeSystem;
+use crate::widget::fixed::{El, el};
 use crate::widget::i18n::Lang;
 
-/// The system select and the billable-only check box, writing into the box's filter signals.
-#[component]
-pub fn SearchFilters(
-    /// The language the labels are in.
-    lang: Lang,
-    /// The chosen system's id; empty searches all. (A `String`, a signal type the box has
-    /// already: each value type of a signal compiles Leptos's signal code again.)
-    system: RwSignal<String>,
-    /// Whether only billable codes are listed.
-    billable_only: RwSignal<bool>,
-) -> impl IntoView {
+/// The system select (its value a system's id; empty searches all) and the billable-only check
+/// box, in `lang`.
+pub fn filters(lang: Lang) -> [El; 2] {
     let words = lang.search_text();
-    view! {
-        <select
-            class="cc-search-system"
-            aria-label=words.code_system
-            on:change=move |event| system.set(event_target_value(&event))
-        >
-            <option value="">{words.all_systems}</option>
-            {CodeSystem::ALL.map(|s| view! { <option value=s.id()>{s.label()}</option> }.into_any()).collect_view()}
-        </select>
-        <label class="cc-search-billable">
-            <input type="checkbox" on:change=move |event| billable_only.set(event_target_checked(&event)) />
-            {format!(" {}", words.billable_only)}
-        </label>
-    }
+    let all = el("option").attr("value", "").child(words.all_systems);
+    let options = CodeSystem::ALL.map(|s| el("option").attr("value", s.id()).child(s.label()).into());
+    let select =
+        el("select").class("cc-search-system").attr("aria-label", words.code_system).child(all).children(options);
+    let billable = el("label")
+        .class("cc-search-billable")
+        .child(el("input").attr("type", "checkbox"))
+        .child(format!(" {}", words.billable_only));
+    [select, billable]
 }

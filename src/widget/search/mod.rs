@@ -2,18 +2,19 @@
 //! (ARIA combobox with a listbox popup) whose results open the card.
 //!
 //! Typing is debounced; each new query aborts the request of the one before, and the previous
-//! results stay on screen until the new ones arrive, so the list does not flicker while typing.
+//! results stay on screen until the new ones arrive, so the list does not flicker while typing
+//! (see [`crate::widget::typeahead`], which also says why this module has no Leptos).
 
 mod filters;
 mod results;
 mod search_box;
 
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::dom;
+use super::dom::{self, Listener};
 use search_box::SearchBox;
 
 #[wasm_bindgen]
@@ -39,30 +40,27 @@ pub fn mount_search(options: &str, element: HtmlElement, card: Card) -> Result<M
     let container = dom::shadow_container(&element, &config.look(), "cc-root cc-search-root")?;
     let shadow = element.shadow_root().ok_or("codecard: the search box has no shadow root")?;
     let label = element.get_attribute("data-label");
-    let card = StoredValue::new_local(card);
-    let handle = leptos::mount::mount_to(container, move || {
-        provide_context(config.lang);
-        view! { <SearchBox config card label /> }
-    });
-    Ok(MountedSearch { shadow, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    let (search_box, listeners) = SearchBox::mount(&container, &config, card, label)?;
+    Ok(MountedSearch { shadow, _search_box: search_box, listeners })
 }
 
 /// A mounted search box, held by the embed script so that teardown can remove it.
 #[wasm_bindgen]
 pub struct MountedSearch {
     shadow: web_sys::ShadowRoot,
-    // Dropping it unmounts the view and disposes of its reactive graph.
-    mounted: Option<Box<dyn std::any::Any>>,
+    _search_box: Rc<SearchBox>,
+    // Dropping them stops the box (and lets it go: they hold it).
+    listeners: Vec<Listener>,
 }
 
 #[wasm_bindgen]
 impl MountedSearch {
     /// Unmounts the box and shows the element's own content again (through a slot).
     pub fn destroy(mut self) {
-        self.mounted.take();
+        self.listeners.clear();
         // Nodes, not an HTML string: a page requiring Trusted Types refuses innerHTML.
         dom::empty(&self.shadow);
-        if let Ok(slot) = leptos::prelude::document().create_element("slot") {
+        if let Ok(slot) = dom::document().create_element("slot") {
             let _ = self.shadow.append_child(&slot);
         }
     }

@@ -1,151 +1,249 @@
 //! The search field and its state: debounced typing, keyboard navigation of the results,
 //! opening the card for a chosen one, and the status line.
 
-use leptos::html;
-use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::Card;
-use super::filters::SearchFilters;
-use super::results::ResultList;
+use super::filters::filters;
+use super::results::{self, option_id};
 use crate::api::{CodeSystem, SearchHit};
 use crate::widget::app::WidgetConfig;
 use crate::widget::client::{self, SearchRequest};
-use crate::widget::hooks::{Search, use_active_option, use_debounced, use_search};
-use crate::widget::i18n;
+use crate::widget::dom::{self, Listener};
+use crate::widget::fixed::{self, el};
+use crate::widget::i18n::{self, Lang};
+use crate::widget::typeahead::Typeahead;
 
-/// How long typing must pause before a search is sent.
-const DEBOUNCE_MS: u32 = 180;
+/// The search field, its filters, its status line and the listbox of results, drawn into a
+/// container; the box redraws itself after every change.
+pub struct SearchBox {
+    lang: Lang,
+    card: Card,
+    search: Typeahead,
+    /// The text as typed.
+    text: RefCell<String>,
+    /// Only this system, when one is chosen.
+    system: Cell<Option<CodeSystem>>,
+    billable_only: Cell<bool>,
+    /// Whether the list may show (the field was focused or typed into since it was cleared).
+    expanded: Cell<bool>,
+    /// The results whose options are drawn ([`Typeahead::serial`]).
+    drawn: Cell<Option<u32>>,
+    root: Element,
+    input: HtmlInputElement,
+    status: Element,
+    list: Element,
+}
 
-/// The search field, its filters, its status line and the listbox of results.
-#[component]
-pub fn SearchBox(
-    /// The widget's settings (endpoint, deadline, language).
-    config: WidgetConfig,
-    /// The card module's handle: choosing a result opens the card through it.
-    card: StoredValue<Card, LocalStorage>,
-    /// The field's label (`data-label`); the widget's own words when absent.
-    label: Option<String>,
-) -> impl IntoView {
-    let words = config.lang.search_text();
-    let input = NodeRef::<html::Input>::new();
-    let text = RwSignal::new(String::new());
-    let system = RwSignal::new(String::new());
-    let billable_only = RwSignal::new(false);
-    // The query actually sent: follows `text` after a pause in typing.
-    let settled = use_debounced(String::new(), DEBOUNCE_MS);
-    let option = use_active_option();
-    let active = option.index;
-    let expanded = RwSignal::new(false);
-
-    let request = Memo::new(move |_| SearchRequest {
-        text: settled.settled.get().trim().to_string(),
-        system: system.with(|id| CodeSystem::parse(id)),
-        billable_only: billable_only.get(),
-        limit: client::SEARCH_PAGE,
-    });
-
-    let lang = config.lang;
-    let Search { shown, problem } = use_search(request, config.endpoint.clone(), config.timeout_ms, lang, active);
-
-    let hits = move || shown.with(|s| s.as_ref().map(|s| s.results.results.clone()).unwrap_or_default());
-    let loading = move || {
-        let wanted = request.get();
-        !wanted.text.is_empty()
-            && shown.with(|s| s.as_ref().is_none_or(|s| s.request != wanted))
-            && problem.with(String::is_empty)
-    };
-    let open_list = move || expanded.get() && !text.with(String::is_empty) && shown.with(Option::is_some);
-
-    let open_card = move |hit: SearchHit| {
-        if let Some(anchor) = input.get_untracked() {
-            let anchor: HtmlElement = (*anchor).clone().unchecked_into();
-            card.with_value(|card| card.show(&anchor, &hit.display_code, hit.system.id()));
-        }
-    };
-
-    let on_input = move |event: web_sys::Event| {
-        let value = event_target_value(&event);
-        text.set(value.clone());
-        expanded.set(true);
-        settled.set(value);
-    };
-    let clear = move || {
-        text.set(String::new());
-        settled.set_now(String::new());
-        active.set(None);
-        expanded.set(false);
-        problem.set(String::new());
-        if let Some(input) = input.get_untracked() {
-            input.set_value("");
-        }
-    };
-    let on_keydown = move |event: web_sys::KeyboardEvent| {
-        let count = shown.with_untracked(|s| s.as_ref().map_or(0, |s| s.results.results.len()));
-        match event.key().as_str() {
-            "ArrowDown" | "ArrowUp" if count > 0 => {
-                event.prevent_default();
-                expanded.set(true);
-                option.step(event.key() == "ArrowDown", count);
+impl SearchBox {
+    /// Draws the box into `container`, labelled `label` (the widget's own words when absent);
+    /// chosen results open `card`. The listeners it returns drive it until they are dropped.
+    pub fn mount(
+        container: &HtmlElement,
+        config: &WidgetConfig,
+        card: Card,
+        label: Option<String>,
+    ) -> Result<(Rc<SearchBox>, Vec<Listener>), wasm_bindgen::JsValue> {
+        let lang = config.lang;
+        let words = lang.search_text();
+        let label = label.unwrap_or_else(|| words.search_label.to_string());
+        let field = el("input")
+            .attr("id", "cc-search-input")
+            .class("cc-search-input")
+            .attr("type", "search")
+            .attr("role", "combobox")
+            .attr("autocomplete", "off")
+            .attr("spellcheck", "false")
+            .attr("placeholder", words.search_placeholder)
+            .attr("aria-autocomplete", "list")
+            .attr("aria-controls", "cc-search-list")
+            .attr("aria-describedby", "cc-search-status")
+            .attr("aria-expanded", "false");
+        let markup = el("div")
+            .class("cc-search")
+            .attr("aria-busy", "false")
+            .child(el("label").class("cc-search-label").attr("for", "cc-search-input").child(label))
+            .child(el("div").class("cc-search-row").child(field).children(filters(lang).map(Into::into)))
+            .child(
+                el("p")
+                    .attr("id", "cc-search-status")
+                    .class("cc-search-status")
+                    .attr("role", "status")
+                    .attr("aria-live", "polite"),
+            )
+            .child(
+                el("ul")
+                    .attr("id", "cc-search-list")
+                    .class("cc-search-list")
+                    .attr("role", "listbox")
+                    .attr("aria-label", words.matching_codes)
+                    .attr("hidden", ""),
+            );
+        fixed::replace_children(container, vec![markup.into()]);
+        let find = |selector: &str| {
+            container.query_selector(selector).ok().flatten().ok_or("codecard: the search box was not drawn")
+        };
+        let (root, input, status, list) = (find(".cc-search")?, find("input")?, find("p")?, find("ul")?);
+        let (select, checkbox) = (find("select")?, find("[type=checkbox]")?);
+        let search_box = Rc::new_cyclic(|me: &Weak<SearchBox>| {
+            let me = me.clone();
+            let changed = Box::new(move || {
+                if let Some(me) = me.upgrade() {
+                    me.redraw();
+                }
+            });
+            SearchBox {
+                lang,
+                card,
+                search: Typeahead::new(config.endpoint.clone(), config.timeout_ms, lang, changed),
+                text: RefCell::default(),
+                system: Cell::default(),
+                billable_only: Cell::default(),
+                expanded: Cell::default(),
+                drawn: Cell::default(),
+                root,
+                input: input.unchecked_into(),
+                status,
+                list,
             }
-            "Enter" if count > 0 => {
-                let chosen = option.chosen();
-                let hit = shown.with_untracked(|s| s.as_ref().and_then(|s| s.results.results.get(chosen).cloned()));
-                if let Some(hit) = hit {
+        });
+        // Each handler changes the state, then the box redraws.
+        let on = |target: &Element, event: &'static str, handle: fn(&SearchBox, Event)| {
+            let me = search_box.clone();
+            Listener::new(target, event, false, move |event| {
+                handle(&me, event);
+                me.redraw();
+            })
+        };
+        let listeners = vec![
+            on(search_box.input.as_ref(), "input", SearchBox::typed),
+            on(search_box.input.as_ref(), "keydown", SearchBox::key),
+            on(search_box.input.as_ref(), "focus", |me, _| me.expanded.set(true)),
+            on(&select, "change", |me, event| {
+                let value = dom::event_value(&event);
+                me.system.set(CodeSystem::parse(&value));
+            }),
+            on(&checkbox, "change", |me, event| {
+                let checked = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+                me.billable_only.set(checked.is_some_and(|input| input.checked()));
+            }),
+            // Pressing an option leaves focus in the field.
+            on(&search_box.list, "mousedown", |_, event| dom::keep_focus(event)),
+            on(&search_box.list, "click", SearchBox::clicked),
+        ];
+        Ok((search_box, listeners))
+    }
+
+    /// What the box searches: the settled text with the filters.
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            text: self.search.settled().trim().to_string(),
+            system: self.system.get(),
+            billable_only: self.billable_only.get(),
+            limit: client::SEARCH_PAGE,
+        }
+    }
+
+    fn hits(&self) -> Vec<SearchHit> {
+        self.search.shown(|s| s.map(|s| s.results.results.clone()).unwrap_or_default())
+    }
+
+    fn open_list(&self) -> bool {
+        self.expanded.get() && !self.text.borrow().is_empty() && self.search.shown(|s| s.is_some())
+    }
+
+    fn typed(&self, _: Event) {
+        let value = self.input.value();
+        self.text.replace(value.clone());
+        self.expanded.set(true);
+        self.search.typed(value);
+    }
+
+    fn open_card(&self, hit: &SearchHit) {
+        self.card.show(&self.input, &hit.display_code, hit.system.id());
+    }
+
+    fn clear(&self) {
+        self.text.replace(String::new());
+        self.search.settle_now(String::new());
+        self.search.set_active(None);
+        self.search.clear_problem();
+        self.expanded.set(false);
+        self.input.set_value("");
+    }
+
+    fn key(&self, event: Event) {
+        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        let hits = self.hits();
+        match event.key().as_str() {
+            "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
+                event.prevent_default();
+                self.expanded.set(true);
+                self.search.step(event.key() == "ArrowDown", hits.len());
+            }
+            "Enter" if !hits.is_empty() => {
+                if let Some(hit) = hits.get(self.search.chosen()) {
                     event.prevent_default();
-                    open_card(hit);
+                    self.open_card(hit);
                 }
             }
             // With a card open, Esc belongs to the card (it closes and gives focus back here).
-            "Escape" if !card.with_value(Card::is_open) => {
+            "Escape" if !self.card.is_open() => {
                 event.prevent_default();
-                clear();
+                self.clear();
             }
             _ => {}
         }
-    };
+    }
 
-    let status = move || {
-        let problem = problem.get();
-        if !problem.is_empty() {
-            return problem;
+    /// A click in the list: on an option, it becomes the active one and its card opens.
+    fn clicked(&self, event: Event) {
+        let option = event.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("li").ok()?);
+        let Some(option) = option else { return };
+        let index = dom::child_elements(&self.list).iter().position(|li| *li == option);
+        if let Some((i, hit)) = index.and_then(|i| Some((i, self.hits().get(i)?.clone()))) {
+            self.search.set_active(Some(i));
+            self.open_card(&hit);
         }
-        if loading() {
-            return words.searching.to_string();
-        }
-        shown
-            .with(|s| s.as_ref().map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
-            .unwrap_or_default()
-    };
-    let label = label.unwrap_or_else(|| words.search_label.to_string());
+    }
 
-    view! {
-        <div class="cc-search" aria-busy=move || loading().to_string()>
-            <label class="cc-search-label" for="cc-search-input">{label}</label>
-            <div class="cc-search-row">
-                <input
-                    node_ref=input
-                    id="cc-search-input"
-                    class="cc-search-input"
-                    type="search"
-                    role="combobox"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder=words.search_placeholder
-                    aria-autocomplete="list"
-                    aria-controls="cc-search-list"
-                    aria-describedby="cc-search-status"
-                    aria-expanded=move || open_list().to_string()
-                    aria-activedescendant=move || active.get().filter(|_| open_list()).map(|i| format!("cc-search-option-{i}"))
-                    on:input=on_input
-                    on:keydown=on_keydown
-                    on:focus=move |_| expanded.set(true)
-                />
-                <SearchFilters lang system billable_only />
-            </div>
-            <p id="cc-search-status" class="cc-search-status" role="status" aria-live="polite">{status}</p>
-            <ResultList lang hits active open=open_list choose=Callback::new(open_card) />
-        </div>
+    /// Brings the page up to date with the state: asks for the current request, then sets the
+    /// field's state, the status line and the list.
+    fn redraw(&self) {
+        self.search.want(self.request());
+        let (open, loading) = (self.open_list(), self.search.loading());
+        dom::set_attr(&self.root, "aria-busy", if loading { "true" } else { "false" });
+        dom::set_attr(&self.input, "aria-expanded", if open { "true" } else { "false" });
+        let active = self.search.active().filter(|_| open);
+        match active {
+            Some(i) => dom::set_attr(&self.input, "aria-activedescendant", &option_id(i)),
+            None => dom::unset_attr(&self.input, "aria-activedescendant"),
+        }
+        let problem = self.search.problem();
+        let status = if !problem.is_empty() {
+            problem
+        } else if loading {
+            self.lang.search_text().searching.to_string()
+        } else {
+            self.search
+                .shown(|s| s.map(|s| i18n::search_status(self.lang, s.results.total, s.results.results.len())))
+                .unwrap_or_default()
+        };
+        dom::set_text(&self.status, &status);
+        dom::set_flag(&self.list, "hidden", !open);
+        let serial = self.search.serial();
+        if self.drawn.get() != Some(serial) {
+            self.drawn.set(Some(serial));
+            let options = self.hits().iter().enumerate().map(|(i, hit)| results::option(self.lang, i, hit)).collect();
+            fixed::replace_children(&self.list, options);
+        }
+        let selected = self.search.active();
+        for (i, option) in dom::child_elements(&self.list).iter().enumerate() {
+            dom::set_attr(option, "aria-selected", if selected == Some(i) { "true" } else { "false" });
+        }
     }
 }
