@@ -68,7 +68,9 @@
 // types the module compiles already: search box module 116,985 B, everything 235,645 B; the search
 // box and the code picker without Leptos (plain state in cells, redrawn after each change, their
 // markup drawn by the card's fixed-markup renderer): search box module 62,667 B, everything
-// 181,357 B gzip, every target met.
+// 181,357 B gzip, every target met; the picker's list placed by its own height, measured at its
+// width (it measured the clipped live region drawn first): search box module 62,923 B, everything
+// 181,613 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -79,8 +81,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_700],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 62_700],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_400],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_000],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_700],
 ];
 
 for (const c of figures.chunks)

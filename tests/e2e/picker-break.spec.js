@@ -300,6 +300,26 @@ test.describe("code picker under attack", () => {
     await expect.poll(async () => Math.round((await rect(rtl)).right - (await rect(field(page, "rtl"))).right)).toBe(0);
   });
 
+  test("a list with too little room under its input, and more above it, opens above the input", async ({ page }) => {
+    await page.setViewportSize({ width: 900, height: 700 });
+    await host(
+      page,
+      '<div style="height:520px"></div><label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">' +
+        '<div style="height:1200px"></div>'
+    );
+    // The input's bottom about 120 px above the viewport's: less than the list wants.
+    await field(page, "dx").evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().bottom + window.scrollY - 580));
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    const box = await boxOf(page, "dx");
+    await expect(box).toBeVisible();
+    await expect(await optionsOf(page, "dx")).toHaveCount(8);
+    const [input, list] = [await rect(field(page, "dx")), await rect(box)];
+    expect(list.bottom).toBeLessThanOrEqual(input.top + 3);
+    expect(list.height).toBeGreaterThan(200);
+    expect(list.top).toBeGreaterThanOrEqual(0);
+  });
+
   test("M4: adding and removing a chip and being offered a header's children are announced politely, in English and Spanish", async ({ page }) => {
     await host(page, form('<label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>'));
     await field(page, "more").focus();

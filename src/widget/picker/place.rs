@@ -65,17 +65,26 @@ pub fn place(input: &HtmlInputElement, popup: &HtmlElement, fixed: bool) -> bool
     // sees it, while the list's own lengths are zoomed once more when drawn: everything is
     // worked out in the viewport's pixels, then given to the list divided by its zoom.
     let zoom = css_zoom(popup);
-    // The height the list wants, whatever it is capped at now.
-    let wanted = popup.first_element_child().map_or(0.0, |list| f64::from(list.scroll_height()) + 4.0) * zoom;
     let r = input.get_bounding_client_rect();
-    let spot = spot((r.left(), r.top(), r.right(), r.bottom()), rtl, wanted, &view);
+    let at = |wanted| spot((r.left(), r.top(), r.right(), r.bottom()), rtl, wanted, &view);
     let (x, y) = if fixed { (0.0, 0.0) } else { (window.scroll_x().unwrap_or(0.0), window.scroll_y().unwrap_or(0.0)) };
     let style = popup.style();
     // Important: the page's stylesheets must not move the list (see styles).
-    for (property, value) in
-        [("top", spot.top + y), ("left", spot.left + x), ("width", spot.width), ("--cc-pick-max", spot.max_height)]
-    {
+    let set = |property, value: f64| {
         let _ = style.set_property_with_priority(property, &(dom::decimal(value / zoom, 2) + "px"), "important");
+    };
+    // The width first: the list's height depends on it (long titles wrap).
+    set("width", at(0.0).width);
+    // The height the list (or the field's message) wants, whatever it is capped at now: the
+    // scroll heights of what shows, not of the live region (drawn first, and clipped).
+    let wanted: f64 = dom::child_elements(popup)
+        .iter()
+        .filter(|part| !part.has_attribute("hidden") && part.get_attribute("role").as_deref() != Some("status"))
+        .map(|part| f64::from(part.scroll_height()) + 4.0)
+        .sum();
+    let spot = at(wanted * zoom);
+    for (property, value) in [("top", spot.top + y), ("left", spot.left + x), ("--cc-pick-max", spot.max_height)] {
+        set(property, value);
     }
     true
 }
