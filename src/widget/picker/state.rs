@@ -90,6 +90,9 @@ pub struct Inner {
     resubmit: RefCell<Option<Option<HtmlElement>>>,
     /// Attributes added to the input, restored on teardown.
     added: RefCell<field::Added>,
+    /// Torn down: the input is the page's again, and nothing is written to it any more (a page
+    /// handler of an event the picker fired may have destroyed it; a check may answer later).
+    gone: Cell<bool>,
     /// The input had `required` (in multiple mode a chip meets it).
     required: bool,
     /// The list, drawn into `settings.popup`.
@@ -132,6 +135,7 @@ pub fn new(settings: Settings, chips_host: Option<&HtmlElement>) -> Result<Picke
             dirty: Cell::default(),
             resubmit: RefCell::default(),
             added: RefCell::default(),
+            gone: Cell::default(),
         }
     });
     picker.prepare_input();
@@ -296,6 +300,9 @@ impl Inner {
     /// in multiple mode `required`, met by a chip); draws the list and the chips; and places the
     /// list under the input.
     pub fn redraw(self: &Rc<Self>) {
+        if self.gone.get() {
+            return;
+        }
         self.search.want(self.request());
         let open = self.open();
         let input = self.input();
@@ -558,25 +565,31 @@ impl Inner {
 
     /// Puts `choice` in the field and tells the page (not of a code that already is a chip).
     fn accept(&self, choice: Choice) {
+        if self.gone.get() {
+            return;
+        }
         self.dirty.set(false);
         self.close_list();
         self.search.set_active(None);
         self.set_message("");
+        let new = !self.picked.borrow().contains(&choice);
         if self.settings.multiple {
-            let new = !self.picked.borrow().contains(&choice);
             if new {
                 self.picked.borrow_mut().push(choice.clone());
+                self.announced.replace(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
             }
             self.write("");
-            if !new {
-                return;
-            }
-            self.announced.replace(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
         } else {
-            self.write(&choice.display_code);
+            // Held before it is written: a page that moves focus on from the `change` this
+            // fires blurs the field, and that blur must not check (and pick) the code again.
             self.held.replace(Some(choice.clone()));
+            self.write(&choice.display_code);
         }
-        dom::emit(self.input(), "codecard:select", &choice.detail(), false);
+        // (Single mode has no chips: always new.) A page handler of the `input` or `change`
+        // just fired may have destroyed the picker.
+        if new && !self.gone.get() {
+            dom::emit(self.input(), "codecard:select", &choice.detail(), false);
+        }
     }
 
     /// Writes the input as typing would, without taking it for typing.
@@ -616,8 +629,8 @@ impl Inner {
             let s = &this.settings;
             let verdict = check::check(&s.endpoint, s.timeout_ms, &written, &s.systems, s.billable_only).await;
             this.checking.replace(None);
-            // Typing went on meanwhile: that text gets its own check.
-            if this.input().value().trim() != written {
+            // Typing went on meanwhile: that text gets its own check. Torn down: nothing is said.
+            if this.gone.get() || this.input().value().trim() != written {
                 return;
             }
             this.dirty.set(false);
@@ -688,6 +701,9 @@ impl Inner {
             let (mut left, mut messages) = (Vec::new(), Vec::new());
             for piece in pieces {
                 let verdict = check::check(&s.endpoint, s.timeout_ms, &piece, &s.systems, s.billable_only).await;
+                if this.gone.get() {
+                    return;
+                }
                 let message = this.take(verdict, &piece);
                 if !message.is_empty() {
                     messages.push(message);
@@ -746,6 +762,7 @@ impl Inner {
 
     /// Gives the input its attributes back.
     pub fn restore(&self) {
+        self.gone.set(true);
         self.added.borrow().restore(self.input());
         self.input().set_custom_validity("");
     }

@@ -1,0 +1,147 @@
+// The search box and the code picker after their rewrite without Leptos (state in cells, a redraw
+// after each change), against pages that call back into them from their own event handlers,
+// answers that arrive after teardown, and odd results.
+const { test, expect } = require("@playwright/test");
+
+const { watchErrors } = require("./helpers");
+
+const field = (page, id) => page.locator(`#${id}`);
+const optionsOf = async (page, id) =>
+  page.locator(`#${await field(page, id).getAttribute("aria-controls")} [role=option]`);
+
+/** www/blank.html with `body`, `script` run before the embed script, and the embed script. */
+async function host(page, body, script = "") {
+  await page.goto("/blank.html");
+  await page.evaluate(
+    ([body, script]) => {
+      document.querySelector("main").insertAdjacentHTML("beforeend", body);
+      window.__picks = [];
+      document.addEventListener("codecard:select", (e) => window.__picks.push(e.detail.display_code));
+      new Function(script)();
+      const loader = document.createElement("script");
+      loader.src = "/widget/loader.js";
+      loader.dataset.endpoint = "/";
+      document.head.append(loader);
+    },
+    [body, script]
+  );
+  for (const input of await page.locator("input[data-codecard-picker]").all()) {
+    await expect(input).toHaveAttribute("role", "combobox");
+  }
+}
+
+const form = (fields) => `<form id="f" action="/demo/echo" method="post">${fields}<button>Send</button></form>`;
+
+/** Types `text` into field `id`, waits for an option showing `code`, and picks the first one
+ * with the keyboard. */
+async function pick(page, id, text, code) {
+  await field(page, id).focus();
+  await page.keyboard.type(text);
+  await expect((await optionsOf(page, id)).filter({ hasText: code }).first()).toBeVisible();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+}
+
+/** The attributes the picker adds to its input (none may stay after teardown). */
+const PICKER_ATTRIBUTES = ["role", "aria-expanded", "aria-controls", "aria-autocomplete", "aria-activedescendant", "aria-invalid", "autocomplete", "spellcheck"];
+const pickerAttributes = (page, id) =>
+  field(page, id).evaluate((el, names) => names.filter((n) => el.hasAttribute(n)), PICKER_ATTRIBUTES);
+
+/** Holds every search request until `release()` is called; `count()` says how many are held. */
+async function holdSearches(page) {
+  const held = [];
+  await page.route("**/v1/search**", (route) => held.push(route));
+  return {
+    count: () => held.length,
+    release: async () => {
+      await page.unroute("**/v1/search**");
+      for (const route of held.splice(0)) await route.continue().catch(() => {});
+    },
+  };
+}
+
+test.describe("plain-state search box and picker under re-entrant pages", () => {
+  let errors;
+  test.beforeEach(async ({ page }) => {
+    errors = watchErrors(page);
+  });
+  test.afterEach(() => expect(errors).toEqual([]));
+
+  test("a page that moves focus on from the picker's change event gets one codecard:select per pick (the blur checks nothing again)", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"><label for="next">Next</label><input id="next">'),
+      `document.addEventListener("change", (e) => e.target.id === "dx" && document.getElementById("next").focus());`
+    );
+    await pick(page, "dx", "E11.9", "E11.9");
+    await expect(field(page, "dx")).toHaveValue("E11.9");
+    await expect(field(page, "next")).toBeFocused();
+    // A second (checking) round trip would come back well within this.
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(() => window.__picks)).toEqual(["E11.9"]);
+    await expect(field(page, "dx")).not.toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("CodeCard.destroy() from a codecard:select handler leaves the input with none of the picker's attributes", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'),
+      `document.addEventListener("codecard:select", () => window.CodeCard.destroy());`
+    );
+    await pick(page, "dx", "E11.9", "E11.9");
+    await expect(field(page, "dx")).toHaveValue("E11.9");
+    await expect(page.locator("[data-codecard-pick]")).toHaveCount(0);
+    expect(await pickerAttributes(page, "dx")).toEqual([]);
+  });
+
+  test("CodeCard.destroy() from the change event of a pick: no codecard:select on the given-back input", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'),
+      `document.addEventListener("change", (e) => e.target.id === "dx" && window.CodeCard.destroy());`
+    );
+    await pick(page, "dx", "E11.9", "E11.9");
+    await expect(page.locator("[data-codecard-pick]")).toHaveCount(0);
+    expect(await page.evaluate(() => window.__picks)).toEqual([]);
+    expect(await pickerAttributes(page, "dx")).toEqual([]);
+  });
+
+  test("a check answered after CodeCard.destroy() writes nothing: no value, no validity, no event, no attribute", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"><label for="other">Other</label><input id="other" name="other" data-codecard-picker="icd10cm"><label for="next">Next</label><input id="next">')
+    );
+    const searches = await holdSearches(page);
+    // A known code written in lower case (a check rewrites it) and an unknown one (a check marks it invalid).
+    await field(page, "dx").fill("e119");
+    await field(page, "other").fill("E11.999");
+    await field(page, "next").focus();
+    await expect.poll(searches.count).toBeGreaterThanOrEqual(2);
+    await page.evaluate(() => window.CodeCard.destroy());
+    await searches.release();
+    await page.waitForTimeout(1000);
+    await expect(field(page, "dx")).toHaveValue("e119");
+    expect(await page.evaluate(() => window.__picks)).toEqual([]);
+    for (const id of ["dx", "other"]) {
+      expect(await pickerAttributes(page, id)).toEqual([]);
+      expect(await field(page, id).evaluate((el) => el.validationMessage)).toBe("");
+    }
+  });
+
+  test("typing then CodeCard.destroy() while the search is debounced or in flight draws nothing afterwards", async ({ page }) => {
+    await host(
+      page,
+      `<label for="dx">Dx</label><input id="dx" data-codecard-picker="icd10cm"><div data-codecard-search></div>`
+    );
+    await expect(page.locator("[data-codecard-search] >> input[type=search]")).toBeVisible();
+    await field(page, "dx").focus();
+    await page.keyboard.type("diab");
+    await page.locator("[data-codecard-search] >> input[type=search]").focus();
+    await page.keyboard.type("diab");
+    await page.evaluate(() => window.CodeCard.destroy());
+    await page.waitForTimeout(1000);
+    expect(await pickerAttributes(page, "dx")).toEqual([]);
+    await expect(page.locator("[data-codecard-pick]")).toHaveCount(0);
+    await expect(page.locator("[data-codecard-search] >> input[type=search]")).toHaveCount(0);
+  });
+});
