@@ -3,7 +3,7 @@
 // answers that arrive after teardown, and odd results.
 const { test, expect } = require("@playwright/test");
 
-const { watchErrors } = require("./helpers");
+const { watchErrors, trustedPage } = require("./helpers");
 
 const field = (page, id) => page.locator(`#${id}`);
 const optionsOf = async (page, id) =>
@@ -144,4 +144,104 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await expect(page.locator("[data-codecard-pick]")).toHaveCount(0);
     await expect(page.locator("[data-codecard-search] >> input[type=search]")).toHaveCount(0);
   });
+
+  test("after the form is reset, ArrowDown in the emptied field lists nothing and chooses no option", async ({ page }) => {
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+    await page.evaluate(() => document.getElementById("f").reset());
+    await expect(field(page, "dx")).toHaveValue("");
+    await page.keyboard.press("ArrowDown");
+    await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "false");
+    await expect(field(page, "dx")).not.toHaveAttribute("aria-activedescendant", /./);
+    await expect((await optionsOf(page, "dx")).first()).toBeHidden();
+  });
+
+  test("after the form is reset, a multiple picker's emptied field lists nothing on ArrowDown", async ({ page }) => {
+    await host(page, form('<label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>'));
+    await pick(page, "more", "I10", "I10");
+    await page.keyboard.type("diabetes");
+    await expect((await optionsOf(page, "more")).first()).toBeVisible();
+    await page.evaluate(() => document.getElementById("f").reset());
+    await expect(page.locator("[data-codecard-chips] li")).toHaveCount(0);
+    await page.keyboard.press("ArrowDown");
+    await expect(field(page, "more")).toHaveAttribute("aria-expanded", "false");
+    await page.keyboard.press("Enter");
+    await expect(page.locator("[data-codecard-chips] li")).toHaveCount(0);
+  });
+
+  test("a reset the page cancels (its own confirm said no) keeps the chips, the value and the message", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"><label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>')
+    );
+    // Added after the pickers started: the page's handler runs after theirs.
+    await page.evaluate(() => document.getElementById("f").addEventListener("reset", (e) => e.preventDefault()));
+    await pick(page, "more", "I10", "I10");
+    await field(page, "dx").fill("E11.999");
+    await field(page, "more").focus();
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    await page.evaluate(() => document.getElementById("f").reset());
+    await page.waitForTimeout(300);
+    await expect(page.locator("[data-codecard-chips] li")).toHaveText([/I10/]);
+    await expect(field(page, "dx")).toHaveValue("E11.999");
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    expect(await field(page, "dx").evaluate((el) => el.validationMessage)).not.toBe("");
+  });
+});
+
+test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await trustedPage(
+    page,
+    baseURL,
+    '<p><span data-code="I10">I10</span></p><div data-codecard-search></div><form><label for="dx">Dx</label><input id="dx" data-codecard-picker="icd10cm" data-multiple></form>'
+  );
+  const search = page.locator("[data-codecard-search] >> input[type=search]");
+  await search.fill("diabetes");
+  const option = page.locator("[data-codecard-search] >> [role=option]").first();
+  await expect(option).toBeVisible();
+  await expect(option.locator("mark").first()).toBeVisible();
+  await expect(field(page, "dx")).toHaveAttribute("role", "combobox");
+  await field(page, "dx").focus();
+  await page.keyboard.type("E11.9");
+  await expect((await optionsOf(page, "dx")).filter({ hasText: "E11.9" }).first()).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("[data-codecard-chips] li")).toHaveText([/E11\.9/]);
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test("search results with markup, emoji and overlapping, reversed or out-of-range highlights are drawn as text, marks on whole characters", async ({ page }) => {
+  const errors = watchErrors(page);
+  const title = "<img src=x onerror=window.__owned=1>😷 Fièvre 🦠 fever";
+  await page.route("**/v1/search**", (route) =>
+    route.fulfill({
+      contentType: "application/json",
+      body: JSON.stringify({
+        query: "fever",
+        total: 1,
+        offset: 0,
+        limit: 20,
+        complete: true,
+        results: [{
+          code: "R509", display_code: "R50.9", system: "icd10cm", billable: true, title,
+          // "😷" (one character, two UTF-16 units), "Fièvre", a span inside "Fièvre", one reversed, one past the end, "fever".
+          highlights: [{ start: 36, end: 37 }, { start: 38, end: 44 }, { start: 39, end: 41 }, { start: 44, end: 40 }, { start: 47, end: 52 }, { start: 60, end: 70 }],
+          via: "<b>Index</b>",
+        }],
+      }),
+    })
+  );
+  await host(page, "<div data-codecard-search></div>");
+  const search = page.locator("[data-codecard-search] >> input[type=search]");
+  await search.fill("fever");
+  const option = page.locator("[data-codecard-search] >> [role=option]");
+  await expect(option).toHaveCount(1);
+  await expect(option.locator(".cc-search-title")).toHaveText(title);
+  await expect(option.locator("mark")).toHaveText(["😷", "Fièvre", "fever"]);
+  await expect(option.locator("img")).toHaveCount(0);
+  expect(await page.evaluate(() => window.__owned)).toBeUndefined();
+  expect(errors).toEqual([]);
 });

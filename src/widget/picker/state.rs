@@ -400,7 +400,18 @@ impl Inner {
         if let Some(form) = self.input().form() {
             // Capture: the page's own submit handlers must not see a submit that is held back.
             listeners.push(on(&form, "submit", true, |me, event| me.submitting(&event)));
-            listeners.push(on(&form, "reset", false, |me, _| me.reset()));
+            listeners.push(on(&form, "reset", false, |me, event| {
+                // Once every listener has run: the page's own may cancel the reset (a confirm
+                // that said no), and the form then keeps its values, so the chips stay too.
+                let me = me.clone();
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if !event.default_prevented() && !me.gone.get() {
+                        me.reset();
+                        me.redraw();
+                    }
+                })
+                .forget();
+            }));
         }
         listeners
     }
@@ -445,13 +456,17 @@ impl Inner {
         self.validate();
     }
 
-    /// The form was reset: no message, no chips, nothing held (the browser resets the value).
+    /// The form was reset: no message, no chips, nothing held or listed (the browser reset the
+    /// value).
     fn reset(&self) {
         self.set_message("");
         self.picked.replace(Vec::new());
         self.held.replace(None);
         self.dirty.set(false);
         self.close_list();
+        // The emptied field lists nothing: the text typed before is gone with its results.
+        self.text.replace(String::new());
+        self.search.settle_now(String::new());
     }
 
     fn typed(&self) {
@@ -576,7 +591,12 @@ impl Inner {
         if self.settings.multiple {
             if new {
                 self.picked.borrow_mut().push(choice.clone());
-                self.announced.replace(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
+                self.announced.replace(i18n::chip_changed(
+                    self.settings.lang,
+                    &choice.display_code,
+                    &choice.title,
+                    true,
+                ));
             }
             self.write("");
         } else {
