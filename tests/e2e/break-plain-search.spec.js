@@ -3,7 +3,7 @@
 // answers that arrive after teardown, and odd results.
 const { test, expect } = require("@playwright/test");
 
-const { watchErrors, trustedPage } = require("./helpers");
+const { dialog, watchErrors, trustedPage } = require("./helpers");
 
 const field = (page, id) => page.locator(`#${id}`);
 const optionsOf = async (page, id) =>
@@ -244,4 +244,80 @@ test("search results with markup, emoji and overlapping, reversed or out-of-rang
   await expect(option.locator("img")).toHaveCount(0);
   expect(await page.evaluate(() => window.__owned)).toBeUndefined();
   expect(errors).toEqual([]);
+});
+
+/** Holds the search requests whose URL matches `pattern` until the function returned is called. */
+async function holdMatching(page, pattern) {
+  const held = [];
+  await page.route(pattern, (route) => held.push(route));
+  return async () => {
+    await page.unroute(pattern);
+    for (const route of held.splice(0)) await route.continue().catch(() => {});
+  };
+}
+
+test.describe("search box and picker, a coder typing on before the new results are in", () => {
+  const input = (page) => page.locator("[data-codecard-search] input[role=combobox]");
+  const options = (page) => page.locator("[data-codecard-search] [role=option]");
+  let errors;
+  test.beforeEach(async ({ page }) => {
+    errors = watchErrors(page);
+  });
+  test.afterEach(() => expect(errors).toEqual([]));
+
+  test("search box: Enter before the new text's results are in opens no card of the previous text's results; the next Enter opens the new first", async ({ page }) => {
+    await page.goto("/search.html");
+    await input(page).focus();
+    await page.keyboard.type("diabetes");
+    await expect(options(page).first()).toBeVisible();
+    const release = await holdMatching(page, /\/v1\/search\?.*insipidus/);
+    await page.keyboard.type(" insipidus");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await expect(dialog(page)).toHaveCount(0);
+    await release();
+    await expect(options(page).first()).toContainText(/insipidus/i);
+    await expect(dialog(page)).toHaveCount(0);
+    const first = await options(page).first().locator(".cc-search-code").textContent();
+    await page.keyboard.press("Enter");
+    await expect(dialog(page).locator(".cc-code")).toHaveText(first);
+  });
+
+  test("search box: typing on after arrowing to a result drops the choice, and Enter opens nothing of the previous list", async ({ page }) => {
+    await page.goto("/search.html");
+    await input(page).focus();
+    await page.keyboard.type("diabetes");
+    await expect(options(page).first()).toBeVisible();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await expect(input(page)).toHaveAttribute("aria-activedescendant", "cc-search-option-1");
+    const release = await holdMatching(page, /\/v1\/search\?.*insipidus/);
+    await page.keyboard.type(" insipidus");
+    await expect(input(page)).not.toHaveAttribute("aria-activedescendant", /./);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await expect(dialog(page)).toHaveCount(0);
+    await release();
+    await expect(options(page).first()).toContainText(/insipidus/i);
+    await expect(dialog(page)).toHaveCount(0);
+  });
+
+  test("picker: typing on after arrowing to a result drops the choice, and Enter picks nothing of the previous list", async ({ page }) => {
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm">'));
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await expect(field(page, "dx")).toHaveAttribute("aria-activedescendant", /-option-1$/);
+    const release = await holdMatching(page, /\/v1\/search\?.*insipidus/);
+    await page.keyboard.type(" insipidus");
+    await expect(field(page, "dx")).not.toHaveAttribute("aria-activedescendant", /./);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await release();
+    await expect((await optionsOf(page, "dx")).first()).toContainText(/insipidus/i);
+    await expect(field(page, "dx")).toHaveValue("diabetes insipidus");
+    expect(await page.evaluate(() => window.__picks)).toEqual([]);
+  });
 });

@@ -482,6 +482,8 @@ impl Inner {
         self.announced.replace(String::new());
         self.text.replace(value.clone());
         self.expanded.set(true);
+        // The option chosen with the arrows was one of the previous text's.
+        self.search.set_active(None);
         self.search.typed(value);
     }
 

@@ -160,6 +160,8 @@ impl SearchBox {
         let value = self.input.value();
         self.text.replace(value.clone());
         self.expanded.set(true);
+        // The option chosen with the arrows was one of the previous text's.
+        self.search.set_active(None);
         self.search.typed(value);
     }
 
@@ -185,8 +187,14 @@ impl SearchBox {
                 self.expanded.set(true);
                 self.search.step(event.key() == "ArrowDown", hits.len());
             }
+            // Without an option chosen with the arrows, the list is taken at its word only when it
+            // answers the text in the field (not a previous one still showing): else the search
+            // goes now, and the next Enter opens its first result.
             "Enter" if !hits.is_empty() => {
-                if let Some(hit) = hits.get(self.search.chosen()) {
+                let typed = self.text.borrow().clone();
+                if self.search.active().is_none() && (self.search.settled() != typed || self.search.loading()) {
+                    self.search.settle_now(typed);
+                } else if let Some(hit) = hits.get(self.search.chosen()) {
                     event.prevent_default();
                     self.open_card(hit);
                 }
