@@ -77,10 +77,10 @@ const chunk = (id) => figures.chunks.find((c) => c.id === id);
 // [what, bytes, coding, target (issue 14), ceiling]
 const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
-  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_700],
-  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_600],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_050],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_740],
+  ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_600],
+  ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_450],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_100],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_650],
 ];
 
 for (const c of figures.chunks)

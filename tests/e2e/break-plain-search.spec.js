@@ -189,6 +189,37 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
     expect(await field(page, "dx").evaluate((el) => el.validationMessage)).not.toBe("");
   });
+
+  test("a customized built-in input whose attribute callback fires input when aria-expanded or aria-activedescendant changes lists, checks and picks (no re-entrant trap)", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="dx">Dx</label><input is="dx-input" id="dx" name="dx" data-codecard-picker="icd10cm"><label for="next">Next</label><input id="next">'),
+      `customElements.define("dx-input", class extends HTMLInputElement {
+         static observedAttributes = ["aria-expanded", "aria-activedescendant"];
+         attributeChangedCallback(name, old, value) {
+           // A design system that tells its wrapper: on the same element, synchronously.
+           if (old !== value) this.dispatchEvent(new Event("input", { bubbles: true }));
+         }
+       }, { extends: "input" });`
+    );
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+    await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "true");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("E11.999");
+    await field(page, "next").focus();
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    await field(page, "dx").focus();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("E11.9");
+    await expect((await optionsOf(page, "dx")).filter({ hasText: "E11.9" }).first()).toBeVisible();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await expect(field(page, "dx")).toHaveValue("E11.9");
+    await expect(field(page, "dx")).not.toHaveAttribute("aria-invalid", "true");
+    expect(await page.evaluate(() => window.__picks)).toEqual(["E11.9"]);
+  });
 });
 
 test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {

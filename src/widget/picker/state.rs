@@ -89,7 +89,7 @@ pub struct Inner {
     /// A submit held back until the check answers, with the button that made it.
     resubmit: RefCell<Option<Option<HtmlElement>>>,
     /// Attributes added to the input, restored on teardown.
-    added: RefCell<field::Added>,
+    added: field::Added,
     /// Torn down: the input is the page's again, and nothing is written to it any more (a page
     /// handler of an event the picker fired may have destroyed it; a check may answer later).
     gone: Cell<bool>,
@@ -134,7 +134,7 @@ pub fn new(settings: Settings, chips_host: Option<&HtmlElement>) -> Result<Picke
             filling: Cell::default(),
             dirty: Cell::default(),
             resubmit: RefCell::default(),
-            added: RefCell::default(),
+            added: field::Added::default(),
             gone: Cell::default(),
         }
     });
@@ -283,7 +283,7 @@ impl Inner {
     /// The combobox pattern on the page's input; in multiple mode the chips carry the `name`.
     fn prepare_input(&self) {
         let input = self.input();
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         added.set(input, "role", "combobox");
         added.set(input, "aria-autocomplete", "list");
         added.set(input, "aria-controls", &self.list_id());
@@ -306,7 +306,7 @@ impl Inner {
         self.search.want(self.request());
         let open = self.open();
         let input = self.input();
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         added.set(input, "aria-expanded", if open { "true" } else { "false" });
         let active = self.search.active().filter(|_| open);
         match active {
@@ -320,7 +320,6 @@ impl Inner {
                 added.remove(input, "required");
             }
         }
-        drop(added);
         self.popup.draw(self, open);
         if let Some(chips) = &self.chips {
             chips.draw(self);
@@ -745,7 +744,7 @@ impl Inner {
         let input = self.input();
         input.set_custom_validity(message);
         self.message.replace(message.to_string());
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         if message.is_empty() {
             added.put_back(input, "aria-invalid");
             added.put_back(input, "aria-describedby");
@@ -785,7 +784,7 @@ impl Inner {
     /// Gives the input its attributes back.
     pub fn restore(&self) {
         self.gone.set(true);
-        self.added.borrow().restore(self.input());
+        self.added.restore(self.input());
         self.input().set_custom_validity("");
     }
 }
