@@ -220,6 +220,22 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await expect(field(page, "dx")).not.toHaveAttribute("aria-invalid", "true");
     expect(await page.evaluate(() => window.__picks)).toEqual(["E11.9"]);
   });
+
+  test("Escape while the search box's request is in flight: its answer, once released, shows nothing", async ({ page }) => {
+    await host(page, "<div data-codecard-search></div>");
+    const search = page.locator("[data-codecard-search] >> input[type=search]");
+    const searches = await holdSearches(page);
+    await search.focus();
+    await page.keyboard.type("asthma");
+    await expect.poll(searches.count).toBe(1);
+    await page.keyboard.press("Escape");
+    await searches.release();
+    await page.waitForTimeout(500);
+    await expect(search).toHaveValue("");
+    await expect(search).toHaveAttribute("aria-expanded", "false");
+    await expect(page.locator("[data-codecard-search] >> [role=option]")).toHaveCount(0);
+    await expect(page.locator("[data-codecard-search] >> [role=status]")).toHaveText("");
+  });
 });
 
 test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {
@@ -312,6 +328,21 @@ test.describe("search box and picker, a coder typing on before the new results a
     const first = await options(page).first().locator(".cc-search-code").textContent();
     await page.keyboard.press("Enter");
     await expect(dialog(page).locator(".cc-code")).toHaveText(first);
+  });
+
+  test("search box: Enter after the new text's search failed opens no card of the previous text's results", async ({ page }) => {
+    await page.goto("/search.html");
+    await input(page).focus();
+    await page.keyboard.type("diabetes");
+    await expect(options(page).first()).toBeVisible();
+    await page.route(/\/v1\/search\?.*insipidus/, (route) => route.abort("connectionrefused"));
+    await page.keyboard.type(" insipidus");
+    await expect(page.locator("[data-codecard-search] [role=status]")).not.toHaveText(/codes? found|Searching/);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await expect(dialog(page)).toHaveCount(0);
+    // (Chromium's own console line for the refused request is not ours.)
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes("Failed to load resource")));
   });
 
   test("search box: typing on after arrowing to a result drops the choice, and Enter opens nothing of the previous list", async ({ page }) => {

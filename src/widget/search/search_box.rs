@@ -188,11 +188,13 @@ impl SearchBox {
                 self.search.step(event.key() == "ArrowDown", hits.len());
             }
             // Without an option chosen with the arrows, the list is taken at its word only when it
-            // answers the text in the field (not a previous one still showing): else the search
-            // goes now, and the next Enter opens its first result.
+            // answers the text in the field (not a previous one still showing, its successor still
+            // loading or failed): else the search goes now, and the next Enter opens its first.
             "Enter" if !hits.is_empty() => {
                 let typed = self.text.borrow().clone();
-                if self.search.active().is_none() && (self.search.settled() != typed || self.search.loading()) {
+                let fresh = self.search.settled() == typed
+                    && self.search.shown(|s| s.is_some_and(|s| s.request == self.request()));
+                if self.search.active().is_none() && !fresh {
                     self.search.settle_now(typed);
                 } else if let Some(hit) = hits.get(self.search.chosen()) {
                     event.prevent_default();
