@@ -2,6 +2,7 @@
 // after each change), against pages that call back into them from their own event handlers,
 // answers that arrive after teardown, and odd results.
 const { test, expect } = require("@playwright/test");
+const { AxeBuilder } = require("@axe-core/playwright");
 
 const { dialog, watchErrors, trustedPage } = require("./helpers");
 
@@ -236,6 +237,19 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await expect(page.locator("[data-codecard-search] >> [role=option]")).toHaveCount(0);
     await expect(page.locator("[data-codecard-search] >> [role=status]")).toHaveText("");
   });
+
+  test("results that arrive after the page disabled the field's fieldset open no list", async ({ page }) => {
+    await host(page, form('<fieldset id="fs"><legend>Diagnosis</legend><label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"></fieldset>'));
+    const searches = await holdSearches(page);
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect.poll(searches.count).toBeGreaterThanOrEqual(1);
+    await page.evaluate(() => { document.getElementById("fs").disabled = true; });
+    await searches.release();
+    await page.waitForTimeout(500);
+    await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "false");
+    await expect((await optionsOf(page, "dx")).first()).toBeHidden();
+  });
 });
 
 test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {
@@ -382,4 +396,39 @@ test.describe("search box and picker, a coder typing on before the new results a
     await expect(field(page, "dx")).toHaveValue("diabetes insipidus");
     expect(await page.evaluate(() => window.__picks)).toEqual([]);
   });
+});
+
+test("axe-core finds no violations with a header's children offered in a picker, a read-only field's message shown, and the search box's list open on an active option", async ({ page }) => {
+  const errors = watchErrors(page);
+  const violations = async () =>
+    (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`
+    );
+  await host(
+    page,
+    `<h1>Claim</h1><div data-codecard-search></div>` +
+      form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"><label for="ro">Locked</label><input id="ro" name="ro" data-codecard-picker="icd10cm">')
+  );
+  // A read-only field holding an unknown code, submitted: its message shows under it.
+  await field(page, "ro").fill("E11.999");
+  await field(page, "ro").evaluate((el) => el.setAttribute("readonly", ""));
+  await page.locator("#f button").click();
+  await expect(page.locator("[data-codecard-pick] .cc-pick-message:not([hidden])")).toHaveCount(1);
+  // A header picked where only billable codes go: its children are offered, with a note.
+  await field(page, "dx").focus();
+  await page.keyboard.type("E11.6");
+  await expect((await optionsOf(page, "dx")).filter({ hasText: "E11.6" }).first()).toBeVisible();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("[data-codecard-pick] .cc-pick-note")).toBeVisible();
+  await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "true");
+  expect(await violations()).toEqual([]);
+  const search = page.locator("[data-codecard-search] >> input[type=search]");
+  await search.focus();
+  await page.keyboard.type("asthma");
+  await expect(page.locator("[data-codecard-search] >> [role=option]").first()).toBeVisible();
+  await page.keyboard.press("ArrowDown");
+  await expect(search).toHaveAttribute("aria-activedescendant", "cc-search-option-0");
+  expect(await violations()).toEqual([]);
+  expect(errors).toEqual([]);
 });
