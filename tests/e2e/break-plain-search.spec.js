@@ -250,6 +250,17 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "false");
     await expect((await optionsOf(page, "dx")).first()).toBeHidden();
   });
+
+  test("a page that submits its form from codecard:select submits the chip just picked (required met by it)", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="more">More</label><input id="more" name="more" required data-codecard-picker="icd10cm" data-multiple>'),
+      `document.addEventListener("codecard:select", () => document.getElementById("f").requestSubmit());`
+    );
+    await pick(page, "more", "I10", "I10");
+    await page.waitForURL("**/demo/echo");
+    expect(JSON.parse(await page.locator("#fields").textContent())).toEqual([["more", "I10"]]);
+  });
 });
 
 test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {

@@ -299,7 +299,7 @@ impl Inner {
     /// request; mirrors the state onto the input (`aria-expanded`, `aria-activedescendant`, and
     /// in multiple mode `required`, met by a chip); draws the list and the chips; and places the
     /// list under the input.
-    pub fn redraw(self: &Rc<Self>) {
+    pub fn redraw(&self) {
         if self.gone.get() {
             return;
         }
@@ -337,7 +337,7 @@ impl Inner {
     }
 
     /// Places the list at its input (see [`place`]); an input scrolled out of view closes it.
-    pub fn place(self: &Rc<Self>) {
+    pub fn place(&self) {
         if !place::place(self.input(), &self.settings.popup, self.settings.fixed) {
             self.close_list();
             self.redraw();
@@ -609,6 +609,9 @@ impl Inner {
         // (Single mode has no chips: always new.) A page handler of the `input` or `change`
         // just fired may have destroyed the picker.
         if new && !self.gone.get() {
+            // The page sees the field as picked: the chip (and its hidden input) drawn, `required`
+            // met by it, the list closed (a handler may submit the form right away).
+            self.redraw();
             dom::emit(self.input(), "codecard:select", &choice.detail(), false);
         }
     }
