@@ -261,6 +261,22 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await page.waitForURL("**/demo/echo");
     expect(JSON.parse(await page.locator("#fields").textContent())).toEqual([["more", "I10"]]);
   });
+
+  test("a page that saves its form on the picker's change event saves the chips as they are after the pick or removal", async ({ page }) => {
+    await host(
+      page,
+      form('<label for="more">More</label><input id="more" name="more" data-codecard-picker="icd10cm" data-multiple>'),
+      `window.__saved = [];
+       document.addEventListener("change", (e) => e.target.id === "more" && window.__saved.push(new FormData(document.getElementById("f")).getAll("more")));`
+    );
+    await pick(page, "more", "I10", "I10");
+    await expect.poll(() => page.evaluate(() => window.__saved.at(-1))).toEqual(["I10"]);
+    await pick(page, "more", "E11.9", "E11.9");
+    await expect.poll(() => page.evaluate(() => window.__saved.at(-1))).toEqual(["I10", "E11.9"]);
+    await page.locator("[data-codecard-chips] li").first().getByRole("button").click();
+    await expect(page.locator("[data-codecard-chips] li")).toHaveCount(1);
+    expect(await page.evaluate(() => window.__saved.at(-1))).toEqual(["E11.9"]);
+  });
 });
 
 test("under require-trusted-types-for 'script' the search box lists marked results, and the picker lists and picks, with no violation", async ({ page, baseURL }) => {

@@ -599,19 +599,19 @@ impl Inner {
                     true,
                 ));
             }
-            self.write("");
         } else {
             // Held before it is written: a page that moves focus on from the `change` this
             // fires blurs the field, and that blur must not check (and pick) the code again.
             self.held.replace(Some(choice.clone()));
-            self.write(&choice.display_code);
         }
+        // The page sees the field as picked from its first event on: the chip (and its hidden
+        // input) drawn, `required` met by it, the list closed (a handler may save or submit the
+        // form right away).
+        self.redraw();
+        self.write(if self.settings.multiple { "" } else { &choice.display_code });
         // (Single mode has no chips: always new.) A page handler of the `input` or `change`
         // just fired may have destroyed the picker.
         if new && !self.gone.get() {
-            // The page sees the field as picked: the chip (and its hidden input) drawn, `required`
-            // met by it, the list closed (a handler may submit the form right away).
-            self.redraw();
             dom::emit(self.input(), "codecard:select", &choice.detail(), false);
         }
     }
@@ -773,7 +773,9 @@ impl Inner {
         let gone = (i < count).then(|| self.picked.borrow_mut().remove(i));
         let Some(gone) = gone else { return };
         self.announced.replace(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
-        // The field's value changed as far as the page is concerned: `input` and `change` fire.
+        // The field's value changed as far as the page is concerned: `input` and `change` fire,
+        // once the chip is gone from the form.
+        self.redraw();
         let typed = self.input().value();
         self.write(&typed);
     }
