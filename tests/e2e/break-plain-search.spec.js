@@ -191,12 +191,12 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     expect(await field(page, "dx").evaluate((el) => el.validationMessage)).not.toBe("");
   });
 
-  test("a customized built-in input whose attribute callback fires input when aria-expanded or aria-activedescendant changes lists, checks and picks (no re-entrant trap)", async ({ page }) => {
+  test("a customized built-in input whose attribute callback fires input when an ARIA attribute changes lists, checks and picks (no re-entrant trap)", async ({ page }) => {
     await host(
       page,
       form('<label for="dx">Dx</label><input is="dx-input" id="dx" name="dx" data-codecard-picker="icd10cm"><label for="next">Next</label><input id="next">'),
       `customElements.define("dx-input", class extends HTMLInputElement {
-         static observedAttributes = ["aria-expanded", "aria-activedescendant"];
+         static observedAttributes = ["aria-expanded", "aria-activedescendant", "aria-invalid", "aria-describedby"];
          attributeChangedCallback(name, old, value) {
            // A design system that tells its wrapper: on the same element, synchronously.
            if (old !== value) this.dispatchEvent(new Event("input", { bubbles: true }));
@@ -219,7 +219,26 @@ test.describe("plain-state search box and picker under re-entrant pages", () => 
     await page.keyboard.press("Enter");
     await expect(field(page, "dx")).toHaveValue("E11.9");
     await expect(field(page, "dx")).not.toHaveAttribute("aria-invalid", "true");
-    expect(await page.evaluate(() => window.__picks)).toEqual(["E11.9"]);
+    await expect.poll(() => page.evaluate(() => window.__picks)).toEqual(["E11.9"]);
+  });
+
+  test("an input event the page fires without changing the value (a form library touching its fields) keeps the field's message and the keyboard's option", async ({ page }) => {
+    await host(page, form('<label for="dx">Dx</label><input id="dx" name="dx" data-codecard-picker="icd10cm"><label for="next">Next</label><input id="next">'));
+    const touch = () => field(page, "dx").evaluate((el) => el.dispatchEvent(new Event("input", { bubbles: true })));
+    await field(page, "dx").fill("E11.999");
+    await field(page, "next").focus();
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    await touch();
+    await expect(field(page, "dx")).toHaveAttribute("aria-invalid", "true");
+    expect(await field(page, "dx").evaluate((el) => el.validationMessage)).not.toBe("");
+    await field(page, "dx").fill("");
+    await field(page, "dx").focus();
+    await page.keyboard.type("diabetes");
+    await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await touch();
+    await expect(field(page, "dx")).toHaveAttribute("aria-activedescendant", /-option-1$/);
   });
 
   test("Escape while the search box's request is in flight: its answer, once released, shows nothing", async ({ page }) => {
@@ -457,5 +476,32 @@ test("axe-core finds no violations with a header's children offered in a picker,
   await page.keyboard.press("ArrowDown");
   await expect(search).toHaveAttribute("aria-activedescendant", "cc-search-option-0");
   expect(await violations()).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test("keys that belong to an IME composition (Enter, arrows, Escape) are left to it by the search box and the picker", async ({ page }) => {
+  const errors = watchErrors(page);
+  await host(page, '<div data-codecard-search></div><form><label for="dx">Dx</label><input id="dx" data-codecard-picker="icd10cm"></form>');
+  const composing = (locator, key) =>
+    locator.evaluate((el, key) => el.dispatchEvent(new KeyboardEvent("keydown", { key, isComposing: true, bubbles: true, composed: true, cancelable: true })), key);
+  const search = page.locator("[data-codecard-search] >> input[type=search]");
+  await search.focus();
+  await page.keyboard.type("asthma");
+  await expect(page.locator("[data-codecard-search] >> [role=option]").first()).toBeVisible();
+  expect(await composing(search, "ArrowDown")).toBe(true);
+  expect(await composing(search, "Enter")).toBe(true);
+  expect(await composing(search, "Escape")).toBe(true);
+  await page.waitForTimeout(300);
+  await expect(dialog(page)).toHaveCount(0);
+  await expect(search).toHaveValue("asthma");
+  await expect(search).not.toHaveAttribute("aria-activedescendant", /./);
+
+  await field(page, "dx").focus();
+  await page.keyboard.type("I10");
+  await expect((await optionsOf(page, "dx")).first()).toBeVisible();
+  expect(await composing(field(page, "dx"), "ArrowDown")).toBe(true);
+  expect(await composing(field(page, "dx"), "Escape")).toBe(true);
+  await expect(field(page, "dx")).not.toHaveAttribute("aria-activedescendant", /./);
+  await expect(field(page, "dx")).toHaveAttribute("aria-expanded", "true");
   expect(errors).toEqual([]);
 });

@@ -469,10 +469,12 @@ impl Inner {
     }
 
     fn typed(&self) {
-        if self.filling.get() || self.frozen() {
+        let value = self.input().value();
+        // An `input` event that changed nothing (a page's form library "touching" its fields) is
+        // no typing: the field's message, its code and the keyboard's option stay.
+        if self.filling.get() || self.frozen() || value == *self.text.borrow() {
             return;
         }
-        let value = self.input().value();
         // A new text is a new answer: the browser's verdict on the old one no longer applies.
         self.set_message("");
         self.held.replace(None);
@@ -487,8 +489,9 @@ impl Inner {
     }
 
     fn key(self: &Rc<Self>, event: &KeyboardEvent) {
-        // Alt+Enter still opens the card: reading a code changes nothing.
-        if self.frozen() && !(event.key() == "Enter" && event.alt_key()) {
+        // Alt+Enter still opens the card: reading a code changes nothing. The keys that end or
+        // steer an IME composition belong to it.
+        if event.is_composing() || (self.frozen() && !(event.key() == "Enter" && event.alt_key())) {
             return;
         }
         let hits = self.hits();
@@ -496,8 +499,6 @@ impl Inner {
         let typed = self.input().value();
         let typed = typed.trim();
         match event.key().as_str() {
-            // The Enter that ends an IME composition belongs to the composition.
-            "Enter" if event.is_composing() => {}
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
                 event.prevent_default();
                 self.expanded.set(true);

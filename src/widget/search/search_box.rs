@@ -179,7 +179,8 @@ impl SearchBox {
     }
 
     fn key(&self, event: Event) {
-        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        // The keys that end or steer an IME composition belong to it.
+        let Some(event) = event.dyn_ref::<KeyboardEvent>().filter(|event| !event.is_composing()) else { return };
         let hits = self.hits();
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
