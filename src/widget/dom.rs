@@ -212,19 +212,43 @@ pub struct Listener {
     target: EventTarget,
     event: &'static str,
     capture: bool,
-    callback: Closure<dyn FnMut(web_sys::Event)>,
+    callback: Closure<Handler>,
 }
+
+/// A listener's handler. In the search box's module `Fn`, not `FnMut`: a picker's handler may run
+/// again inside itself (the page fires the same event from its own code that the handler set off,
+/// an input's attribute callback say), which a `FnMut` closure refuses with an error.
+#[cfg(feature = "search-box")]
+type Handler = dyn Fn(web_sys::Event);
+#[cfg(not(feature = "search-box"))]
+type Handler = dyn FnMut(web_sys::Event);
 
 impl Listener {
     /// Listens for `event` on `target`; `capture` also catches events that do not bubble, such
     /// as `scroll` in nested scrolling panels.
+    #[cfg(feature = "search-box")]
+    pub fn new(
+        target: &EventTarget,
+        event: &'static str,
+        capture: bool,
+        callback: impl Fn(web_sys::Event) + 'static,
+    ) -> Listener {
+        Listener::listen(target, event, capture, Closure::new(callback))
+    }
+
+    /// Listens for `event` on `target`; `capture` also catches events that do not bubble, such
+    /// as `scroll` in nested scrolling panels.
+    #[cfg(not(feature = "search-box"))]
     pub fn new(
         target: &EventTarget,
         event: &'static str,
         capture: bool,
         callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Listener {
-        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
+        Listener::listen(target, event, capture, Closure::new(callback))
+    }
+
+    fn listen(target: &EventTarget, event: &'static str, capture: bool, callback: Closure<Handler>) -> Listener {
         let _ = target.add_event_listener_with_callback_and_bool(event, callback.as_ref().unchecked_ref(), capture);
         Listener { target: target.clone(), event, capture, callback }
     }

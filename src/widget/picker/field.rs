@@ -1,6 +1,8 @@
 //! The page's own `<input>`: its value written the way a person's typing writes it, and the
 //! attributes the picker adds to it (and takes away again on teardown).
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlInputElement;
@@ -34,54 +36,63 @@ fn native_set(input: &HtmlInputElement, value: &str) -> bool {
 }
 
 /// The attributes the picker set on the input, with the values they had before (`None`: absent).
+/// Never borrowed while the input is written: a customized built-in input's attribute callback
+/// runs the page's code right then, and that may call the picker again.
 #[derive(Default)]
-pub struct Added(Vec<(&'static str, Option<String>)>);
+pub struct Added(RefCell<Vec<(&'static str, Option<String>)>>);
 
 impl Added {
     /// Sets `name`, remembering its first previous value.
-    pub fn set(&mut self, input: &HtmlInputElement, name: &'static str, value: &str) {
-        if !self.0.iter().any(|(n, _)| *n == name) {
-            self.0.push((name, input.get_attribute(name)));
-        }
+    pub fn set(&self, input: &HtmlInputElement, name: &'static str, value: &str) {
+        self.remember(input, name);
         let _ = input.set_attribute(name, value);
     }
 
     /// Removes `name`, remembering its first previous value.
-    pub fn remove(&mut self, input: &HtmlInputElement, name: &'static str) {
-        if !self.0.iter().any(|(n, _)| *n == name) {
-            self.0.push((name, input.get_attribute(name)));
-        }
+    pub fn remove(&self, input: &HtmlInputElement, name: &'static str) {
+        self.remember(input, name);
         let _ = input.remove_attribute(name);
+    }
+
+    fn remember(&self, input: &HtmlInputElement, name: &'static str) {
+        let mut added = self.0.borrow_mut();
+        if !added.iter().any(|(n, _)| *n == name) {
+            added.push((name, input.get_attribute(name)));
+        }
     }
 
     /// The value `name` had before the picker changed it (its value now if it did not).
     pub fn before(&self, input: &HtmlInputElement, name: &str) -> Option<String> {
-        match self.0.iter().find(|(n, _)| *n == name) {
+        match self.0.borrow().iter().find(|(n, _)| *n == name) {
             Some((_, before)) => before.clone(),
             None => input.get_attribute(name),
         }
     }
 
     /// Puts `name` back as it was before the picker changed it.
-    pub fn put_back(&mut self, input: &HtmlInputElement, name: &str) {
-        if let Some(i) = self.0.iter().position(|(n, _)| *n == name) {
-            let (name, before) = self.0.remove(i);
-            let _ = match before {
-                Some(value) => input.set_attribute(name, &value),
-                None => input.remove_attribute(name),
-            };
+    pub fn put_back(&self, input: &HtmlInputElement, name: &str) {
+        let found = {
+            let mut added = self.0.borrow_mut();
+            added.iter().position(|(n, _)| *n == name).map(|i| added.remove(i))
+        };
+        if let Some(found) = found {
+            put(input, found);
         }
     }
 
     /// Puts every attribute back as it was.
     pub fn restore(&self, input: &HtmlInputElement) {
-        for (name, before) in &self.0 {
-            let _ = match before {
-                Some(value) => input.set_attribute(name, value),
-                None => input.remove_attribute(name),
-            };
+        for found in self.0.take() {
+            put(input, found);
         }
     }
+}
+
+fn put(input: &HtmlInputElement, (name, before): (&str, Option<String>)) {
+    let _ = match before {
+        Some(value) => input.set_attribute(name, &value),
+        None => input.remove_attribute(name),
+    };
 }
 
 /// A `MutationObserver` on some attributes of the input, disconnected when dropped: the page

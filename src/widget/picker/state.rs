@@ -89,7 +89,10 @@ pub struct Inner {
     /// A submit held back until the check answers, with the button that made it.
     resubmit: RefCell<Option<Option<HtmlElement>>>,
     /// Attributes added to the input, restored on teardown.
-    added: RefCell<field::Added>,
+    added: field::Added,
+    /// Torn down: the input is the page's again, and nothing is written to it any more (a page
+    /// handler of an event the picker fired may have destroyed it; a check may answer later).
+    gone: Cell<bool>,
     /// The input had `required` (in multiple mode a chip meets it).
     required: bool,
     /// The list, drawn into `settings.popup`.
@@ -131,7 +134,8 @@ pub fn new(settings: Settings, chips_host: Option<&HtmlElement>) -> Result<Picke
             filling: Cell::default(),
             dirty: Cell::default(),
             resubmit: RefCell::default(),
-            added: RefCell::default(),
+            added: field::Added::default(),
+            gone: Cell::default(),
         }
     });
     picker.prepare_input();
@@ -279,7 +283,7 @@ impl Inner {
     /// The combobox pattern on the page's input; in multiple mode the chips carry the `name`.
     fn prepare_input(&self) {
         let input = self.input();
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         added.set(input, "role", "combobox");
         added.set(input, "aria-autocomplete", "list");
         added.set(input, "aria-controls", &self.list_id());
@@ -295,11 +299,14 @@ impl Inner {
     /// request; mirrors the state onto the input (`aria-expanded`, `aria-activedescendant`, and
     /// in multiple mode `required`, met by a chip); draws the list and the chips; and places the
     /// list under the input.
-    pub fn redraw(self: &Rc<Self>) {
+    pub fn redraw(&self) {
+        if self.gone.get() {
+            return;
+        }
         self.search.want(self.request());
         let open = self.open();
         let input = self.input();
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         added.set(input, "aria-expanded", if open { "true" } else { "false" });
         let active = self.search.active().filter(|_| open);
         match active {
@@ -313,7 +320,6 @@ impl Inner {
                 added.remove(input, "required");
             }
         }
-        drop(added);
         self.popup.draw(self, open);
         if let Some(chips) = &self.chips {
             chips.draw(self);
@@ -331,7 +337,7 @@ impl Inner {
     }
 
     /// Places the list at its input (see [`place`]); an input scrolled out of view closes it.
-    pub fn place(self: &Rc<Self>) {
+    pub fn place(&self) {
         if !place::place(self.input(), &self.settings.popup, self.settings.fixed) {
             self.close_list();
             self.redraw();
@@ -393,7 +399,18 @@ impl Inner {
         if let Some(form) = self.input().form() {
             // Capture: the page's own submit handlers must not see a submit that is held back.
             listeners.push(on(&form, "submit", true, |me, event| me.submitting(&event)));
-            listeners.push(on(&form, "reset", false, |me, _| me.reset()));
+            listeners.push(on(&form, "reset", false, |me, event| {
+                // Once every listener has run: the page's own may cancel the reset (a confirm
+                // that said no), and the form then keeps its values, so the chips stay too.
+                let me = me.clone();
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if !event.default_prevented() && !me.gone.get() {
+                        me.reset();
+                        me.redraw();
+                    }
+                })
+                .forget();
+            }));
         }
         listeners
     }
@@ -438,20 +455,26 @@ impl Inner {
         self.validate();
     }
 
-    /// The form was reset: no message, no chips, nothing held (the browser resets the value).
+    /// The form was reset: no message, no chips, nothing held or listed (the browser reset the
+    /// value).
     fn reset(&self) {
         self.set_message("");
         self.picked.replace(Vec::new());
         self.held.replace(None);
         self.dirty.set(false);
         self.close_list();
+        // The emptied field lists nothing: the text typed before is gone with its results.
+        self.text.replace(String::new());
+        self.search.settle_now(String::new());
     }
 
     fn typed(&self) {
-        if self.filling.get() || self.frozen() {
+        let value = self.input().value();
+        // An `input` event that changed nothing (a page's form library "touching" its fields) is
+        // no typing: the field's message, its code and the keyboard's option stay.
+        if self.filling.get() || self.frozen() || value == *self.text.borrow() {
             return;
         }
-        let value = self.input().value();
         // A new text is a new answer: the browser's verdict on the old one no longer applies.
         self.set_message("");
         self.held.replace(None);
@@ -460,12 +483,15 @@ impl Inner {
         self.announced.replace(String::new());
         self.text.replace(value.clone());
         self.expanded.set(true);
+        // The option chosen with the arrows was one of the previous text's.
+        self.search.set_active(None);
         self.search.typed(value);
     }
 
     fn key(self: &Rc<Self>, event: &KeyboardEvent) {
-        // Alt+Enter still opens the card: reading a code changes nothing.
-        if self.frozen() && !(event.key() == "Enter" && event.alt_key()) {
+        // Alt+Enter still opens the card: reading a code changes nothing. The keys that end or
+        // steer an IME composition belong to it.
+        if event.is_composing() || (self.frozen() && !(event.key() == "Enter" && event.alt_key())) {
             return;
         }
         let hits = self.hits();
@@ -473,8 +499,6 @@ impl Inner {
         let typed = self.input().value();
         let typed = typed.trim();
         match event.key().as_str() {
-            // The Enter that ends an IME composition belongs to the composition.
-            "Enter" if event.is_composing() => {}
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
                 event.prevent_default();
                 self.expanded.set(true);
@@ -558,25 +582,39 @@ impl Inner {
 
     /// Puts `choice` in the field and tells the page (not of a code that already is a chip).
     fn accept(&self, choice: Choice) {
+        if self.gone.get() {
+            return;
+        }
         self.dirty.set(false);
         self.close_list();
         self.search.set_active(None);
         self.set_message("");
+        let new = !self.picked.borrow().contains(&choice);
         if self.settings.multiple {
-            let new = !self.picked.borrow().contains(&choice);
             if new {
                 self.picked.borrow_mut().push(choice.clone());
+                self.announced.replace(i18n::chip_changed(
+                    self.settings.lang,
+                    &choice.display_code,
+                    &choice.title,
+                    true,
+                ));
             }
-            self.write("");
-            if !new {
-                return;
-            }
-            self.announced.replace(i18n::chip_changed(self.settings.lang, &choice.display_code, &choice.title, true));
         } else {
-            self.write(&choice.display_code);
+            // Held before it is written: a page that moves focus on from the `change` this
+            // fires blurs the field, and that blur must not check (and pick) the code again.
             self.held.replace(Some(choice.clone()));
         }
-        dom::emit(self.input(), "codecard:select", &choice.detail(), false);
+        // The page sees the field as picked from its first event on: the chip (and its hidden
+        // input) drawn, `required` met by it, the list closed (a handler may save or submit the
+        // form right away).
+        self.redraw();
+        self.write(if self.settings.multiple { "" } else { &choice.display_code });
+        // (Single mode has no chips: always new.) A page handler of the `input` or `change`
+        // just fired may have destroyed the picker.
+        if new && !self.gone.get() {
+            dom::emit(self.input(), "codecard:select", &choice.detail(), false);
+        }
     }
 
     /// Writes the input as typing would, without taking it for typing.
@@ -616,8 +654,8 @@ impl Inner {
             let s = &this.settings;
             let verdict = check::check(&s.endpoint, s.timeout_ms, &written, &s.systems, s.billable_only).await;
             this.checking.replace(None);
-            // Typing went on meanwhile: that text gets its own check.
-            if this.input().value().trim() != written {
+            // Typing went on meanwhile: that text gets its own check. Torn down: nothing is said.
+            if this.gone.get() || this.input().value().trim() != written {
                 return;
             }
             this.dirty.set(false);
@@ -688,6 +726,9 @@ impl Inner {
             let (mut left, mut messages) = (Vec::new(), Vec::new());
             for piece in pieces {
                 let verdict = check::check(&s.endpoint, s.timeout_ms, &piece, &s.systems, s.billable_only).await;
+                if this.gone.get() {
+                    return;
+                }
                 let message = this.take(verdict, &piece);
                 if !message.is_empty() {
                     messages.push(message);
@@ -707,7 +748,7 @@ impl Inner {
         let input = self.input();
         input.set_custom_validity(message);
         self.message.replace(message.to_string());
-        let mut added = self.added.borrow_mut();
+        let added = &self.added;
         if message.is_empty() {
             added.put_back(input, "aria-invalid");
             added.put_back(input, "aria-describedby");
@@ -733,7 +774,9 @@ impl Inner {
         let gone = (i < count).then(|| self.picked.borrow_mut().remove(i));
         let Some(gone) = gone else { return };
         self.announced.replace(i18n::chip_changed(self.settings.lang, &gone.display_code, &gone.title, false));
-        // The field's value changed as far as the page is concerned: `input` and `change` fire.
+        // The field's value changed as far as the page is concerned: `input` and `change` fire,
+        // once the chip is gone from the form.
+        self.redraw();
         let typed = self.input().value();
         self.write(&typed);
     }
@@ -746,7 +789,8 @@ impl Inner {
 
     /// Gives the input its attributes back.
     pub fn restore(&self) {
-        self.added.borrow().restore(self.input());
+        self.gone.set(true);
+        self.added.restore(self.input());
         self.input().set_custom_validity("");
     }
 }

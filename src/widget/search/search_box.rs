@@ -160,6 +160,8 @@ impl SearchBox {
         let value = self.input.value();
         self.text.replace(value.clone());
         self.expanded.set(true);
+        // The option chosen with the arrows was one of the previous text's.
+        self.search.set_active(None);
         self.search.typed(value);
     }
 
@@ -177,7 +179,8 @@ impl SearchBox {
     }
 
     fn key(&self, event: Event) {
-        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        // The keys that end or steer an IME composition belong to it.
+        let Some(event) = event.dyn_ref::<KeyboardEvent>().filter(|event| !event.is_composing()) else { return };
         let hits = self.hits();
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if !hits.is_empty() => {
@@ -185,8 +188,16 @@ impl SearchBox {
                 self.expanded.set(true);
                 self.search.step(event.key() == "ArrowDown", hits.len());
             }
+            // Without an option chosen with the arrows, the list is taken at its word only when it
+            // answers the text in the field (not a previous one still showing, its successor still
+            // loading or failed): else the search goes now, and the next Enter opens its first.
             "Enter" if !hits.is_empty() => {
-                if let Some(hit) = hits.get(self.search.chosen()) {
+                let typed = self.text.borrow().clone();
+                let fresh = self.search.settled() == typed
+                    && self.search.shown(|s| s.is_some_and(|s| s.request == self.request()));
+                if self.search.active().is_none() && !fresh {
+                    self.search.settle_now(typed);
+                } else if let Some(hit) = hits.get(self.search.chosen()) {
                     event.prevent_default();
                     self.open_card(hit);
                 }
