@@ -62,9 +62,9 @@ pub struct Widget {
     host: HtmlElement,
     peeks: std::rc::Rc<peek::Peeks>,
     // Dropping it stops watching the codes in view.
-    in_view: Option<in_view::InView>,
+    in_view: std::cell::RefCell<Option<in_view::InView>>,
     // Dropping it unmounts the view and disposes of its reactive graph.
-    mounted: Option<Box<dyn std::any::Any>>,
+    mounted: std::cell::RefCell<Option<Box<dyn std::any::Any>>>,
 }
 
 #[cfg(not(feature = "search-box"))]
@@ -120,8 +120,11 @@ impl Widget {
         self.target.with_untracked(Option::is_some)
     }
 
-    /// Removes everything the widget added to the page.
-    pub fn destroy(mut self) {
+    /// Removes everything the widget added to the page. It borrows the handle rather than taking
+    /// it: a page's handler of `codecard:open` or `codecard:close` may call it while `open` or
+    /// `close` (which fired the event) still holds the handle, and taking it then would throw.
+    /// The handle itself is freed when the loader lets go of it.
+    pub fn destroy(&self) {
         app::close(self.target, false);
         self.in_view.take();
         self.peeks.clear();
@@ -209,5 +212,6 @@ pub fn mount(options: &str, root: Option<web_sys::Node>) -> Result<Widget, JsVal
         view! { <App target /> }
     });
     let in_view = root.and_then(|root| in_view::InView::start(&root, &peeks));
-    Ok(Widget { target, host, peeks, in_view, mounted: Some(Box::new(SendWrapper::new(handle))) })
+    let mounted: Box<dyn std::any::Any> = Box::new(SendWrapper::new(handle));
+    Ok(Widget { target, host, peeks, in_view: in_view.into(), mounted: Some(mounted).into() })
 }

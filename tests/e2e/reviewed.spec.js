@@ -239,6 +239,30 @@ test.describe("9. destroy()", () => {
     await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
   });
 
+  // A page's own handler of the card's events may tear the widget down (an SPA leaving the view).
+  for (const [event, how] of [
+    ["codecard:open", "a click opening the card"],
+    ["codecard:close", "CodeCard.close()"],
+    ["codecard:close", "Esc"],
+  ]) {
+    test(`from a handler of ${event} (${how}) throws nothing and leaves the code as it found it, no card and no instance`, async ({ page, baseURL }) => {
+      const errors = watchErrors(page);
+      await hostPage(page, baseURL, { body: `<p>Dx: <span data-code="I10">I10</span></p>` });
+      if (event === "codecard:close") {
+        await code(page, "I10").click();
+        await expect(dialog(page)).toContainText("Essential (primary) hypertension");
+      }
+      await page.evaluate((event) => document.addEventListener(event, () => window.CodeCard.destroy()), event);
+      if (how === "Esc") await page.keyboard.press("Escape");
+      else if (how === "CodeCard.close()") await page.evaluate(() => window.CodeCard.close());
+      else await code(page, "I10").click();
+      await expect(page.locator("[data-codecard-host]")).toHaveCount(0);
+      expect(await page.evaluate(() => window.CodeCard.instances.length)).toBe(0);
+      expect(await code(page, "I10").evaluate((e) => e.outerHTML)).toBe(`<span data-code="I10">I10</span>`);
+      expect(errors).toEqual([]);
+    });
+  }
+
   test("while the card module is still loading leaves no card behind", async ({ page, baseURL }) => {
     let release;
     const held = new Promise((r) => (release = r));
