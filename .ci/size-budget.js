@@ -75,7 +75,9 @@
 // composition respected; the card module's Listener shares one non-generic add): card module
 // 109,414 B, first card 118,554 B, search box module 63,367 B, everything 181,921 B gzip; the card's
 // destroy() borrows its handle instead of taking it (a page's codecard:open handler may call it while
-// open runs): card module 109,361 B, first card 118,501 B, everything 181,868 B gzip.
+// open runs): card module 109,361 B, first card 118,501 B, everything 181,868 B gzip; the search box's
+// list closes when focus leaves the box and is no Tab stop, and Enter retries a failed search:
+// search box module 63,581 B, everything 182,082 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -86,8 +88,8 @@ const BUDGETS = [
   ["loader (before any interaction)", chunk("loader").brotli, "brotli", 5_000, 5_000],
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_550],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_400],
-  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_400],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 181_900],
+  ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_600],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 182_100],
 ];
 
 for (const c of figures.chunks)

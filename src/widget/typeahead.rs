@@ -152,6 +152,13 @@ impl Typeahead {
         }
     }
 
+    /// Forgets the failure of the latest request, so that the next [`Typeahead::want`] asks
+    /// again even for the same request.
+    pub fn retry(&self) {
+        self.0.asked.take();
+        self.0.problem.replace(String::new());
+    }
+
     /// The latest results; `None` for an empty request.
     pub fn shown<R>(&self, read: impl FnOnce(Option<&Shown>) -> R) -> R {
         read(self.0.shown.borrow().as_ref())

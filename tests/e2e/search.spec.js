@@ -109,6 +109,40 @@ test.describe("search box", () => {
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes("Failed to load resource")));
   });
 
+  test("after a search that could not reach the endpoint, Enter on the same text searches it again", async ({ page }) => {
+    const down = (route) => route.abort("connectionrefused");
+    await page.route(/\/v1\/search\?/, down);
+    await tabToSearch(page);
+    await page.keyboard.type("asthma");
+    await expect(status(page)).toHaveText("The code lookup service cannot be reached right now.");
+    await page.unroute(/\/v1\/search\?/, down);
+    await page.keyboard.press("Enter");
+    await expect(status(page)).toContainText("codes found");
+    await expect(options(page).first()).toBeVisible();
+    await expect(dialog(page)).toHaveCount(0);
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes("Failed to load resource")));
+  });
+
+  test("focus leaving the search box closes its list; the filters keep it open; focus back in shows it again", async ({ page }) => {
+    await tabToSearch(page);
+    await page.keyboard.type("asthma");
+    await expect(options(page).first()).toBeVisible();
+    await page.keyboard.press("Tab");
+    await expect(page.locator("[data-codecard-search] select")).toBeFocused();
+    await expect(list(page)).toBeVisible();
+    await page.keyboard.press("Tab");
+    await expect(page.locator("[data-codecard-search] input[type=checkbox]")).toBeFocused();
+    await expect(list(page)).toBeVisible();
+    // The next Tab leaves the box: the list is no Tab stop of its own.
+    await page.keyboard.press("Tab");
+    expect(await box(page).evaluate((host) => host.shadowRoot.activeElement)).toBeNull();
+    await expect(input(page)).toHaveAttribute("aria-expanded", "false");
+    await expect(list(page)).toBeHidden();
+    await input(page).focus();
+    await expect(input(page)).toHaveAttribute("aria-expanded", "true");
+    await expect(options(page).first()).toBeVisible();
+  });
+
   test("previous results stay while the next query loads; a stale request is aborted", async ({ page }) => {
     // Record every search request's abort signal.
     await recordFetches(page, "__searches", "/v1/search");

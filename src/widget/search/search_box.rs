@@ -81,6 +81,9 @@ impl SearchBox {
                     .class("cc-search-list")
                     .attr("role", "listbox")
                     .attr("aria-label", words.matching_codes)
+                    // Out of the Tab order: Chromium makes a scrolling box a Tab stop of its own,
+                    // and the field drives this list (`aria-activedescendant`).
+                    .attr("tabindex", "-1")
                     .attr("hidden", ""),
             );
         fixed::replace_children(container, vec![markup.into()]);
@@ -123,6 +126,13 @@ impl SearchBox {
             on(search_box.input.as_ref(), "input", SearchBox::typed),
             on(search_box.input.as_ref(), "keydown", SearchBox::key),
             on(search_box.input.as_ref(), "focus", |me, _| me.expanded.set(true)),
+            // Focus gone from the box (not to its filters): the list closes, as a combobox's does.
+            on(&search_box.root, "focusout", |me, event| {
+                let to = js_sys::Reflect::get(&event, &"relatedTarget".into()).ok().and_then(|to| to.dyn_into().ok());
+                if !me.root.contains(to.as_ref()) {
+                    me.expanded.set(false);
+                }
+            }),
             on(&select, "change", |me, event| {
                 let value = dom::event_value(&event);
                 me.system.set(CodeSystem::parse(&value));
@@ -191,6 +201,12 @@ impl SearchBox {
             // Without an option chosen with the arrows, the list is taken at its word only when it
             // answers the text in the field (not a previous one still showing, its successor still
             // loading or failed): else the search goes now, and the next Enter opens its first.
+            // The last search of this text failed: Enter tries it again.
+            "Enter" if !self.search.problem().is_empty() => {
+                event.prevent_default();
+                self.search.settle_now(self.text.borrow().clone());
+                self.search.retry();
+            }
             "Enter" if !hits.is_empty() => {
                 let typed = self.text.borrow().clone();
                 let fresh = self.search.settled() == typed
