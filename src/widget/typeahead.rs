@@ -14,8 +14,10 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 
-use crate::api::SearchResults;
+use crate::api::{SearchHit, SearchResults};
 use crate::widget::client::{self, FetchError, SearchRequest};
+use crate::widget::dom;
+use crate::widget::fixed::{self, Node};
 use crate::widget::i18n::{self, Lang};
 
 /// How long typing must pause before a search is sent.
@@ -174,9 +176,35 @@ impl Typeahead {
         self.0.problem.replace(String::new());
     }
 
-    /// Which results are shown: a new number for each new answer.
-    pub fn serial(&self) -> u32 {
-        self.0.serial.get()
+    /// What a status line says of the latest search: why it failed, else what it found; empty
+    /// before any.
+    pub fn status(&self) -> String {
+        let problem = self.problem();
+        if !problem.is_empty() {
+            return problem;
+        }
+        let lang = self.0.lang;
+        self.shown(|s| s.map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
+            .unwrap_or_default()
+    }
+
+    /// Draws `hits` into `list` as `option` builds each, when the results are newer than those
+    /// `drawn` (its options are rebuilt only then), and marks the active option selected.
+    pub fn draw_options(
+        &self,
+        list: &web_sys::Element,
+        drawn: &Cell<Option<u32>>,
+        hits: &[SearchHit],
+        option: impl Fn(usize, &SearchHit) -> Node,
+    ) {
+        let serial = self.0.serial.get();
+        if drawn.replace(Some(serial)) != Some(serial) {
+            fixed::replace_children(list, hits.iter().enumerate().map(|(i, hit)| option(i, hit)).collect());
+        }
+        let active = self.active();
+        for (i, option) in dom::child_elements(list).iter().enumerate() {
+            dom::set_attr(option, "aria-selected", if active == Some(i) { "true" } else { "false" });
+        }
     }
 
     /// Whether the latest request is still unanswered (and has not failed).

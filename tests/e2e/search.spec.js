@@ -18,6 +18,17 @@ async function tabToSearch(page) {
   throw new Error("the search field is not reachable with Tab");
 }
 
+/** Types "asthma" into the field while the search route refuses connections, until the status
+ * line says so; returns what brings the route back. */
+async function asthmaWhileDown(page) {
+  const down = (route) => route.abort("connectionrefused");
+  await page.route(/\/v1\/search\?/, down);
+  await tabToSearch(page);
+  await page.keyboard.type("asthma");
+  await expect(status(page)).toHaveText("The code lookup service cannot be reached right now.");
+  return () => page.unroute(/\/v1\/search\?/, down);
+}
+
 test.describe("search box", () => {
   let errors;
   test.beforeEach(async ({ page }) => {
@@ -95,13 +106,9 @@ test.describe("search box", () => {
   });
 
   test("a search that cannot reach the endpoint says so in the status line; the next search that does clears it", async ({ page }) => {
-    const down = (route) => route.abort("connectionrefused");
-    await page.route(/\/v1\/search\?/, down);
-    await tabToSearch(page);
-    await page.keyboard.type("asthma");
-    await expect(status(page)).toHaveText("The code lookup service cannot be reached right now.");
+    const backUp = await asthmaWhileDown(page);
     await expect(box(page).locator(".cc-search")).toHaveAttribute("aria-busy", "false");
-    await page.unroute(/\/v1\/search\?/, down);
+    await backUp();
     await page.keyboard.type(" unspecified");
     await expect(status(page)).toContainText("codes found");
     await expect(options(page).filter({ hasText: "J45.909" })).toHaveCount(1);
@@ -110,12 +117,7 @@ test.describe("search box", () => {
   });
 
   test("after a search that could not reach the endpoint, Enter on the same text searches it again", async ({ page }) => {
-    const down = (route) => route.abort("connectionrefused");
-    await page.route(/\/v1\/search\?/, down);
-    await tabToSearch(page);
-    await page.keyboard.type("asthma");
-    await expect(status(page)).toHaveText("The code lookup service cannot be reached right now.");
-    await page.unroute(/\/v1\/search\?/, down);
+    await (await asthmaWhileDown(page))();
     await page.keyboard.press("Enter");
     await expect(status(page)).toContainText("codes found");
     await expect(options(page).first()).toBeVisible();

@@ -78,13 +78,7 @@ impl Popup {
         let lang = self.lang;
         let mut status = picker.announced();
         if status.is_empty() {
-            status = picker.search.problem();
-        }
-        if status.is_empty() {
-            status = picker
-                .search
-                .shown(|s| s.map(|s| i18n::search_status(lang, s.results.total, s.results.results.len())))
-                .unwrap_or_default();
+            status = picker.search.status();
         }
         dom::set_text(&self.status, &status);
         dom::set_flag(&self.message, "hidden", !picker.shows_message());
@@ -100,30 +94,18 @@ impl Popup {
             None => self.note.remove(),
         }
         let hits = picker.hits();
-        let serial = picker.search.serial();
-        if self.drawn.get() != Some(serial) {
-            self.drawn.set(Some(serial));
-            let tag = lang.search_text().header_short;
-            let options = hits
-                .iter()
-                .enumerate()
-                .map(|(i, hit)| {
-                    el("li")
-                        .attr("id", picker.option_id(i))
-                        .attr("role", "option")
-                        .attr("aria-selected", "false")
-                        .child(el("span").class("cc-pick-code").child(hit.display_code.as_str()))
-                        .child(el("span").class("cc-pick-title").child(hit.title.as_str()))
-                        .maybe((!hit.billable).then(|| el("span").class("cc-pick-tag").child(tag).into()))
-                        .into()
-                })
-                .collect();
-            fixed::replace_children(&self.list, options);
-        }
+        let tag = lang.search_text().header_short;
+        picker.search.draw_options(&self.list, &self.drawn, &hits, |i, hit| {
+            el("li")
+                .attr("id", picker.option_id(i))
+                .attr("role", "option")
+                .attr("aria-selected", "false")
+                .child(el("span").class("cc-pick-code").child(hit.display_code.as_str()))
+                .child(el("span").class("cc-pick-title").child(hit.title.as_str()))
+                .maybe((!hit.billable).then(|| el("span").class("cc-pick-tag").child(tag).into()))
+                .into()
+        });
         let active = picker.search.active();
-        for (i, option) in dom::child_elements(&self.list).iter().enumerate() {
-            dom::set_attr(option, "aria-selected", if active == Some(i) { "true" } else { "false" });
-        }
         match hits.get(active.unwrap_or(0)) {
             Some(hit) => {
                 dom::set_text(&self.open_card, &i18n::open_card(lang, &hit.display_code));

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{Element, Event, FocusEvent, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::Card;
 use super::filters::filters;
@@ -15,7 +15,7 @@ use crate::widget::app::WidgetConfig;
 use crate::widget::client::{self, SearchRequest};
 use crate::widget::dom::{self, Listener};
 use crate::widget::fixed::{self, el};
-use crate::widget::i18n::{self, Lang};
+use crate::widget::i18n::Lang;
 use crate::widget::typeahead::Typeahead;
 
 /// The search field, its filters, its status line and the listbox of results, drawn into a
@@ -128,8 +128,8 @@ impl SearchBox {
             on(search_box.input.as_ref(), "focus", |me, _| me.expanded.set(true)),
             // Focus gone from the box (not to its filters): the list closes, as a combobox's does.
             on(&search_box.root, "focusout", |me, event| {
-                let to = js_sys::Reflect::get(&event, &"relatedTarget".into()).ok().and_then(|to| to.dyn_into().ok());
-                if !me.root.contains(to.as_ref()) {
+                let to = event.dyn_ref::<FocusEvent>().and_then(FocusEvent::related_target);
+                if !me.root.contains(to.as_ref().and_then(|to| to.dyn_ref())) {
                     me.expanded.set(false);
                 }
             }),
@@ -198,15 +198,15 @@ impl SearchBox {
                 self.expanded.set(true);
                 self.search.step(event.key() == "ArrowDown", hits.len());
             }
-            // Without an option chosen with the arrows, the list is taken at its word only when it
-            // answers the text in the field (not a previous one still showing, its successor still
-            // loading or failed): else the search goes now, and the next Enter opens its first.
             // The last search of this text failed: Enter tries it again.
             "Enter" if !self.search.problem().is_empty() => {
                 event.prevent_default();
                 self.search.settle_now(self.text.borrow().clone());
                 self.search.retry();
             }
+            // Without an option chosen with the arrows, the list is taken at its word only when it
+            // answers the text in the field (not a previous one still showing, its successor still
+            // loading or failed): else the search goes now, and the next Enter opens its first.
             "Enter" if !hits.is_empty() => {
                 let typed = self.text.borrow().clone();
                 let fresh = self.search.settled() == typed
@@ -229,8 +229,7 @@ impl SearchBox {
 
     /// A click in the list: on an option, it becomes the active one and its card opens.
     fn clicked(&self, event: Event) {
-        let option = event.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("li").ok()?);
-        let Some(option) = option else { return };
+        let Some(option) = dom::event_within(&event, "li", &self.list) else { return };
         let index = dom::child_elements(&self.list).iter().position(|li| *li == option);
         if let Some((i, hit)) = index.and_then(|i| Some((i, self.hits().get(i)?.clone()))) {
             self.search.set_active(Some(i));
@@ -250,27 +249,10 @@ impl SearchBox {
             Some(i) => dom::set_attr(&self.input, "aria-activedescendant", &option_id(i)),
             None => dom::unset_attr(&self.input, "aria-activedescendant"),
         }
-        let problem = self.search.problem();
-        let status = if !problem.is_empty() {
-            problem
-        } else if loading {
-            self.lang.search_text().searching.to_string()
-        } else {
-            self.search
-                .shown(|s| s.map(|s| i18n::search_status(self.lang, s.results.total, s.results.results.len())))
-                .unwrap_or_default()
-        };
+        // (A search under way has not failed: `loading` says so.)
+        let status = if loading { self.lang.search_text().searching.to_string() } else { self.search.status() };
         dom::set_text(&self.status, &status);
         dom::set_flag(&self.list, "hidden", !open);
-        let serial = self.search.serial();
-        if self.drawn.get() != Some(serial) {
-            self.drawn.set(Some(serial));
-            let options = self.hits().iter().enumerate().map(|(i, hit)| results::option(self.lang, i, hit)).collect();
-            fixed::replace_children(&self.list, options);
-        }
-        let selected = self.search.active();
-        for (i, option) in dom::child_elements(&self.list).iter().enumerate() {
-            dom::set_attr(option, "aria-selected", if selected == Some(i) { "true" } else { "false" });
-        }
+        self.search.draw_options(&self.list, &self.drawn, &self.hits(), |i, hit| results::option(self.lang, i, hit));
     }
 }
