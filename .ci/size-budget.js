@@ -78,7 +78,9 @@
 // open runs): card module 109,361 B, first card 118,501 B, everything 181,868 B gzip; the search box's
 // list closes when focus leaves the box and is no Tab stop, and Enter retries a failed search:
 // search box module 63,581 B, everything 182,082 B gzip; the status line and the options drawn by
-// one Typeahead method each for both the search box and the picker: 63,534 B, everything 182,035 B.
+// one Typeahead method each for both the search box and the picker: 63,534 B, everything 182,035 B;
+// every Listener an Fn closure, in the card module too (one type, no cfg; +36 B there): card module
+// 109,397 B, first card 118,537 B, everything 182,071 B gzip.
 // Usage: node .ci/size-budget.js [pkg-dir]
 const { measure } = require("./chunks");
 
@@ -90,7 +92,7 @@ const BUDGETS = [
   ["first card: loader + card module + CSS", figures.firstCard.gzip, "gzip", 120_000, 118_550],
   ["chunk: card module", chunk("card").gzip, "gzip", 200_000, 109_400],
   ["chunk: search box module", chunk("search").gzip, "gzip", 200_000, 63_550],
-  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 182_050],
+  ["everything, all chunks", figures.everything.gzip, "gzip", 200_000, 182_100],
 ];
 
 for (const c of figures.chunks)

@@ -212,21 +212,14 @@ pub struct Listener {
     target: EventTarget,
     event: &'static str,
     capture: bool,
-    callback: Closure<Handler>,
+    callback: Closure<dyn Fn(web_sys::Event)>,
 }
-
-/// A listener's handler. In the search box's module `Fn`, not `FnMut`: a picker's handler may run
-/// again inside itself (the page fires the same event from its own code that the handler set off,
-/// an input's attribute callback say), which a `FnMut` closure refuses with an error.
-#[cfg(feature = "search-box")]
-type Handler = dyn Fn(web_sys::Event);
-#[cfg(not(feature = "search-box"))]
-type Handler = dyn FnMut(web_sys::Event);
 
 impl Listener {
     /// Listens for `event` on `target`; `capture` also catches events that do not bubble, such
-    /// as `scroll` in nested scrolling panels.
-    #[cfg(feature = "search-box")]
+    /// as `scroll` in nested scrolling panels. `Fn`, not `FnMut`: a handler may run again inside
+    /// itself (the page fires, from its own code, the event the handler set off: an input's
+    /// attribute callback, say), which an `FnMut` closure refuses with an error.
     pub fn new(
         target: &EventTarget,
         event: &'static str,
@@ -236,19 +229,12 @@ impl Listener {
         Listener::listen(target, event, capture, Closure::new(callback))
     }
 
-    /// Listens for `event` on `target`; `capture` also catches events that do not bubble, such
-    /// as `scroll` in nested scrolling panels.
-    #[cfg(not(feature = "search-box"))]
-    pub fn new(
+    fn listen(
         target: &EventTarget,
         event: &'static str,
         capture: bool,
-        callback: impl FnMut(web_sys::Event) + 'static,
+        callback: Closure<dyn Fn(web_sys::Event)>,
     ) -> Listener {
-        Listener::listen(target, event, capture, Closure::new(callback))
-    }
-
-    fn listen(target: &EventTarget, event: &'static str, capture: bool, callback: Closure<Handler>) -> Listener {
         let _ = target.add_event_listener_with_callback_and_bool(event, callback.as_ref().unchecked_ref(), capture);
         Listener { target: target.clone(), event, capture, callback }
     }
